@@ -1,0 +1,20 @@
+//! Một Cửa core: the domain of a Vietnamese one-stop reception desk, with no dependency on
+//! Tauri or any window system. The desk window, the CLI and the status server all call it.
+
+pub mod agency;
+pub mod calendar;
+pub mod documents;
+pub mod dossier;
+pub mod error;
+pub mod i18n;
+pub mod intake;
+pub mod numbering;
+pub mod procedure;
+pub mod slip;
+pub mod status;
+pub mod store;
+pub mod text;
+pub mod validate;
+pub mod vntime;
+
+pub use error::{CoreError, CoreResult};

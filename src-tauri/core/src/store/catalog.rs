@@ -1,0 +1,121 @@
+//! The procedure catalog in the database.
+
+use sqlx::{Any, Row, Transaction};
+
+use super::Store;
+use crate::calendar::{PausePolicy, TimeLimit};
+use crate::error::{CoreError, CoreResult};
+use crate::procedure::{Catalog, Procedure, RequiredDocument};
+use crate::text::fold;
+
+fn to_json<T: serde::Serialize>(value: &T) -> CoreResult<String> {
+    serde_json::to_string(value).map_err(|e| CoreError::Json(e.to_string()))
+}
+
+pub(super) async fn upsert(
+    tx: &mut Transaction<'_, Any>,
+    p: &Procedure,
+    sort_order: i64,
+) -> CoreResult<()> {
+    sqlx::query(
+        "INSERT INTO procedures (code, name, search_key, field, limit_json, pause_policy, fee_text, documents_json, active, sort_order) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, search_key = excluded.search_key, field = excluded.field, \
+         limit_json = excluded.limit_json, pause_policy = excluded.pause_policy, fee_text = excluded.fee_text, \
+         documents_json = excluded.documents_json, active = excluded.active",
+    )
+    .bind(&p.code)
+    .bind(&p.name)
+    .bind(p.search_key())
+    .bind(&p.field)
+    .bind(to_json(&p.limit)?)
+    .bind(to_json(&p.pause_policy)?)
+    .bind(&p.fee_text)
+    .bind(to_json(&p.documents)?)
+    .bind(i64::from(p.active))
+    .bind(sort_order)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> CoreResult<Procedure> {
+    let json = |col: &str| -> CoreResult<String> { Ok(row.try_get::<String, _>(col)?) };
+    let parse_err = |e: serde_json::Error| CoreError::Json(e.to_string());
+    Ok(Procedure {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        field: row.try_get("field")?,
+        limit: serde_json::from_str::<TimeLimit>(&json("limit_json")?).map_err(parse_err)?,
+        pause_policy: serde_json::from_str::<PausePolicy>(&json("pause_policy")?)
+            .map_err(parse_err)?,
+        fee_text: row.try_get("fee_text")?,
+        documents: serde_json::from_str::<Vec<RequiredDocument>>(&json("documents_json")?)
+            .map_err(parse_err)?,
+        active: row.try_get::<i64, _>("active")? != 0,
+    })
+}
+
+const COLUMNS: &str =
+    "code, name, field, limit_json, pause_policy, fee_text, documents_json, active";
+
+impl Store {
+    /// The catalog in its display order; inactive entries only when asked.
+    pub async fn procedures(&self, include_inactive: bool) -> CoreResult<Vec<Procedure>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM procedures {} ORDER BY sort_order, code",
+            if include_inactive {
+                ""
+            } else {
+                "WHERE active = 1"
+            }
+        );
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    pub async fn procedure(&self, code: &str) -> CoreResult<Option<Procedure>> {
+        let sql = format!("SELECT {COLUMNS} FROM procedures WHERE code = $1");
+        let row = sqlx::query(&sql)
+            .bind(code.trim())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Type-ahead over name and code, ignoring diacritics: "khai sinh", "1.001193".
+    pub async fn find_procedures(&self, text: &str) -> CoreResult<Vec<Procedure>> {
+        let all = self.procedures(false).await?;
+        let words: Vec<String> = fold(text)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        Ok(all
+            .into_iter()
+            .filter(|p| {
+                let key = p.search_key();
+                words.iter().all(|w| key.contains(w.as_str()))
+            })
+            .collect())
+    }
+
+    /// Adds or replaces every entry of a catalog file, all or nothing.
+    pub async fn import_catalog(&self, catalog: &Catalog) -> CoreResult<usize> {
+        let mut tx = self.pool().begin().await?;
+        let base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sort_order), 0) FROM procedures")
+            .fetch_one(&mut *tx)
+            .await?;
+        for (i, p) in catalog.procedures.iter().enumerate() {
+            upsert(&mut tx, p, base + 1 + i64::try_from(i).unwrap_or(0)).await?;
+        }
+        tx.commit().await?;
+        Ok(catalog.procedures.len())
+    }
+
+    pub async fn export_catalog(&self) -> CoreResult<Catalog> {
+        Ok(Catalog {
+            procedures: self.procedures(true).await?,
+        })
+    }
+}

@@ -1,0 +1,103 @@
+//! The event log: every change to a dossier is appended with time and actor, never updated
+//! or deleted (triggers refuse it). A dossier's history is read from here.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+use super::{Actor, Store};
+use crate::error::{CoreError, CoreResult};
+use crate::status::Status;
+use crate::vntime::{from_millis, to_millis};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub id: i64,
+    #[serde(with = "crate::vntime::serde_vn")]
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub desk: String,
+    /// created, status_changed, printed, reprinted, edited, …
+    pub kind: String,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub note: String,
+    pub data: serde_json::Value,
+}
+
+/// What a new event says; the store adds the dossier, time and actor.
+pub struct NewEvent<'a> {
+    pub kind: &'a str,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub note: &'a str,
+    pub data: serde_json::Value,
+}
+
+pub(super) async fn append(
+    tx: &mut Transaction<'_, Any>,
+    dossier_id: i64,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    event: NewEvent<'_>,
+) -> CoreResult<()> {
+    let mut data = event.data;
+    if let serde_json::Value::Object(map) = &mut data {
+        map.insert("desk".into(), serde_json::Value::String(actor.desk.clone()));
+    }
+    sqlx::query(
+        "INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(dossier_id)
+    .bind(to_millis(at))
+    .bind(&actor.name)
+    .bind(event.kind)
+    .bind(event.from_status.map(Status::code))
+    .bind(event.to_status.map(Status::code))
+    .bind(event.note)
+    .bind(data.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The history of a dossier, oldest first.
+    pub async fn events(&self, code: &str) -> CoreResult<Vec<Event>> {
+        let id = self.dossier_id(code).await?;
+        let rows = sqlx::query(
+            "SELECT id, at, actor, kind, from_status, to_status, note, data_json FROM events WHERE dossier_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let data: serde_json::Value =
+                    serde_json::from_str(&row.try_get::<String, _>("data_json")?)
+                        .map_err(|e| CoreError::Json(e.to_string()))?;
+                let status = |col: &str| -> CoreResult<Option<Status>> {
+                    Ok(row
+                        .try_get::<Option<i64>, _>(col)?
+                        .and_then(Status::from_code))
+                };
+                Ok(Event {
+                    id: row.try_get("id")?,
+                    at: from_millis(row.try_get("at")?),
+                    actor: row.try_get("actor")?,
+                    desk: data
+                        .get("desk")
+                        .and_then(|d| d.as_str())
+                        .unwrap_or_default()
+                        .to_string(),
+                    kind: row.try_get("kind")?,
+                    from_status: status("from_status")?,
+                    to_status: status("to_status")?,
+                    note: row.try_get("note")?,
+                    data,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,92 @@
+//! Vietnam time. Every local date and clock time in the product is UTC+7 (no daylight
+//! saving), whatever the computer's own zone; instants are stored in UTC.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// UTC+7, in seconds east of UTC.
+pub const VN_OFFSET_SECS: i32 = 7 * 3600;
+
+pub fn vn_offset() -> FixedOffset {
+    match FixedOffset::east_opt(VN_OFFSET_SECS) {
+        Some(offset) => offset,
+        // 7 hours is within the ±24 h a FixedOffset accepts.
+        None => unreachable!("UTC+7 is a valid offset"),
+    }
+}
+
+/// An instant seen on a Vietnamese wall clock.
+pub fn to_vn(instant: DateTime<Utc>) -> DateTime<FixedOffset> {
+    instant.with_timezone(&vn_offset())
+}
+
+/// The Vietnam calendar date of an instant.
+pub fn vn_date(instant: DateTime<Utc>) -> NaiveDate {
+    to_vn(instant).date_naive()
+}
+
+/// A Vietnam wall-clock time as a UTC instant. Never ambiguous: UTC+7 has no DST.
+pub fn from_vn(local: NaiveDateTime) -> DateTime<Utc> {
+    (local - chrono::Duration::seconds(i64::from(VN_OFFSET_SECS))).and_utc()
+}
+
+/// Vietnam midnight starting `date`, as a UTC instant.
+pub fn vn_day_start(date: NaiveDate) -> DateTime<Utc> {
+    from_vn(date.and_time(chrono::NaiveTime::MIN))
+}
+
+/// RFC 3339 in Vietnam time, e.g. `2027-03-03T09:00:00+07:00`.
+pub fn rfc3339_vn(instant: DateTime<Utc>) -> String {
+    to_vn(instant).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Milliseconds since the Unix epoch: how instants are stored in the database.
+pub fn to_millis(instant: DateTime<Utc>) -> i64 {
+    instant.timestamp_millis()
+}
+
+pub fn from_millis(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnam_midnight_is_17_utc_the_day_before() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(vn_day_start(d).to_rfc3339(), "2026-11-26T17:00:00+00:00");
+    }
+
+    #[test]
+    fn rfc3339_is_in_vietnam_time() {
+        let t = DateTime::parse_from_rfc3339("2027-03-03T02:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(rfc3339_vn(t), "2027-03-03T09:00:00+07:00");
+        assert_eq!(vn_date(t), NaiveDate::from_ymd_opt(2027, 3, 3).unwrap());
+    }
+}
+
+/// Serde for instants: written as RFC 3339 in Vietnam time, read from any offset.
+pub mod serde_vn {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::rfc3339_vn(*t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(serde::de::Error::custom)
+    }
+}

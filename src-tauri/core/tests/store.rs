@@ -1,0 +1,591 @@
+//! The dossier store on every engine: intake, numbering, validation, search, events.
+
+mod common;
+
+use common::{actor, birth_request, ready_stores, stores};
+use motcua_core::error::Problem;
+use motcua_core::intake::IntakeRequest;
+use motcua_core::status::Status;
+use motcua_core::store::ListFilter;
+use motcua_core::CoreError;
+use unicode_normalization::UnicodeNormalization;
+
+#[tokio::test]
+async fn intake_registers_an_accepted_dossier_with_its_code_and_appointment() {
+    for t in ready_stores().await {
+        let d = t
+            .store
+            .intake(
+                &birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(d.code, "000.00.14.H56-270303-0001", "{}", t.name);
+        assert_eq!(d.status, Status::Accepted);
+        assert_eq!(d.applicant.name, "Nguyễn Văn An");
+        // Birth registration is a same-day procedure received before 15:00.
+        assert_eq!(
+            motcua_core::vntime::rfc3339_vn(d.due_at),
+            "2027-03-03T17:00:00+07:00",
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            (d.register.year, d.register.book, d.register.line),
+            (2027, 1, 1)
+        );
+        assert_eq!(
+            d.documents.len(),
+            2,
+            "the procedure's required documents by default"
+        );
+        assert_eq!(d.issuer.unit, "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG");
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["status_code"], 2);
+        assert_eq!(json["received_at"], "2027-03-03T09:00:00+07:00");
+        let again = t.store.dossier(&d.code.to_lowercase()).await.unwrap();
+        assert_eq!(again, d);
+    }
+}
+
+#[tokio::test]
+async fn codes_are_consecutive_per_day_and_restart_at_vietnam_midnight() {
+    for t in ready_stores().await {
+        let s = &t.store;
+        let a = s
+            .intake(
+                &birth_request("Lê Thị Bình", "2027-03-03T08:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let b = s
+            .intake(
+                &birth_request("Lê Thị Bình", "2027-03-03T23:59:59+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        // 17:00 UTC on the 3rd is already the 4th in Vietnam.
+        let c = s
+            .intake(
+                &birth_request("Lê Thị Bình", "2027-03-03T17:00:00Z"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let d = s
+            .intake(
+                &birth_request("Lê Thị Bình", "2027-03-03T16:59:59Z"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.code, "000.00.14.H56-270303-0001", "{}", t.name);
+        assert_eq!(b.code, "000.00.14.H56-270303-0002");
+        assert_eq!(c.code, "000.00.14.H56-270304-0001");
+        assert_eq!(d.code, "000.00.14.H56-270303-0003");
+        // The register book runs through the year regardless of the day.
+        assert_eq!(
+            [
+                a.register.line,
+                b.register.line,
+                c.register.line,
+                d.register.line
+            ],
+            [1, 2, 3, 4]
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_first_number_setting_is_honoured_and_numbers_grow_past_9999() {
+    for t in ready_stores().await {
+        let s = &t.store;
+        s.set_first_number(9998).await.unwrap();
+        let mut codes = Vec::new();
+        for _ in 0..3 {
+            codes.push(
+                s.intake(
+                    &birth_request("Trần Văn Cường", "2027-05-05T09:00:00+07:00"),
+                    &actor(),
+                )
+                .await
+                .unwrap()
+                .code,
+            );
+        }
+        assert_eq!(
+            codes,
+            [
+                "000.00.14.H56-270505-9998",
+                "000.00.14.H56-270505-9999",
+                "000.00.14.H56-270505-10000"
+            ],
+            "{}",
+            t.name
+        );
+        // Raising the first number mid-day jumps forward; it never goes back or reuses.
+        s.set_first_number(5001).await.unwrap();
+        let next = s
+            .intake(
+                &birth_request("Trần Văn Cường", "2027-05-05T10:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(next.code, "000.00.14.H56-270505-10001");
+        let other_day = s
+            .intake(
+                &birth_request("Trần Văn Cường", "2027-05-06T10:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(other_day.code, "000.00.14.H56-270506-5001");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_intakes_on_one_store_get_distinct_consecutive_codes() {
+    for t in ready_stores().await {
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let s = t.store.clone();
+            tasks.push(tokio::spawn(async move {
+                s.intake(
+                    &birth_request(
+                        &format!("Người Thứ {}", "A".repeat(i % 5 + 1)),
+                        "2027-06-01T09:00:00+07:00",
+                    ),
+                    &actor(),
+                )
+                .await
+                .map(|d| d.code)
+            }));
+        }
+        let mut codes = Vec::new();
+        for task in tasks {
+            codes.push(task.await.unwrap().unwrap());
+        }
+        codes.sort();
+        let expected: Vec<String> = (1..=40)
+            .map(|n| format!("000.00.14.H56-270601-{n:04}"))
+            .collect();
+        assert_eq!(codes, expected, "{}", t.name);
+    }
+}
+
+fn request_with(f: impl FnOnce(&mut serde_json::Value)) -> IntakeRequest {
+    let mut v = serde_json::json!({
+        "procedure": "1.004873",
+        "applicant": {
+            "name": "Phạm Minh Đức",
+            "id_number": "001099012345",
+            "phone": "+84 912 345 678",
+            "email": "duc@example.vn",
+            "address": "Thôn 3, xã Hướng Thọ Phú, tỉnh Tây Ninh"
+        },
+        "documents": [{"name": "Tờ khai", "originals": 1, "copies": 0}],
+        "sets": 1,
+        "return": {"method": "desk"},
+        "received_at": "2027-03-03T09:00:00+07:00",
+        "note": ""
+    });
+    f(&mut v);
+    IntakeRequest::from_json(&v.to_string()).unwrap()
+}
+
+/// An edit that spoils one field of a valid request.
+type Change = Box<dyn Fn(&mut serde_json::Value)>;
+
+#[tokio::test]
+async fn each_bad_field_is_refused_with_its_own_message_and_nothing_is_written() {
+    let cases: Vec<(&str, Change, Problem)> = vec![
+        (
+            "procedure",
+            Box::new(|v| v["procedure"] = "9.999999".into()),
+            Problem::UnknownProcedure {
+                code: "9.999999".into(),
+            },
+        ),
+        (
+            "procedure",
+            Box::new(|v| v["procedure"] = "".into()),
+            Problem::Required,
+        ),
+        (
+            "applicant.name",
+            Box::new(|v| v["applicant"]["name"] = "   ".into()),
+            Problem::Required,
+        ),
+        (
+            "applicant.name",
+            Box::new(|v| v["applicant"]["name"] = "An\u{0007}".into()),
+            Problem::ForbiddenChars,
+        ),
+        (
+            "applicant.name",
+            Box::new(|v| v["applicant"]["name"] = "A".repeat(101).into()),
+            Problem::TooLong { max: 100 },
+        ),
+        (
+            "applicant.name",
+            Box::new(|v| v["applicant"]["name"] = "x'; DROP TABLE dossiers; --".into()),
+            Problem::NotAName,
+        ),
+        (
+            "applicant.id_number",
+            Box::new(|v| v["applicant"]["id_number"] = "07920300123".into()),
+            Problem::IdNumber,
+        ),
+        (
+            "applicant.id_number",
+            Box::new(|v| v["applicant"]["id_number"] = "".into()),
+            Problem::Required,
+        ),
+        (
+            "applicant.phone",
+            Box::new(|v| v["applicant"]["phone"] = "12345".into()),
+            Problem::Phone,
+        ),
+        (
+            "applicant.email",
+            Box::new(|v| v["applicant"]["email"] = "not-an-email".into()),
+            Problem::Email,
+        ),
+        (
+            "applicant.address",
+            Box::new(|v| v["applicant"]["address"] = "".into()),
+            Problem::Required,
+        ),
+        (
+            "applicant.address",
+            Box::new(|v| v["applicant"]["address"] = "x".repeat(301).into()),
+            Problem::TooLong { max: 300 },
+        ),
+        (
+            "documents",
+            Box::new(|v| v["documents"] = serde_json::json!([])),
+            Problem::Required,
+        ),
+        (
+            "documents[0].name",
+            Box::new(|v| v["documents"][0]["name"] = "".into()),
+            Problem::Required,
+        ),
+        (
+            "documents[0].copies",
+            Box::new(|v| v["documents"][0]["copies"] = 100.into()),
+            Problem::OutOfRange { min: 0, max: 99 },
+        ),
+        (
+            "sets",
+            Box::new(|v| v["sets"] = 0.into()),
+            Problem::OutOfRange { min: 1, max: 99 },
+        ),
+        (
+            "return.address",
+            Box::new(|v| v["return"] = serde_json::json!({"method": "post"})),
+            Problem::Required,
+        ),
+        (
+            "received_at",
+            Box::new(|v| v["received_at"] = "2027-02-30T09:00:00+07:00".into()),
+            Problem::DateTime,
+        ),
+        (
+            "note",
+            Box::new(|v| v["note"] = "a\u{202E}b".into()),
+            Problem::ForbiddenChars,
+        ),
+    ];
+    for t in ready_stores().await {
+        for (field, change, problem) in &cases {
+            let err = t
+                .store
+                .intake(&request_with(change), &actor())
+                .await
+                .unwrap_err();
+            let errors = err.field_errors();
+            assert_eq!(errors.len(), 1, "{}: {field}: {errors:?}", t.name);
+            assert_eq!(&errors[0].field, field);
+            assert_eq!(&errors[0].problem, problem, "{field}");
+            let vi = err.message(motcua_core::i18n::Lang::Vi);
+            let en = err.message(motcua_core::i18n::Lang::En);
+            assert_ne!(vi, en);
+            assert!(
+                !vi.contains("field.") && !vi.contains("problem."),
+                "untranslated: {vi}"
+            );
+        }
+        assert_eq!(
+            t.store.count().await.unwrap(),
+            0,
+            "{}: nothing written",
+            t.name
+        );
+        // No number was consumed by the refusals.
+        let ok = t
+            .store
+            .intake(&request_with(|_| {}), &actor())
+            .await
+            .unwrap();
+        assert!(ok.code.ends_with("-0001"));
+        assert_eq!(ok.applicant.phone, "0912345678");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_json_type_names_its_path() {
+    let err = IntakeRequest::from_json(r#"{"procedure":"1.001193","sets":"two"}"#).unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "sets");
+    let err = IntakeRequest::from_json(r#"{"procedure":"1.001193","surprise":1}"#).unwrap_err();
+    assert!(
+        err.message(motcua_core::i18n::Lang::En)
+            .contains("surprise"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn not_set_up_refuses_intake() {
+    for t in stores().await {
+        let err = t
+            .store
+            .intake(
+                &birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, CoreError::NotSetUp), "{}: {err}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn search_ignores_diacritics_and_case_and_finds_codes_ids_and_phones() {
+    for t in ready_stores().await {
+        let s = &t.store;
+        let an = s
+            .intake(
+                &birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let mut other = birth_request("Đặng Thị Ánh", "2027-03-03T10:00:00+07:00");
+        other.applicant.id_number = "001199000111".into();
+        other.applicant.phone = "0987000111".into();
+        let anh = s.intake(&other, &actor()).await.unwrap();
+
+        let codes = |hits: Vec<motcua_core::dossier::DossierSummary>| {
+            hits.into_iter().map(|h| h.code).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(s.search("nguyen van an", 50).await.unwrap()),
+            vec![an.code.clone()],
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            codes(s.search("NGUYEN", 50).await.unwrap()),
+            vec![an.code.clone()]
+        );
+        assert_eq!(
+            codes(s.search("van an", 50).await.unwrap()),
+            vec![an.code.clone()],
+            "middle name"
+        );
+        assert_eq!(
+            codes(s.search("dang thi anh", 50).await.unwrap()),
+            vec![anh.code.clone()]
+        );
+        assert_eq!(
+            codes(s.search("Đặng", 50).await.unwrap()),
+            vec![anh.code.clone()]
+        );
+        assert_eq!(
+            codes(s.search(&an.code.to_lowercase(), 50).await.unwrap()),
+            vec![an.code.clone()]
+        );
+        assert_eq!(
+            codes(s.search("001199000111", 50).await.unwrap()),
+            vec![anh.code.clone()]
+        );
+        assert_eq!(
+            codes(s.search("0987 000 111", 50).await.unwrap()),
+            vec![anh.code.clone()]
+        );
+        assert_eq!(
+            codes(s.search("+84987000111", 50).await.unwrap()),
+            vec![anh.code.clone()]
+        );
+        assert!(s.search("tran", 50).await.unwrap().is_empty());
+        assert!(s.search("   ", 50).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn nfd_input_is_stored_as_nfc() {
+    for t in ready_stores().await {
+        let nfd: String = "Nguyễn Thị Hằng".nfd().collect();
+        let mut req = birth_request(&nfd, "2027-03-03T09:00:00+07:00");
+        req.applicant.address = "Ấp Bình Hòa".nfd().collect();
+        let d = t.store.intake(&req, &actor()).await.unwrap();
+        assert_eq!(d.applicant.name, "Nguyễn Thị Hằng");
+        assert_eq!(d.applicant.address, "Ấp Bình Hòa");
+        assert_eq!(
+            t.store.search("Nguyễn Thị Hằng", 10).await.unwrap().len(),
+            1,
+            "{}",
+            t.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_request_id_returns_the_same_dossier() {
+    for t in ready_stores().await {
+        let mut req = birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00");
+        req.request_id = Some("form-7f3a".into());
+        let who = actor();
+        let (a, b) = tokio::join!(t.store.intake(&req, &who), t.store.intake(&req, &who));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.code, b.code, "{}", t.name);
+        assert_eq!(t.store.count().await.unwrap(), 1);
+        let c = t.store.intake(&req, &actor()).await.unwrap();
+        assert_eq!(c.code, a.code);
+    }
+}
+
+#[tokio::test]
+async fn a_dossier_history_starts_with_its_creation_and_is_append_only() {
+    for t in ready_stores().await {
+        let d = t
+            .store
+            .intake(
+                &birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let events = t.store.events(&d.code).await.unwrap();
+        assert_eq!(events.len(), 1, "{}", t.name);
+        assert_eq!(events[0].kind, "created");
+        assert_eq!(events[0].to_status, Some(Status::Accepted));
+        assert_eq!(events[0].actor, "tester");
+        assert_eq!(events[0].desk, "Quầy 1");
+        // The database itself refuses to rewrite history.
+        assert!(
+            common::raw(&t, "UPDATE events SET note = 'x'")
+                .await
+                .is_err(),
+            "{}",
+            t.name
+        );
+        assert!(
+            common::raw(&t, "DELETE FROM events").await.is_err(),
+            "{}",
+            t.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn lists_filter_by_date_status_and_procedure() {
+    for t in ready_stores().await {
+        let s = &t.store;
+        s.intake(
+            &birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"),
+            &actor(),
+        )
+        .await
+        .unwrap();
+        s.intake(
+            &birth_request("Nguyễn Văn Bình", "2027-03-04T09:00:00+07:00"),
+            &actor(),
+        )
+        .await
+        .unwrap();
+        s.intake(&request_with(|_| {}), &actor()).await.unwrap();
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let on_3rd = s
+            .list(&ListFilter {
+                date: Some(day("2027-03-03")),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(on_3rd.len(), 2, "{}", t.name);
+        let births = s
+            .list(&ListFilter {
+                procedure: Some("1.001193".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(births.len(), 2);
+        assert_eq!(births[0].applicant_name, "Nguyễn Văn Bình", "newest first");
+        let ready = s
+            .list(&ListFilter {
+                status: Some(Status::Ready),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(ready.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused() {
+    for t in stores().await {
+        let checksum = if t.name == "sqlite" {
+            "X'00'"
+        } else {
+            "'\\x00'::bytea"
+        };
+        common::raw(
+            &t,
+            &format!("INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) VALUES (999999, 'future', CURRENT_TIMESTAMP, TRUE, {checksum}, 0)"),
+        )
+        .await
+        .unwrap();
+        t.store.close().await;
+        let err = motcua_core::store::Store::open(&t.location)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, CoreError::SchemaTooNew { found: 999999, .. }),
+            "{}: {err}",
+            t.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn catalog_import_is_all_or_nothing_and_export_round_trips() {
+    for t in stores().await {
+        let s = &t.store;
+        let exported = s.export_catalog().await.unwrap();
+        assert!(exported.procedures.len() >= 13);
+        let bad = r#"{"procedures":[{"code":"9.1","name":"Thủ tục mới","field":"Khác","limit":{"unit":"working_days","days":2}},{"code":"9.2","name":"","field":"Khác","limit":{"unit":"working_days","days":2}}]}"#;
+        assert!(motcua_core::procedure::Catalog::parse(bad).is_err());
+        let good = r#"{"procedures":[{"code":"9.1","name":"Thủ tục mới","field":"Khác","limit":{"unit":"calendar_days","days":10}}]}"#;
+        let n = s
+            .import_catalog(&motcua_core::procedure::Catalog::parse(good).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+        let p = s.procedure("9.1").await.unwrap().unwrap();
+        assert_eq!(p.name, "Thủ tục mới", "{}", t.name);
+        assert_eq!(s.find_procedures("thu tuc moi").await.unwrap().len(), 1);
+        assert_eq!(
+            s.find_procedures("khai sinh").await.unwrap()[0].code,
+            "1.001193"
+        );
+        assert_eq!(s.find_procedures("1.001193").await.unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,163 @@
+//! setup, procedures, settings.
+
+use clap::{Args, Subcommand};
+use motcua_core::agency::AgencyInput;
+use motcua_core::i18n::t;
+use motcua_core::procedure::Catalog;
+use motcua_core::store::{Store, NAMED_SETTINGS};
+use motcua_core::CoreError;
+
+use super::output;
+use crate::context::Global;
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// Agency identifier assigned by the province, e.g. 000.00.14.H56 or H26.107
+    #[arg(long)]
+    pub agency_code: String,
+    /// Governing body, e.g. "UBND XÃ HƯỚNG THỌ PHÚ"
+    #[arg(long)]
+    pub governing_body: String,
+    /// Unit name, e.g. "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
+    #[arg(long)]
+    pub unit: String,
+    /// Place name for "<place>, ngày … tháng … năm …"
+    #[arg(long)]
+    pub place: String,
+    /// First dossier number of each day (e.g. 5001 to stay clear of the province's system)
+    #[arg(long)]
+    pub first_number: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProceduresCommand {
+    /// List the catalog
+    List {
+        /// Include procedures not currently accepted
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add or replace procedures from a JSON file ({"procedures": […]}), all or nothing
+    Import { file: String },
+    /// Write the whole catalog as JSON (to standard output, or --out FILE)
+    Export {
+        #[arg(long)]
+        out: Option<String>,
+        /// Accepted for symmetry: the export is always JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Every named setting with its value
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One setting's value
+    Get { key: String },
+    /// Change a setting (validated as in the window)
+    Set { key: String, value: String },
+}
+
+pub async fn setup(global: &Global, store: &Store, args: SetupArgs) -> Result<(), CoreError> {
+    let agency = store
+        .setup(&AgencyInput {
+            agency_code: args.agency_code,
+            governing_body: args.governing_body,
+            unit: args.unit,
+            place: args.place,
+            first_number: args.first_number,
+        })
+        .await?;
+    println!(
+        "{} {} – {}",
+        t(global.lang(), "cli.setup_done"),
+        agency.code,
+        agency.unit
+    );
+    Ok(())
+}
+
+pub async fn procedures(
+    global: &Global,
+    store: &Store,
+    command: ProceduresCommand,
+) -> Result<(), CoreError> {
+    match command {
+        ProceduresCommand::List { all, json } => {
+            let list = store.procedures(all).await?;
+            if json {
+                return output::json(&list);
+            }
+            for p in list {
+                let inactive = if p.active {
+                    String::new()
+                } else {
+                    format!(" ({})", t(global.lang(), "cli.inactive"))
+                };
+                println!("{:<10} {:<14} {}{}", p.code, p.field, p.name, inactive);
+            }
+            Ok(())
+        }
+        ProceduresCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file).map_err(|source| CoreError::File {
+                path: file.clone(),
+                source,
+            })?;
+            let catalog = Catalog::parse(&text)?;
+            let n = store.import_catalog(&catalog).await?;
+            println!("{n}");
+            Ok(())
+        }
+        ProceduresCommand::Export { out, json: _ } => {
+            let catalog = store.export_catalog().await?;
+            let text = serde_json::to_string_pretty(&catalog)
+                .map_err(|e| CoreError::Json(e.to_string()))?;
+            match out {
+                Some(path) => std::fs::write(&path, text + "\n")
+                    .map_err(|source| CoreError::File { path, source }),
+                None => {
+                    println!("{text}");
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+pub async fn settings(
+    _global: &Global,
+    store: &Store,
+    command: SettingsCommand,
+) -> Result<(), CoreError> {
+    match command {
+        SettingsCommand::List { json } => {
+            let mut values = serde_json::Map::new();
+            for key in NAMED_SETTINGS {
+                let value = match store.get_named(key).await {
+                    Ok(v) => v,
+                    Err(CoreError::NotSetUp) => String::new(),
+                    Err(e) => return Err(e),
+                };
+                values.insert(key.to_string(), serde_json::Value::String(value));
+            }
+            if json {
+                return output::json(&values);
+            }
+            for (k, v) in values {
+                println!("{k} = {}", v.as_str().unwrap_or_default());
+            }
+            Ok(())
+        }
+        SettingsCommand::Get { key } => {
+            println!("{}", store.get_named(key.trim()).await?);
+            Ok(())
+        }
+        SettingsCommand::Set { key, value } => store.set_named(key.trim(), &value).await,
+    }
+}

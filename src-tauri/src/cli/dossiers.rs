@@ -1,0 +1,211 @@
+//! intake, show, history, list, search.
+
+use std::io::Read;
+
+use chrono::NaiveDate;
+use clap::Args;
+use motcua_core::error::Problem;
+use motcua_core::intake::IntakeRequest;
+use motcua_core::status::Status;
+use motcua_core::store::{ListFilter, Store};
+use motcua_core::CoreError;
+
+use super::output;
+use crate::context::Global;
+
+#[derive(Debug, Args)]
+pub struct IntakeArgs {
+    /// The dossier as JSON: a file path, or - to read standard input.
+    /// Shape: {"procedure": "1.001193", "applicant": {"name", "id_number", "phone", "email",
+    /// "address"}, "documents": [{"name", "originals", "copies"}], "sets": 1,
+    /// "return": {"method": "desk"} | {"method": "post", "address", "phone", …},
+    /// "received_at": "2027-03-03T09:00:00+07:00", "note": ""}
+    #[arg(value_name = "FILE|-")]
+    pub file: String,
+    /// JSON Lines: one dossier per input line, each printed on its own output line as soon
+    /// as it is committed (stops at the first refusal)
+    #[arg(long)]
+    pub jsonl: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The dossier code, e.g. 000.00.14.H56-270303-0001
+    pub code: String,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Received on this date (Vietnam time), YYYY-MM-DD
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Received on or after this date, YYYY-MM-DD
+    #[arg(long, value_parser = parse_date, conflicts_with = "date")]
+    pub from: Option<NaiveDate>,
+    /// Received on or before this date, YYYY-MM-DD
+    #[arg(long, value_parser = parse_date, conflicts_with = "date")]
+    pub to: Option<NaiveDate>,
+    /// Status code 1–10 (2 = accepted, 9 = ready, 10 = returned, …)
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<Status>,
+    /// Procedure code, e.g. 1.001193
+    #[arg(long)]
+    pub procedure: Option<String>,
+    /// At most this many dossiers (1–1000)
+    #[arg(long, default_value_t = 200)]
+    pub limit: i64,
+    /// Skip this many (for paging)
+    #[arg(long, default_value_t = 0)]
+    pub offset: i64,
+    /// Print a JSON array
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// A name (with or without diacritics), a code, an ID number or a phone number
+    pub text: String,
+    /// At most this many results (1–1000)
+    #[arg(long, default_value_t = 50)]
+    pub limit: i64,
+    /// Print a JSON array
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date YYYY-MM-DD"))
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(Status::from_code)
+        .ok_or_else(|| format!("{s:?} is not a status code 1–10"))
+}
+
+pub async fn intake(global: &Global, store: &Store, args: IntakeArgs) -> Result<(), CoreError> {
+    if args.jsonl {
+        return intake_lines(global, store, &args.file).await;
+    }
+    let mut text = String::new();
+    if args.file == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|source| CoreError::File {
+                path: "-".into(),
+                source,
+            })?;
+    } else {
+        text = std::fs::read_to_string(&args.file).map_err(|source| CoreError::File {
+            path: args.file.clone(),
+            source,
+        })?;
+    }
+    if text.trim().is_empty() {
+        return Err(CoreError::invalid("procedure", Problem::Required));
+    }
+    let req = IntakeRequest::from_json(&text)?;
+    let dossier = store.intake(&req, &global.actor()).await?;
+    output::json(&dossier)
+}
+
+async fn intake_lines(global: &Global, store: &Store, file: &str) -> Result<(), CoreError> {
+    use std::io::{BufRead, Write};
+    let reader: Box<dyn BufRead> = if file == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        let f = std::fs::File::open(file).map_err(|source| CoreError::File {
+            path: file.to_string(),
+            source,
+        })?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let actor = global.actor();
+    let mut out = std::io::stdout().lock();
+    for line in reader.lines() {
+        let line = line.map_err(|source| CoreError::File {
+            path: file.to_string(),
+            source,
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let dossier = store
+            .intake(&IntakeRequest::from_json(&line)?, &actor)
+            .await?;
+        let text = serde_json::to_string(&dossier).map_err(|e| CoreError::Json(e.to_string()))?;
+        writeln!(out, "{text}")
+            .and_then(|_| out.flush())
+            .map_err(|source| CoreError::File {
+                path: "-".into(),
+                source,
+            })?;
+    }
+    Ok(())
+}
+
+pub async fn show(global: &Global, store: &Store, args: ShowArgs) -> Result<(), CoreError> {
+    let dossier = store.dossier(&args.code).await?;
+    if args.json {
+        output::json(&dossier)
+    } else {
+        output::dossier(&dossier, global.lang());
+        Ok(())
+    }
+}
+
+pub async fn history(global: &Global, store: &Store, args: ShowArgs) -> Result<(), CoreError> {
+    let events = store.events(&args.code).await?;
+    if args.json {
+        return output::json(&events);
+    }
+    let lang = global.lang();
+    for e in events {
+        let to = e.to_status.map(|s| s.label(lang)).unwrap_or_default();
+        println!(
+            "{}  {:<14} {:<20} {}  {}",
+            output::time(e.at),
+            e.kind,
+            to,
+            e.actor,
+            e.note
+        );
+    }
+    Ok(())
+}
+
+pub async fn list(global: &Global, store: &Store, args: ListArgs) -> Result<(), CoreError> {
+    let filter = ListFilter {
+        date: args.date,
+        from: args.from,
+        to: args.to,
+        status: args.status,
+        procedure: args.procedure,
+        limit: Some(args.limit),
+        offset: Some(args.offset),
+    };
+    let list = store.list(&filter).await?;
+    if args.json {
+        output::json(&list)
+    } else {
+        output::summaries(&list, global.lang());
+        Ok(())
+    }
+}
+
+pub async fn search(global: &Global, store: &Store, args: SearchArgs) -> Result<(), CoreError> {
+    let hits = store.search(&args.text, args.limit).await?;
+    if args.json {
+        output::json(&hits)
+    } else {
+        output::summaries(&hits, global.lang());
+        Ok(())
+    }
+}

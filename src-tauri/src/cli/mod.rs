@@ -1,0 +1,109 @@
+//! The command-line interface: the core for scripts, tests and administrators. Every
+//! command prints JSON with `--json` (or always, where noted) and exits non-zero with a
+//! one-line error on stderr when it fails.
+
+mod admin;
+mod calendar;
+mod dossiers;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use motcua_core::store::Store;
+use motcua_core::CoreError;
+
+use crate::context::Global;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "motcua",
+    version,
+    about = "Một Cửa: the one-stop reception desk (tiếp nhận và trả kết quả hồ sơ)",
+    long_about = "Một Cửa registers administrative dossiers at a Vietnamese one-stop desk.\n\n\
+        Without a command it opens the desk window. With a command it works on the same \
+        database from the command line: the default is motcua.db in the user's data folder; \
+        choose another with --db PATH, --db postgres://… or MOTCUA_DB.",
+    after_help = "Examples:\n  motcua setup --agency-code 000.00.14.H56 --governing-body 'UBND XÃ HƯỚNG THỌ PHÚ' \\\n      --unit 'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG' --place 'Hướng Thọ Phú'\n  motcua intake dossier.json\n  motcua list --date 2027-03-03 --json\n  motcua search 'nguyen van an'"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// First-run set-up of the agency (or change it later)
+    Setup(admin::SetupArgs),
+    /// The procedure catalog: list, import or export as JSON
+    #[command(subcommand)]
+    Procedures(admin::ProceduresCommand),
+    /// Settings shared by the desks: list, get or set
+    #[command(subcommand)]
+    Settings(admin::SettingsCommand),
+    /// Register a dossier from JSON (a file, or - for standard input); prints it as JSON
+    Intake(dossiers::IntakeArgs),
+    /// Show one dossier
+    Show(dossiers::ShowArgs),
+    /// The events of a dossier, oldest first
+    History(dossiers::ShowArgs),
+    /// List dossiers by reception date, status or procedure (newest first)
+    List(dossiers::ListArgs),
+    /// Search by applicant name (diacritics ignored), code, ID number or phone
+    Search(dossiers::SearchArgs),
+    /// The working-day calendar: holidays, notices, lunar dates
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
+    /// The appointment of a dossier of PROCEDURE received at a given time
+    DueDate(calendar::DueDateArgs),
+}
+
+/// Runs one CLI command to completion.
+pub fn run(global: Global, command: Command) -> ExitCode {
+    let lang = global.lang();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("motcua: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(dispatch(&global, command));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}", output::one_line(&e.message(lang)));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
+    // Lunar conversions need no database.
+    if let Command::Calendar(c) = &command {
+        if let Some(result) = calendar::run_offline(global, c) {
+            return result;
+        }
+    }
+    let store = Store::open(&global.database()).await?;
+    let result = match command {
+        Command::Setup(args) => admin::setup(global, &store, args).await,
+        Command::Procedures(c) => admin::procedures(global, &store, c).await,
+        Command::Settings(c) => admin::settings(global, &store, c).await,
+        Command::Intake(args) => dossiers::intake(global, &store, args).await,
+        Command::Show(args) => dossiers::show(global, &store, args).await,
+        Command::History(args) => dossiers::history(global, &store, args).await,
+        Command::List(args) => dossiers::list(global, &store, args).await,
+        Command::Search(args) => dossiers::search(global, &store, args).await,
+        Command::Calendar(c) => calendar::run(global, &store, c).await,
+        Command::DueDate(args) => calendar::due_date(&store, args).await,
+    };
+    store.close().await;
+    result
+}

@@ -1,0 +1,102 @@
+//! Language, set-up and what the window needs to know at start.
+
+use std::collections::HashMap;
+
+use motcua_core::agency::{Agency, AgencyInput};
+use motcua_core::i18n::{strings, tf, Lang};
+use motcua_core::vntime::{now, vn_date};
+use serde::Serialize;
+use tauri::{Manager, State};
+
+use super::{store, ui, UiError, UiResult};
+use crate::gui::{window_title, AppState, WINDOW};
+
+#[derive(Serialize)]
+pub struct UiStrings {
+    lang: Lang,
+    strings: &'static HashMap<String, String>,
+}
+
+#[tauri::command]
+pub fn ui_strings(state: State<'_, AppState>) -> UiStrings {
+    let lang = state.lang();
+    UiStrings {
+        lang,
+        strings: strings(lang),
+    }
+}
+
+#[tauri::command]
+pub fn set_lang(state: State<'_, AppState>, lang: String) -> UiResult<UiStrings> {
+    let lang = Lang::parse(&lang).ok_or_else(|| UiError {
+        kind: "invalid".into(),
+        message: format!("{lang:?}"),
+        fields: Vec::new(),
+    })?;
+    if let Ok(mut current) = state.lang.write() {
+        *current = lang;
+    }
+    Ok(UiStrings {
+        lang,
+        strings: strings(lang),
+    })
+}
+
+#[derive(Serialize)]
+pub struct StartState {
+    set_up: bool,
+    agency: Option<Agency>,
+    database: String,
+    desk: String,
+    warnings: Vec<String>,
+    error: Option<String>,
+}
+
+#[tauri::command]
+pub async fn app_state(state: State<'_, AppState>) -> UiResult<StartState> {
+    let lang = state.lang();
+    let database = state.global.database();
+    let desk = state.global.desk_name();
+    let Some(store) = state.store.as_ref() else {
+        return Ok(StartState {
+            set_up: false,
+            agency: None,
+            database,
+            desk,
+            warnings: Vec::new(),
+            error: state.open_error.clone(),
+        });
+    };
+    let agency = match store.agency().await {
+        Ok(a) => Some(a),
+        Err(motcua_core::CoreError::NotSetUp) => None,
+        Err(e) => return ui(&state, Err(e)),
+    };
+    let missing = ui(&state, store.missing_notice_years(vn_date(now())).await)?;
+    let warnings = missing
+        .iter()
+        .map(|y| tf(lang, "calendar.notice_missing", &[("year", &y.to_string())]))
+        .collect();
+    Ok(StartState {
+        set_up: agency.is_some(),
+        agency,
+        database,
+        desk,
+        warnings,
+        error: None,
+    })
+}
+
+#[tauri::command]
+pub async fn setup_agency<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    input: AgencyInput,
+) -> UiResult<Agency> {
+    let agency = ui(&state, store(&state)?.setup(&input).await)?;
+    if let Some(window) = app.get_webview_window(WINDOW) {
+        // A failed title change is cosmetic; the agency is saved.
+        let _ = window.set_title(&window_title(Some(&agency.unit)));
+    }
+    Ok(agency)
+}

@@ -1,0 +1,82 @@
+//! The window's commands: each checks its input through the core, calls it, and maps the
+//! core's error to one the window can show next to the right field.
+
+mod app;
+mod dossiers;
+
+use motcua_core::i18n::Lang;
+use motcua_core::store::Store;
+use motcua_core::CoreError;
+use serde::Serialize;
+
+use crate::gui::AppState;
+
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
+    tauri::generate_handler![
+        app::ui_strings,
+        app::app_state,
+        app::set_lang,
+        app::setup_agency,
+        dossiers::list_dossiers,
+        dossiers::search_dossiers,
+        dossiers::get_dossier,
+        dossiers::procedures,
+        dossiers::intake,
+        dossiers::preview_due,
+    ]
+}
+
+#[derive(Debug, Serialize)]
+pub struct UiFieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// An error as the window shows it, in the user's language.
+#[derive(Debug, Serialize)]
+pub struct UiError {
+    pub kind: String,
+    pub message: String,
+    pub fields: Vec<UiFieldError>,
+}
+
+impl UiError {
+    pub fn from_core(e: &CoreError, lang: Lang) -> UiError {
+        UiError {
+            kind: e.kind().to_string(),
+            message: e.message(lang),
+            fields: e
+                .field_errors()
+                .iter()
+                .map(|f| UiFieldError {
+                    field: f.field.clone(),
+                    message: f.problem.message(lang),
+                })
+                .collect(),
+        }
+    }
+
+    fn no_database(message: &str) -> UiError {
+        UiError {
+            kind: "database".into(),
+            message: message.to_string(),
+            fields: Vec::new(),
+        }
+    }
+}
+
+pub type UiResult<T> = Result<T, UiError>;
+
+/// The store, or the reason the database is not available.
+pub fn store(state: &AppState) -> UiResult<&Store> {
+    state
+        .store
+        .as_ref()
+        .ok_or_else(|| UiError::no_database(state.open_error.as_deref().unwrap_or("")))
+}
+
+/// Maps a core result for the window.
+pub fn ui<T>(state: &AppState, result: Result<T, CoreError>) -> UiResult<T> {
+    result.map_err(|e| UiError::from_core(&e, state.lang()))
+}

@@ -1,0 +1,73 @@
+//! Where this desk keeps its data, who is acting, and which database it uses: shared by the
+//! window and the CLI so both open the same database by default.
+
+use std::path::PathBuf;
+
+use motcua_core::i18n::Lang;
+use motcua_core::store::Actor;
+
+/// Options every entry point accepts.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Global {
+    /// Database: an SQLite file path or a postgres:// URL
+    /// [default: motcua.db in the user's data folder]
+    #[arg(long, env = "MOTCUA_DB", global = true, value_name = "PATH|URL")]
+    pub db: Option<String>,
+    /// Language of messages: vi (default) or en
+    #[arg(long, env = "MOTCUA_LANG", global = true, value_name = "vi|en", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    /// Name of this desk, recorded on the dossiers it receives [default: the computer's name]
+    #[arg(long, env = "MOTCUA_DESK", global = true, value_name = "NAME")]
+    pub desk: Option<String>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use vi or en"))
+}
+
+impl Global {
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or_default()
+    }
+
+    pub fn database(&self) -> String {
+        match &self.db {
+            Some(db) if !db.trim().is_empty() => db.trim().to_string(),
+            _ => data_dir().join("motcua.db").to_string_lossy().into_owned(),
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor::new(os_user(), self.desk_name())
+    }
+
+    pub fn desk_name(&self) -> String {
+        self.desk
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(host_name)
+    }
+}
+
+/// The user's data folder for Một Cửa (e.g. `~/.local/share/motcua` on Linux).
+pub fn data_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("motcua")
+}
+
+/// The operating-system account, until staff accounts exist: events need an actor.
+fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "desk".to_string())
+}
+
+fn host_name() -> String {
+    std::env::var("COMPUTERNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "desk".to_string())
+}

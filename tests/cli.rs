@@ -1,0 +1,302 @@
+//! The CLI end to end: the real binary on a real SQLite file.
+
+mod support;
+
+use std::process::Stdio;
+
+use support::{birth, Desk, BIN};
+
+#[test]
+fn intake_prints_the_stored_dossier_as_json() {
+    let desk = Desk::ready();
+    let d = desk.intake(&birth("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"));
+    assert_eq!(d["code"], "000.00.14.H56-270303-0001");
+    assert_eq!(d["status_code"], 2);
+    assert_eq!(d["received_at"], "2027-03-03T09:00:00+07:00");
+    assert_eq!(d["due_at"], "2027-03-03T17:00:00+07:00");
+    let shown = desk.json(&["show", "000.00.14.h56-270303-0001", "--json"]);
+    assert_eq!(shown, d);
+    let text = desk.ok(&["show", "000.00.14.H56-270303-0001"]);
+    assert!(
+        text.contains("Nguyễn Văn An") && text.contains("Được tiếp nhận"),
+        "{text}"
+    );
+}
+
+#[test]
+fn intake_reads_a_file_too() {
+    let desk = Desk::ready();
+    let file = desk.path("d.json");
+    std::fs::write(
+        &file,
+        birth("Lê Thị Bình", "2027-03-03T09:00:00+07:00").to_string(),
+    )
+    .unwrap();
+    let out = desk.json(&["intake", file.to_str().unwrap()]);
+    assert_eq!(out["applicant"]["name"], "Lê Thị Bình");
+}
+
+#[test]
+fn a_bad_field_exits_non_zero_with_one_line_in_the_chosen_language() {
+    let desk = Desk::ready();
+    let mut req = birth("Nguyễn Văn An", "2027-03-03T09:00:00+07:00");
+    req["applicant"]["id_number"] = "12345".into();
+    let out = desk.run_stdin(&["intake", "-"], &req.to_string());
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("Số CCCD/Hộ chiếu"), "{err}");
+    let out = desk.run_stdin(&["--lang", "en", "intake", "-"], &req.to_string());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("Citizen ID / passport number") && err.contains("12-digit"),
+        "{err}"
+    );
+    assert_eq!(
+        desk.json(&["list", "--json"]),
+        serde_json::json!([]),
+        "nothing written"
+    );
+}
+
+#[test]
+fn intake_before_setup_says_how_to_set_up() {
+    let desk = Desk::new();
+    let out = desk.run_stdin(
+        &["intake", "-"],
+        &birth("Nguyễn Văn An", "2027-03-03T09:00:00+07:00").to_string(),
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("motcua setup"));
+}
+
+#[test]
+fn setup_validates_the_agency_code() {
+    let desk = Desk::new();
+    let out = desk.run(&[
+        "setup",
+        "--agency-code",
+        "bad code!",
+        "--governing-body",
+        "UBND",
+        "--unit",
+        "TT",
+        "--place",
+        "X",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Mã định danh cơ quan"));
+}
+
+#[test]
+fn the_day_boundary_is_vietnam_midnight_whatever_the_computer_zone() {
+    let desk = Desk::ready();
+    for (tz, received, code) in [
+        (
+            "America/New_York",
+            "2027-03-03T16:59:59Z",
+            "000.00.14.H56-270303-0001",
+        ),
+        (
+            "America/New_York",
+            "2027-03-03T17:00:00Z",
+            "000.00.14.H56-270304-0001",
+        ),
+        (
+            "Pacific/Kiritimati",
+            "2027-03-04T23:59:00+07:00",
+            "000.00.14.H56-270304-0002",
+        ),
+    ] {
+        let out = desk
+            .cmd()
+            .env("TZ", tz)
+            .args(["intake", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin
+                    .take()
+                    .unwrap()
+                    .write_all(birth("Nguyễn Văn An", received).to_string().as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(d["code"], code, "{tz} {received}");
+    }
+    let listed = desk
+        .cmd()
+        .env("TZ", "America/New_York")
+        .args(["list", "--date", "2027-03-04", "--json"])
+        .output()
+        .unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+}
+
+/// 0 → "A", 25 → "Z", 26 → "BA": names may not contain digits.
+fn letters(mut i: usize) -> String {
+    let mut s = String::new();
+    loop {
+        s.insert(0, char::from(b'A' + (i % 26) as u8));
+        i /= 26;
+        if i == 0 {
+            return s;
+        }
+    }
+}
+
+#[test]
+fn four_processes_registering_at_once_get_500_distinct_consecutive_codes() {
+    let desk = Desk::ready();
+    let mut children = Vec::new();
+    for p in 0..4 {
+        // Each process streams 125 intakes (JSON Lines), as four desks working at once.
+        let lines: String = (0..125)
+            .map(|i| {
+                birth(
+                    &format!(
+                        "Người Nộp {} {}",
+                        ["An", "Bình", "Chi", "Dũng"][p],
+                        letters(i)
+                    ),
+                    "2027-07-07T09:00:00+07:00",
+                )
+                .to_string()
+                    + "\n"
+            })
+            .collect();
+        let mut child = desk
+            .cmd()
+            .args(["intake", "--jsonl", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            stdin.write_all(lines.as_bytes()).unwrap();
+        });
+        children.push(child);
+    }
+    let mut reported = Vec::new();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for line in String::from_utf8(out.stdout).unwrap().lines() {
+            let d: serde_json::Value = serde_json::from_str(line).unwrap();
+            reported.push(d["code"].as_str().unwrap().to_string());
+        }
+    }
+    reported.sort();
+    let expected: Vec<String> = (1..=500)
+        .map(|n| format!("000.00.14.H56-270707-{n:04}"))
+        .collect();
+    assert_eq!(reported, expected);
+    let list = desk.json(&["list", "--date", "2027-07-07", "--limit", "1000", "--json"]);
+    let mut codes: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    codes.sort();
+    assert_eq!(codes, expected);
+    for code in [&expected[0], &expected[250], &expected[499]] {
+        let events = desk.json(&["history", code, "--json"]);
+        assert_eq!(events.as_array().unwrap().len(), 1);
+        assert_eq!(events[0]["kind"], "created");
+    }
+}
+
+#[test]
+fn search_finds_names_without_diacritics() {
+    let desk = Desk::ready();
+    desk.intake(&birth("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"));
+    desk.intake(&birth("Trần Thị Bích", "2027-03-03T09:05:00+07:00"));
+    let hits = desk.json(&["search", "nguyen van an", "--json"]);
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["code"], "000.00.14.H56-270303-0001");
+    let text = desk.ok(&["search", "tran thi"]);
+    assert!(text.contains("Trần Thị Bích"));
+}
+
+#[test]
+fn procedures_export_and_import_round_trip() {
+    let desk = Desk::ready();
+    let exported = desk.ok(&["procedures", "export"]);
+    let mut catalog: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    assert!(catalog["procedures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["code"] == "1.001193"));
+    catalog["procedures"][0]["name"] = "Đăng ký khai sinh (sửa)".into();
+    let file = desk.path("catalog.json");
+    std::fs::write(&file, catalog.to_string()).unwrap();
+    desk.ok(&["procedures", "import", file.to_str().unwrap()]);
+    let list = desk.ok(&["procedures", "list"]);
+    assert!(list.contains("Đăng ký khai sinh (sửa)"), "{list}");
+    std::fs::write(&file, r#"{"procedures":[{"code":"x y","name":"A","field":"B","limit":{"unit":"working_days","days":1}}]}"#).unwrap();
+    let out = desk.run(&["procedures", "import", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Mã thủ tục"));
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["setup", "--help"],
+        vec!["intake", "--help"],
+        vec!["show", "--help"],
+        vec!["list", "--help"],
+        vec!["search", "--help"],
+        vec!["procedures", "--help"],
+        vec!["settings", "--help"],
+        vec!["calendar", "--help"],
+        vec!["calendar", "days", "--help"],
+        vec!["due-date", "--help"],
+    ] {
+        let out = std::process::Command::new(BIN)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn settings_are_validated_like_in_the_window() {
+    let desk = Desk::ready();
+    desk.ok(&["settings", "set", "first-number", "5001"]);
+    assert_eq!(desk.ok(&["settings", "get", "first-number"]).trim(), "5001");
+    let out = desk.run(&["settings", "set", "first-number", "0"]);
+    assert!(!out.status.success());
+    let out = desk.run(&["settings", "set", "office-hours", "17:00-07:00"]);
+    assert!(!out.status.success());
+    desk.ok(&["settings", "set", "office-hours", "07:30-11:30,13:00-17:00"]);
+    let all = desk.json(&["settings", "list", "--json"]);
+    assert_eq!(all["office-hours"], "07:30-11:30,13:00-17:00");
+    assert_eq!(all["agency-code"], "000.00.14.H56");
+}

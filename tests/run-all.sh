@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs everything the tests need on Debian/Ubuntu, starts a private PostgreSQL server
+# and an X display, and runs every test of the workspace. `.ci/run` calls this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  # build
+  libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev pkg-config
+  # the window, driven through WebDriver under a virtual display
+  webkit2gtk-driver xvfb xauth
+  # reading documents back
+  poppler-utils zbar-tools qpdf
+  # printing through a real CUPS
+  cups cups-client printer-driver-cups-pdf
+  # the second database engine
+  postgresql
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "Rust is needed: https://rustup.rs" >&2
+  exit 1
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v tauri-driver >/dev/null; then
+  echo "== installing tauri-driver"
+  cargo install tauri-driver --locked --quiet
+fi
+
+# A private PostgreSQL cluster on a free port, trusted on loopback only; gone at exit.
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+PG_DIR="$(mktemp -d /tmp/motcua-pg.XXXXXX)"
+PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+if [ "$(id -u)" -eq 0 ]; then chown postgres "$PG_DIR"; fi
+cleanup() {
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+trap cleanup EXIT
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on" start >/dev/null
+export MOTCUA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+export MOTCUA_REQUIRE_POSTGRES=1
+echo "== PostgreSQL on port $PG_PORT"
+
+echo "== cargo test (all tests, under a virtual display)"
+xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace --all-targets --locked -- --test-threads=2

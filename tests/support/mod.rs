@@ -1,0 +1,125 @@
+//! Running the real `motcua` binary against a database in a temporary folder.
+
+#![allow(dead_code)]
+
+pub mod window;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_motcua");
+
+pub struct Desk {
+    pub dir: tempfile::TempDir,
+    pub db: String,
+}
+
+impl Desk {
+    /// A new SQLite database in a temporary folder (not yet set up).
+    pub fn new() -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("desk.db").to_string_lossy().into_owned();
+        Desk { dir, db }
+    }
+
+    /// A new database with the agency set up.
+    pub fn ready() -> Desk {
+        let desk = Desk::new();
+        desk.ok(&[
+            "setup",
+            "--agency-code",
+            "000.00.14.H56",
+            "--governing-body",
+            "UBND XÃ HƯỚNG THỌ PHÚ",
+            "--unit",
+            "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+            "--place",
+            "Hướng Thọ Phú",
+        ]);
+        desk
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(BIN);
+        c.env("MOTCUA_DB", &self.db)
+            .env_remove("MOTCUA_LANG")
+            .env("MOTCUA_DESK", "Quầy thử")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"));
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).stdin(Stdio::null()).output().unwrap()
+    }
+
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .cmd()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs and insists on success; returns standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "motcua {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    pub fn intake(&self, request: &serde_json::Value) -> serde_json::Value {
+        let out = self.run_stdin(&["intake", "-"], &request.to_string());
+        assert!(
+            out.status.success(),
+            "intake failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+pub fn birth(name: &str, received_at: &str) -> serde_json::Value {
+    serde_json::json!({
+        "procedure": "1.001193",
+        "applicant": {
+            "name": name,
+            "id_number": "079203001234",
+            "phone": "0912345678",
+            "email": "",
+            "address": "Số 12, ấp Bình Hòa, xã Hướng Thọ Phú, tỉnh Tây Ninh"
+        },
+        "documents": [{"name": "Tờ khai đăng ký khai sinh", "originals": 1, "copies": 0}],
+        "sets": 1,
+        "return": {"method": "desk"},
+        "received_at": received_at,
+        "note": ""
+    })
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}

@@ -1,0 +1,178 @@
+//! Driving the real desk window through WebDriver: tauri-driver in front of WebKitWebDriver,
+//! the app embedding its own assets, all under the X display the test command provides.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use super::{Desk, BIN};
+
+pub struct Window {
+    pub client: Client,
+    driver: Option<Child>,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+/// One window at a time: two WebKit sessions on one small machine make both flaky.
+fn turn() -> &'static tokio::sync::Mutex<()> {
+    static TURN: std::sync::OnceLock<tokio::sync::Mutex<()>> = std::sync::OnceLock::new();
+    TURN.get_or_init(|| tokio::sync::Mutex::new(()))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap()
+}
+
+fn tauri_driver() -> String {
+    if let Ok(p) = std::env::var("TAURI_DRIVER") {
+        return p;
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    let cargo_bin = format!("{home}/.cargo/bin/tauri-driver");
+    if std::path::Path::new(&cargo_bin).exists() {
+        cargo_bin
+    } else {
+        "tauri-driver".to_string()
+    }
+}
+
+impl Window {
+    /// Starts the app on `desk`'s database and connects to its window.
+    pub async fn open(desk: &Desk, lang: Option<&str>) -> Window {
+        assert!(
+            std::env::var("DISPLAY").is_ok(),
+            "window tests need an X display: run them through the test command (xvfb-run)"
+        );
+        let guard = turn().lock().await;
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new(tauri_driver());
+        // Its own process group, so that the driver, WebKitWebDriver and the app can be
+        // stopped together whatever state a failed test left them in.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("MOTCUA_DB", &desk.db)
+        .env("MOTCUA_DESK", "Quầy thử")
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("XDG_DATA_HOME", desk.dir.path().join("data"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        match lang {
+            Some(l) => cmd.env("MOTCUA_LANG", l),
+            None => cmd.env_remove("MOTCUA_LANG"),
+        };
+        let driver = cmd.spawn().unwrap_or_else(|e| {
+            panic!("cannot start tauri-driver ({e}): run the test command, which installs it")
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not answer on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": BIN }),
+        );
+        let client = ClientBuilder::rustls()
+            .expect("TLS roots")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session");
+        Window {
+            client,
+            driver: Some(driver),
+            _turn: guard,
+        }
+    }
+
+    pub async fn wait_css(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    /// Waits until the element's text satisfies `pred`; returns the text.
+    pub async fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                // innerText: what is rendered, as a person reads it (WebKitWebDriver's own
+                // element text comes back empty for some styled elements).
+                if let Ok(Some(text)) = el.prop("innerText").await {
+                    if pred(&text) {
+                        return text;
+                    }
+                    if Instant::now() > deadline {
+                        self.screenshot("failure").await;
+                        let html = self.client.source().await.unwrap_or_default();
+                        panic!("{css} never matched; last text: {text:?}; page: {html}");
+                    }
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} never appeared");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot under the test's target folder, for a person to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        // WebKitWebDriver sometimes never answers a screenshot of an idle page; a picture
+        // for a person is not worth hanging the test run.
+        if let Ok(Ok(png)) =
+            tokio::time::timeout(Duration::from_secs(10), self.client.screenshot()).await
+        {
+            std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        self.stop_driver();
+    }
+
+    fn stop_driver(&mut self) {
+        if let Some(mut driver) = self.driver.take() {
+            // SIGTERM first: tauri-driver then stops WebKitWebDriver and the app cleanly.
+            let group = format!("-{}", driver.id());
+            let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = driver.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            let _ = driver.wait();
+        }
+    }
+}
+
+/// A failed assertion must not leave the app and its drivers running.
+impl Drop for Window {
+    fn drop(&mut self) {
+        self.stop_driver();
+    }
+}

@@ -1,0 +1,102 @@
+//! The real desk window under Xvfb, driven like a user through WebDriver.
+
+mod support;
+
+use fantoccini::Locator;
+use support::window::Window;
+use support::Desk;
+
+fn today_birth(name: &str) -> serde_json::Value {
+    let mut req = support::birth(name, "");
+    req.as_object_mut().unwrap().remove("received_at");
+    req
+}
+
+#[tokio::test]
+async fn the_window_lists_todays_dossiers_and_searches_without_diacritics() {
+    let desk = Desk::ready();
+    let an = desk.intake(&today_birth("Nguyễn Văn An"));
+    let binh = desk.intake(&today_birth("Trần Thị Bình"));
+    let w = Window::open(&desk, None).await;
+
+    let unit = w.wait_text("#unit-name", |t| !t.is_empty()).await;
+    assert_eq!(unit, "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG");
+    assert_eq!(
+        w.client.title().await.unwrap(),
+        "Một Cửa — TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
+    );
+
+    let list = w
+        .wait_text("#dossier-list", |t| t.contains("Trần Thị Bình"))
+        .await;
+    assert!(list.contains(an["code"].as_str().unwrap()), "{list}");
+    assert!(list.contains("Nguyễn Văn An"));
+    w.screenshot("main-vi").await;
+
+    let search = w.wait_css("#search").await;
+    search.send_keys("nguyen van an").await.unwrap();
+    let found = w
+        .wait_text("#dossier-list", |t| !t.contains("Trần Thị Bình"))
+        .await;
+    assert!(found.contains("Nguyễn Văn An"), "{found}");
+    assert!(!found.contains(binh["code"].as_str().unwrap()));
+
+    w.client
+        .find(Locator::Css("#dossier-list tr.row td"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let code = w.wait_text("#detail-code", |t| !t.is_empty()).await;
+    assert_eq!(code, an["code"].as_str().unwrap());
+    w.close().await;
+}
+
+#[tokio::test]
+async fn first_run_set_up_in_the_window() {
+    let desk = Desk::new();
+    let w = Window::open(&desk, None).await;
+    let form = w.wait_css("#setup-form").await;
+    w.screenshot("setup-vi").await;
+    let fill = |name: &'static str, value: &'static str| {
+        let form = form.clone();
+        async move {
+            let input = form
+                .find(Locator::Css(&format!("input[name={name}]")))
+                .await
+                .unwrap();
+            input.clear().await.unwrap();
+            input.send_keys(value).await.unwrap();
+        }
+    };
+    fill("governing_body", "UBND XÃ HƯỚNG THỌ PHÚ").await;
+    fill("unit", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG").await;
+    fill("place", "Hướng Thọ Phú").await;
+    fill("agency_code", "not valid!").await;
+    w.client
+        .find(Locator::Css("#setup-save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let err = w.wait_text("#f-agency-code-error", |t| !t.is_empty()).await;
+    assert!(err.contains("mã định danh"), "{err}");
+    fill("agency_code", "H26.107").await;
+    w.client
+        .find(Locator::Css("#setup-save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    w.wait_css("#dossier-list").await;
+    w.wait_text("#unit-name", |t| t == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG")
+        .await;
+    w.close().await;
+    assert_eq!(
+        desk.ok(&["settings", "get", "agency-code"]).trim(),
+        "H26.107"
+    );
+}
