@@ -60,5 +60,20 @@ export MOTCUA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 export MOTCUA_REQUIRE_POSTGRES=1
 echo "== PostgreSQL on port $PG_PORT"
 
+# CUPS with a cups-pdf virtual printer: printing tests print for real into PDF files.
+if ! lpstat -r 2>/dev/null | grep -q "is running"; then
+  $SUDO /usr/sbin/cupsd
+  for _ in $(seq 1 50); do lpstat -r 2>/dev/null | grep -q "is running" && break; sleep 0.2; done
+fi
+if ! lpstat -e 2>/dev/null | grep -qx MotcuaTestPDF; then
+  $SUDO lpadmin -p MotcuaTestPDF -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null
+fi
+export MOTCUA_TEST_PRINTER=MotcuaTestPDF
+PDF_OUT="$(awk '$1 == "Out" {print $2}' /etc/cups/cups-pdf.conf 2>/dev/null | tail -1)"
+PDF_OUT="${PDF_OUT:-\${HOME}/PDF}"
+USER_HOME="$(getent passwd "$(id -un)" | cut -d: -f6)"
+export MOTCUA_TEST_PRINT_DIR="${PDF_OUT//\$\{HOME\}/$USER_HOME}"
+echo "== CUPS printer MotcuaTestPDF writes into $MOTCUA_TEST_PRINT_DIR"
+
 echo "== cargo test (all tests, under a virtual display)"
 xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace --all-targets --locked -- --test-threads=2

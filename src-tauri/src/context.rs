@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use motcua_core::i18n::Lang;
-use motcua_core::store::Actor;
+use motcua_core::store::{Actor, IssuedReceipt};
+use motcua_core::CoreError;
 
 /// Options every entry point accepts.
 #[derive(Debug, Clone, clap::Args)]
@@ -47,6 +48,41 @@ impl Global {
             .filter(|d| !d.trim().is_empty())
             .unwrap_or_else(host_name)
     }
+}
+
+/// Where issued receipts are kept: beside an SQLite database file, or in the data folder
+/// when the database is a server.
+pub fn archive_dir(global: &Global) -> PathBuf {
+    let db = global.database();
+    if motcua_core::store::is_postgres_url(&db) {
+        return data_dir().join("receipts");
+    }
+    std::path::Path::new(&db)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| p.join("receipts"))
+        .unwrap_or_else(|| PathBuf::from("receipts"))
+}
+
+/// Keeps a copy of an issued receipt: `receipts/<year>/<code>.pdf`, reprints `-reprint-N`.
+pub fn archive_receipt(global: &Global, issued: &IssuedReceipt) -> Result<PathBuf, CoreError> {
+    let d = &issued.dossier;
+    let dir = archive_dir(global).join(d.register.year.to_string());
+    std::fs::create_dir_all(&dir).map_err(|source| CoreError::File {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let name = if issued.reprint == 0 {
+        format!("{}.pdf", d.code)
+    } else {
+        format!("{}-reprint-{}.pdf", d.code, issued.reprint)
+    };
+    let path = dir.join(name);
+    std::fs::write(&path, &issued.pdf).map_err(|source| CoreError::File {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(path)
 }
 
 /// The user's data folder for Một Cửa (e.g. `~/.local/share/motcua` on Linux).

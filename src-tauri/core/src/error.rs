@@ -27,6 +27,7 @@ pub enum Problem {
     Date,
     Time,
     Invalid { detail: String },
+    LookupUrl,
 }
 
 impl Problem {
@@ -57,6 +58,7 @@ impl Problem {
             Problem::Date => t(lang, "problem.date"),
             Problem::Time => t(lang, "problem.time"),
             Problem::Invalid { detail } => tf(lang, "problem.invalid", &[("detail", detail)]),
+            Problem::LookupUrl => t(lang, "problem.lookup_url"),
         }
     }
 }
@@ -148,6 +150,14 @@ pub enum CoreError {
     },
     #[error("{}", tf(Lang::Vi, "error.json", &[("detail", .0)]))]
     Json(String),
+    #[error("{}", tf(Lang::Vi, "error.document", &[("detail", .0)]))]
+    Document(String),
+    #[error("{}", t(Lang::Vi, "error.not_a_slip"))]
+    NotASlip,
+    #[error("{}", tf(Lang::Vi, "error.forged_slip", &[("code", .code)]))]
+    ForgedSlip { code: String },
+    #[error("{0}")]
+    Print(#[from] crate::printing::PrintError),
 }
 
 impl CoreError {
@@ -191,6 +201,10 @@ impl CoreError {
                 &[("path", path), ("detail", &source.to_string())],
             ),
             (CoreError::Json(detail), _) => tf(lang, "error.json", &[("detail", detail)]),
+            (CoreError::Document(detail), _) => tf(lang, "error.document", &[("detail", detail)]),
+            (CoreError::NotASlip, _) => t(lang, "error.not_a_slip"),
+            (CoreError::ForgedSlip { code }, _) => tf(lang, "error.forged_slip", &[("code", code)]),
+            (CoreError::Print(e), _) => e.message_en(),
         }
     }
 
@@ -216,6 +230,10 @@ impl CoreError {
             CoreError::Migration(_) => "migration",
             CoreError::File { .. } => "file",
             CoreError::Json(_) => "json",
+            CoreError::Document(_) => "document",
+            CoreError::NotASlip => "not_a_slip",
+            CoreError::ForgedSlip { .. } => "forged_slip",
+            CoreError::Print(_) => "print",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod i18n;
 pub mod intake;
 pub mod numbering;
+pub mod printing;
 pub mod procedure;
 pub mod slip;
 pub mod status;

@@ -6,6 +6,7 @@ mod admin;
 mod calendar;
 mod dossiers;
 mod output;
+mod slips;
 
 use std::process::ExitCode;
 
@@ -58,6 +59,14 @@ pub enum Command {
     Calendar(calendar::CalendarCommand),
     /// The appointment of a dossier of PROCEDURE received at a given time
     DueDate(calendar::DueDateArgs),
+    /// Write a dossier's receipt (Mẫu 01) as PDF; a second issue is marked as a reprint
+    Receipt(slips::ReceiptArgs),
+    /// Print a dossier's receipt on the desk's printer (CUPS)
+    Print(slips::PrintArgs),
+    /// The printers this computer can print to (* marks the default)
+    Printers(slips::PrintersArgs),
+    /// Check a scanned receipt (QR payload or barcode) and show its dossier
+    Scan(slips::ScanArgs),
 }
 
 /// Runs one CLI command to completion.
@@ -91,6 +100,9 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
             return result;
         }
     }
+    if let Command::Printers(args) = command {
+        return slips::printers(args);
+    }
     let store = Store::open(&global.database()).await?;
     let result = match command {
         Command::Setup(args) => admin::setup(global, &store, args).await,
@@ -103,6 +115,10 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Search(args) => dossiers::search(global, &store, args).await,
         Command::Calendar(c) => calendar::run(global, &store, c).await,
         Command::DueDate(args) => calendar::due_date(&store, args).await,
+        Command::Receipt(args) => slips::receipt(global, &store, args).await,
+        Command::Print(args) => slips::print(global, &store, args).await,
+        Command::Scan(args) => slips::scan(global, &store, args).await,
+        Command::Printers(_) => Ok(()),
     };
     store.close().await;
     result

@@ -9,6 +9,7 @@ mod dossiers;
 mod events;
 mod rows;
 mod settings;
+mod slips;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -23,6 +24,7 @@ use crate::error::{CoreError, CoreResult};
 pub use dossiers::{ListFilter, SearchHit};
 pub use events::Event;
 pub use settings::NAMED_SETTINGS;
+pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");

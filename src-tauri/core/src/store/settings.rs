@@ -14,6 +14,9 @@ pub const FIRST_NUMBER: &str = "first-number";
 pub const SLIP_SECRET: &str = "internal.slip-secret";
 pub const OFFICE_HOURS: &str = "office-hours";
 pub const NOV24_COMPENSATE: &str = "calendar.nov24-compensate";
+pub const LOOKUP_URL: &str = "lookup-url";
+pub const PRINTER: &str = "printer";
+pub const PAPER: &str = "paper";
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -152,6 +155,9 @@ impl Store {
             "first-number" => self.first_number().await?.to_string(),
             "office-hours" => self.office_hours().await?.to_string(),
             NOV24_COMPENSATE => self.calendar_rules().await?.nov24_compensate.to_string(),
+            LOOKUP_URL => self.get_setting(LOOKUP_URL).await?.unwrap_or_default(),
+            PRINTER => self.get_setting(PRINTER).await?.unwrap_or_default(),
+            PAPER => self.paper().await?.to_string(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -200,9 +206,53 @@ impl Store {
                     },
                 )),
             },
+            LOOKUP_URL => {
+                let template = value.trim();
+                if !template.is_empty() && !is_lookup_template(template) {
+                    return Err(CoreError::invalid(LOOKUP_URL, Problem::LookupUrl));
+                }
+                self.set_setting(LOOKUP_URL, template).await
+            }
+            PRINTER => {
+                let mut c = crate::validate::Checker::new();
+                let name = c.line(PRINTER, value, false, 127);
+                if !c.is_ok() {
+                    return Err(CoreError::Invalid(c.errors));
+                }
+                self.set_setting(PRINTER, &name).await
+            }
+            PAPER => {
+                let paper: crate::documents::Paper = value.trim().parse().map_err(|_| {
+                    CoreError::invalid(
+                        PAPER,
+                        Problem::Invalid {
+                            detail: "a4, a5, 80mm".into(),
+                        },
+                    )
+                })?;
+                self.set_setting(PAPER, &paper.to_string()).await
+            }
             other => Err(unknown_setting(other)),
         }
     }
+
+    /// The desk's paper for receipts (A5 unless chosen).
+    pub async fn paper(&self) -> CoreResult<crate::documents::Paper> {
+        Ok(self
+            .get_setting(PAPER)
+            .await?
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(crate::documents::Paper::A5))
+    }
+}
+
+/// An http(s) URL in plain ASCII with a `{code}` placeholder: a desk scanner must be able
+/// to type it back, and a phone must be able to open it.
+fn is_lookup_template(t: &str) -> bool {
+    (t.starts_with("http://") || t.starts_with("https://"))
+        && t.contains("{code}")
+        && t.len() <= 300
+        && t.chars().all(|c| c.is_ascii_graphic())
 }
 
 fn unknown_setting(key: &str) -> CoreError {

@@ -1,0 +1,144 @@
+//! Issuing the receipt of a dossier (first issue or a marked reprint, each logged) and
+//! recognising a scanned slip.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::events::{append, NewEvent};
+use super::settings::LOOKUP_URL;
+use super::{Actor, Store};
+use crate::documents::{receipt_pdf, Paper, ReceiptOptions, Reprint};
+use crate::dossier::Dossier;
+use crate::error::{CoreError, CoreResult};
+use crate::slip;
+use crate::vntime;
+
+pub const FORM_CITATION: &str = "Mẫu số 01 – Thông tư 01/2018/TT-VPCP";
+pub const LOOKUP_HINT: &str = "Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại dichvucong.gov.vn";
+
+/// A receipt as issued: the PDF, and which issue it was.
+pub struct IssuedReceipt {
+    pub dossier: Dossier,
+    pub pdf: Vec<u8>,
+    /// 0 for the first issue, N for the N-th reprint.
+    pub reprint: u32,
+    pub qr_payload: String,
+}
+
+/// Whether a scanned slip carried a tag, and whether it was ours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TagCheck {
+    Verified,
+    /// A barcode or a bare code: nothing to verify.
+    Missing,
+    /// The tag does not match: a forged or altered slip.
+    Invalid,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanResult {
+    pub code: String,
+    pub status_code: i64,
+    #[serde(with = "crate::vntime::serde_vn")]
+    pub due_at: chrono::DateTime<chrono::Utc>,
+    pub tag: TagCheck,
+    pub verified: bool,
+}
+
+impl Store {
+    /// The QR payload of a dossier's slips: the lookup URL when one is configured, else the
+    /// compact form; either way with the tag that proves the desk issued it.
+    pub async fn qr_payload(&self, code: &str) -> CoreResult<String> {
+        let secret = self.slip_secret().await?;
+        let template = self
+            .get_setting(LOOKUP_URL)
+            .await?
+            .filter(|t| !t.trim().is_empty());
+        Ok(slip::payload(
+            code,
+            &slip::tag(&secret, code),
+            template.as_deref(),
+        ))
+    }
+
+    /// Builds the receipt and logs it: the first issue as "printed", later ones as
+    /// "reprinted" with their number, which the document also shows.
+    pub async fn issue_receipt(
+        &self,
+        code: &str,
+        paper: Paper,
+        actor: &Actor,
+    ) -> CoreResult<IssuedReceipt> {
+        let dossier = self.dossier(code).await?;
+        let id = self.dossier_id(&dossier.code).await?;
+        let previous: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events WHERE dossier_id = $1 AND kind IN ('printed', 'reprinted')",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let now = vntime::now();
+        let reprint = u32::try_from(previous).unwrap_or(u32::MAX);
+        let qr_payload = self.qr_payload(&dossier.code).await?;
+        let options = ReceiptOptions {
+            paper,
+            qr_payload: qr_payload.clone(),
+            lookup_hint: LOOKUP_HINT.to_string(),
+            reprint: (reprint > 0).then_some(Reprint {
+                number: reprint,
+                at: now,
+            }),
+            form_citation: FORM_CITATION.to_string(),
+        };
+        let pdf =
+            receipt_pdf(&dossier, &options).map_err(|e| CoreError::Document(e.to_string()))?;
+        let mut tx = self.pool.begin().await?;
+        append(
+            &mut tx,
+            id,
+            now,
+            actor,
+            NewEvent {
+                kind: if reprint == 0 { "printed" } else { "reprinted" },
+                from_status: None,
+                to_status: None,
+                note: "",
+                data: serde_json::json!({ "paper": paper, "reprint": reprint }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(IssuedReceipt {
+            dossier,
+            pdf,
+            reprint,
+            qr_payload,
+        })
+    }
+
+    /// What the desk scanner typed: a slip's QR payload or the bare code of its barcode.
+    pub async fn scan(&self, input: &str) -> CoreResult<ScanResult> {
+        let scanned = slip::parse_scan(input).ok_or_else(|| CoreError::NotASlip)?;
+        let row = sqlx::query("SELECT code, status_code, due_at FROM dossiers WHERE code = $1")
+            .bind(&scanned.code)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| CoreError::DossierNotFound {
+                code: scanned.code.clone(),
+            })?;
+        let code: String = row.try_get("code")?;
+        let tag = match &scanned.tag {
+            None => TagCheck::Missing,
+            Some(t) if slip::verify(&self.slip_secret().await?, &code, t) => TagCheck::Verified,
+            Some(_) => TagCheck::Invalid,
+        };
+        Ok(ScanResult {
+            code,
+            status_code: row.try_get("status_code")?,
+            due_at: vntime::from_millis(row.try_get("due_at")?),
+            tag,
+            verified: tag == TagCheck::Verified,
+        })
+    }
+}

@@ -1,0 +1,132 @@
+//! receipt, print, printers, scan.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use motcua_core::documents::Paper;
+use motcua_core::i18n::t;
+use motcua_core::printing;
+use motcua_core::store::{Store, TagCheck};
+use motcua_core::CoreError;
+
+use super::output;
+use crate::context::{archive_receipt, Global};
+
+#[derive(Debug, Args)]
+pub struct ReceiptArgs {
+    /// The dossier code
+    pub code: String,
+    /// Paper: a4 (two copies on a sheet), a5 (a copy a page) or 80mm (roll) [default: the setting]
+    #[arg(long)]
+    pub paper: Option<Paper>,
+    /// Where to write the PDF
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PrintArgs {
+    /// The dossier code
+    pub code: String,
+    /// The CUPS queue [default: the "printer" setting]
+    #[arg(long)]
+    pub printer: Option<String>,
+    /// Paper: a4, a5 or 80mm [default: the "paper" setting]
+    #[arg(long)]
+    pub paper: Option<Paper>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// What the scanner typed: a receipt's QR payload or the code from its barcode
+    pub payload: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PrintersArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+async fn paper_or_setting(store: &Store, paper: Option<Paper>) -> Result<Paper, CoreError> {
+    match paper {
+        Some(p) => Ok(p),
+        None => store.paper().await,
+    }
+}
+
+fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CoreError> {
+    std::fs::write(path, bytes).map_err(|source| CoreError::File {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+pub async fn receipt(global: &Global, store: &Store, args: ReceiptArgs) -> Result<(), CoreError> {
+    let paper = paper_or_setting(store, args.paper).await?;
+    let issued = store
+        .issue_receipt(&args.code, paper, &global.actor())
+        .await?;
+    archive_receipt(global, &issued)?;
+    write(&args.out, &issued.pdf)
+}
+
+pub async fn print(global: &Global, store: &Store, args: PrintArgs) -> Result<(), CoreError> {
+    let paper = paper_or_setting(store, args.paper).await?;
+    let printer = match args.printer {
+        Some(p) => p,
+        None => store.get_named("printer").await?,
+    };
+    let issued = store
+        .issue_receipt(&args.code, paper, &global.actor())
+        .await?;
+    // Archived before printing: a printer that fails leaves the receipt ready to reprint.
+    let path = archive_receipt(global, &issued)?;
+    printing::print_pdf(&path, &printer, paper, &issued.dossier.code)?;
+    println!(
+        "{}: {} ({})",
+        t(global.lang(), "cli.printed"),
+        printer,
+        path.display()
+    );
+    Ok(())
+}
+
+pub fn printers(args: PrintersArgs) -> Result<(), CoreError> {
+    let list = printing::printers()?;
+    if args.json {
+        return output::json(&list);
+    }
+    for p in list {
+        println!("{}{}", p.name, if p.default { " *" } else { "" });
+    }
+    Ok(())
+}
+
+pub async fn scan(global: &Global, store: &Store, args: ScanArgs) -> Result<(), CoreError> {
+    let result = store.scan(&args.payload).await?;
+    if result.tag == TagCheck::Invalid {
+        return Err(CoreError::ForgedSlip { code: result.code });
+    }
+    if args.json {
+        return output::json(&result);
+    }
+    let lang = global.lang();
+    let check = match result.tag {
+        TagCheck::Verified => t(lang, "scan.verified"),
+        _ => t(lang, "scan.missing"),
+    };
+    let status = motcua_core::status::Status::from_code(result.status_code)
+        .map(|s| s.label(lang))
+        .unwrap_or_default();
+    println!(
+        "{}  {}  {}: {}  ({check})",
+        result.code,
+        status,
+        t(lang, "cli.due_at"),
+        output::time(result.due_at)
+    );
+    Ok(())
+}

@@ -1,0 +1,298 @@
+//! Receipts through the CLI: real PDFs read back with pdftotext, their QR and barcode decoded
+//! with zbarimg, scanned back, and printed through a real CUPS queue.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use support::{birth, Desk};
+
+fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| {
+        panic!(
+            "{cmd} is missing ({e}): the test command installs poppler-utils, zbar-tools and qpdf"
+        )
+    });
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    tool("pdftotext", &[pdf.to_str().unwrap(), "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The symbols zbarimg finds on the first page at 150 dpi: (type, data).
+fn symbols(pdf: &Path) -> Vec<(String, String)> {
+    let prefix = pdf.with_extension("");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = std::fs::read_dir(pdf.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "png")
+                && p.to_string_lossy().starts_with(&*prefix.to_string_lossy())
+        })
+        .unwrap();
+    let out = Command::new("zbarimg")
+        .args(["-q", png.to_str().unwrap()])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+fn qr_of(pdf: &Path) -> String {
+    symbols(pdf)
+        .into_iter()
+        .find(|(k, _)| k == "QR-Code")
+        .map(|(_, v)| v)
+        .expect("a QR code on the page")
+}
+
+#[test]
+fn receipts_in_every_format_read_back_and_scan() {
+    let desk = Desk::ready();
+    let d = desk.intake(&birth("Nguyễn Thị Hồng Nhung", "2027-03-03T09:00:00+07:00"));
+    let code = d["code"].as_str().unwrap();
+    for paper in ["a4", "a5", "80mm"] {
+        let pdf = desk.path(&format!("receipt-{paper}.pdf"));
+        desk.ok(&[
+            "receipt",
+            code,
+            "--paper",
+            paper,
+            "--out",
+            pdf.to_str().unwrap(),
+        ]);
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Nguyễn Thị Hồng Nhung"), "{paper}: {text}");
+        assert!(text.contains(code), "{paper}");
+        assert!(text.contains("GIẤY TIẾP NHẬN HỒ SƠ"), "{paper}");
+        tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+        let found = symbols(&pdf);
+        let qr = found
+            .iter()
+            .find(|(k, _)| k == "QR-Code")
+            .map(|(_, v)| v.clone())
+            .expect("QR");
+        assert!(
+            qr.is_ascii() && !qr.contains("Nhung") && !qr.contains("079203001234"),
+            "nothing personal: {qr}"
+        );
+        if paper != "80mm" {
+            assert!(
+                found.contains(&("CODE-128".to_string(), code.to_string())),
+                "{paper}: {found:?}"
+            );
+        }
+        let scanned = desk.json(&["scan", &qr, "--json"]);
+        assert_eq!(scanned["code"], code);
+        assert_eq!(scanned["verified"], true);
+        assert_eq!(scanned["tag"], "verified");
+        assert_eq!(
+            text.contains("In lại lần"),
+            paper != "a4",
+            "{paper}: only later issues are reprints"
+        );
+    }
+    // Issued three times: the later two are reprints, marked and logged.
+    let pdf = desk.path("again.pdf");
+    desk.ok(&[
+        "receipt",
+        code,
+        "--paper",
+        "a5",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(pdf_text(&pdf).contains("In lại lần 3"));
+    let kinds: Vec<String> = desk
+        .json(&["history", code, "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["created", "printed", "reprinted", "reprinted", "reprinted"]
+    );
+    // Every issue is archived beside the database.
+    let archived = desk
+        .dir
+        .path()
+        .join("receipts/2027")
+        .join(format!("{code}.pdf"));
+    assert!(archived.exists(), "{archived:?}");
+}
+
+#[test]
+fn scan_accepts_issued_slips_and_refuses_forged_ones() {
+    let desk = Desk::ready();
+    let d = desk.intake(&birth("Lê Văn Tám", "2027-03-03T09:00:00+07:00"));
+    let code = d["code"].as_str().unwrap();
+    let pdf = desk.path("r.pdf");
+    desk.ok(&[
+        "receipt",
+        code,
+        "--paper",
+        "a5",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let qr = qr_of(&pdf);
+    // A keyboard-wedge scanner with Caps Lock on, and stray white space.
+    let flipped: String = qr
+        .chars()
+        .map(|c| {
+            if c.is_ascii_uppercase() {
+                c.to_ascii_lowercase()
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect();
+    assert_eq!(
+        desk.json(&["scan", &format!("  {flipped}\n"), "--json"])["verified"],
+        true
+    );
+    // The barcode carries only the code.
+    let bare = desk.json(&["scan", &code.to_lowercase(), "--json"]);
+    assert_eq!(bare["tag"], "missing");
+    // An altered tag.
+    let last = qr.chars().last().unwrap();
+    let forged = format!(
+        "{}{}",
+        &qr[..qr.len() - 1],
+        if last == 'A' { 'B' } else { 'A' }
+    );
+    let out = desk.run(&["scan", &forged]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("không hợp lệ"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A code that was never issued, with a tag copied from a real slip.
+    let unknown = qr.replace(code, &code.replace("-0001", "-0999"));
+    let out = desk.run(&["scan", &unknown]);
+    assert!(!out.status.success());
+    let out = desk.run(&["scan", "hello world"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn a_lookup_url_template_becomes_the_qr_payload() {
+    let desk = Desk::ready();
+    let out = desk.run(&["settings", "set", "lookup-url", "ftp://x/{code}"]);
+    assert!(!out.status.success());
+    desk.ok(&[
+        "settings",
+        "set",
+        "lookup-url",
+        "http://192.168.1.10:8080/d/{code}?k={tag}",
+    ]);
+    let d = desk.intake(&birth("Lê Văn Tám", "2027-03-03T09:00:00+07:00"));
+    let code = d["code"].as_str().unwrap();
+    let pdf = desk.path("r.pdf");
+    desk.ok(&[
+        "receipt",
+        code,
+        "--paper",
+        "a4",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let qr = qr_of(&pdf);
+    assert!(
+        qr.starts_with(&format!("http://192.168.1.10:8080/d/{code}?k=")),
+        "{qr}"
+    );
+    assert_eq!(desk.json(&["scan", &qr, "--json"])["verified"], true);
+}
+
+#[test]
+fn printing_goes_through_cups_and_a_missing_printer_is_a_clear_error() {
+    let printer = std::env::var("MOTCUA_TEST_PRINTER")
+        .expect("the test command sets up a cups-pdf printer (MOTCUA_TEST_PRINTER)");
+    let out_dir = std::env::var("MOTCUA_TEST_PRINT_DIR").expect("MOTCUA_TEST_PRINT_DIR");
+    let desk = Desk::ready();
+    let d = desk.intake(&birth("Võ Thị Sáu", "2027-03-03T09:00:00+07:00"));
+    let code = d["code"].as_str().unwrap();
+    let listed = desk.json(&["printers", "--json"]);
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == printer.as_str()),
+        "{listed}"
+    );
+
+    let out = desk.run(&["print", code, "--printer", "NoSuchPrinter"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NoSuchPrinter"));
+    // The receipt was kept for a reprint all the same.
+    assert!(desk
+        .dir
+        .path()
+        .join("receipts/2027")
+        .join(format!("{code}.pdf"))
+        .exists());
+
+    desk.ok(&["print", code, "--printer", &printer, "--paper", "a5"]);
+    // cups-pdf names its output after the job title, the dossier code.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let printed = loop {
+        let found = std::fs::read_dir(&out_dir).ok().and_then(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .find(|p| p.to_string_lossy().contains(code))
+        });
+        if let Some(p) = found {
+            std::thread::sleep(Duration::from_secs(1));
+            break p;
+        }
+        assert!(Instant::now() < deadline, "nothing printed into {out_dir}");
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let copy = desk.path("printed.pdf");
+    std::fs::copy(&printed, &copy).unwrap();
+    let _ = std::fs::remove_file(&printed);
+    // cups-pdf re-renders text, so compare by the QR rather than by text.
+    let archived = desk
+        .dir
+        .path()
+        .join("receipts/2027")
+        .join(format!("{code}-reprint-1.pdf"));
+    assert_eq!(qr_of(&copy), qr_of(&archived));
+}
