@@ -300,3 +300,19 @@ fn settings_are_validated_like_in_the_window() {
     assert_eq!(all["office-hours"], "07:30-11:30,13:00-17:00");
     assert_eq!(all["agency-code"], "000.00.14.H56");
 }
+
+#[test]
+fn the_benchmark_runs_small() {
+    let desk = Desk::new();
+    let report = desk.json(&["bench", "--intakes", "5", "--receipts", "2", "--json"]);
+    assert_eq!(report["intake"]["count"], 5);
+    assert!(report["intake"]["per_second"].as_f64().unwrap() > 0.0);
+    let papers: Vec<&str> = report["receipt"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["paper"].as_str().unwrap())
+        .collect();
+    assert_eq!(papers, ["a4", "a5", "80mm"]);
+    assert!(report["receipt"][1]["bytes"].as_u64().unwrap() > 10_000);
+}

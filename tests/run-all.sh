@@ -70,10 +70,10 @@ if ! lpstat -e 2>/dev/null | grep -qx MotcuaTestPDF; then
 fi
 export MOTCUA_TEST_PRINTER=MotcuaTestPDF
 PDF_OUT="$(awk '$1 == "Out" {print $2}' /etc/cups/cups-pdf.conf 2>/dev/null | tail -1)"
-PDF_OUT="${PDF_OUT:-\${HOME}/PDF}"
 USER_HOME="$(getent passwd "$(id -un)" | cut -d: -f6)"
-export MOTCUA_TEST_PRINT_DIR="${PDF_OUT//\$\{HOME\}/$USER_HOME}"
+[ -n "$PDF_OUT" ] || PDF_OUT='${HOME}/PDF'
+export MOTCUA_TEST_PRINT_DIR="$(printf '%s' "$PDF_OUT" | sed "s|\${HOME}|$USER_HOME|")"
 echo "== CUPS printer MotcuaTestPDF writes into $MOTCUA_TEST_PRINT_DIR"
 
 echo "== cargo test (all tests, under a virtual display)"
-xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace --all-targets --locked -- --test-threads=2
+xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace --all-targets --locked --no-fail-fast -- --test-threads=2

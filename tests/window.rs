@@ -2,6 +2,7 @@
 
 mod support;
 
+use fantoccini::key::Key;
 use fantoccini::Locator;
 use support::window::Window;
 use support::Desk;
@@ -99,4 +100,84 @@ async fn first_run_set_up_in_the_window() {
         desk.ok(&["settings", "get", "agency-code"]).trim(),
         "H26.107"
     );
+}
+
+#[tokio::test]
+async fn scanning_a_slip_opens_its_dossier_and_a_forged_one_warns() {
+    let desk = Desk::ready();
+    let d = desk.intake(&today_birth("Nguyễn Văn An"));
+    let code = d["code"].as_str().unwrap().to_string();
+    let pdf = desk.path("r.pdf");
+    desk.ok(&[
+        "receipt",
+        &code,
+        "--paper",
+        "a5",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let qr = support::qr_of(&pdf);
+    let w = Window::open(&desk, None).await;
+    w.wait_text("#dossier-list", |t| t.contains("Nguyễn Văn An"))
+        .await;
+
+    let search = w.wait_css("#search").await;
+    search
+        .send_keys(&format!("{qr}{}", Key::Enter))
+        .await
+        .unwrap();
+    assert_eq!(w.wait_text("#detail-code", |t| !t.is_empty()).await, code);
+    let banner = w.wait_text("#scan-banner", |t| !t.is_empty()).await;
+    assert_eq!(banner, "Giấy tiếp nhận hợp lệ");
+
+    let last = qr.chars().last().unwrap();
+    let forged = format!(
+        "{}{}",
+        &qr[..qr.len() - 1],
+        if last == 'A' { 'B' } else { 'A' }
+    );
+    w.client
+        .find(Locator::Css("#detail .link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let search = w.wait_css("#search").await;
+    search
+        .send_keys(&format!("{forged}{}", Key::Enter))
+        .await
+        .unwrap();
+    let banner = w
+        .wait_text("#scan-banner", |t| t.contains("CẢNH BÁO"))
+        .await;
+    assert!(banner.contains("không khớp"), "{banner}");
+    w.close().await;
+}
+
+#[tokio::test]
+async fn the_receipt_prints_from_the_dossier_panel() {
+    let printer =
+        std::env::var("MOTCUA_TEST_PRINTER").expect("the test command sets up a cups-pdf printer");
+    let desk = Desk::ready();
+    desk.ok(&["settings", "set", "printer", &printer]);
+    let d = desk.intake(&today_birth("Trần Thị Bình"));
+    let code = d["code"].as_str().unwrap().to_string();
+    let w = Window::open(&desk, None).await;
+    w.wait_text("#dossier-list", |t| t.contains("Trần Thị Bình"))
+        .await;
+    w.client
+        .find(Locator::Css("#dossier-list tr.row td"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    w.wait_css("#print-receipt").await.click().await.unwrap();
+    let status = w.wait_text("#receipt-status", |t| t.len() > 3).await;
+    assert_eq!(status, "Đã gửi giấy tiếp nhận tới máy in");
+    w.close().await;
+    let events = desk.json(&["history", &code, "--json"]);
+    assert_eq!(events[1]["kind"], "printed");
+    assert!(desk.dir.path().join("receipts").exists());
 }

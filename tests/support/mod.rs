@@ -123,3 +123,71 @@ pub fn birth(name: &str, received_at: &str) -> serde_json::Value {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+pub fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| {
+        panic!(
+            "{cmd} is missing ({e}): the test command installs poppler-utils, zbar-tools and qpdf"
+        )
+    });
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+pub fn pdf_text(pdf: &Path) -> String {
+    tool("pdftotext", &[pdf.to_str().unwrap(), "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The symbols zbarimg finds on the first page at 150 dpi: (type, data).
+pub fn symbols(pdf: &Path) -> Vec<(String, String)> {
+    let prefix = pdf.with_extension("");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = std::fs::read_dir(pdf.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "png")
+                && p.to_string_lossy().starts_with(&*prefix.to_string_lossy())
+        })
+        .unwrap();
+    let out = Command::new("zbarimg")
+        .args(["-q", png.to_str().unwrap()])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+pub fn qr_of(pdf: &Path) -> String {
+    symbols(pdf)
+        .into_iter()
+        .find(|(k, _)| k == "QR-Code")
+        .map(|(_, v)| v)
+        .expect("a QR code on the page")
+}

@@ -45,10 +45,10 @@ export function renderMain(ctx) {
     }
   }
 
-  async function open(code) {
+  async function open(code, scan) {
     try {
       const view = await call('get_dossier', { code });
-      renderDetail(detail, view, () => { detail.hidden = true; search.focus(); });
+      renderDetail(detail, view, () => { detail.hidden = true; search.focus(); }, scan);
     } catch (e) {
       detail.hidden = false;
       clear(detail).append(h('div', { class: 'banner error', role: 'alert' }, e.message));
@@ -61,8 +61,24 @@ export function renderMain(ctx) {
     const text = search.value.trim();
     timer = setTimeout(() => (text ? showSearch(text) : showToday()), 150);
   });
-  search.addEventListener('keydown', (ev) => {
+  search.addEventListener('keydown', async (ev) => {
     if (ev.key === 'Escape') { search.value = ''; showToday(); }
+    if (ev.key === 'Enter') {
+      // A desk scanner types the slip's QR payload or barcode and presses Enter.
+      const text = search.value.trim();
+      if (!text) return;
+      try {
+        const scan = await call('scan_slip', { input: text });
+        clearTimeout(timer);
+        search.value = '';
+        await open(scan.code, scan);
+        showToday();
+      } catch (e) {
+        if (e.kind !== 'not_a_slip') {
+          clear(list).prepend(h('div', { class: 'banner error', role: 'alert', id: 'scan-error' }, e.message));
+        }
+      }
+    }
   });
 
   showToday();
@@ -87,14 +103,35 @@ function table(rows, open) {
   return h('table', { class: 'dossiers' }, h('thead', {}, head), h('tbody', {}, body));
 }
 
-function renderDetail(detail, view, close) {
+function renderDetail(detail, view, close, scan) {
   const d = view.dossier;
+  const status = h('div', { class: 'receipt-status', id: 'receipt-status', role: 'status' });
+  const issue = (command) => async () => {
+    status.textContent = '…';
+    try {
+      const r = await call(command, { code: d.code });
+      status.className = 'receipt-status ok';
+      status.textContent = (command === 'print_receipt' ? t('ui.printed') : t('ui.opened')) +
+        (r.reprint ? ` (${t('cli.reprint')} ${r.reprint})` : '');
+    } catch (e) {
+      status.className = 'receipt-status banner error';
+      status.textContent = e.message;
+    }
+  };
+  const scanBanner = !scan ? null : scan.tag === 'invalid'
+    ? h('div', { class: 'banner error', role: 'alert', id: 'scan-banner' }, t('scan.invalid'))
+    : h('div', { class: 'banner ' + (scan.tag === 'verified' ? 'ok' : 'warn'), id: 'scan-banner' }, t('scan.' + scan.tag));
   const row = (label, value) => value ? h('div', { class: 'kv' }, h('dt', {}, label), h('dd', {}, value)) : null;
   clear(detail).append(
     h('div', { class: 'detail-head' },
       h('h2', { class: 'code', id: 'detail-code' }, d.code),
       h('button', { class: 'link', onclick: close, 'aria-label': t('ui.close') }, '✕')),
+    scanBanner,
     h('span', { class: 'status s' + d.status_code }, t('status.' + d.status_code)),
+    h('div', { class: 'actions' },
+      h('button', { class: 'primary', id: 'print-receipt', onclick: issue('print_receipt') }, t('ui.print')),
+      h('button', { id: 'open-receipt', onclick: issue('open_receipt') }, t('ui.open_pdf'))),
+    status,
     h('dl', {},
       row(t('cli.procedure'), `${d.procedure.code} – ${d.procedure.name}`),
       row(t('field.applicant.name'), d.applicant.name),

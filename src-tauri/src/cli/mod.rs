@@ -3,6 +3,7 @@
 //! one-line error on stderr when it fails.
 
 mod admin;
+mod bench;
 mod calendar;
 mod dossiers;
 mod output;
@@ -67,6 +68,8 @@ pub enum Command {
     Printers(slips::PrintersArgs),
     /// Check a scanned receipt (QR payload or barcode) and show its dossier
     Scan(slips::ScanArgs),
+    /// Measure durable intake and receipt generation on a temporary database
+    Bench(bench::BenchArgs),
 }
 
 /// Runs one CLI command to completion.
@@ -100,9 +103,11 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
             return result;
         }
     }
-    if let Command::Printers(args) = command {
-        return slips::printers(args);
-    }
+    let command = match command {
+        Command::Printers(args) => return slips::printers(args),
+        Command::Bench(args) => return bench::run(args).await,
+        other => other,
+    };
     let store = Store::open(&global.database()).await?;
     let result = match command {
         Command::Setup(args) => admin::setup(global, &store, args).await,
@@ -118,7 +123,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Receipt(args) => slips::receipt(global, &store, args).await,
         Command::Print(args) => slips::print(global, &store, args).await,
         Command::Scan(args) => slips::scan(global, &store, args).await,
-        Command::Printers(_) => Ok(()),
+        Command::Printers(_) | Command::Bench(_) => Ok(()),
     };
     store.close().await;
     result

@@ -3,6 +3,7 @@
 
 mod app;
 mod dossiers;
+mod slips;
 
 use motcua_core::i18n::Lang;
 use motcua_core::store::Store;
@@ -24,6 +25,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         dossiers::procedures,
         dossiers::intake,
         dossiers::preview_due,
+        slips::print_receipt,
+        slips::open_receipt,
+        slips::scan_slip,
     ]
 }
 

@@ -1,0 +1,83 @@
+//! Printing and opening a dossier's receipt from the window, and check-in by scan.
+
+use std::path::Path;
+
+use motcua_core::printing;
+use motcua_core::store::ScanResult;
+use serde::Serialize;
+use tauri::State;
+
+use super::{store, ui, UiError, UiResult};
+use crate::context::archive_receipt;
+use crate::gui::AppState;
+
+#[derive(Serialize)]
+pub struct Issued {
+    path: String,
+    reprint: u32,
+}
+
+/// Issues the receipt (a reprint after the first time), archives it and sends it to the
+/// desk's printer. A failing printer is reported; the archived PDF stays for a reprint.
+#[tauri::command]
+pub async fn print_receipt(state: State<'_, AppState>, code: String) -> UiResult<Issued> {
+    let s = store(&state)?;
+    let paper = ui(&state, s.paper().await)?;
+    let printer = ui(&state, s.get_named("printer").await)?;
+    let issued = ui(
+        &state,
+        s.issue_receipt(&code, paper, &state.global.actor()).await,
+    )?;
+    let path = ui(&state, archive_receipt(&state.global, &issued))?;
+    ui(
+        &state,
+        printing::print_pdf(&path, &printer, paper, &issued.dossier.code).map_err(Into::into),
+    )?;
+    Ok(Issued {
+        path: path.display().to_string(),
+        reprint: issued.reprint,
+    })
+}
+
+/// Issues the receipt and opens it in the system's PDF viewer, which can always print it.
+#[tauri::command]
+pub async fn open_receipt(state: State<'_, AppState>, code: String) -> UiResult<Issued> {
+    let s = store(&state)?;
+    let paper = ui(&state, s.paper().await)?;
+    let issued = ui(
+        &state,
+        s.issue_receipt(&code, paper, &state.global.actor()).await,
+    )?;
+    let path = ui(&state, archive_receipt(&state.global, &issued))?;
+    open_with_system(&path).map_err(|message| UiError {
+        kind: "file".into(),
+        message,
+        fields: Vec::new(),
+    })?;
+    Ok(Issued {
+        path: path.display().to_string(),
+        reprint: issued.reprint,
+    })
+}
+
+fn open_with_system(path: &Path) -> Result<(), String> {
+    let mut cmd = if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(path)
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Check-in: what a desk scanner typed anywhere on the main screen.
+#[tauri::command]
+pub async fn scan_slip(state: State<'_, AppState>, input: String) -> UiResult<ScanResult> {
+    ui(&state, store(&state)?.scan(&input).await)
+}
