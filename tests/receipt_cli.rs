@@ -5,7 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{birth, pdf_text, qr_of, symbols, tool, Desk};
+use support::{birth, pdf_text, qr_of, receipt_qr, symbols, tool, Desk};
 
 #[test]
 fn receipts_in_every_format_read_back_and_scan() {
@@ -89,16 +89,7 @@ fn scan_accepts_issued_slips_and_refuses_forged_ones() {
     let desk = Desk::ready();
     let d = desk.intake(&birth("Lê Văn Tám", "2027-03-03T09:00:00+07:00"));
     let code = d["code"].as_str().unwrap();
-    let pdf = desk.path("r.pdf");
-    desk.ok(&[
-        "receipt",
-        code,
-        "--paper",
-        "a5",
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
-    let qr = qr_of(&pdf);
+    let qr = receipt_qr(&desk, code, "a5");
     // A keyboard-wedge scanner with Caps Lock on, and stray white space.
     let flipped: String = qr
         .chars()
@@ -152,16 +143,7 @@ fn a_lookup_url_template_becomes_the_qr_payload() {
     ]);
     let d = desk.intake(&birth("Lê Văn Tám", "2027-03-03T09:00:00+07:00"));
     let code = d["code"].as_str().unwrap();
-    let pdf = desk.path("r.pdf");
-    desk.ok(&[
-        "receipt",
-        code,
-        "--paper",
-        "a4",
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
-    let qr = qr_of(&pdf);
+    let qr = receipt_qr(&desk, code, "a4");
     assert!(
         qr.starts_with(&format!("http://192.168.1.10:8080/d/{code}?k=")),
         "{qr}"
@@ -198,6 +180,10 @@ fn printing_goes_through_cups_and_a_missing_printer_is_a_clear_error() {
         .join(format!("{code}.pdf"))
         .exists());
 
+    // Files earlier runs left in the shared output folder are not this print.
+    let before: Vec<std::path::PathBuf> = std::fs::read_dir(&out_dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
     desk.ok(&["print", code, "--printer", &printer, "--paper", "a5"]);
     // cups-pdf names its output after the job title, the dossier code.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -206,7 +192,7 @@ fn printing_goes_through_cups_and_a_missing_printer_is_a_clear_error() {
             entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .find(|p| p.to_string_lossy().contains(code))
+                .find(|p| p.to_string_lossy().contains(code) && !before.contains(p))
         });
         if let Some(p) = found {
             std::thread::sleep(Duration::from_secs(1));

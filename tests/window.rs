@@ -107,16 +107,7 @@ async fn scanning_a_slip_opens_its_dossier_and_a_forged_one_warns() {
     let desk = Desk::ready();
     let d = desk.intake(&today_birth("Nguyễn Văn An"));
     let code = d["code"].as_str().unwrap().to_string();
-    let pdf = desk.path("r.pdf");
-    desk.ok(&[
-        "receipt",
-        &code,
-        "--paper",
-        "a5",
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
-    let qr = support::qr_of(&pdf);
+    let qr = support::receipt_qr(&desk, &code, "a5");
     let w = Window::open(&desk, None).await;
     w.wait_text("#dossier-list", |t| t.contains("Nguyễn Văn An"))
         .await;

@@ -191,3 +191,17 @@ pub fn qr_of(pdf: &Path) -> String {
         .map(|(_, v)| v)
         .expect("a QR code on the page")
 }
+
+/// Issues a dossier's receipt through the CLI and reads back its QR payload.
+pub fn receipt_qr(desk: &Desk, code: &str, paper: &str) -> String {
+    let pdf = desk.path(&format!("receipt-{paper}-{}.pdf", code.replace('.', "_")));
+    desk.ok(&[
+        "receipt",
+        code,
+        "--paper",
+        paper,
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    qr_of(&pdf)
+}
