@@ -316,3 +316,30 @@ fn the_benchmark_runs_small() {
     assert_eq!(papers, ["a4", "a5", "80mm"]);
     assert!(report["receipt"][1]["bytes"].as_u64().unwrap() > 10_000);
 }
+
+#[test]
+fn transitions_through_the_cli() {
+    let desk = Desk::ready();
+    let d = desk.intake(&birth("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"));
+    let code = d["code"].as_str().unwrap();
+    let out = desk.run(&["transition", code, "--to", "10"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("không thể chuyển"));
+    let moved = desk.json(&[
+        "transition",
+        code,
+        "--to",
+        "4",
+        "--note",
+        "Chuyển xử lý",
+        "--at",
+        "2027-03-03T10:00:00+07:00",
+    ]);
+    assert_eq!(moved["status_code"], 4);
+    let out = desk.run(&["transition", code, "--to", "9", "--expect-version", "1"]);
+    assert!(!out.status.success(), "version 1 is stale");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("người khác"));
+    let history = desk.json(&["history", code, "--json"]);
+    assert_eq!(history[1]["at"], "2027-03-03T10:00:00+07:00");
+    assert_eq!(history[1]["note"], "Chuyển xử lý");
+}

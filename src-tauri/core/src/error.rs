@@ -158,6 +158,39 @@ pub enum CoreError {
     ForgedSlip { code: String },
     #[error("{0}")]
     Print(#[from] crate::printing::PrintError),
+    #[error("{}", transition_message(.code, *.from, *.to, Lang::Vi))]
+    Transition {
+        code: String,
+        from: crate::status::Status,
+        to: crate::status::Status,
+    },
+}
+
+fn transition_message(
+    code: &str,
+    from: crate::status::Status,
+    to: crate::status::Status,
+    lang: Lang,
+) -> String {
+    let allowed: Vec<String> = crate::lifecycle::next_statuses(from)
+        .iter()
+        .map(|s| format!("{} ({})", s.label(lang), s.code()))
+        .collect();
+    let allowed = if allowed.is_empty() {
+        t(lang, "error.transition_final")
+    } else {
+        allowed.join(", ")
+    };
+    tf(
+        lang,
+        "error.transition",
+        &[
+            ("code", code),
+            ("from", &from.label(lang)),
+            ("to", &to.label(lang)),
+            ("allowed", &allowed),
+        ],
+    )
 }
 
 impl CoreError {
@@ -205,6 +238,9 @@ impl CoreError {
             (CoreError::NotASlip, _) => t(lang, "error.not_a_slip"),
             (CoreError::ForgedSlip { code }, _) => tf(lang, "error.forged_slip", &[("code", code)]),
             (CoreError::Print(e), _) => e.message_en(),
+            (CoreError::Transition { code, from, to }, _) => {
+                transition_message(code, *from, *to, lang)
+            }
         }
     }
 
@@ -234,6 +270,7 @@ impl CoreError {
             CoreError::NotASlip => "not_a_slip",
             CoreError::ForgedSlip { .. } => "forged_slip",
             CoreError::Print(_) => "print",
+            CoreError::Transition { .. } => "transition",
         }
     }
 }

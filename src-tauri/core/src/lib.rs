@@ -8,6 +8,7 @@ pub mod dossier;
 pub mod error;
 pub mod i18n;
 pub mod intake;
+pub mod lifecycle;
 pub mod numbering;
 pub mod printing;
 pub mod procedure;

@@ -589,3 +589,122 @@ async fn catalog_import_is_all_or_nothing_and_export_round_trips() {
         assert_eq!(s.find_procedures("1.001193").await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test]
+async fn statuses_move_only_along_the_transition_table_and_each_move_is_logged() {
+    for t in ready_stores().await {
+        let s = &t.store;
+        let d = s
+            .intake(
+                &birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        // Accepted → Returned skips the result: refused, with the allowed moves named.
+        let err = s
+            .transition(&d.code, Status::Returned, "", None, None, &actor())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, CoreError::Transition { .. }),
+            "{}: {err}",
+            t.name
+        );
+        assert!(
+            err.message(motcua_core::i18n::Lang::Vi)
+                .contains("Đang xử lý"),
+            "{err}"
+        );
+        let moved = s
+            .transition(
+                &d.code,
+                Status::Processing,
+                "Chuyển phòng Tư pháp",
+                None,
+                None,
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(moved.status, Status::Processing);
+        assert_eq!(moved.version, d.version + 1);
+        s.transition(&d.code, Status::Ready, "", None, None, &actor())
+            .await
+            .unwrap();
+        s.transition(&d.code, Status::Returned, "", None, None, &actor())
+            .await
+            .unwrap();
+        // Returned is final.
+        for to in motcua_core::status::ALL_STATUSES {
+            assert!(
+                s.transition(&d.code, to, "", None, None, &actor())
+                    .await
+                    .is_err(),
+                "{to:?}"
+            );
+        }
+        let events = s.events(&d.code).await.unwrap();
+        let moves: Vec<(Option<Status>, Option<Status>)> = events
+            .iter()
+            .map(|e| (e.from_status, e.to_status))
+            .collect();
+        assert_eq!(
+            moves,
+            vec![
+                (None, Some(Status::Accepted)),
+                (Some(Status::Accepted), Some(Status::Processing)),
+                (Some(Status::Processing), Some(Status::Ready)),
+                (Some(Status::Ready), Some(Status::Returned)),
+            ],
+            "{}",
+            t.name
+        );
+        assert_eq!(events[1].note, "Chuyển phòng Tư pháp");
+    }
+}
+
+#[tokio::test]
+async fn of_two_desks_changing_a_dossier_at_once_one_wins_and_the_other_is_told() {
+    for t in ready_stores().await {
+        let s = &t.store;
+        let d = s
+            .intake(
+                &birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let who = actor();
+        let (a, b) = tokio::join!(
+            s.transition(
+                &d.code,
+                Status::Processing,
+                "desk A",
+                None,
+                Some(d.version),
+                &who
+            ),
+            s.transition(
+                &d.code,
+                Status::SupplementRequested,
+                "desk B",
+                None,
+                Some(d.version),
+                &who
+            )
+        );
+        let wins = [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count();
+        assert_eq!(wins, 1, "{}: {a:?} {b:?}", t.name);
+        let loser = match (a, b) {
+            (Err(e), _) | (_, Err(e)) => e,
+            _ => unreachable!("one of the two failed"),
+        };
+        assert!(matches!(loser, CoreError::Conflict { .. }), "{loser}");
+        assert_eq!(
+            s.events(&d.code).await.unwrap().len(),
+            2,
+            "nothing lost, nothing doubled"
+        );
+    }
+}

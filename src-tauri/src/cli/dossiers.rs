@@ -209,3 +209,47 @@ pub async fn search(global: &Global, store: &Store, args: SearchArgs) -> Result<
         Ok(())
     }
 }
+
+#[derive(Debug, Args)]
+pub struct TransitionArgs {
+    /// The dossier code
+    pub code: String,
+    /// The new status code (4 processing, 5 supplement requested, 9 ready, 10 returned, …)
+    #[arg(long, value_parser = parse_status)]
+    pub to: Status,
+    /// Why (kept in the dossier's history)
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// When it happened, RFC 3339 [default: now]
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Refuse if the dossier's version is no longer this one (someone else changed it)
+    #[arg(long)]
+    pub expect_version: Option<i64>,
+}
+
+pub async fn transition(
+    global: &Global,
+    store: &Store,
+    args: TransitionArgs,
+) -> Result<(), CoreError> {
+    let at = match args.at.as_deref() {
+        Some(s) => Some(
+            chrono::DateTime::parse_from_rfc3339(s.trim())
+                .map_err(|_| CoreError::invalid("at", Problem::DateTime))?
+                .with_timezone(&chrono::Utc),
+        ),
+        None => None,
+    };
+    let dossier = store
+        .transition(
+            &args.code,
+            args.to,
+            &args.note,
+            at,
+            args.expect_version,
+            &global.actor(),
+        )
+        .await?;
+    output::json(&dossier)
+}

@@ -51,6 +51,8 @@ pub enum Command {
     Show(dossiers::ShowArgs),
     /// The events of a dossier, oldest first
     History(dossiers::ShowArgs),
+    /// Move a dossier to another status (checked against the allowed transitions)
+    Transition(dossiers::TransitionArgs),
     /// List dossiers by reception date, status or procedure (newest first)
     List(dossiers::ListArgs),
     /// Search by applicant name (diacritics ignored), code, ID number or phone
@@ -116,6 +118,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Intake(args) => dossiers::intake(global, &store, args).await,
         Command::Show(args) => dossiers::show(global, &store, args).await,
         Command::History(args) => dossiers::history(global, &store, args).await,
+        Command::Transition(args) => dossiers::transition(global, &store, args).await,
         Command::List(args) => dossiers::list(global, &store, args).await,
         Command::Search(args) => dossiers::search(global, &store, args).await,
         Command::Calendar(c) => calendar::run(global, &store, c).await,

@@ -7,6 +7,7 @@ mod calendar;
 mod catalog;
 mod dossiers;
 mod events;
+mod lifecycle;
 mod rows;
 mod settings;
 mod slips;

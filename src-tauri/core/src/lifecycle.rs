@@ -1,0 +1,70 @@
+//! Which status may follow which (domain reference §4), as a real desk moves dossiers:
+//! refused, withdrawn, stopped and returned are final; a result that is ready can go back
+//! for correction; supplements and fees lead back to processing.
+
+use crate::status::Status;
+
+/// Whether a dossier in `from` may move to `to`.
+pub fn allowed(from: Status, to: Status) -> bool {
+    use Status::*;
+    match from {
+        Submitted => matches!(to, Accepted | Refused | SupplementRequested),
+        Accepted => matches!(
+            to,
+            Processing | SupplementRequested | AwaitingFees | Withdrawn | Stopped | Ready
+        ),
+        Processing => matches!(
+            to,
+            SupplementRequested | AwaitingFees | Withdrawn | Stopped | Ready
+        ),
+        SupplementRequested => matches!(to, Accepted | Processing | Withdrawn | Stopped),
+        AwaitingFees => matches!(to, Processing | Ready | Withdrawn | Stopped),
+        Ready => matches!(to, Returned | Processing),
+        Refused | Withdrawn | Stopped | Returned => false,
+    }
+}
+
+/// The statuses a dossier in `from` may move to, in code order.
+pub fn next_statuses(from: Status) -> Vec<Status> {
+    crate::status::ALL_STATUSES
+        .iter()
+        .copied()
+        .filter(|to| allowed(from, *to))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::ALL_STATUSES;
+
+    #[test]
+    fn final_statuses_have_no_way_out() {
+        for s in [
+            Status::Refused,
+            Status::Withdrawn,
+            Status::Stopped,
+            Status::Returned,
+        ] {
+            assert!(next_statuses(s).is_empty(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn nothing_moves_to_itself_or_back_to_submitted() {
+        for from in ALL_STATUSES {
+            assert!(!allowed(from, from));
+            assert!(!allowed(from, Status::Submitted));
+        }
+    }
+
+    #[test]
+    fn a_returned_result_needs_a_ready_result() {
+        let into_returned: Vec<Status> = ALL_STATUSES
+            .iter()
+            .copied()
+            .filter(|f| allowed(*f, Status::Returned))
+            .collect();
+        assert_eq!(into_returned, vec![Status::Ready]);
+    }
+}
