@@ -62,6 +62,11 @@ impl Status {
         ALL_STATUSES.iter().copied().find(|s| s.code() == code)
     }
 
+    /// Waiting on the citizen (papers or fees): the processing clock does not run.
+    pub fn pauses_clock(self) -> bool {
+        matches!(self, Status::SupplementRequested | Status::AwaitingFees)
+    }
+
     pub fn label(self, lang: Lang) -> String {
         t(lang, &format!("status.{}", self.code()))
     }

@@ -708,3 +708,109 @@ async fn of_two_desks_changing_a_dossier_at_once_one_wins_and_the_other_is_told(
         );
     }
 }
+
+fn at(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    Some(
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&chrono::Utc),
+    )
+}
+
+#[tokio::test]
+async fn waiting_for_papers_or_fees_stops_the_clock_and_moves_the_appointment() {
+    use motcua_core::vntime::rfc3339_vn;
+    for t in ready_stores().await {
+        let s = &t.store;
+        // 1.004873: three working days, extended by pauses.
+        let mut req = birth_request("Nguyễn Văn An", "2027-03-01T09:00:00+07:00");
+        req.procedure = "1.004873".into();
+        req.documents = Some(vec![motcua_core::intake::DocumentInput {
+            name: "Tờ khai".into(),
+            originals: 1,
+            copies: 0,
+        }]);
+        let d = s.intake(&req, &actor()).await.unwrap();
+        assert_eq!(
+            rfc3339_vn(d.due_at),
+            "2027-03-04T09:00:00+07:00",
+            "{}",
+            t.name
+        );
+        s.transition(
+            &d.code,
+            Status::SupplementRequested,
+            "Thiếu giấy",
+            at("2027-03-01T10:00:00+07:00"),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+        let back = s
+            .transition(
+                &d.code,
+                Status::Processing,
+                "",
+                at("2027-03-02T10:00:00+07:00"),
+                None,
+                &actor(),
+            )
+            .await
+            .unwrap();
+        // Paused one full working day (10:00 Monday to 10:00 Tuesday).
+        assert_eq!(
+            rfc3339_vn(back.due_at),
+            "2027-03-05T09:00:00+07:00",
+            "{}",
+            t.name
+        );
+        let pauses = s.pauses(&d.code).await.unwrap();
+        assert_eq!(pauses.len(), 1);
+        assert!(pauses[0].1.is_some());
+
+        // A procedure whose limit restarts after a pause.
+        let catalog = motcua_core::procedure::Catalog::parse(
+            r#"{"procedures":[{"code":"9.2","name":"Thủ tục thử","field":"Khác","limit":{"unit":"working_days","days":2},"pause_policy":"restart","documents":[{"name":"Đơn","originals":1,"copies":0}]}]}"#,
+        )
+        .unwrap();
+        s.import_catalog(&catalog).await.unwrap();
+        let mut req = birth_request("Trần Thị Bình", "2027-03-01T09:00:00+07:00");
+        req.procedure = "9.2".into();
+        req.documents = None;
+        let r = s.intake(&req, &actor()).await.unwrap();
+        assert_eq!(rfc3339_vn(r.due_at), "2027-03-03T09:00:00+07:00");
+        s.transition(
+            &r.code,
+            Status::SupplementRequested,
+            "",
+            at("2027-03-02T10:00:00+07:00"),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+        let r = s
+            .transition(
+                &r.code,
+                Status::Accepted,
+                "",
+                at("2027-03-04T14:00:00+07:00"),
+                None,
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            rfc3339_vn(r.due_at),
+            "2027-03-08T14:00:00+07:00",
+            "{}",
+            t.name
+        );
+        let events = s.events(&r.code).await.unwrap();
+        assert_eq!(
+            events.last().unwrap().data["previous_due_at"],
+            "2027-03-03T09:00:00+07:00"
+        );
+    }
+}

@@ -2,9 +2,11 @@
 //! guarded against two desks changing it at once, and logged as an event.
 
 use chrono::{DateTime, Utc};
+use sqlx::Row;
 
 use super::events::{append, NewEvent};
 use super::{Actor, Store};
+use crate::calendar::{due_with_pauses, Pause, PausePolicy};
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
 use crate::lifecycle::allowed;
@@ -58,6 +60,62 @@ impl Store {
             tx.rollback().await?;
             return Err(CoreError::Conflict { code: current.code });
         }
+        let was_paused = current.status.pauses_clock();
+        let mut data = serde_json::json!({});
+        if !was_paused && to.pauses_clock() {
+            sqlx::query(
+                "INSERT INTO pauses (dossier_id, status_code, started_at) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(to.code())
+            .bind(to_millis(at))
+            .execute(&mut *tx)
+            .await?;
+        } else if was_paused && !to.pauses_clock() {
+            sqlx::query(
+                "UPDATE pauses SET ended_at = $1 WHERE dossier_id = $2 AND ended_at IS NULL",
+            )
+            .bind(to_millis(at))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            // The clock runs again: the appointment moves by the pause, or the limit restarts,
+            // as the procedure says.
+            let rows = sqlx::query(
+                "SELECT started_at, ended_at FROM pauses WHERE dossier_id = $1 ORDER BY id",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut pauses = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let end: Option<i64> = row.try_get("ended_at")?;
+                pauses.push(Pause {
+                    start: vntime::from_millis(row.try_get("started_at")?),
+                    end: vntime::from_millis(end.unwrap_or(to_millis(at))),
+                });
+            }
+            let policy = match self.procedure(&current.procedure.code).await? {
+                Some(p) => p.pause_policy,
+                None => PausePolicy::Extend,
+            };
+            let calendar = self.work_calendar().await?;
+            let hours = self.office_hours().await?;
+            let due = due_with_pauses(
+                &calendar,
+                &hours,
+                current.procedure.limit,
+                current.received_at,
+                &pauses,
+                policy,
+            );
+            sqlx::query("UPDATE dossiers SET due_at = $1 WHERE id = $2")
+                .bind(to_millis(due))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            data = serde_json::json!({ "due_at": vntime::rfc3339_vn(due), "previous_due_at": vntime::rfc3339_vn(current.due_at) });
+        }
         append(
             &mut tx,
             id,
@@ -68,11 +126,34 @@ impl Store {
                 from_status: Some(current.status),
                 to_status: Some(to),
                 note: &note,
-                data: serde_json::json!({}),
+                data,
             },
         )
         .await?;
         tx.commit().await?;
         self.dossier(&current.code).await
+    }
+
+    /// The intervals during which the dossier's clock stood still; an open one ends `None`.
+    pub async fn pauses(
+        &self,
+        code: &str,
+    ) -> CoreResult<Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>> {
+        let id = self.dossier_id(code).await?;
+        let rows = sqlx::query(
+            "SELECT started_at, ended_at FROM pauses WHERE dossier_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let end: Option<i64> = row.try_get("ended_at")?;
+                Ok((
+                    vntime::from_millis(row.try_get("started_at")?),
+                    end.map(vntime::from_millis),
+                ))
+            })
+            .collect()
     }
 }
