@@ -342,4 +342,26 @@ fn transitions_through_the_cli() {
     let history = desk.json(&["history", code, "--json"]);
     assert_eq!(history[1]["at"], "2027-03-03T10:00:00+07:00");
     assert_eq!(history[1]["note"], "Chuyển xử lý");
+    desk.ok(&["transition", code, "--to", "9"]);
+    let out = desk.run(&[
+        "handover",
+        code,
+        "--receiver-name",
+        "Lê Thị Cúc",
+        "--receiver-id",
+        "001199000222",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Giấy ủy quyền"));
+    let done = desk.json(&[
+        "handover",
+        code,
+        "--receiver-name",
+        "Nguyễn Văn An",
+        "--receiver-id",
+        "079203001234",
+        "--rating",
+        "2",
+    ]);
+    assert_eq!(done["status_code"], 10);
 }

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod documents;
 pub mod dossier;
 pub mod error;
+pub mod handover;
 pub mod i18n;
 pub mod intake;
 pub mod lifecycle;

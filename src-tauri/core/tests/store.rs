@@ -814,3 +814,75 @@ async fn waiting_for_papers_or_fees_stops_the_clock_and_moves_the_appointment() 
         );
     }
 }
+
+#[tokio::test]
+async fn the_result_is_handed_over_with_the_receiver_and_the_rating() {
+    use motcua_core::handover::HandoverInput;
+    for t in ready_stores().await {
+        let s = &t.store;
+        let d = s
+            .intake(
+                &birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let by_applicant = HandoverInput {
+            receiver_name: "Nguyễn Văn An".into(),
+            receiver_id: "079203001234".into(),
+            rating: Some(1),
+            ..Default::default()
+        };
+        // Not ready yet.
+        let err = s
+            .handover(&d.code, &by_applicant, None, &actor())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, CoreError::Transition { .. }),
+            "{}: {err}",
+            t.name
+        );
+        s.transition(&d.code, Status::Ready, "", None, None, &actor())
+            .await
+            .unwrap();
+        // Someone else needs an authorisation; a rating is 1–3.
+        let other = HandoverInput {
+            receiver_name: "Lê Thị Cúc".into(),
+            receiver_id: "001199000222".into(),
+            ..Default::default()
+        };
+        let err = s
+            .handover(&d.code, &other, None, &actor())
+            .await
+            .unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "handover.authorisation");
+        let bad = HandoverInput {
+            rating: Some(4),
+            ..by_applicant.clone()
+        };
+        assert_eq!(
+            s.handover(&d.code, &bad, None, &actor())
+                .await
+                .unwrap_err()
+                .field_errors()[0]
+                .field,
+            "handover.rating"
+        );
+        let done = s
+            .handover(&d.code, &by_applicant, None, &actor())
+            .await
+            .unwrap();
+        assert_eq!(done.status, Status::Returned, "{}", t.name);
+        let last = s.events(&d.code).await.unwrap().pop().unwrap();
+        assert_eq!(last.kind, "handed_over");
+        assert_eq!(last.data["is_applicant"], true);
+        assert_eq!(last.data["rating"], "very_satisfied");
+        assert!(
+            s.handover(&d.code, &by_applicant, None, &actor())
+                .await
+                .is_err(),
+            "only once"
+        );
+    }
+}

@@ -233,14 +233,7 @@ pub async fn transition(
     store: &Store,
     args: TransitionArgs,
 ) -> Result<(), CoreError> {
-    let at = match args.at.as_deref() {
-        Some(s) => Some(
-            chrono::DateTime::parse_from_rfc3339(s.trim())
-                .map_err(|_| CoreError::invalid("at", Problem::DateTime))?
-                .with_timezone(&chrono::Utc),
-        ),
-        None => None,
-    };
+    let at = parse_at(args.at.as_deref())?;
     let dossier = store
         .transition(
             &args.code,
@@ -252,4 +245,58 @@ pub async fn transition(
         )
         .await?;
     output::json(&dossier)
+}
+
+#[derive(Debug, Args)]
+pub struct HandoverArgs {
+    /// The dossier code (its result must be ready, status 9)
+    pub code: String,
+    /// Who collected the result
+    #[arg(long, default_value = "")]
+    pub receiver_name: String,
+    /// Their citizen ID or passport number
+    #[arg(long, default_value = "")]
+    pub receiver_id: String,
+    /// The authorisation shown by someone other than the applicant
+    #[arg(long, default_value = "")]
+    pub authorisation: String,
+    /// Sent by post instead: the parcel's tracking number
+    #[arg(long)]
+    pub tracking: Option<String>,
+    /// Satisfaction: 1 very satisfied, 2 satisfied, 3 unsatisfied
+    #[arg(long)]
+    pub rating: Option<i64>,
+    /// When, RFC 3339 [default: now]
+    #[arg(long)]
+    pub at: Option<String>,
+}
+
+fn parse_at(at: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, CoreError> {
+    at.map(|s| {
+        chrono::DateTime::parse_from_rfc3339(s.trim())
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .map_err(|_| CoreError::invalid("at", Problem::DateTime))
+    })
+    .transpose()
+}
+
+pub async fn handover(global: &Global, store: &Store, args: HandoverArgs) -> Result<(), CoreError> {
+    let input = motcua_core::handover::HandoverInput {
+        method: if args.tracking.is_some() {
+            "post".into()
+        } else {
+            "person".into()
+        },
+        receiver_name: args.receiver_name,
+        receiver_id: args.receiver_id,
+        authorisation: args.authorisation,
+        tracking: args.tracking.unwrap_or_default(),
+        rating: args.rating,
+    };
+    let at = parse_at(args.at.as_deref())?;
+    output::json(
+        &store
+            .handover(&args.code, &input, at, &global.actor())
+            .await?,
+    )
 }

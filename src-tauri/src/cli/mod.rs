@@ -53,6 +53,8 @@ pub enum Command {
     History(dossiers::ShowArgs),
     /// Move a dossier to another status (checked against the allowed transitions)
     Transition(dossiers::TransitionArgs),
+    /// Hand a ready result over (status 10): who received it, and the citizen's rating
+    Handover(dossiers::HandoverArgs),
     /// List dossiers by reception date, status or procedure (newest first)
     List(dossiers::ListArgs),
     /// Search by applicant name (diacritics ignored), code, ID number or phone
@@ -119,6 +121,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Show(args) => dossiers::show(global, &store, args).await,
         Command::History(args) => dossiers::history(global, &store, args).await,
         Command::Transition(args) => dossiers::transition(global, &store, args).await,
+        Command::Handover(args) => dossiers::handover(global, &store, args).await,
         Command::List(args) => dossiers::list(global, &store, args).await,
         Command::Search(args) => dossiers::search(global, &store, args).await,
         Command::Calendar(c) => calendar::run(global, &store, c).await,

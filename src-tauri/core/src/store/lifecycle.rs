@@ -43,23 +43,7 @@ impl Store {
         let at = at.unwrap_or_else(vntime::now);
         let id = self.dossier_id(&current.code).await?;
         let mut tx = self.pool.begin().await?;
-        // The version check and the change are one statement: of two desks, one wins.
-        let changed = sqlx::query(
-            "UPDATE dossiers SET status_code = $1, version = version + 1, updated_at = $2 \
-             WHERE id = $3 AND version = $4 AND status_code = $5",
-        )
-        .bind(to.code())
-        .bind(to_millis(at))
-        .bind(id)
-        .bind(version)
-        .bind(current.status.code())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed != 1 {
-            tx.rollback().await?;
-            return Err(CoreError::Conflict { code: current.code });
-        }
+        set_status(&mut tx, id, &current, version, to, at).await?;
         let was_paused = current.status.pauses_clock();
         let mut data = serde_json::json!({});
         if !was_paused && to.pauses_clock() {
@@ -134,6 +118,67 @@ impl Store {
         self.dossier(&current.code).await
     }
 
+    /// Hands the result of a ready dossier over (status 10), recording who received it,
+    /// from which clerk, and the citizen's rating, in one transaction with the status change.
+    pub async fn handover(
+        &self,
+        code: &str,
+        input: &crate::handover::HandoverInput,
+        at: Option<DateTime<Utc>>,
+        actor: &Actor,
+    ) -> CoreResult<Dossier> {
+        let current = self.dossier(code).await?;
+        let handover = input.validate(&current.applicant.id_number)?;
+        if !allowed(current.status, Status::Returned) {
+            return Err(CoreError::Transition {
+                code: current.code,
+                from: current.status,
+                to: Status::Returned,
+            });
+        }
+        let at = at.unwrap_or_else(vntime::now);
+        let id = self.dossier_id(&current.code).await?;
+        let mut tx = self.pool.begin().await?;
+        set_status(&mut tx, id, &current, current.version, Status::Returned, at).await?;
+        sqlx::query(
+            "INSERT INTO handovers (dossier_id, method, receiver_name, receiver_id, is_applicant, authorisation, tracking, at, clerk, rating) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id)
+        .bind(&handover.method)
+        .bind(&handover.receiver_name)
+        .bind(&handover.receiver_id)
+        .bind(i64::from(handover.is_applicant))
+        .bind(&handover.authorisation)
+        .bind(&handover.tracking)
+        .bind(to_millis(at))
+        .bind(&actor.name)
+        .bind(handover.rating.map(crate::handover::Rating::code))
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            id,
+            at,
+            actor,
+            NewEvent {
+                kind: "handed_over",
+                from_status: Some(current.status),
+                to_status: Some(Status::Returned),
+                note: "",
+                data: serde_json::json!({
+                    "method": handover.method,
+                    "is_applicant": handover.is_applicant,
+                    "tracking": handover.tracking,
+                    "rating": handover.rating,
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.dossier(&current.code).await
+    }
+
     /// The intervals during which the dossier's clock stood still; an open one ends `None`.
     pub async fn pauses(
         &self,
@@ -155,5 +200,36 @@ impl Store {
                 ))
             })
             .collect()
+    }
+}
+
+/// The version check and the change are one statement: of two desks, one wins; the other
+/// gets `Conflict` and its transaction is dropped (rolled back) by the caller's `?`.
+async fn set_status(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    current: &Dossier,
+    version: i64,
+    to: Status,
+    at: DateTime<Utc>,
+) -> CoreResult<()> {
+    let changed = sqlx::query(
+        "UPDATE dossiers SET status_code = $1, version = version + 1, updated_at = $2 \
+         WHERE id = $3 AND version = $4 AND status_code = $5",
+    )
+    .bind(to.code())
+    .bind(to_millis(at))
+    .bind(id)
+    .bind(version)
+    .bind(current.status.code())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(CoreError::Conflict {
+            code: current.code.clone(),
+        })
     }
 }
