@@ -365,3 +365,58 @@ fn transitions_through_the_cli() {
     ]);
     assert_eq!(done["status_code"], 10);
 }
+
+#[test]
+fn the_report_as_json_and_csv() {
+    let desk = Desk::ready();
+    let d = desk.intake(&birth("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"));
+    let code = d["code"].as_str().unwrap();
+    desk.ok(&[
+        "transition",
+        code,
+        "--to",
+        "9",
+        "--at",
+        "2027-03-03T16:00:00+07:00",
+    ]);
+    desk.intake(&birth("Trần Thị Bình", "2027-03-04T09:00:00+07:00"));
+    let r = desk.json(&[
+        "report",
+        "--from",
+        "2027-03-01",
+        "--to",
+        "2027-03-31",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r["from"], "2027-03-01");
+    assert_eq!(r["totals"]["received_total"], 2);
+    assert_eq!(r["totals"]["resolved_on_time"], 1);
+    assert_eq!(r["totals"]["in_progress_overdue"], 1);
+    assert_eq!(r["rows"][0]["procedure"], "1.001193");
+    let csv = desk.path("r.csv");
+    desk.ok(&[
+        "report",
+        "--from",
+        "2027-03-01",
+        "--to",
+        "2027-03-31",
+        "--format",
+        "csv",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read(&csv).unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 byte-order mark");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("Lĩnh vực,Mã thủ tục,Tên thủ tục,Tổng số tiếp nhận"));
+    assert!(
+        lines[1].starts_with("Hộ tịch,1.001193,Đăng ký khai sinh,2,0,2,0,1,0,1,0,1,0,1,0"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("Tổng cộng,,,2,"));
+    let out = desk.run(&["report", "--from", "2027-03-31", "--to", "2027-03-01"]);
+    assert!(!out.status.success());
+}

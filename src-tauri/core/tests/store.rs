@@ -886,3 +886,112 @@ async fn the_result_is_handed_over_with_the_receiver_and_the_rating() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_biểu_06_counters_of_a_two_month_scenario() {
+    use motcua_core::handover::HandoverInput;
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    for t in ready_stores().await {
+        let s = &t.store;
+        let who = actor();
+        let register = |procedure: &'static str, received: &'static str, online: bool| {
+            let mut req = birth_request("Nguyễn Văn An", received);
+            req.procedure = procedure.into();
+            req.documents = Some(vec![motcua_core::intake::DocumentInput {
+                name: "Tờ khai".into(),
+                originals: 1,
+                copies: 0,
+            }]);
+            if online {
+                req.channel = Some("online".into());
+            }
+            let s = s.clone();
+            let who = who.clone();
+            async move { s.intake(&req, &who).await.unwrap().code }
+        };
+        let moveto = |code: String, to: Status, when: &'static str| {
+            let s = s.clone();
+            let who = who.clone();
+            async move {
+                s.transition(&code, to, "", at(when), None, &who)
+                    .await
+                    .unwrap()
+            }
+        };
+        let hand = |code: String, rating: i64, when: &'static str| {
+            let s = s.clone();
+            let who = who.clone();
+            async move {
+                let input = HandoverInput {
+                    receiver_name: "Nguyễn Văn An".into(),
+                    receiver_id: "079203001234".into(),
+                    rating: Some(rating),
+                    ..Default::default()
+                };
+                s.handover(&code, &input, at(when), &who).await.unwrap()
+            }
+        };
+        const P: &str = "1.004873";
+        let a = register(P, "2027-02-15T09:00:00+07:00", false).await;
+        moveto(a, Status::Ready, "2027-02-17T10:00:00+07:00").await;
+        let b = register(P, "2027-02-22T09:00:00+07:00", false).await;
+        moveto(b.clone(), Status::Ready, "2027-03-02T10:00:00+07:00").await;
+        hand(b, 1, "2027-03-03T10:00:00+07:00").await;
+        let _c = register(P, "2027-02-24T09:00:00+07:00", false).await;
+        let d = register(P, "2027-02-25T09:00:00+07:00", false).await;
+        moveto(d, Status::Withdrawn, "2027-02-26T10:00:00+07:00").await;
+        let e = register(P, "2027-03-03T09:00:00+07:00", false).await;
+        moveto(e, Status::Ready, "2027-03-05T10:00:00+07:00").await;
+        let f = register(P, "2027-03-03T10:00:00+07:00", false).await;
+        moveto(f, Status::Ready, "2027-03-08T16:00:00+07:00").await;
+        let g = register(P, "2027-03-04T09:00:00+07:00", false).await;
+        moveto(g, Status::Ready, "2027-03-10T08:00:00+07:00").await;
+        let h = register(P, "2027-03-10T09:00:00+07:00", false).await;
+        moveto(h, Status::Stopped, "2027-03-11T09:00:00+07:00").await;
+        let _i = register(P, "2027-03-29T09:00:00+07:00", false).await;
+        let _j = register(P, "2027-03-25T09:00:00+07:00", false).await;
+        let k = register("2.000884", "2027-03-15T09:00:00+07:00", false).await;
+        moveto(k.clone(), Status::Ready, "2027-03-15T16:00:00+07:00").await;
+        hand(k, 3, "2027-03-16T09:00:00+07:00").await;
+        let _l = register(P, "2027-03-16T09:00:00+07:00", true).await;
+        let _m = register(P, "2027-04-02T09:00:00+07:00", false).await;
+
+        let report = s
+            .report(day("2027-03-01"), day("2027-03-31"))
+            .await
+            .unwrap();
+        let json = serde_json::to_value(&report).unwrap();
+        let totals = &json["totals"];
+        let expect = serde_json::json!({
+            "received_total": 10, "received_online": 1, "received_direct": 7, "received_carried_over": 2,
+            "resolved_total": 5, "resolved_early": 1, "resolved_on_time": 2, "resolved_late": 2,
+            "in_progress_total": 4, "in_progress_within": 1, "in_progress_overdue": 3,
+            "closed_total": 1, "rating_very_satisfied": 1, "rating_satisfied": 0, "rating_unsatisfied": 1
+        });
+        assert_eq!(totals, &expect, "{}", t.name);
+        assert_eq!(json["rows"].as_array().unwrap().len(), 2);
+        let civil = &json["rows"][1];
+        assert_eq!(
+            (civil["field"].as_str(), civil["procedure"].as_str()),
+            (Some("Hộ tịch"), Some(P))
+        );
+        assert_eq!(civil["received_total"], 9);
+        for row in json["rows"].as_array().unwrap() {
+            let n = |k: &str| row[k].as_i64().unwrap();
+            assert_eq!(
+                n("received_total"),
+                n("resolved_total") + n("in_progress_total") + n("closed_total")
+            );
+        }
+        // February: a, b, c, d received; a resolved on time... a was due 18/2 and ready 17/2: early.
+        let feb = s
+            .report(day("2027-02-01"), day("2027-02-28"))
+            .await
+            .unwrap();
+        assert_eq!(feb.totals.received_total, 4);
+        assert_eq!(feb.totals.resolved_early, 1);
+        assert_eq!(feb.totals.closed_total, 1);
+        assert_eq!(feb.totals.in_progress_overdue, 1, "b, due 25/2");
+        assert_eq!(feb.totals.in_progress_within, 1, "c, due 1/3");
+    }
+}

@@ -300,3 +300,45 @@ pub async fn handover(global: &Global, store: &Store, args: HandoverArgs) -> Res
             .await?,
     )
 }
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day of the period, YYYY-MM-DD
+    #[arg(long, value_parser = parse_date)]
+    pub from: NaiveDate,
+    /// Last day of the period, YYYY-MM-DD
+    #[arg(long, value_parser = parse_date)]
+    pub to: NaiveDate,
+    /// json, or csv (UTF-8 with BOM, so spreadsheet programs show Vietnamese)
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ReportFormat,
+    /// Write to this file instead of standard output
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+}
+
+pub async fn report(store: &Store, args: ReportArgs) -> Result<(), CoreError> {
+    let report = store.report(args.from, args.to).await?;
+    let text = match args.format {
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(&report).map_err(|e| CoreError::Json(e.to_string()))?
+        }
+        ReportFormat::Csv => motcua_core::report::to_csv(&report),
+    };
+    match args.out {
+        Some(path) => std::fs::write(&path, text).map_err(|source| CoreError::File {
+            path: path.display().to_string(),
+            source,
+        }),
+        None => {
+            println!("{text}");
+            Ok(())
+        }
+    }
+}

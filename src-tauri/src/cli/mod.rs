@@ -55,6 +55,8 @@ pub enum Command {
     Transition(dossiers::TransitionArgs),
     /// Hand a ready result over (status 10): who received it, and the citizen's rating
     Handover(dossiers::HandoverArgs),
+    /// The Biểu 06 counters for a period: received, resolved (early/on time/late), in progress
+    Report(dossiers::ReportArgs),
     /// List dossiers by reception date, status or procedure (newest first)
     List(dossiers::ListArgs),
     /// Search by applicant name (diacritics ignored), code, ID number or phone
@@ -122,6 +124,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::History(args) => dossiers::history(global, &store, args).await,
         Command::Transition(args) => dossiers::transition(global, &store, args).await,
         Command::Handover(args) => dossiers::handover(global, &store, args).await,
+        Command::Report(args) => dossiers::report(&store, args).await,
         Command::List(args) => dossiers::list(global, &store, args).await,
         Command::Search(args) => dossiers::search(global, &store, args).await,
         Command::Calendar(c) => calendar::run(global, &store, c).await,

@@ -8,6 +8,7 @@ mod catalog;
 mod dossiers;
 mod events;
 mod lifecycle;
+mod report;
 mod rows;
 mod settings;
 mod slips;

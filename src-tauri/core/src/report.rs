@@ -1,0 +1,246 @@
+//! Biểu số 06/VPCP/KSTT (TT 01/2020/TT-VPCP): dossiers received, resolved (early, on time,
+//! late) and in progress (within time, overdue) over a period, by field and procedure.
+//!
+//! - *carried over*: received before the period, neither resolved nor closed before it;
+//! - *resolved*: the result became ready (9), or was returned (10) without a ready step,
+//!   within the period; early / on time / late compares that Vietnam date with the
+//!   appointment date (after any pause or re-appointment);
+//! - *closed*: refused, withdrawn or stopped within the period;
+//! - *in progress*: received total − resolved − closed at the period's end; *overdue* when
+//!   its appointment is before the period's end.
+//!
+//! So received total = resolved + in progress + closed, for every row.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::vntime::vn_date;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counters {
+    pub received_total: i64,
+    pub received_online: i64,
+    pub received_direct: i64,
+    pub received_carried_over: i64,
+    pub resolved_total: i64,
+    pub resolved_early: i64,
+    pub resolved_on_time: i64,
+    pub resolved_late: i64,
+    pub in_progress_total: i64,
+    pub in_progress_within: i64,
+    pub in_progress_overdue: i64,
+    pub closed_total: i64,
+    pub rating_very_satisfied: i64,
+    pub rating_satisfied: i64,
+    pub rating_unsatisfied: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub field: String,
+    pub procedure: String,
+    pub procedure_name: String,
+    #[serde(flatten)]
+    pub counters: Counters,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub totals: Counters,
+    pub rows: Vec<Row>,
+}
+
+/// What the report needs to know of one dossier.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub field: String,
+    pub procedure: String,
+    pub procedure_name: String,
+    pub online: bool,
+    pub received_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub ready_at: Option<DateTime<Utc>>,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub handed_at: Option<DateTime<Utc>>,
+    pub rating: Option<i64>,
+}
+
+impl Counters {
+    fn add(&mut self, f: &Facts, start: DateTime<Utc>, end: DateTime<Utc>) {
+        let resolved_at = f.ready_at.or(f.returned_at);
+        let before = |t: Option<DateTime<Utc>>, limit: DateTime<Utc>| t.is_some_and(|t| t < limit);
+        let in_period = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t >= start && t < end);
+        if f.received_at >= end {
+            return;
+        }
+        if f.received_at < start {
+            if before(resolved_at, start) || before(f.closed_at, start) {
+                return;
+            }
+            self.received_carried_over += 1;
+        } else if f.online {
+            self.received_online += 1;
+        } else {
+            self.received_direct += 1;
+        }
+        self.received_total += 1;
+        if in_period(resolved_at) {
+            self.resolved_total += 1;
+            let (done, due) = (resolved_at.map(vn_date), vn_date(f.due_at));
+            match done.map(|d| d.cmp(&due)) {
+                Some(std::cmp::Ordering::Less) => self.resolved_early += 1,
+                Some(std::cmp::Ordering::Equal) => self.resolved_on_time += 1,
+                _ => self.resolved_late += 1,
+            }
+        } else if in_period(f.closed_at) {
+            self.closed_total += 1;
+        } else {
+            self.in_progress_total += 1;
+            if f.due_at < end {
+                self.in_progress_overdue += 1;
+            } else {
+                self.in_progress_within += 1;
+            }
+        }
+        if in_period(f.handed_at) {
+            match f.rating {
+                Some(1) => self.rating_very_satisfied += 1,
+                Some(2) => self.rating_satisfied += 1,
+                Some(3) => self.rating_unsatisfied += 1,
+                _ => {}
+            }
+        }
+    }
+
+    fn merge(&mut self, o: &Counters) {
+        self.received_total += o.received_total;
+        self.received_online += o.received_online;
+        self.received_direct += o.received_direct;
+        self.received_carried_over += o.received_carried_over;
+        self.resolved_total += o.resolved_total;
+        self.resolved_early += o.resolved_early;
+        self.resolved_on_time += o.resolved_on_time;
+        self.resolved_late += o.resolved_late;
+        self.in_progress_total += o.in_progress_total;
+        self.in_progress_within += o.in_progress_within;
+        self.in_progress_overdue += o.in_progress_overdue;
+        self.closed_total += o.closed_total;
+        self.rating_very_satisfied += o.rating_very_satisfied;
+        self.rating_satisfied += o.rating_satisfied;
+        self.rating_unsatisfied += o.rating_unsatisfied;
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Counters::default()
+    }
+}
+
+/// Counts `facts` over the Vietnam dates `from..=to`, a row per field and procedure.
+pub fn build(from: NaiveDate, to: NaiveDate, facts: &[Facts]) -> Report {
+    let start = crate::vntime::vn_day_start(from);
+    let end = to
+        .succ_opt()
+        .map(crate::vntime::vn_day_start)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let mut rows: std::collections::BTreeMap<(String, String), Row> =
+        std::collections::BTreeMap::new();
+    for f in facts {
+        let row = rows
+            .entry((f.field.clone(), f.procedure.clone()))
+            .or_insert_with(|| Row {
+                field: f.field.clone(),
+                procedure: f.procedure.clone(),
+                procedure_name: f.procedure_name.clone(),
+                counters: Counters::default(),
+            });
+        row.counters.add(f, start, end);
+    }
+    let rows: Vec<Row> = rows
+        .into_values()
+        .filter(|r| !r.counters.is_empty())
+        .collect();
+    let mut totals = Counters::default();
+    for r in &rows {
+        totals.merge(&r.counters);
+    }
+    Report {
+        from,
+        to,
+        totals,
+        rows,
+    }
+}
+
+const CSV_HEADER: [&str; 18] = [
+    "Lĩnh vực",
+    "Mã thủ tục",
+    "Tên thủ tục",
+    "Tổng số tiếp nhận",
+    "Trực tuyến",
+    "Trực tiếp và bưu chính",
+    "Kỳ trước chuyển qua",
+    "Đã giải quyết",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Đang giải quyết",
+    "Trong hạn",
+    "Quá hạn (đang giải quyết)",
+    "Trả lại, rút, dừng",
+    "Rất hài lòng",
+    "Hài lòng",
+    "Không hài lòng",
+];
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_counts(c: &Counters) -> [i64; 15] {
+    [
+        c.received_total,
+        c.received_online,
+        c.received_direct,
+        c.received_carried_over,
+        c.resolved_total,
+        c.resolved_early,
+        c.resolved_on_time,
+        c.resolved_late,
+        c.in_progress_total,
+        c.in_progress_within,
+        c.in_progress_overdue,
+        c.closed_total,
+        c.rating_very_satisfied,
+        c.rating_satisfied,
+        c.rating_unsatisfied,
+    ]
+}
+
+/// CSV in UTF-8 with a byte-order mark: spreadsheet programs then read Vietnamese right.
+pub fn to_csv(report: &Report) -> String {
+    let mut out = String::from("\u{FEFF}");
+    out.push_str(&CSV_HEADER.join(","));
+    out.push_str("\r\n");
+    let line = |out: &mut String, texts: [&str; 3], c: &Counters| {
+        let mut cells: Vec<String> = texts.iter().map(|t| csv_field(t)).collect();
+        cells.extend(csv_counts(c).iter().map(i64::to_string));
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    };
+    for r in &report.rows {
+        line(
+            &mut out,
+            [&r.field, &r.procedure, &r.procedure_name],
+            &r.counters,
+        );
+    }
+    line(&mut out, ["Tổng cộng", "", ""], &report.totals);
+    out
+}
