@@ -65,20 +65,14 @@ impl Store {
             .await?;
             // The clock runs again: the appointment moves by the pause, or the limit restarts,
             // as the procedure says.
-            let rows = sqlx::query(
-                "SELECT started_at, ended_at FROM pauses WHERE dossier_id = $1 ORDER BY id",
-            )
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await?;
-            let mut pauses = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let end: Option<i64> = row.try_get("ended_at")?;
-                pauses.push(Pause {
-                    start: vntime::from_millis(row.try_get("started_at")?),
-                    end: vntime::from_millis(end.unwrap_or(to_millis(at))),
-                });
-            }
+            let pauses: Vec<Pause> = read_pauses(&mut tx, id)
+                .await?
+                .into_iter()
+                .map(|(start, end)| Pause {
+                    start,
+                    end: end.unwrap_or(at),
+                })
+                .collect();
             let policy = match self.procedure(&current.procedure.code).await? {
                 Some(p) => p.pause_policy,
                 None => PausePolicy::Extend,
@@ -185,22 +179,30 @@ impl Store {
         code: &str,
     ) -> CoreResult<Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>> {
         let id = self.dossier_id(code).await?;
-        let rows = sqlx::query(
-            "SELECT started_at, ended_at FROM pauses WHERE dossier_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let end: Option<i64> = row.try_get("ended_at")?;
-                Ok((
-                    vntime::from_millis(row.try_get("started_at")?),
-                    end.map(vntime::from_millis),
-                ))
-            })
-            .collect()
+        let mut conn = self.pool.acquire().await?;
+        read_pauses(&mut conn, id).await
     }
+}
+
+/// A dossier's pause intervals, oldest first; an open one ends `None`.
+async fn read_pauses(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> CoreResult<Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>> {
+    let rows =
+        sqlx::query("SELECT started_at, ended_at FROM pauses WHERE dossier_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.iter()
+        .map(|row| {
+            let end: Option<i64> = row.try_get("ended_at")?;
+            Ok((
+                vntime::from_millis(row.try_get("started_at")?),
+                end.map(vntime::from_millis),
+            ))
+        })
+        .collect()
 }
 
 /// The version check and the change are one statement: of two desks, one wins; the other
