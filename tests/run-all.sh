@@ -15,6 +15,8 @@ PACKAGES=(
   webkit2gtk-driver xvfb xauth
   # reading documents back
   poppler-utils zbar-tools qpdf
+  # tampering with the database behind the app's back (audit tests)
+  sqlite3
   # printing through a real CUPS
   cups cups-client printer-driver-cups-pdf
   # the second database engine

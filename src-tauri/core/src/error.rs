@@ -1,8 +1,11 @@
 //! Errors of the core. Each one can say itself in the user's language: Vietnamese is its
 //! `Display`, `message(Lang::En)` gives English. Validation errors name the field.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::accounts::Action;
+use crate::audit::BrokenEntry;
 use crate::calendar::CalendarError;
 use crate::i18n::{t, tf, Lang};
 
@@ -28,6 +31,10 @@ pub enum Problem {
     Time,
     Invalid { detail: String },
     LookupUrl,
+    AccountName,
+    PasswordTooShort { min: usize },
+    PasswordOneClass,
+    PasswordIsName,
 }
 
 impl Problem {
@@ -59,6 +66,12 @@ impl Problem {
             Problem::Time => t(lang, "problem.time"),
             Problem::Invalid { detail } => tf(lang, "problem.invalid", &[("detail", detail)]),
             Problem::LookupUrl => t(lang, "problem.lookup_url"),
+            Problem::AccountName => t(lang, "problem.account_name"),
+            Problem::PasswordTooShort { min } => {
+                tf(lang, "problem.password_too_short", &[("min", &min.to_string())])
+            }
+            Problem::PasswordOneClass => t(lang, "problem.password_one_class"),
+            Problem::PasswordIsName => t(lang, "problem.password_is_name"),
         }
     }
 }
@@ -164,6 +177,50 @@ pub enum CoreError {
         from: crate::status::Status,
         to: crate::status::Status,
     },
+    #[error("{}", t(Lang::Vi, "error.not_logged_in"))]
+    NotLoggedIn,
+    #[error("{}", t(Lang::Vi, "error.session_locked"))]
+    SessionLocked,
+    #[error("{}", forbidden_message(*.action, Lang::Vi))]
+    Forbidden { action: Action },
+    #[error("{}", t(Lang::Vi, "error.bad_credentials"))]
+    BadCredentials,
+    #[error("{}", tf(Lang::Vi, "error.account_locked", &[("until", &vn_clock(*.until))]))]
+    AccountLocked { until: DateTime<Utc> },
+    #[error("{}", tf(Lang::Vi, "error.account_disabled", &[("name", .name)]))]
+    AccountDisabled { name: String },
+    #[error("{}", tf(Lang::Vi, "error.account_not_found", &[("name", .name)]))]
+    AccountNotFound { name: String },
+    #[error("{}", tf(Lang::Vi, "error.account_exists", &[("name", .name)]))]
+    AccountExists { name: String },
+    #[error("{}", t(Lang::Vi, "error.accounts_exist"))]
+    AccountsExist,
+    #[error("{}", tf(Lang::Vi, "error.last_administrator", &[("name", .name)]))]
+    LastAdministrator { name: String },
+    #[error("{}", tf(Lang::Vi, "error.password_hash", &[("detail", .0)]))]
+    PasswordHash(String),
+    #[error("{}", .0.message(Lang::Vi))]
+    AuditBroken(BrokenEntry),
+}
+
+fn forbidden_message(action: Action, lang: Lang) -> String {
+    let roles: Vec<String> = action
+        .roles()
+        .iter()
+        .map(|r| format!("{} ({})", r.label(lang), r.code()))
+        .collect();
+    tf(
+        lang,
+        "error.forbidden",
+        &[("action", &action.label(lang)), ("roles", &roles.join(", "))],
+    )
+}
+
+/// "09:05:30 ngày 03/03/2027", Vietnam time.
+fn vn_clock(instant: DateTime<Utc>) -> String {
+    crate::vntime::to_vn(instant)
+        .format("%H:%M:%S %d/%m/%Y")
+        .to_string()
 }
 
 fn transition_message(
@@ -241,6 +298,30 @@ impl CoreError {
             (CoreError::Transition { code, from, to }, _) => {
                 transition_message(code, *from, *to, lang)
             }
+            (CoreError::NotLoggedIn, _) => t(lang, "error.not_logged_in"),
+            (CoreError::SessionLocked, _) => t(lang, "error.session_locked"),
+            (CoreError::Forbidden { action }, _) => forbidden_message(*action, lang),
+            (CoreError::BadCredentials, _) => t(lang, "error.bad_credentials"),
+            (CoreError::AccountLocked { until }, _) => {
+                tf(lang, "error.account_locked", &[("until", &vn_clock(*until))])
+            }
+            (CoreError::AccountDisabled { name }, _) => {
+                tf(lang, "error.account_disabled", &[("name", name)])
+            }
+            (CoreError::AccountNotFound { name }, _) => {
+                tf(lang, "error.account_not_found", &[("name", name)])
+            }
+            (CoreError::AccountExists { name }, _) => {
+                tf(lang, "error.account_exists", &[("name", name)])
+            }
+            (CoreError::AccountsExist, _) => t(lang, "error.accounts_exist"),
+            (CoreError::LastAdministrator { name }, _) => {
+                tf(lang, "error.last_administrator", &[("name", name)])
+            }
+            (CoreError::PasswordHash(detail), _) => {
+                tf(lang, "error.password_hash", &[("detail", detail)])
+            }
+            (CoreError::AuditBroken(broken), _) => broken.message(lang),
         }
     }
 
@@ -271,6 +352,18 @@ impl CoreError {
             CoreError::ForgedSlip { .. } => "forged_slip",
             CoreError::Print(_) => "print",
             CoreError::Transition { .. } => "transition",
+            CoreError::NotLoggedIn => "not_logged_in",
+            CoreError::SessionLocked => "session_locked",
+            CoreError::Forbidden { .. } => "forbidden",
+            CoreError::BadCredentials => "bad_credentials",
+            CoreError::AccountLocked { .. } => "account_locked",
+            CoreError::AccountDisabled { .. } => "account_disabled",
+            CoreError::AccountNotFound { .. } => "account_not_found",
+            CoreError::AccountExists { .. } => "account_exists",
+            CoreError::AccountsExist => "accounts_exist",
+            CoreError::LastAdministrator { .. } => "last_administrator",
+            CoreError::PasswordHash(_) => "password_hash",
+            CoreError::AuditBroken(_) => "audit_broken",
         }
     }
 }

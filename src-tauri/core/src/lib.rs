@@ -1,7 +1,9 @@
 //! Một Cửa core: the domain of a Vietnamese one-stop reception desk, with no dependency on
 //! Tauri or any window system. The desk window, the CLI and the status server all call it.
 
+pub mod accounts;
 pub mod agency;
+pub mod audit;
 pub mod calendar;
 pub mod documents;
 pub mod dossier;
@@ -12,8 +14,10 @@ pub mod intake;
 pub mod lifecycle;
 pub mod numbering;
 pub mod printing;
+pub mod privacy;
 pub mod procedure;
 pub mod report;
+pub mod session;
 pub mod slip;
 pub mod status;
 pub mod store;

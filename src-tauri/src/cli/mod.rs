@@ -8,6 +8,7 @@ mod calendar;
 mod dossiers;
 mod output;
 mod slips;
+mod users;
 
 use std::process::ExitCode;
 
@@ -76,6 +77,12 @@ pub enum Command {
     Scan(slips::ScanArgs),
     /// Measure durable intake and receipt generation on a temporary database
     Bench(bench::BenchArgs),
+    /// Staff accounts: add, list, disable, enable, roles, reset-password, passwd
+    #[command(subcommand)]
+    User(users::UserCommand),
+    /// The audit trail: verify the hash chains, read the access log
+    #[command(subcommand)]
+    Audit(users::AuditCommand),
 }
 
 /// Runs one CLI command to completion.
@@ -132,6 +139,8 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Receipt(args) => slips::receipt(global, &store, args).await,
         Command::Print(args) => slips::print(global, &store, args).await,
         Command::Scan(args) => slips::scan(global, &store, args).await,
+        Command::User(c) => users::user(global, &store, c).await,
+        Command::Audit(c) => users::audit(global, &store, c).await,
         Command::Printers(_) | Command::Bench(_) => Ok(()),
     };
     store.close().await;

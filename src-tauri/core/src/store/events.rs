@@ -1,11 +1,14 @@
 //! The event log: every change to a dossier is appended with time and actor, never updated
-//! or deleted (triggers refuse it). A dossier's history is read from here.
+//! or deleted (triggers refuse it), and hash-chained (`store/audit.rs`) so that a change
+//! made behind the triggers' back is found by `verify_audit`. A dossier's history is read
+//! from here.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
-use super::{Actor, Store};
+use super::{audit, Actor, Store};
+use crate::audit::{Cell, Chain};
 use crate::error::{CoreError, CoreResult};
 use crate::status::Status;
 use crate::vntime::{from_millis, to_millis};
@@ -45,18 +48,39 @@ pub(super) async fn append(
     if let serde_json::Value::Object(map) = &mut data {
         map.insert("desk".into(), serde_json::Value::String(actor.desk.clone()));
     }
+    let at = to_millis(at);
+    let from_status = event.from_status.map(Status::code);
+    let to_status = event.to_status.map(Status::code);
+    let data_json = data.to_string();
+    let link = audit::link(
+        tx,
+        Chain::Events,
+        &[
+            Cell::Int(dossier_id),
+            Cell::Int(at),
+            Cell::Text(&actor.name),
+            Cell::Text(event.kind),
+            Cell::from(from_status),
+            Cell::from(to_status),
+            Cell::Text(event.note),
+            Cell::Text(&data_json),
+        ],
+    )
+    .await?;
     sqlx::query(
-        "INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(dossier_id)
-    .bind(to_millis(at))
+    .bind(at)
     .bind(&actor.name)
     .bind(event.kind)
-    .bind(event.from_status.map(Status::code))
-    .bind(event.to_status.map(Status::code))
+    .bind(from_status)
+    .bind(to_status)
     .bind(event.note)
-    .bind(data.to_string())
+    .bind(&data_json)
+    .bind(&link.prev_hash)
+    .bind(&link.hash)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -3,6 +3,9 @@
 //! Instants are stored as UTC milliseconds and flags as integers, the types both engines
 //! share; the few statements that differ branch on `Backend`.
 
+mod access_log;
+mod accounts;
+mod audit;
 mod calendar;
 mod catalog;
 mod dossiers;
@@ -23,9 +26,10 @@ use sqlx::{AnyPool, Executor};
 
 use crate::error::{CoreError, CoreResult};
 
+pub use access_log::{AccessEntry, AccessKind};
 pub use dossiers::{ListFilter, SearchHit};
 pub use events::Event;
-pub use settings::NAMED_SETTINGS;
+pub use settings::{IDLE_LOCK_MINUTES, NAMED_SETTINGS};
 pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -127,6 +131,7 @@ impl Store {
         };
         let store = Store { pool, backend };
         store.migrate().await?;
+        store.seal_chains().await?;
         store.seed().await?;
         Ok(store)
     }

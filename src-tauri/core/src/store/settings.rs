@@ -17,6 +17,10 @@ pub const NOV24_COMPENSATE: &str = "calendar.nov24-compensate";
 pub const LOOKUP_URL: &str = "lookup-url";
 pub const PRINTER: &str = "printer";
 pub const PAPER: &str = "paper";
+/// Minutes without activity after which a desk's session locks.
+pub const IDLE_LOCK_MINUTES: &str = "idle-lock-minutes";
+pub const IDLE_LOCK_DEFAULT: i64 = 10;
+pub const IDLE_LOCK_MAX: i64 = 240;
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -134,7 +138,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 7] = [
+pub const NAMED_SETTINGS: [&str; 8] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -142,6 +146,7 @@ pub const NAMED_SETTINGS: [&str; 7] = [
     "first-number",
     "office-hours",
     NOV24_COMPENSATE,
+    IDLE_LOCK_MINUTES,
 ];
 
 impl Store {
@@ -158,6 +163,7 @@ impl Store {
             LOOKUP_URL => self.get_setting(LOOKUP_URL).await?.unwrap_or_default(),
             PRINTER => self.get_setting(PRINTER).await?.unwrap_or_default(),
             PAPER => self.paper().await?.to_string(),
+            IDLE_LOCK_MINUTES => self.idle_lock_minutes().await?.to_string(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -232,8 +238,35 @@ impl Store {
                 })?;
                 self.set_setting(PAPER, &paper.to_string()).await
             }
+            IDLE_LOCK_MINUTES => {
+                let out_of_range = || {
+                    CoreError::invalid(
+                        IDLE_LOCK_MINUTES,
+                        Problem::OutOfRange {
+                            min: 1,
+                            max: IDLE_LOCK_MAX,
+                        },
+                    )
+                };
+                let minutes = value.trim().parse::<i64>().map_err(|_| out_of_range())?;
+                if !(1..=IDLE_LOCK_MAX).contains(&minutes) {
+                    return Err(out_of_range());
+                }
+                self.set_setting(IDLE_LOCK_MINUTES, &minutes.to_string())
+                    .await
+            }
             other => Err(unknown_setting(other)),
         }
+    }
+
+    /// Idle minutes before a session locks (10 unless set).
+    pub async fn idle_lock_minutes(&self) -> CoreResult<i64> {
+        Ok(self
+            .get_setting(IDLE_LOCK_MINUTES)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .filter(|m| (1..=IDLE_LOCK_MAX).contains(m))
+            .unwrap_or(IDLE_LOCK_DEFAULT))
     }
 
     /// The desk's paper for receipts (A5 unless chosen).
