@@ -4,7 +4,7 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use common::{actor, birth_request, ready_stores, stores, TestStore};
 use motcua_core::accounts::{Action, NewAccount, Role};
 use motcua_core::audit::{BreakReason, Chain};
