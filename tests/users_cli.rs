@@ -89,10 +89,23 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
         stderr(&out)
     );
     let out = desk.run_stdin(
-        &["--lang", "en", "user", "add", "cuong", "--role", "reception", "--password-stdin"],
+        &[
+            "--lang",
+            "en",
+            "user",
+            "add",
+            "cuong",
+            "--role",
+            "reception",
+            "--password-stdin",
+        ],
         "cuongcuongcuong\n",
     );
-    assert!(stderr(&out).contains("Password: must mix at least two kinds"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Password: must mix at least two kinds"),
+        "{}",
+        stderr(&out)
+    );
     let out = add(&desk, "cuong", &["boss"], PASSWORD);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("unknown role"), "{}", stderr(&out));
@@ -100,7 +113,12 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
     assert!(!out.status.success(), "the password only comes from stdin");
 
     desk.ok(&["user", "disable", "an.nv"]);
-    assert!(desk.ok(&["user", "list"]).lines().next().unwrap().contains("(vô hiệu hóa)"));
+    assert!(desk
+        .ok(&["user", "list"])
+        .lines()
+        .next()
+        .unwrap()
+        .contains("(vô hiệu hóa)"));
     let out = desk.run(&["user", "disable", "nobody"]);
     assert_eq!(stderr(&out).trim(), "Không có tài khoản nobody");
     desk.ok(&["user", "enable", "an.nv"]);
@@ -126,7 +144,15 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
 
-    let out = desk.run(&["user", "roles", "binh.tt", "--role", "supervisor", "--role", "reception"]);
+    let out = desk.run(&[
+        "user",
+        "roles",
+        "binh.tt",
+        "--role",
+        "supervisor",
+        "--role",
+        "reception",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         desk.json(&["user", "list", "--json"])[1]["roles"],
@@ -157,7 +183,10 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
         ]
     );
     let text = log.to_string().to_lowercase();
-    assert!(!text.contains("mat khau") && !text.contains("hoa sen"), "{text}");
+    assert!(
+        !text.contains("mat khau") && !text.contains("hoa sen"),
+        "{text}"
+    );
     desk.ok(&["audit", "verify"]);
 }
 
@@ -194,11 +223,36 @@ fn setup_creates_the_first_administrator_once() {
 
     let out = setup("ke.gian");
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("quản trị viên đầu tiên chỉ được tạo"), "{}", stderr(&out));
-    assert_eq!(desk.json(&["user", "list", "--json"]).as_array().unwrap().len(), 1);
+    assert!(
+        stderr(&out).contains("quản trị viên đầu tiên chỉ được tạo"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        desk.json(&["user", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
-    let out = desk.run(&["setup", "--agency-code", "000.00.14.H56", "--governing-body", "X", "--unit", "Y", "--place", "Z", "--admin", "x.y"]);
-    assert!(!out.status.success(), "--admin needs --admin-password-stdin");
+    let out = desk.run(&[
+        "setup",
+        "--agency-code",
+        "000.00.14.H56",
+        "--governing-body",
+        "X",
+        "--unit",
+        "Y",
+        "--place",
+        "Z",
+        "--admin",
+        "x.y",
+    ]);
+    assert!(
+        !out.status.success(),
+        "--admin needs --admin-password-stdin"
+    );
 }
 
 /// A desk with five events (ids 1–5): three intakes, two status changes.
@@ -211,14 +265,22 @@ fn desk_with_history() -> Desk {
     desk.ok(&["transition", code, "--to", "4"]);
     desk.ok(&["transition", code, "--to", "9"]);
     let out = desk.ok(&["audit", "verify"]);
-    assert!(out.starts_with("Nhật ký toàn vẹn: đã kiểm tra 5 mục."), "{out}");
+    assert!(
+        out.starts_with("Nhật ký toàn vẹn: đã kiểm tra 5 mục."),
+        "{out}"
+    );
     assert!(out.contains("events 5 "), "{out}");
     desk
 }
 
 fn verify_fails(desk: &Desk) -> String {
     let out = desk.run(&["audit", "verify"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let message = stderr(&out);
     assert_eq!(message.lines().count(), 1, "one line: {message}");
     message
@@ -249,7 +311,10 @@ fn audit_verify_finds_a_deleted_event() {
     drop_triggers(&desk);
     sqlite3(&desk, "DELETE FROM events WHERE id = 2");
     let message = verify_fails(&desk);
-    assert!(message.contains("mục 3 của nhật ký hồ sơ không nối tiếp"), "{message}");
+    assert!(
+        message.contains("mục 3 của nhật ký hồ sơ không nối tiếp"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -261,7 +326,10 @@ fn audit_verify_finds_reordered_events() {
         "UPDATE events SET id = 1000 WHERE id = 2; UPDATE events SET id = 2 WHERE id = 3; UPDATE events SET id = 3 WHERE id = 1000;",
     );
     let message = verify_fails(&desk);
-    assert!(message.contains("mục 2 của nhật ký hồ sơ không nối tiếp"), "{message}");
+    assert!(
+        message.contains("mục 2 của nhật ký hồ sơ không nối tiếp"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -270,5 +338,8 @@ fn audit_verify_finds_the_newest_event_deleted() {
     drop_triggers(&desk);
     sqlite3(&desk, "DELETE FROM events WHERE id = 5");
     let message = verify_fails(&desk);
-    assert!(message.contains("ghi nhận 5 mục nhưng chỉ còn 4"), "{message}");
+    assert!(
+        message.contains("ghi nhận 5 mục nhưng chỉ còn 4"),
+        "{message}"
+    );
 }

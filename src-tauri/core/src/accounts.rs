@@ -4,10 +4,10 @@
 
 use std::fmt;
 
-use rand::rngs::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
+use rand::rngs::OsRng;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -579,10 +579,7 @@ mod tests {
     #[test]
     fn password_errors_name_the_field_and_the_rule_in_both_languages() {
         let err = check_password("account.password", "short1", "an.nv").unwrap_err();
-        assert_eq!(
-            err.message(Lang::Vi),
-            "Mật khẩu: phải dài ít nhất 10 ký tự"
-        );
+        assert_eq!(err.message(Lang::Vi), "Mật khẩu: phải dài ít nhất 10 ký tự");
         assert_eq!(
             err.message(Lang::En),
             "Password: must be at least 10 characters long"
@@ -595,10 +592,7 @@ mod tests {
 
     #[test]
     fn account_names_are_plain_ascii() {
-        assert_eq!(
-            normalize_account_name(" An.NV "),
-            Some("an.nv".to_string())
-        );
+        assert_eq!(normalize_account_name(" An.NV "), Some("an.nv".to_string()));
         assert_eq!(normalize_account_name("a"), None);
         assert_eq!(normalize_account_name("1an"), None);
         assert_eq!(normalize_account_name("nguyễn"), None);

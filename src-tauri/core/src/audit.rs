@@ -22,7 +22,7 @@ pub enum Cell<'a> {
     Null,
 }
 
-impl<'a> From<i64> for Cell<'a> {
+impl From<i64> for Cell<'_> {
     fn from(v: i64) -> Self {
         Cell::Int(v)
     }
@@ -34,7 +34,7 @@ impl<'a> From<&'a str> for Cell<'a> {
     }
 }
 
-impl<'a> From<Option<i64>> for Cell<'a> {
+impl From<Option<i64>> for Cell<'_> {
     fn from(v: Option<i64>) -> Self {
         v.map_or(Cell::Null, Cell::Int)
     }
@@ -242,7 +242,11 @@ mod tests {
             id: 42,
             reason: BreakReason::Edited,
         };
-        assert!(b.message(Lang::En).contains("42"), "{}", b.message(Lang::En));
+        assert!(
+            b.message(Lang::En).contains("42"),
+            "{}",
+            b.message(Lang::En)
+        );
         assert!(b.message(Lang::Vi).contains("42"));
     }
 }

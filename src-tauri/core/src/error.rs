@@ -67,9 +67,11 @@ impl Problem {
             Problem::Invalid { detail } => tf(lang, "problem.invalid", &[("detail", detail)]),
             Problem::LookupUrl => t(lang, "problem.lookup_url"),
             Problem::AccountName => t(lang, "problem.account_name"),
-            Problem::PasswordTooShort { min } => {
-                tf(lang, "problem.password_too_short", &[("min", &min.to_string())])
-            }
+            Problem::PasswordTooShort { min } => tf(
+                lang,
+                "problem.password_too_short",
+                &[("min", &min.to_string())],
+            ),
             Problem::PasswordOneClass => t(lang, "problem.password_one_class"),
             Problem::PasswordIsName => t(lang, "problem.password_is_name"),
         }
@@ -212,7 +214,10 @@ fn forbidden_message(action: Action, lang: Lang) -> String {
     tf(
         lang,
         "error.forbidden",
-        &[("action", &action.label(lang)), ("roles", &roles.join(", "))],
+        &[
+            ("action", &action.label(lang)),
+            ("roles", &roles.join(", ")),
+        ],
     )
 }
 
@@ -302,9 +307,11 @@ impl CoreError {
             (CoreError::SessionLocked, _) => t(lang, "error.session_locked"),
             (CoreError::Forbidden { action }, _) => forbidden_message(*action, lang),
             (CoreError::BadCredentials, _) => t(lang, "error.bad_credentials"),
-            (CoreError::AccountLocked { until }, _) => {
-                tf(lang, "error.account_locked", &[("until", &vn_clock(*until))])
-            }
+            (CoreError::AccountLocked { until }, _) => tf(
+                lang,
+                "error.account_locked",
+                &[("until", &vn_clock(*until))],
+            ),
             (CoreError::AccountDisabled { name }, _) => {
                 tf(lang, "error.account_disabled", &[("name", name)])
             }

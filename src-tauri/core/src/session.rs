@@ -311,7 +311,9 @@ mod tests {
         let err = guard.require(Action::Intake, at(38 * 60 + 1)).unwrap_err();
         assert_eq!(err.kind(), "session_locked");
         // Once locked it stays locked, even for an action that would be allowed.
-        let err = guard.require(Action::ViewDossier, at(38 * 60 + 2)).unwrap_err();
+        let err = guard
+            .require(Action::ViewDossier, at(38 * 60 + 2))
+            .unwrap_err();
         assert_eq!(err.kind(), "session_locked");
         assert!(matches!(
             guard.status(at(38 * 60 + 3)),

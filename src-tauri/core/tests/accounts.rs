@@ -208,13 +208,21 @@ async fn logins_are_checked_and_every_attempt_is_logged_without_the_password() {
             .await
             .unwrap_err();
         assert!(matches!(err, CoreError::BadCredentials), "{err}");
-        assert_eq!(err.message(motcua_core::i18n::Lang::En), "Wrong login name or password.");
+        assert_eq!(
+            err.message(motcua_core::i18n::Lang::En),
+            "Wrong login name or password."
+        );
 
         let log = s.access_log(None, 10).await.unwrap();
         let kinds: Vec<&str> = log.iter().rev().map(|e| e.kind.as_str()).collect();
         assert_eq!(
             kinds,
-            ["account_created", "login_ok", "login_failed", "login_failed"]
+            [
+                "account_created",
+                "login_ok",
+                "login_failed",
+                "login_failed"
+            ]
         );
         assert_eq!(log[1].subject, "an.nv");
         assert_eq!(log[1].desk, "Quầy 1");
@@ -247,7 +255,11 @@ async fn repeated_failures_lock_the_account_longer_each_time_even_after_a_restar
                 .login("an.nv", wrong, "Quầy 1", at(i))
                 .await
                 .unwrap_err();
-            assert!(matches!(err, CoreError::BadCredentials), "{}: {err}", t.name);
+            assert!(
+                matches!(err, CoreError::BadCredentials),
+                "{}: {err}",
+                t.name
+            );
         }
         // The fifth wrong password makes the account wait 30 s.
         let err = t
@@ -259,7 +271,9 @@ async fn repeated_failures_lock_the_account_longer_each_time_even_after_a_restar
             matches!(err, CoreError::AccountLocked { until } if until == at(35)),
             "{err}"
         );
-        assert!(err.message(motcua_core::i18n::Lang::Vi).contains("thử lại sau"));
+        assert!(err
+            .message(motcua_core::i18n::Lang::Vi)
+            .contains("thử lại sau"));
         // While waiting even the right password is refused, without being checked.
         let err = t
             .store
@@ -297,7 +311,10 @@ async fn repeated_failures_lock_the_account_longer_each_time_even_after_a_restar
             "{err}"
         );
         // The right password after the wait signs in and clears the count.
-        let a = store.login("an.nv", PASSWORD, "Quầy 1", at(218)).await.unwrap();
+        let a = store
+            .login("an.nv", PASSWORD, "Quầy 1", at(218))
+            .await
+            .unwrap();
         assert_eq!((a.failed_count, a.locked_until), (0, None));
         let a = store.account("an.nv").await.unwrap();
         assert_eq!((a.failed_count, a.locked_until), (0, None));
@@ -343,9 +360,15 @@ async fn disabled_accounts_cannot_sign_in_and_the_last_administrator_stays() {
         )
         .await
         .unwrap();
-        let a = s.set_disabled("an.nv", true, &admin(), at(1)).await.unwrap();
+        let a = s
+            .set_disabled("an.nv", true, &admin(), at(1))
+            .await
+            .unwrap();
         assert!(a.disabled, "{}", t.name);
-        let err = s.login("an.nv", PASSWORD, "Quầy 1", at(2)).await.unwrap_err();
+        let err = s
+            .login("an.nv", PASSWORD, "Quầy 1", at(2))
+            .await
+            .unwrap_err();
         assert!(matches!(err, CoreError::AccountDisabled { .. }), "{err}");
         // A wrong password does not tell that the account is disabled.
         let err = s
@@ -353,7 +376,9 @@ async fn disabled_accounts_cannot_sign_in_and_the_last_administrator_stays() {
             .await
             .unwrap_err();
         assert!(matches!(err, CoreError::BadCredentials), "{err}");
-        s.set_disabled("an.nv", false, &admin(), at(4)).await.unwrap();
+        s.set_disabled("an.nv", false, &admin(), at(4))
+            .await
+            .unwrap();
         s.login("an.nv", PASSWORD, "Quầy 1", at(5)).await.unwrap();
 
         let err = s
@@ -367,11 +392,18 @@ async fn disabled_accounts_cannot_sign_in_and_the_last_administrator_stays() {
             .unwrap_err();
         assert!(matches!(err, CoreError::LastAdministrator { .. }), "{err}");
         let a = s
-            .set_roles("an.nv", &[Role::Administrator, Role::Reception], &admin(), at(7))
+            .set_roles(
+                "an.nv",
+                &[Role::Administrator, Role::Reception],
+                &admin(),
+                at(7),
+            )
             .await
             .unwrap();
         assert_eq!(a.roles, vec![Role::Reception, Role::Administrator]);
-        s.set_disabled("quan.tri", true, &admin(), at(8)).await.unwrap();
+        s.set_disabled("quan.tri", true, &admin(), at(8))
+            .await
+            .unwrap();
         let kinds: Vec<String> = s
             .access_log(None, 100)
             .await
@@ -406,7 +438,11 @@ async fn passwords_change_only_with_the_old_one_and_by_the_rules() {
             .change_password("an.nv", "Hoa sen 2028", "Mật khẩu mới 1", "Quầy 1", at(1))
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::BadCredentials), "{}: {err}", t.name);
+        assert!(
+            matches!(err, CoreError::BadCredentials),
+            "{}: {err}",
+            t.name
+        );
         assert_eq!(s.account("an.nv").await.unwrap().failed_count, 1);
         let err = s
             .change_password("an.nv", PASSWORD, "an.nv.2027", "Quầy 1", at(2))
@@ -427,7 +463,11 @@ async fn passwords_change_only_with_the_old_one_and_by_the_rules() {
             .reset_password("an.nv", "aaaaaaaaaaaaaa", &admin(), at(5))
             .await
             .unwrap_err();
-        assert!(err.message(motcua_core::i18n::Lang::Vi).contains("hai loại"), "{err}");
+        assert!(
+            err.message(motcua_core::i18n::Lang::Vi)
+                .contains("hai loại"),
+            "{err}"
+        );
     }
 }
 
@@ -515,7 +555,9 @@ async fn a_desk_session_signs_in_locks_when_idle_and_unlocks_with_the_password()
         );
         guard.require(Action::Report, at(407)).unwrap();
         guard.lock();
-        s.set_disabled("an.nv", true, &admin(), at(408)).await.unwrap();
+        s.set_disabled("an.nv", true, &admin(), at(408))
+            .await
+            .unwrap();
         let err = guard.unlock(s, PASSWORD, at(409)).await.unwrap_err();
         assert_eq!(err.kind(), "account_disabled");
         assert_eq!(guard.status(at(410)), SessionStatus::LoggedOut);
@@ -536,9 +578,14 @@ async fn opening_a_full_record_and_exporting_personal_data_are_logged() {
         let clerk = Actor::new("an.nv", "Quầy 2");
         let full = s.open_record(&d.code, &clerk, at(1)).await.unwrap();
         assert_eq!(full.applicant.id_number, "079203001234", "{}", t.name);
-        s.log_export(&Actor::new("binh.tt", "Quầy 3"), "report 2027-03", 12, at(2))
-            .await
-            .unwrap();
+        s.log_export(
+            &Actor::new("binh.tt", "Quầy 3"),
+            "report 2027-03",
+            12,
+            at(2),
+        )
+        .await
+        .unwrap();
         let log = s.access_log(None, 10).await.unwrap();
         assert_eq!(log[1].kind, "record_opened");
         assert_eq!(log[1].subject, d.code);
@@ -548,14 +595,13 @@ async fn opening_a_full_record_and_exporting_personal_data_are_logged() {
         let text = serde_json::to_string(&log).unwrap();
         assert!(!text.contains("079203001234") && !text.contains("0912345678"));
         // A masked list for the window.
-        let list = motcua_core::privacy::mask_summaries(
-            s.list(&Default::default()).await.unwrap(),
-            true,
-        );
+        let list =
+            motcua_core::privacy::mask_summaries(s.list(&Default::default()).await.unwrap(), true);
         assert_eq!(list[0].applicant_id_number, "********1234");
         assert_eq!(list[0].applicant_phone, "******5678");
         assert!(matches!(
-            s.open_record("000.00.14.H56-270303-9999", &clerk, at(3)).await,
+            s.open_record("000.00.14.H56-270303-9999", &clerk, at(3))
+                .await,
             Err(CoreError::DossierNotFound { .. })
         ));
     }
@@ -655,7 +701,10 @@ async fn an_edited_event_is_found() {
             .unwrap();
         assert_eq!(broken_at(&t).await, (Chain::Events, 3, BreakReason::Edited));
         let report = t.store.verify_audit().await.unwrap();
-        let message = report.first_broken.unwrap().message(motcua_core::i18n::Lang::En);
+        let message = report
+            .first_broken
+            .unwrap()
+            .message(motcua_core::i18n::Lang::En);
         assert!(message.contains("entry 3"), "{message}");
     }
 }
@@ -669,9 +718,12 @@ async fn an_edited_time_or_actor_is_found() {
         assert_eq!(broken_at(&t).await, (Chain::Events, 1, BreakReason::Edited));
     }
     for t in tampered_stores().await {
-        common::raw(&t, "UPDATE audit_log SET actor = 'ai.do' WHERE kind = 'login_ok'")
-            .await
-            .unwrap();
+        common::raw(
+            &t,
+            "UPDATE audit_log SET actor = 'ai.do' WHERE kind = 'login_ok'",
+        )
+        .await
+        .unwrap();
         assert_eq!(
             broken_at(&t).await,
             (Chain::AuditLog, 2, BreakReason::Edited)
@@ -682,8 +734,13 @@ async fn an_edited_time_or_actor_is_found() {
 #[tokio::test]
 async fn a_deleted_event_is_found() {
     for t in tampered_stores().await {
-        common::raw(&t, "DELETE FROM events WHERE id = 2").await.unwrap();
-        assert_eq!(broken_at(&t).await, (Chain::Events, 3, BreakReason::Unlinked));
+        common::raw(&t, "DELETE FROM events WHERE id = 2")
+            .await
+            .unwrap();
+        assert_eq!(
+            broken_at(&t).await,
+            (Chain::Events, 3, BreakReason::Unlinked)
+        );
     }
 }
 
@@ -697,14 +754,19 @@ async fn reordered_events_are_found() {
         ] {
             common::raw(&t, sql).await.unwrap();
         }
-        assert_eq!(broken_at(&t).await, (Chain::Events, 2, BreakReason::Unlinked));
+        assert_eq!(
+            broken_at(&t).await,
+            (Chain::Events, 2, BreakReason::Unlinked)
+        );
     }
 }
 
 #[tokio::test]
 async fn deleted_newest_events_and_rows_written_behind_the_store_are_found() {
     for t in tampered_stores().await {
-        common::raw(&t, "DELETE FROM events WHERE id = 5").await.unwrap();
+        common::raw(&t, "DELETE FROM events WHERE id = 5")
+            .await
+            .unwrap();
         assert_eq!(
             broken_at(&t).await,
             (

@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 use motcua_core::accounts::{NewAccount, Role};
 use motcua_core::i18n::{t, tf};
 use motcua_core::store::Store;
@@ -70,6 +70,7 @@ pub enum AuditCommand {
     /// Check the hash chains of the dossier history and the access log; exit status 1
     /// and the first broken entry when something was edited, deleted or reordered
     Verify {
+        /// Print the whole report (entries checked, chain heads, first broken entry) as JSON
         #[arg(long)]
         json: bool,
     },
@@ -180,7 +181,12 @@ pub async fn user(global: &Global, store: &Store, command: UserCommand) -> Resul
         UserCommand::Roles { name, roles } => {
             let a = store.set_roles(&name, &roles, &actor, now).await?;
             let codes: Vec<&str> = a.roles.iter().map(|r| r.code()).collect();
-            println!("{} {}: {}", t(lang, "cli.roles_changed"), a.name, codes.join(","));
+            println!(
+                "{} {}: {}",
+                t(lang, "cli.roles_changed"),
+                a.name,
+                codes.join(",")
+            );
         }
         UserCommand::ResetPassword { name, .. } => {
             let password = first_line()?;
@@ -210,7 +216,11 @@ pub async fn audit(global: &Global, store: &Store, command: AuditCommand) -> Res
             } else if report.ok {
                 println!(
                     "{}",
-                    tf(lang, "audit.ok", &[("checked", &report.checked.to_string())])
+                    tf(
+                        lang,
+                        "audit.ok",
+                        &[("checked", &report.checked.to_string())]
+                    )
                 );
                 for head in &report.heads {
                     println!("{} {} {}", head.chain.table(), head.entries, head.hash);

@@ -283,8 +283,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> CoreResult<()> {
         let current = self.account(name).await?;
-        self.store_password(&current, new_password, actor, now, AccessKind::PasswordReset)
-            .await
+        self.store_password(
+            &current,
+            new_password,
+            actor,
+            now,
+            AccessKind::PasswordReset,
+        )
+        .await
     }
 
     /// A person changing their own password: the old one is checked like a login (wrong
@@ -301,8 +307,14 @@ impl Store {
         check_password("account.new_password", new_password, &current.name)?;
         let current = self.login(&current.name, old_password, desk, now).await?;
         let actor = Actor::new(current.name.clone(), desk);
-        self.store_password(&current, new_password, &actor, now, AccessKind::PasswordChanged)
-            .await
+        self.store_password(
+            &current,
+            new_password,
+            &actor,
+            now,
+            AccessKind::PasswordChanged,
+        )
+        .await
     }
 
     async fn store_password(
@@ -316,7 +328,15 @@ impl Store {
         check_password("account.new_password", new_password, &account.name)?;
         let hash = hash_blocking(new_password).await?;
         let mut tx = self.pool().begin().await?;
-        append(&mut tx, now, actor, kind, &account.name, serde_json::json!({})).await?;
+        append(
+            &mut tx,
+            now,
+            actor,
+            kind,
+            &account.name,
+            serde_json::json!({}),
+        )
+        .await?;
         sqlx::query(
             "UPDATE accounts SET password_hash = $1, failed_count = 0, locked_until = 0, updated_at = $2 WHERE id = $3",
         )

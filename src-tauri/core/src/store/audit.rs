@@ -159,6 +159,15 @@ impl Store {
     /// on the head row and then finding it sealed.
     pub(super) async fn seal_chains(&self) -> CoreResult<()> {
         for chain in Chain::ALL {
+            // Sealed already (every open but the first): no write lock needed to know it.
+            let sealed: Option<i64> =
+                sqlx::query_scalar("SELECT genesis_last_id FROM audit_head WHERE chain = $1")
+                    .bind(chain.table())
+                    .fetch_optional(self.pool())
+                    .await?;
+            if sealed.is_some_and(|last| last >= 0) {
+                continue;
+            }
             let mut tx = self.pool().begin().await?;
             let unsealed = sqlx::query(
                 "UPDATE audit_head SET entries = 0 WHERE chain = $1 AND genesis_last_id < 0 RETURNING chain",
