@@ -23,12 +23,19 @@ impl AppState {
     pub async fn open(global: Global) -> AppState {
         let lang = global.lang();
         match Store::open(&global.database()).await {
-            Ok(store) => AppState {
-                store: Some(store),
-                open_error: None,
-                global,
-                lang: RwLock::new(lang),
-            },
+            Ok(store) => {
+                // --lang / MOTCUA_LANG win; otherwise the language this desk last chose.
+                let lang = match global.lang {
+                    Some(lang) => lang,
+                    None => store.language(&global.desk_name()).await.unwrap_or(lang),
+                };
+                AppState {
+                    store: Some(store),
+                    open_error: None,
+                    global,
+                    lang: RwLock::new(lang),
+                }
+            }
             Err(e) => AppState {
                 store: None,
                 open_error: Some(e.message(lang)),
@@ -40,6 +47,12 @@ impl AppState {
 
     pub fn lang(&self) -> Lang {
         self.lang.read().map(|l| *l).unwrap_or_default()
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        if let Ok(mut current) = self.lang.write() {
+            *current = lang;
+        }
     }
 }
 

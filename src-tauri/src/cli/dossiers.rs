@@ -7,7 +7,7 @@ use clap::Args;
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
 use motcua_core::status::Status;
-use motcua_core::store::{ListFilter, Store};
+use motcua_core::store::{ListFilter, Store, Worklist};
 use motcua_core::CoreError;
 
 use super::output;
@@ -54,6 +54,9 @@ pub struct ListArgs {
     /// Procedure code, e.g. 1.001193
     #[arg(long)]
     pub procedure: Option<String>,
+    /// A working list: due-today and overdue (still being processed), ready (not collected)
+    #[arg(long, value_enum)]
+    pub worklist: Option<WorklistArg>,
     /// At most this many dossiers (1–1000)
     #[arg(long, default_value_t = 200)]
     pub limit: i64,
@@ -63,6 +66,23 @@ pub struct ListArgs {
     /// Print a JSON array
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum WorklistArg {
+    DueToday,
+    Overdue,
+    Ready,
+}
+
+impl From<WorklistArg> for Worklist {
+    fn from(w: WorklistArg) -> Worklist {
+        match w {
+            WorklistArg::DueToday => Worklist::DueToday,
+            WorklistArg::Overdue => Worklist::Overdue,
+            WorklistArg::Ready => Worklist::Ready,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +208,9 @@ pub async fn list(global: &Global, store: &Store, args: ListArgs) -> Result<(), 
         to: args.to,
         status: args.status,
         procedure: args.procedure,
+        worklist: args
+            .worklist
+            .map(|w| (w.into(), motcua_core::vntime::now())),
         limit: Some(args.limit),
         offset: Some(args.offset),
     };

@@ -3,6 +3,7 @@
 
 mod app;
 mod dossiers;
+mod settings;
 mod slips;
 
 use motcua_core::i18n::Lang;
@@ -25,6 +26,14 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         dossiers::procedures,
         dossiers::intake,
         dossiers::preview_due,
+        dossiers::last_applicant,
+        settings::settings_list,
+        settings::settings_set,
+        settings::list_printers,
+        settings::calendar_notices,
+        settings::calendar_add,
+        settings::calendar_remove,
+        settings::receipt_preview,
         slips::print_receipt,
         slips::open_receipt,
         slips::scan_slip,

@@ -23,9 +23,9 @@ use sqlx::{AnyPool, Executor};
 
 use crate::error::{CoreError, CoreResult};
 
-pub use dossiers::{ListFilter, SearchHit};
+pub use dossiers::{ListFilter, SearchHit, Worklist};
 pub use events::Event;
-pub use settings::NAMED_SETTINGS;
+pub use settings::{DESK_SETTINGS, LANGUAGE, NAMED_SETTINGS};
 pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -7,6 +7,7 @@ use super::Store;
 use crate::agency::{Agency, AgencyInput};
 use crate::calendar::{CalendarRules, OfficeHours};
 use crate::error::{CoreError, CoreResult, Problem};
+use crate::i18n::Lang;
 
 pub(crate) const SEEDED: &str = "internal.seeded";
 pub const AGENCY: &str = "agency";
@@ -17,6 +18,7 @@ pub const NOV24_COMPENSATE: &str = "calendar.nov24-compensate";
 pub const LOOKUP_URL: &str = "lookup-url";
 pub const PRINTER: &str = "printer";
 pub const PAPER: &str = "paper";
+pub const LANGUAGE: &str = "language";
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -134,7 +136,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 7] = [
+pub const NAMED_SETTINGS: [&str; 11] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -142,10 +144,33 @@ pub const NAMED_SETTINGS: [&str; 7] = [
     "first-number",
     "office-hours",
     NOV24_COMPENSATE,
+    LOOKUP_URL,
+    PRINTER,
+    PAPER,
+    LANGUAGE,
 ];
 
+/// Settings that belong to one desk (its computer's printer, its clerk's language), not to
+/// the whole office.
+pub const DESK_SETTINGS: [&str; 3] = [PRINTER, PAPER, LANGUAGE];
+
+/// Where a desk setting is kept: one row per desk, so desks sharing a PostgreSQL server each
+/// keep their own printer.
+fn desk_key(desk: &str, key: &str) -> String {
+    format!("desk.{desk}.{key}")
+}
+
 impl Store {
-    pub async fn get_named(&self, key: &str) -> CoreResult<String> {
+    /// A desk's own setting, or the office-wide value that databases from before desk
+    /// settings kept.
+    async fn get_desk_setting(&self, desk: &str, key: &str) -> CoreResult<Option<String>> {
+        match self.get_setting(&desk_key(desk, key)).await? {
+            Some(v) => Ok(Some(v)),
+            None => self.get_setting(key).await,
+        }
+    }
+
+    pub async fn get_named(&self, desk: &str, key: &str) -> CoreResult<String> {
         let agency = || async { self.agency().await };
         Ok(match key {
             "agency-code" => agency().await?.code.to_string(),
@@ -156,13 +181,14 @@ impl Store {
             "office-hours" => self.office_hours().await?.to_string(),
             NOV24_COMPENSATE => self.calendar_rules().await?.nov24_compensate.to_string(),
             LOOKUP_URL => self.get_setting(LOOKUP_URL).await?.unwrap_or_default(),
-            PRINTER => self.get_setting(PRINTER).await?.unwrap_or_default(),
-            PAPER => self.paper().await?.to_string(),
+            PRINTER => self.printer(desk).await?,
+            PAPER => self.paper(desk).await?.to_string(),
+            LANGUAGE => self.language(desk).await?.code().to_string(),
             other => return Err(unknown_setting(other)),
         })
     }
 
-    pub async fn set_named(&self, key: &str, value: &str) -> CoreResult<()> {
+    pub async fn set_named(&self, desk: &str, key: &str, value: &str) -> CoreResult<()> {
         match key {
             "agency-code" | "governing-body" | "unit" | "place" => {
                 let current = self.agency().await?;
@@ -219,7 +245,7 @@ impl Store {
                 if !c.is_ok() {
                     return Err(CoreError::Invalid(c.errors));
                 }
-                self.set_setting(PRINTER, &name).await
+                self.set_setting(&desk_key(desk, PRINTER), &name).await
             }
             PAPER => {
                 let paper: crate::documents::Paper = value.trim().parse().map_err(|_| {
@@ -230,16 +256,46 @@ impl Store {
                         },
                     )
                 })?;
-                self.set_setting(PAPER, &paper.to_string()).await
+                self.set_setting(&desk_key(desk, PAPER), &paper.to_string())
+                    .await
+            }
+            LANGUAGE => {
+                let lang = Lang::parse(value.trim()).ok_or_else(|| {
+                    CoreError::invalid(
+                        LANGUAGE,
+                        Problem::Invalid {
+                            detail: "vi, en".into(),
+                        },
+                    )
+                })?;
+                self.set_setting(&desk_key(desk, LANGUAGE), lang.code())
+                    .await
             }
             other => Err(unknown_setting(other)),
         }
     }
 
-    /// The desk's paper for receipts (A5 unless chosen).
-    pub async fn paper(&self) -> CoreResult<crate::documents::Paper> {
+    /// The language the desk's window speaks (Vietnamese unless chosen).
+    pub async fn language(&self, desk: &str) -> CoreResult<Lang> {
         Ok(self
-            .get_setting(PAPER)
+            .get_desk_setting(desk, LANGUAGE)
+            .await?
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_default())
+    }
+
+    /// The desk's printer; empty for the computer's default printer.
+    pub async fn printer(&self, desk: &str) -> CoreResult<String> {
+        Ok(self
+            .get_desk_setting(desk, PRINTER)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// The desk's paper for receipts (A5 unless chosen).
+    pub async fn paper(&self, desk: &str) -> CoreResult<crate::documents::Paper> {
+        Ok(self
+            .get_desk_setting(desk, PAPER)
             .await?
             .and_then(|p| p.parse().ok())
             .unwrap_or(crate::documents::Paper::A5))

@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::events::{append, NewEvent};
 use super::settings::LOOKUP_URL;
 use super::{Actor, Store};
-use crate::documents::{receipt_pdf, Paper, ReceiptOptions, Reprint};
+use crate::documents::{layout_svg, receipt_layout, receipt_pdf, Paper, ReceiptOptions, Reprint};
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
 use crate::slip;
@@ -80,17 +80,17 @@ impl Store {
         .await?;
         let now = vntime::now();
         let reprint = u32::try_from(previous).unwrap_or(u32::MAX);
-        let qr_payload = self.qr_payload(&dossier.code).await?;
-        let options = ReceiptOptions {
-            paper,
-            qr_payload: qr_payload.clone(),
-            lookup_hint: LOOKUP_HINT.to_string(),
-            reprint: (reprint > 0).then_some(Reprint {
-                number: reprint,
-                at: now,
-            }),
-            form_citation: FORM_CITATION.to_string(),
-        };
+        let options = self
+            .receipt_options(
+                &dossier,
+                paper,
+                (reprint > 0).then_some(Reprint {
+                    number: reprint,
+                    at: now,
+                }),
+            )
+            .await?;
+        let qr_payload = options.qr_payload.clone();
         let pdf =
             receipt_pdf(&dossier, &options).map_err(|e| CoreError::Document(e.to_string()))?;
         let mut tx = self.pool.begin().await?;
@@ -115,6 +115,31 @@ impl Store {
             reprint,
             qr_payload,
         })
+    }
+
+    async fn receipt_options(
+        &self,
+        dossier: &Dossier,
+        paper: Paper,
+        reprint: Option<Reprint>,
+    ) -> CoreResult<ReceiptOptions> {
+        Ok(ReceiptOptions {
+            paper,
+            qr_payload: self.qr_payload(&dossier.code).await?,
+            lookup_hint: LOOKUP_HINT.to_string(),
+            reprint,
+            form_citation: FORM_CITATION.to_string(),
+        })
+    }
+
+    /// The receipt's first page as SVG, from the same layout as the PDF, for the window's
+    /// preview (the webview cannot show PDFs). Nothing is logged: it is not an issue.
+    pub async fn receipt_preview(&self, code: &str, paper: Paper) -> CoreResult<String> {
+        let dossier = self.dossier(code).await?;
+        let options = self.receipt_options(&dossier, paper, None).await?;
+        let layout =
+            receipt_layout(&dossier, &options).map_err(|e| CoreError::Document(e.to_string()))?;
+        Ok(layout_svg(&layout, 0))
     }
 
     /// What the desk scanner typed: a slip's QR payload or the bare code of its barcode.
