@@ -332,7 +332,9 @@ async fn screens_in_both_languages_fit_small_and_large_screens() {
             w.click("#tab-all").await;
             w.wait_text("#dossier-list", |t| t.contains("Hồng Nhung"))
                 .await;
-            w.screenshot(&format!("lists-{lang}-{width}")).await;
+            if width == 1366 {
+                w.screenshot(&format!("lists-{lang}-{width}")).await;
+            }
             w.type_keys(&Key::F2.to_string()).await;
             w.wait_css("#intake-form").await;
             // Nothing may stick out sideways: the form fits the window.
@@ -345,11 +347,74 @@ async fn screens_in_both_languages_fit_small_and_large_screens() {
                 .await
                 .unwrap();
             assert_eq!(overflow, serde_json::json!(false), "{lang} {width}");
-            w.screenshot(&format!("intake-{lang}-{width}")).await;
             w.type_keys(&Key::F9.to_string()).await;
             w.wait_css("#settings").await;
-            w.screenshot(&format!("settings-{lang}-{width}")).await;
+            if width == 1366 {
+                w.screenshot(&format!("intake-{lang}-{width}")).await;
+                w.screenshot(&format!("settings-{lang}-{width}")).await;
+            }
         }
         w.close().await;
     }
+}
+
+#[tokio::test]
+async fn a_ready_result_is_handed_over_with_the_citizens_rating() {
+    let desk = Desk::ready();
+    let d = desk.intake(&support::birth(
+        "Nguyễn Văn An",
+        "2026-03-02T09:00:00+07:00",
+    ));
+    let code = d["code"].as_str().unwrap().to_string();
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    w.click("#tab-all").await;
+    w.wait_text("#dossier-list", |t| t.contains("Nguyễn Văn An"))
+        .await;
+    w.click("#dossier-list tr.row td").await;
+    w.wait_text("#detail-code", |t| t == code).await;
+
+    // Through the processing unit and back, each move from the panel.
+    w.click("#move-4").await;
+    w.wait_text("#detail-status", |t| t == "Đang xử lý").await;
+    w.click("#move-9").await;
+    w.wait_text("#detail-status", |t| t == "Đã xử lý xong")
+        .await;
+
+    let name = w.wait_css("#handover-name").await;
+    name.clear().await.unwrap();
+    name.send_keys("Trần Văn Bảo").await.unwrap();
+    let id = w.wait_css("#handover-id").await;
+    id.clear().await.unwrap();
+    id.send_keys("001099012345").await.unwrap();
+    w.wait_css("#handover-authorisation")
+        .await
+        .send_keys("Giấy ủy quyền số 12/UQ")
+        .await
+        .unwrap();
+    w.click("#rating-1").await;
+    w.screenshot("handover-vi").await;
+    w.click("#handover-save").await;
+    w.wait_text("#detail-status", |t| t == "Đã trả kết quả")
+        .await;
+    let timeline = w
+        .wait_text("#timeline", |t| t.contains("Đã trả kết quả"))
+        .await;
+    assert!(timeline.contains("Đang xử lý"), "{timeline}");
+    w.close().await;
+
+    let shown = desk.json(&["show", &code, "--json"]);
+    assert_eq!(shown["status_code"], 10);
+    let history = desk.json(&["history", &code, "--json"]).to_string();
+    assert!(history.contains("Trần Văn Bảo"), "{history}");
+    let report = desk.json(&[
+        "report",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-12-31",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["totals"]["rating_very_satisfied"], 1, "{report}");
 }

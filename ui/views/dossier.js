@@ -3,7 +3,7 @@ import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { h, clear, vnTime } from '../dom.js';
 
-export function renderDossier(panel, view, { close, scan }) {
+export function renderDossier(panel, view, { close, scan, reopen }) {
   const d = view.dossier;
   const status = h('div', { class: 'receipt-status', id: 'receipt-status', role: 'status' });
   const issue = (command) => async () => {
@@ -38,6 +38,7 @@ export function renderDossier(panel, view, { close, scan }) {
       h('button', { class: 'primary', id: 'print-receipt', onclick: issue('print_receipt') }, t('ui.print')),
       h('button', { id: 'open-receipt', onclick: issue('open_receipt') }, t('ui.open_pdf'))),
     status,
+    actions(d, reopen),
     h('dl', {},
       row(t('cli.procedure'), `${d.procedure.code} – ${d.procedure.name}`),
       row(t('field.applicant.name'), d.applicant.name),
@@ -68,4 +69,59 @@ export function renderDossier(panel, view, { close, scan }) {
 // Late is derived from the appointment, never stored.
 export function overdue(d) {
   return [1, 2, 4].includes(d.status_code) && d.due_at && new Date(d.due_at) < new Date();
+}
+
+// What the desk can do next: the allowed status moves (with a note) and, for a ready result,
+// the hand-over with the citizen's satisfaction rating.
+function actions(d, reopen) {
+  const box = h('div', { class: 'lifecycle', id: 'lifecycle' });
+  const error = h('div', { class: 'field-error', role: 'alert', id: 'lifecycle-error' });
+  const note = h('input', { id: 'transition-note', placeholder: t('field.note'), autocomplete: 'off' });
+  const moves = h('div', { class: 'moves', id: 'moves' });
+  const fail = (e) => { error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message; };
+  call('next_statuses', { code: d.code }).then((next) => {
+    for (const to of next.filter((s) => s !== 10)) {
+      moves.append(h('button', {
+        type: 'button', class: 'small', id: 'move-' + to,
+        onclick: async () => {
+          error.textContent = '';
+          try {
+            await call('transition_dossier', { code: d.code, to, note: note.value, expectedVersion: d.version });
+            reopen(d.code);
+          } catch (e) { fail(e); }
+        },
+      }, '→ ' + t('status.' + to)));
+    }
+  }, () => {});
+  box.append(h('div', { class: 'move-row' }, note, moves));
+  if (d.status_code === 9) box.append(handover(d, reopen, fail));
+  box.append(error);
+  return box;
+}
+
+function handover(d, reopen, fail) {
+  const name = h('input', { name: 'receiver_name', id: 'handover-name', value: d.applicant.name, autocomplete: 'off' });
+  const id = h('input', { name: 'receiver_id', id: 'handover-id', value: d.applicant.id_number, autocomplete: 'off' });
+  const authorisation = h('input', { name: 'authorisation', id: 'handover-authorisation', autocomplete: 'off' });
+  const ratings = [1, 2, 3].map((r) => h('label', { class: 'rating' },
+    h('input', { type: 'radio', name: 'rating', value: String(r), id: 'rating-' + r }), ' ', t('ui.rating.' + r)));
+  const form = h('form', { class: 'handover', id: 'handover-form', novalidate: true },
+    h('h3', {}, t('ui.handover.title')),
+    h('label', {}, t('field.handover.receiver_name'), name),
+    h('label', {}, t('field.handover.receiver_id'), id),
+    h('label', {}, t('field.handover.authorisation'), authorisation),
+    h('fieldset', {}, h('legend', {}, t('field.handover.rating')), ratings),
+    h('button', { type: 'submit', class: 'primary', id: 'handover-save' }, t('ui.handover.save')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const chosen = form.querySelector('input[name=rating]:checked');
+    try {
+      await call('hand_over_result', {
+        code: d.code,
+        input: { method: 'person', receiver_name: name.value, receiver_id: id.value, authorisation: authorisation.value, tracking: '', rating: chosen ? Number(chosen.value) : null },
+      });
+      reopen(d.code);
+    } catch (e) { fail(e); }
+  });
+  return form;
 }

@@ -88,7 +88,7 @@ export function renderMain(ctx, container, search) {
   async function open(code, scan) {
     try {
       const view = await call('get_dossier', { code });
-      renderDossier(detail, view, { close: () => { detail.hidden = true; search.focus(); }, scan });
+      renderDossier(detail, view, { close: () => { detail.hidden = true; search.focus(); }, scan, reopen: (c) => { open(c); show(current, offset); } });
     } catch (e) {
       detail.hidden = false;
       clear(detail).append(h('div', { class: 'banner error', role: 'alert', id: 'scan-error' }, e.message));
