@@ -347,10 +347,12 @@ async fn screens_in_both_languages_fit_small_and_large_screens() {
                 .await
                 .unwrap();
             assert_eq!(overflow, serde_json::json!(false), "{lang} {width}");
+            if width == 1366 {
+                w.screenshot(&format!("intake-{lang}-{width}")).await;
+            }
             w.type_keys(&Key::F9.to_string()).await;
             w.wait_css("#settings").await;
             if width == 1366 {
-                w.screenshot(&format!("intake-{lang}-{width}")).await;
                 w.screenshot(&format!("settings-{lang}-{width}")).await;
             }
         }
