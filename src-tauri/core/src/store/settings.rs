@@ -17,6 +17,8 @@ pub const NOV24_COMPENSATE: &str = "calendar.nov24-compensate";
 pub const LOOKUP_URL: &str = "lookup-url";
 pub const PRINTER: &str = "printer";
 pub const PAPER: &str = "paper";
+/// The device of a desk scanner in serial (COM) mode; empty when the scanner is a keyboard.
+pub const SCANNER_PORT: &str = "scanner-port";
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -134,7 +136,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 7] = [
+pub const NAMED_SETTINGS: [&str; 8] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -142,6 +144,7 @@ pub const NAMED_SETTINGS: [&str; 7] = [
     "first-number",
     "office-hours",
     NOV24_COMPENSATE,
+    SCANNER_PORT,
 ];
 
 impl Store {
@@ -158,6 +161,7 @@ impl Store {
             LOOKUP_URL => self.get_setting(LOOKUP_URL).await?.unwrap_or_default(),
             PRINTER => self.get_setting(PRINTER).await?.unwrap_or_default(),
             PAPER => self.paper().await?.to_string(),
+            SCANNER_PORT => self.get_setting(SCANNER_PORT).await?.unwrap_or_default(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -232,6 +236,13 @@ impl Store {
                 })?;
                 self.set_setting(PAPER, &paper.to_string()).await
             }
+            SCANNER_PORT => {
+                let port = value.trim();
+                if !port.is_empty() && !is_device_path(port) {
+                    return Err(CoreError::invalid(SCANNER_PORT, Problem::ScannerPort));
+                }
+                self.set_setting(SCANNER_PORT, port).await
+            }
             other => Err(unknown_setting(other)),
         }
     }
@@ -253,6 +264,16 @@ fn is_lookup_template(t: &str) -> bool {
         && t.contains("{code}")
         && t.len() <= 300
         && t.chars().all(|c| c.is_ascii_graphic())
+}
+
+/// An absolute path under /dev/ (`/dev/ttyUSB0`, `/dev/serial/by-id/…`) in plain ASCII, with
+/// no `..` that could lead the reader out of /dev/.
+fn is_device_path(p: &str) -> bool {
+    p.len() <= 200
+        && p.chars().all(|c| c.is_ascii_graphic())
+        && p.strip_prefix("/dev/").is_some_and(|rest| {
+            !rest.is_empty() && rest.split('/').all(|part| !part.is_empty() && part != "..")
+        })
 }
 
 fn unknown_setting(key: &str) -> CoreError {
