@@ -60,7 +60,10 @@ pub const WINDOW: &str = "main";
 
 /// The app's commands and state on any builder (the real one, or the mock one in tests).
 pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
-    builder.manage(state).invoke_handler(commands::handler())
+    builder
+        .manage(state)
+        .manage(crate::scanner::ScannerState::default())
+        .invoke_handler(commands::handler())
 }
 
 pub fn window_title(unit: Option<&str>) -> String {
@@ -86,6 +89,7 @@ pub fn run(global: Global) -> ExitCode {
                 .inner_size(1280.0, 800.0)
                 .min_inner_size(1000.0, 640.0)
                 .build()?;
+            crate::scanner::start(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!());

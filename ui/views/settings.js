@@ -73,7 +73,10 @@ export async function renderSettings(ctx, container) {
       error.textContent = ''; saved.textContent = '';
       box.classList.remove('invalid');
       try {
-        const r = await call('settings_set', { key: s.key, value });
+        // The serial scanner's port also restarts its reader.
+        const r = s.key === 'scanner-port'
+          ? (await call('set_scanner_port', { port: value }), { value: value.trim() })
+          : await call('settings_set', { key: s.key, value });
         last = r.value;
         if (control.tagName === 'INPUT') control.value = r.value;
         saved.textContent = '✓ ' + t('cli.saved');

@@ -28,6 +28,7 @@ pub enum Problem {
     Time,
     Invalid { detail: String },
     LookupUrl,
+    ScannerPort,
 }
 
 impl Problem {
@@ -59,6 +60,7 @@ impl Problem {
             Problem::Time => t(lang, "problem.time"),
             Problem::Invalid { detail } => tf(lang, "problem.invalid", &[("detail", detail)]),
             Problem::LookupUrl => t(lang, "problem.lookup_url"),
+            Problem::ScannerPort => t(lang, "problem.scanner_port"),
         }
     }
 }
@@ -158,6 +160,8 @@ pub enum CoreError {
     ForgedSlip { code: String },
     #[error("{0}")]
     Print(#[from] crate::printing::PrintError),
+    #[error("{}", .0.message(Lang::Vi))]
+    NotAnIdCard(crate::idcard::NotACard),
     #[error("{}", transition_message(.code, *.from, *.to, Lang::Vi))]
     Transition {
         code: String,
@@ -238,6 +242,7 @@ impl CoreError {
             (CoreError::NotASlip, _) => t(lang, "error.not_a_slip"),
             (CoreError::ForgedSlip { code }, _) => tf(lang, "error.forged_slip", &[("code", code)]),
             (CoreError::Print(e), _) => e.message_en(),
+            (CoreError::NotAnIdCard(reason), _) => reason.message(lang),
             (CoreError::Transition { code, from, to }, _) => {
                 transition_message(code, *from, *to, lang)
             }
@@ -270,6 +275,7 @@ impl CoreError {
             CoreError::NotASlip => "not_a_slip",
             CoreError::ForgedSlip { .. } => "forged_slip",
             CoreError::Print(_) => "print",
+            CoreError::NotAnIdCard(_) => "not_an_id_card",
             CoreError::Transition { .. } => "transition",
         }
     }

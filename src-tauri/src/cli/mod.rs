@@ -6,6 +6,7 @@ mod admin;
 mod bench;
 mod calendar;
 mod dossiers;
+mod idcard;
 mod output;
 mod slips;
 
@@ -76,6 +77,9 @@ pub enum Command {
     Scan(slips::ScanArgs),
     /// Measure durable intake and receipt generation on a temporary database
     Bench(bench::BenchArgs),
+    /// Citizen ID card QR: read one, or try a scanner in serial (COM) mode
+    #[command(subcommand)]
+    Idcard(idcard::IdcardCommand),
 }
 
 /// Runs one CLI command to completion.
@@ -112,6 +116,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
     let command = match command {
         Command::Printers(args) => return slips::printers(args),
         Command::Bench(args) => return bench::run(args).await,
+        Command::Idcard(c) => return idcard::run(global, c).await,
         other => other,
     };
     let store = Store::open(&global.database()).await?;
@@ -132,7 +137,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Receipt(args) => slips::receipt(global, &store, args).await,
         Command::Print(args) => slips::print(global, &store, args).await,
         Command::Scan(args) => slips::scan(global, &store, args).await,
-        Command::Printers(_) | Command::Bench(_) => Ok(()),
+        Command::Printers(_) | Command::Bench(_) | Command::Idcard(_) => Ok(()),
     };
     store.close().await;
     result

@@ -4,6 +4,7 @@
 mod app;
 mod dossiers;
 mod settings;
+mod idcard;
 mod slips;
 
 use motcua_core::i18n::Lang;
@@ -37,6 +38,11 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         slips::print_receipt,
         slips::open_receipt,
         slips::scan_slip,
+        idcard::parse_id_card,
+        idcard::scan_kind,
+        idcard::list_serial_ports,
+        idcard::scanner_status,
+        idcard::set_scanner_port,
     ]
 }
 

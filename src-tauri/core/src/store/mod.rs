@@ -25,7 +25,7 @@ use crate::error::{CoreError, CoreResult};
 
 pub use dossiers::{ListFilter, SearchHit, Worklist};
 pub use events::Event;
-pub use settings::{DESK_SETTINGS, LANGUAGE, NAMED_SETTINGS};
+pub use settings::{DESK_SETTINGS, LANGUAGE, NAMED_SETTINGS, SCANNER_PORT};
 pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -19,6 +19,8 @@ pub const LOOKUP_URL: &str = "lookup-url";
 pub const PRINTER: &str = "printer";
 pub const PAPER: &str = "paper";
 pub const LANGUAGE: &str = "language";
+/// The device of a desk scanner in serial (COM) mode; empty when the scanner is a keyboard.
+pub const SCANNER_PORT: &str = "scanner-port";
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -136,7 +138,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 11] = [
+pub const NAMED_SETTINGS: [&str; 12] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -148,11 +150,12 @@ pub const NAMED_SETTINGS: [&str; 11] = [
     PRINTER,
     PAPER,
     LANGUAGE,
+    SCANNER_PORT,
 ];
 
-/// Settings that belong to one desk (its computer's printer, its clerk's language), not to
-/// the whole office.
-pub const DESK_SETTINGS: [&str; 3] = [PRINTER, PAPER, LANGUAGE];
+/// Settings that belong to one desk (its computer's printer and scanner, its clerk's
+/// language), not to the whole office.
+pub const DESK_SETTINGS: [&str; 4] = [PRINTER, PAPER, LANGUAGE, SCANNER_PORT];
 
 /// Where a desk setting is kept: one row per desk, so desks sharing a PostgreSQL server each
 /// keep their own printer.
@@ -184,6 +187,10 @@ impl Store {
             PRINTER => self.printer(desk).await?,
             PAPER => self.paper(desk).await?.to_string(),
             LANGUAGE => self.language(desk).await?.code().to_string(),
+            SCANNER_PORT => self
+                .get_desk_setting(desk, SCANNER_PORT)
+                .await?
+                .unwrap_or_default(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -271,6 +278,13 @@ impl Store {
                 self.set_setting(&desk_key(desk, LANGUAGE), lang.code())
                     .await
             }
+            SCANNER_PORT => {
+                let port = value.trim();
+                if !port.is_empty() && !is_device_path(port) {
+                    return Err(CoreError::invalid(SCANNER_PORT, Problem::ScannerPort));
+                }
+                self.set_setting(&desk_key(desk, SCANNER_PORT), port).await
+            }
             other => Err(unknown_setting(other)),
         }
     }
@@ -309,6 +323,16 @@ fn is_lookup_template(t: &str) -> bool {
         && t.contains("{code}")
         && t.len() <= 300
         && t.chars().all(|c| c.is_ascii_graphic())
+}
+
+/// An absolute path under /dev/ (`/dev/ttyUSB0`, `/dev/serial/by-id/…`) in plain ASCII, with
+/// no `..` that could lead the reader out of /dev/.
+fn is_device_path(p: &str) -> bool {
+    p.len() <= 200
+        && p.chars().all(|c| c.is_ascii_graphic())
+        && p.strip_prefix("/dev/").is_some_and(|rest| {
+            !rest.is_empty() && rest.split('/').all(|part| !part.is_empty() && part != "..")
+        })
 }
 
 fn unknown_setting(key: &str) -> CoreError {
