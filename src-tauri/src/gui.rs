@@ -57,8 +57,23 @@ pub fn window_title(unit: Option<&str>) -> String {
     }
 }
 
+/// The automatic daily backup, in the background so the window opens at once.
+fn daily_backup(state: &AppState) {
+    if let Some(store) = state.store.clone() {
+        let dir = crate::context::backup_dir(&state.global);
+        let lang = state.lang();
+        tauri::async_runtime::spawn(async move {
+            let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
+            if let Err(e) = store.daily_backup(&dir, today).await {
+                eprintln!("motcua: {}", e.message(lang));
+            }
+        });
+    }
+}
+
 pub fn run(global: Global) -> ExitCode {
     let state = tauri::async_runtime::block_on(AppState::open(global));
+    daily_backup(&state);
     let result = setup(Builder::default(), state)
         .setup(|app| {
             let state = app.state::<AppState>();

@@ -6,6 +6,7 @@ mod admin;
 mod bench;
 mod calendar;
 mod dossiers;
+mod ops;
 mod output;
 mod slips;
 
@@ -76,6 +77,14 @@ pub enum Command {
     Scan(slips::ScanArgs),
     /// Measure durable intake and receipt generation on a temporary database
     Bench(bench::BenchArgs),
+    /// A consistent, checked copy of the whole database while desks keep working
+    Backup(ops::BackupArgs),
+    /// Replace the database with a checked backup (the current one is kept aside)
+    Restore(ops::RestoreArgs),
+    /// Move a commune's SQLite database into a centre's PostgreSQL (codes, events, history)
+    Migrate(ops::MigrateArgs),
+    /// Check the database: integrity, every dossier's events, numbering without gaps
+    Check(ops::CheckArgs),
 }
 
 /// Runs one CLI command to completion.
@@ -112,6 +121,10 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
     let command = match command {
         Command::Printers(args) => return slips::printers(args),
         Command::Bench(args) => return bench::run(args).await,
+        Command::Migrate(args) => return ops::migrate(global, args).await,
+        Command::Backup(ops::BackupArgs {
+            verify: Some(file), ..
+        }) => return ops::verify(file).await,
         other => other,
     };
     let store = Store::open(&global.database()).await?;
@@ -132,7 +145,10 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Receipt(args) => slips::receipt(global, &store, args).await,
         Command::Print(args) => slips::print(global, &store, args).await,
         Command::Scan(args) => slips::scan(global, &store, args).await,
-        Command::Printers(_) | Command::Bench(_) => Ok(()),
+        Command::Backup(args) => ops::backup(global, &store, args).await,
+        Command::Restore(args) => ops::restore(global, &store, args).await,
+        Command::Check(args) => ops::check(global, &store, args).await,
+        Command::Printers(_) | Command::Bench(_) | Command::Migrate(_) => Ok(()),
     };
     store.close().await;
     result

@@ -17,6 +17,7 @@ pub const NOV24_COMPENSATE: &str = "calendar.nov24-compensate";
 pub const LOOKUP_URL: &str = "lookup-url";
 pub const PRINTER: &str = "printer";
 pub const PAPER: &str = "paper";
+pub const BACKUP_KEEP: &str = "backup-keep";
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -108,6 +109,23 @@ impl Store {
         Ok(rules)
     }
 
+    /// Every secret whose slips this desk accepts as its own: the one created at set-up,
+    /// then those of databases moved into this one.
+    pub async fn slip_secrets(&self) -> CoreResult<Vec<Vec<u8>>> {
+        let mut all = vec![self.slip_secret().await?];
+        let prefix = super::transfer::IMPORTED_SECRET_PREFIX;
+        let sql = format!(
+            "SELECT value FROM settings WHERE substr(key, 1, {}) = $1 ORDER BY key",
+            prefix.len()
+        );
+        let imported: Vec<String> = sqlx::query_scalar(&sql)
+        .bind(prefix)
+        .fetch_all(self.pool())
+        .await?;
+        all.extend(imported.iter().filter_map(|s| unhex(s)));
+        Ok(all)
+    }
+
     /// The secret that signs slips, created at set-up.
     pub async fn slip_secret(&self) -> CoreResult<Vec<u8>> {
         let text = self
@@ -134,7 +152,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 7] = [
+pub const NAMED_SETTINGS: [&str; 8] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -142,6 +160,7 @@ pub const NAMED_SETTINGS: [&str; 7] = [
     "first-number",
     "office-hours",
     NOV24_COMPENSATE,
+    BACKUP_KEEP,
 ];
 
 impl Store {
@@ -158,6 +177,7 @@ impl Store {
             LOOKUP_URL => self.get_setting(LOOKUP_URL).await?.unwrap_or_default(),
             PRINTER => self.get_setting(PRINTER).await?.unwrap_or_default(),
             PAPER => self.paper().await?.to_string(),
+            BACKUP_KEEP => self.backup_keep().await?.to_string(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -231,6 +251,15 @@ impl Store {
                     )
                 })?;
                 self.set_setting(PAPER, &paper.to_string()).await
+            }
+            BACKUP_KEEP => {
+                let max = super::backup::MAX_KEEP;
+                let out_of_range = || CoreError::invalid(BACKUP_KEEP, Problem::OutOfRange { min: 0, max });
+                let n = value.trim().parse::<i64>().map_err(|_| out_of_range())?;
+                if !(0..=max).contains(&n) {
+                    return Err(out_of_range());
+                }
+                self.set_setting(BACKUP_KEEP, &n.to_string()).await
             }
             other => Err(unknown_setting(other)),
         }
