@@ -201,7 +201,10 @@ fn eight_desks_register_500_dossiers_each_at_once_on_one_postgresql_database() {
 fn two_desks_change_one_dossier(db: &str) {
     ok(db, &SETUP);
     for i in 0..6 {
-        let mut req = birth(&format!("Người {}", letters(i)), "2027-03-03T09:00:00+07:00");
+        let mut req = birth(
+            &format!("Người {}", letters(i)),
+            "2027-03-03T09:00:00+07:00",
+        );
         req["note"] = "".into();
         let out = motcua(db)
             .args(["intake", "-"])
@@ -209,7 +212,10 @@ fn two_desks_change_one_dossier(db: &str) {
             .stdout(Stdio::piped())
             .spawn()
             .and_then(|mut c| {
-                c.stdin.take().unwrap().write_all(req.to_string().as_bytes())?;
+                c.stdin
+                    .take()
+                    .unwrap()
+                    .write_all(req.to_string().as_bytes())?;
                 c.wait_with_output()
             })
             .unwrap();
@@ -363,7 +369,11 @@ fn a_desk_killed_at_random_moments_50_times_loses_nothing_it_reported() {
             }
         }
         if round % 10 == 9 {
-            eprintln!("after {} kills: {} intakes reported", round + 1, reported.len());
+            eprintln!(
+                "after {} kills: {} intakes reported",
+                round + 1,
+                reported.len()
+            );
         }
     }
     let elapsed = started.elapsed();
@@ -404,7 +414,10 @@ fn backup_restore_and_check_through_the_cli() {
     );
     assert_eq!(made["rows"]["dossiers"], 2);
     assert_eq!(made["checksum_verified"], true);
-    assert_eq!(desk.json(&["backup", "--verify", &file])["rows"], made["rows"]);
+    assert_eq!(
+        desk.json(&["backup", "--verify", &file])["rows"],
+        made["rows"]
+    );
     let daily = desk.json(&["backup", "--daily"]);
     assert!(daily["path"].as_str().unwrap().contains("motcua-20"));
     assert_eq!(desk.json(&["backup", "--daily"]), serde_json::Value::Null);
@@ -417,7 +430,9 @@ fn backup_restore_and_check_through_the_cli() {
     assert_eq!(listed.as_array().unwrap().len(), 2);
     let check = desk.json(&["check", "--json"]);
     assert_eq!(check["ok"], true, "{check}");
-    assert!(desk.ok(&["--lang", "en", "check"]).contains("Integrity check: ok"));
+    assert!(desk
+        .ok(&["--lang", "en", "check"])
+        .contains("Integrity check: ok"));
 
     // A damaged file is refused with one clear line, and the database is untouched.
     let bad = desk.path("bad.db");
@@ -448,7 +463,11 @@ fn a_commune_database_migrates_into_postgresql_through_the_cli() {
         .args(["migrate", "--from", &commune.db, "--to", &url])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["dossiers"], 2);
     assert_eq!(report["settings_copied"], true);
@@ -476,7 +495,10 @@ fn a_commune_database_migrates_into_postgresql_through_the_cli() {
         .stdout(Stdio::piped())
         .spawn()
         .and_then(|mut c| {
-            c.stdin.take().unwrap().write_all(req.to_string().as_bytes())?;
+            c.stdin
+                .take()
+                .unwrap()
+                .write_all(req.to_string().as_bytes())?;
             c.wait_with_output()
         })
         .unwrap();
@@ -485,7 +507,15 @@ fn a_commune_database_migrates_into_postgresql_through_the_cli() {
 
     // Again: refused, naming the codes that are already there.
     let out = Command::new(BIN)
-        .args(["--lang", "en", "migrate", "--from", &commune.db, "--to", &url])
+        .args([
+            "--lang",
+            "en",
+            "migrate",
+            "--from",
+            &commune.db,
+            "--to",
+            &url,
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -496,8 +526,7 @@ fn a_commune_database_migrates_into_postgresql_through_the_cli() {
             && err.contains(b["code"].as_str().unwrap()),
         "{err}"
     );
-    let check: serde_json::Value =
-        serde_json::from_str(&ok(&url, &["check", "--json"])).unwrap();
+    let check: serde_json::Value = serde_json::from_str(&ok(&url, &["check", "--json"])).unwrap();
     assert_eq!(check["dossiers"], 3);
     assert_eq!(check["ok"], true);
 }

@@ -274,10 +274,7 @@ fn classify(e: sqlx::Error) -> CoreError {
                     };
                 }
             } else if let Some(lite) = db.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
-                let code: i64 = lite
-                    .code()
-                    .and_then(|c| c.parse().ok())
-                    .unwrap_or_default();
+                let code: i64 = lite.code().and_then(|c| c.parse().ok()).unwrap_or_default();
                 if code & 0xff == SQLITE_FULL || SQLITE_IOERR_ON_FULL_DISK.contains(&code) {
                     return CoreError::DiskFull;
                 }

@@ -51,14 +51,11 @@ fn any_json() -> impl Strategy<Value = Value> {
 /// A plausible intake request with fields made wrong in every way.
 fn intake_json() -> impl Strategy<Value = Value> {
     let field = || prop_oneof![3 => nasty_text().prop_map(Value::String), 1 => any_json()];
-    let doc = (field(), any_json(), any::<i64>())
-        .prop_map(|(name, originals, copies)| json!({"name": name, "originals": originals, "copies": copies}));
+    let doc = (field(), any_json(), any::<i64>()).prop_map(
+        |(name, originals, copies)| json!({"name": name, "originals": originals, "copies": copies}),
+    );
     (
-        prop_oneof![
-            Just(json!("1.001193")),
-            Just(json!("2.000815")),
-            field()
-        ],
+        prop_oneof![Just(json!("1.001193")), Just(json!("2.000815")), field()],
         (field(), field(), field(), field(), field()),
         prop::option::of(prop::collection::vec(doc, 0..4)),
         prop_oneof![any::<i64>().prop_map(|n| json!(n)), any_json()],
@@ -78,7 +75,16 @@ fn intake_json() -> impl Strategy<Value = Value> {
         prop::option::of(any_json()),
     )
         .prop_map(
-            |(procedure, (name, id, phone, email, address), documents, sets, ret, at, note, extra)| {
+            |(
+                procedure,
+                (name, id, phone, email, address),
+                documents,
+                sets,
+                ret,
+                at,
+                note,
+                extra,
+            )| {
                 let mut v = json!({
                     "procedure": procedure,
                     "applicant": {"name": name, "id_number": id, "phone": phone,
@@ -94,6 +100,43 @@ fn intake_json() -> impl Strategy<Value = Value> {
                 v
             },
         )
+}
+
+/// A valid request with at most one field replaced by pasted text: many are accepted, so
+/// the store's accepting path is exercised as much as its refusals.
+fn near_valid_intake() -> impl Strategy<Value = Value> {
+    let names = prop::sample::select(vec![
+        "Nguyễn Văn An",
+        "Lê Thị Bình",
+        "O'Neil Trần",
+        "Nguyễn Thị Minh Khai",
+        "Đặng-Lê Hoà",
+    ]);
+    let spot = prop::sample::select(vec![
+        "",
+        "name",
+        "id_number",
+        "phone",
+        "email",
+        "address",
+        "note",
+        "sets",
+    ]);
+    (names, spot, nasty_text(), any::<i64>()).prop_map(|(name, spot, text, n)| {
+        let mut v = json!({
+            "procedure": "1.001193",
+            "applicant": {"name": name, "id_number": "079203001234", "phone": "0912345678",
+                          "email": "", "address": "Số 12, ấp Bình Hòa"},
+            "received_at": "2027-03-03T09:00:00+07:00", "note": ""
+        });
+        match spot {
+            "" => {}
+            "note" => v["note"] = text.into(),
+            "sets" => v["sets"] = json!(n),
+            field => v["applicant"][field] = text.into(),
+        }
+        v
+    })
 }
 
 /// A label from the language table, not a raw key.
@@ -158,17 +201,20 @@ fn check_intake(text: &str) {
 fn intake_json_never_panics_and_every_refusal_names_its_field() {
     let mut runner = TestRunner::new(config(3000));
     runner
-        .run(&intake_json(), |v| {
+        .run(&prop_oneof![intake_json(), near_valid_intake()], |v| {
             check_intake(&v.to_string());
             Ok(())
         })
         .unwrap();
     let mut runner = TestRunner::new(config(1500));
     runner
-        .run(&prop_oneof![any::<String>(), any_json().prop_map(|v| v.to_string())], |s| {
-            check_intake(&s);
-            Ok(())
-        })
+        .run(
+            &prop_oneof![any::<String>(), any_json().prop_map(|v| v.to_string())],
+            |s| {
+                check_intake(&s);
+                Ok(())
+            },
+        )
         .unwrap();
 }
 
@@ -216,7 +262,11 @@ fn catalog_json() -> impl Strategy<Value = Value> {
     let document = (text(), any::<i64>(), any::<u32>(), any::<bool>())
         .prop_map(|(n, o, c, r)| json!({"name": n, "originals": o, "copies": c, "required": r}));
     let procedure = (
-        prop_oneof![Just(json!("1.001193")), "[0-9.A-Za-z_-]{0,12}".prop_map(Value::String), text()],
+        prop_oneof![
+            Just(json!("1.001193")),
+            "[0-9.A-Za-z_-]{0,12}".prop_map(Value::String),
+            text()
+        ],
         text(),
         text(),
         limit,
@@ -281,7 +331,7 @@ fn generated_intakes_through_the_store_write_nothing_when_refused() {
         let accepted = AtomicU64::new(0);
         let mut runner = TestRunner::new(config(400));
         runner
-            .run(&intake_json(), |v| {
+            .run(&prop_oneof![intake_json(), near_valid_intake()], |v| {
                 let before = rows(t);
                 let result = IntakeRequest::from_json(&v.to_string()).and_then(|req| {
                     runtime.block_on(t.store.intake_at(&req, &common::actor(), now()))

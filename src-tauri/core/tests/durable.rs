@@ -50,9 +50,16 @@ async fn a_backup_restores_everything_and_keeps_the_current_database_aside() {
         let s = &t.store;
         let dir = tempfile::tempdir().unwrap();
         let codes = intake_n(s, &["Nguyễn Văn An", "Lê Thị Bình", "Trần Văn Cường"]).await;
-        s.transition(&codes[0], Status::Processing, "bắt đầu", None, None, &actor())
-            .await
-            .unwrap();
+        s.transition(
+            &codes[0],
+            Status::Processing,
+            "bắt đầu",
+            None,
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
         let before = s.dossier(&codes[0]).await.unwrap();
         let history = s.events(&codes[0]).await.unwrap();
 
@@ -75,10 +82,7 @@ async fn a_backup_restores_everything_and_keeps_the_current_database_aside() {
         assert_eq!(s.count().await.unwrap(), 3, "{}", t.name);
         assert_eq!(s.dossier(&codes[0]).await.unwrap(), before);
         assert_eq!(s.events(&codes[0]).await.unwrap(), history);
-        assert_eq!(
-            s.dossier(&codes[1]).await.unwrap().status,
-            Status::Accepted
-        );
+        assert_eq!(s.dossier(&codes[1]).await.unwrap().status, Status::Accepted);
         assert!(matches!(
             s.dossier(&later[0]).await,
             Err(CoreError::DossierNotFound { .. })
@@ -111,7 +115,9 @@ async fn a_backup_taken_while_desks_register_is_consistent() {
             let mut n = 0;
             for i in 0..60 {
                 let name = format!("Người Nộp {}", ["An", "Bình", "Chi"][i % 3]);
-                s.intake(&birth_request(&name, DAY), &actor()).await.unwrap();
+                s.intake(&birth_request(&name, DAY), &actor())
+                    .await
+                    .unwrap();
                 n += 1;
             }
             n
@@ -127,11 +133,7 @@ async fn a_backup_taken_while_desks_register_is_consistent() {
         assert_eq!(writer.await.unwrap(), 60);
         for report in taken {
             // Each copy is a snapshot: as many "created" events as dossiers.
-            assert_eq!(
-                report.rows["dossiers"], report.rows["events"],
-                "{}",
-                t.name
-            );
+            assert_eq!(report.rows["dossiers"], report.rows["events"], "{}", t.name);
             let restored = fresh_sqlite().await;
             restored
                 .store
@@ -197,7 +199,10 @@ async fn a_damaged_or_newer_backup_is_refused_and_nothing_changes() {
         }
 
         for (file, want) in [
-            (&cut, ["backup.corrupt", "backup.incomplete", "backup.checksum"].as_slice()),
+            (
+                &cut,
+                ["backup.corrupt", "backup.incomplete", "backup.checksum"].as_slice(),
+            ),
             (&altered, ["backup.checksum", "backup.corrupt"].as_slice()),
             (&junk, ["backup.not_a_backup"].as_slice()),
             (&newer, ["backup.newer"].as_slice()),
@@ -273,19 +278,36 @@ async fn a_commune_database_moves_into_a_centre_keeping_codes_events_and_numberi
     for name in ["Trần Văn Cường", "Phạm Thị Dung", "Võ Văn Em"] {
         moved.push(c.intake(&birth_request(name, DAY), &actor()).await.unwrap());
     }
-    c.transition(&moved[0].code, Status::Processing, "thụ lý", None, None, &actor())
-        .await
-        .unwrap();
-    c.transition(&moved[0].code, Status::SupplementRequested, "", None, None, &actor())
-        .await
-        .unwrap();
+    c.transition(
+        &moved[0].code,
+        Status::Processing,
+        "thụ lý",
+        None,
+        None,
+        &actor(),
+    )
+    .await
+    .unwrap();
+    c.transition(
+        &moved[0].code,
+        Status::SupplementRequested,
+        "",
+        None,
+        None,
+        &actor(),
+    )
+    .await
+    .unwrap();
     let history = c.events(&moved[0].code).await.unwrap();
     let slip = c.qr_payload(&moved[1].code).await.unwrap();
 
     let report = transfer::transfer(c, centre, &actor()).await.unwrap();
     assert_eq!(report.dossiers, 3, "{}", target.name);
     assert!(!report.settings_copied);
-    assert_eq!(report.register_renumbered, 3, "after the centre's two lines");
+    assert_eq!(
+        report.register_renumbered, 3,
+        "after the centre's two lines"
+    );
     assert_eq!(centre.count().await.unwrap(), 5);
     for d in &moved {
         let there = centre.dossier(&d.code).await.unwrap();
@@ -299,7 +321,10 @@ async fn a_commune_database_moves_into_a_centre_keeping_codes_events_and_numberi
     let events = centre.events(&moved[0].code).await.unwrap();
     assert_eq!(events.len(), history.len() + 1);
     for (a, b) in events.iter().zip(&history) {
-        assert_eq!((&a.kind, a.at, &a.note, a.to_status), (&b.kind, b.at, &b.note, b.to_status));
+        assert_eq!(
+            (&a.kind, a.at, &a.note, a.to_status),
+            (&b.kind, b.at, &b.note, b.to_status)
+        );
     }
     assert_eq!(events.last().unwrap().kind, "imported");
     assert_eq!(centre.pauses(&moved[0].code).await.unwrap().len(), 1);
@@ -313,7 +338,10 @@ async fn a_commune_database_moves_into_a_centre_keeping_codes_events_and_numberi
     // Moving the same database again is refused by name, and nothing is written.
     let (kind_, vi, en) = kind(transfer::transfer(c, centre, &actor()).await);
     assert_eq!(kind_, "transfer_conflict");
-    assert!(en.contains(&moved[0].code) && en.contains("3 dossier codes"), "{en}");
+    assert!(
+        en.contains(&moved[0].code) && en.contains("3 dossier codes"),
+        "{en}"
+    );
     assert!(vi.contains("Không chuyển dữ liệu"), "{vi}");
     assert_eq!(centre.count().await.unwrap(), 6);
 }
@@ -327,9 +355,13 @@ async fn a_commune_moves_into_an_empty_centre_database_and_numbering_continues()
     let commune = fresh_sqlite().await;
     let c = &commune.store;
     c.setup(&agency_input(1)).await.unwrap();
-    c.set_named("office-hours", "07:30-11:30,13:30-17:00").await.unwrap();
+    c.set_named("office-hours", "07:30-11:30,13:30-17:00")
+        .await
+        .unwrap();
     let codes = intake_n(c, &["Nguyễn Văn An", "Lê Thị Bình"]).await;
-    let report = transfer::transfer(c, &target.store, &actor()).await.unwrap();
+    let report = transfer::transfer(c, &target.store, &actor())
+        .await
+        .unwrap();
     assert!(report.settings_copied);
     assert_eq!(report.register_renumbered, 0);
     let centre = &target.store;
@@ -357,7 +389,10 @@ async fn strange_text_is_stored_and_shown_exactly_or_refused_clearly() {
             ("address", "شارع ٢٣ — רחוב הרצל 5, Quận 1"),
             ("address", "Robert'); DROP TABLE dossiers;-- ấp 3"),
             ("address", "1' OR '1'='1 /* */ \\ % _ $1 ?"),
-            ("note", "Ghi chú: 👍🏽 ​ zero-width, \"quotes\", <b>html</b>, ${x}"),
+            (
+                "note",
+                "Ghi chú: 👍🏽 ​ zero-width, \"quotes\", <b>html</b>, ${x}",
+            ),
             ("address", long_address.trim()),
         ];
         for (field, text) in exact {
@@ -389,12 +424,20 @@ async fn strange_text_is_stored_and_shown_exactly_or_refused_clearly() {
         assert_eq!(names.len(), exact.len(), "{}", t.name);
         let before = s.count().await.unwrap();
         let refused: [(&str, &str, Problem); 6] = [
-            ("name", "Robert'); DROP TABLE dossiers;--", Problem::NotAName),
+            (
+                "name",
+                "Robert'); DROP TABLE dossiers;--",
+                Problem::NotAName,
+            ),
             ("name", "Nguyễn\u{0007}Văn", Problem::ForbiddenChars),
             ("address", "ấp 3\u{202E}evil", Problem::ForbiddenChars),
             ("address", "ấp\u{0000}3", Problem::ForbiddenChars),
             ("name", "An 😀", Problem::NotAName),
-            ("address", &"x".repeat(10_000), Problem::TooLong { max: 300 }),
+            (
+                "address",
+                &"x".repeat(10_000),
+                Problem::TooLong { max: 300 },
+            ),
         ];
         for (field, text, problem) in refused {
             let mut json: serde_json::Value = serde_json::json!({
@@ -417,7 +460,9 @@ async fn strange_text_is_stored_and_shown_exactly_or_refused_clearly() {
             assert!(!err.to_string().is_empty());
         }
         assert_eq!(s.count().await.unwrap(), before, "nothing written");
-        assert!(common::raw(&t, "SELECT COUNT(*) FROM dossiers").await.is_ok());
+        assert!(common::raw(&t, "SELECT COUNT(*) FROM dossiers")
+            .await
+            .is_ok());
     }
 }
 
@@ -468,14 +513,46 @@ impl SmallDisk {
         self.dir.path()
     }
 
+    /// A closed pool's connections finish closing on their own threads, which can take a
+    /// while on a loaded machine; until then the disk counts as open for writing.
     fn remount(&self, options: &str) {
+        let args = [
+            "-o".to_string(),
+            format!("remount,{options}"),
+            self.path().display().to_string(),
+        ];
+        for _ in 0..300 {
+            if Command::new("mount")
+                .args(&args)
+                .output()
+                .is_ok_and(|o| o.status.success())
+            {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        // Say who holds the disk, then fail with mount's own message.
+        let mut holders = Vec::new();
+        for proc_entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let fd_dir = proc_entry.path().join("fd");
+            for fd in std::fs::read_dir(&fd_dir).into_iter().flatten().flatten() {
+                if let Ok(target) = std::fs::read_link(fd.path()) {
+                    let name = proc_entry.file_name();
+                    if target.starts_with(self.path())
+                        && name.to_string_lossy().chars().all(|c| c.is_ascii_digit())
+                    {
+                        let cmd = std::fs::read_to_string(proc_entry.path().join("cmdline"))
+                            .unwrap_or_default()
+                            .replace('\0', " ");
+                        holders.push(format!("{}: {cmd}", target.display()));
+                    }
+                }
+            }
+        }
+        eprintln!("files open on {}: {holders:?}", self.path().display());
         run(
             "mount",
-            &[
-                "-o",
-                &format!("remount,{options}"),
-                self.path().to_str().unwrap(),
-            ],
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
         );
     }
 }
@@ -719,13 +796,21 @@ async fn the_desk_says_when_postgresql_is_offline_and_carries_on_when_it_is_back
     store.ping().await.unwrap();
     let health = store.health().await.unwrap();
     assert!(health.ok(), "{health:?}");
-    assert_eq!(health.dossiers as usize, codes.len() + 1);
+    // Every reported intake is there, whole. The one in flight when the server stopped may
+    // have committed without its answer reaching the desk (the error says to try again,
+    // and a form's request id makes that retry return the same dossier).
     for (i, c) in codes.iter().enumerate() {
         assert_eq!(*c, code(i as u32 + 2));
         assert_eq!(store.events(c).await.unwrap().len(), 1);
     }
+    let stored = health.dossiers as usize;
+    assert!(
+        stored == codes.len() + 1 || stored == codes.len() + 2,
+        "{stored} stored, {} reported",
+        codes.len()
+    );
     let next = intake_n(&store, &["Trần Văn Cường"]).await;
-    assert_eq!(next[0], code(codes.len() as u32 + 2));
+    assert_eq!(next[0], code(stored as u32 + 1));
     store.close().await;
 }
 

@@ -226,7 +226,9 @@ impl Store {
         }
         fs::create_dir_all(dir).map_err(file_error(dir))?;
         let stem = format!("motcua-{}", today.format("%Y-%m-%d"));
-        let exists = daily_files(dir)?.iter().any(|(name, _)| name.starts_with(&stem));
+        let exists = daily_files(dir)?
+            .iter()
+            .any(|(name, _)| name.starts_with(&stem));
         let report = if exists {
             None
         } else {
@@ -270,8 +272,10 @@ impl Store {
                 if !source.integrity_check().await? {
                     return Err(invalid(file, "backup.corrupt", "integrity_check"));
                 }
-                let previous =
-                    aside_dir.join(format!("before-restore-{stamp}.{}", self.backup_extension()));
+                let previous = aside_dir.join(format!(
+                    "before-restore-{stamp}.{}",
+                    self.backup_extension()
+                ));
                 self.backup(&previous).await?;
                 replace_all(self, &source).await?;
                 Ok(previous)
@@ -489,12 +493,14 @@ async fn verify_sqlite(path: &Path) -> CoreResult<BackupReport> {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(i64::MAX);
             if format_version > FORMAT_VERSION {
-                return Err(invalid(path, "backup.newer", format!("format {format_version}")));
+                return Err(invalid(
+                    path,
+                    "backup.newer",
+                    format!("format {format_version}"),
+                ));
             }
         }
-        let (sum, rows) = digest(&mut conn, Backend::Sqlite)
-            .await
-            .map_err(corrupt)?;
+        let (sum, rows) = digest(&mut conn, Backend::Sqlite).await.map_err(corrupt)?;
         if marked && marks.get("sha256") != Some(&sum) {
             return Err(invalid(path, "backup.checksum", "sha256"));
         }
@@ -545,8 +551,11 @@ fn read_jsonl(
         number: 0,
     };
     let not_a_backup = |detail: &str| invalid(path, "backup.not_a_backup", detail);
-    let first = lines.next_line(path)?.ok_or_else(|| not_a_backup("empty"))?;
-    let header: Header = serde_json::from_slice(&first).map_err(|e| not_a_backup(&e.to_string()))?;
+    let first = lines
+        .next_line(path)?
+        .ok_or_else(|| not_a_backup("empty"))?;
+    let header: Header =
+        serde_json::from_slice(&first).map_err(|e| not_a_backup(&e.to_string()))?;
     if header.format != FORMAT {
         return Err(not_a_backup(&header.format));
     }
@@ -558,7 +567,11 @@ fn read_jsonl(
         ));
     }
     if header.schema_version > supported_version() {
-        return Err(invalid(path, "backup.newer", header.schema_version.to_string()));
+        return Err(invalid(
+            path,
+            "backup.newer",
+            header.schema_version.to_string(),
+        ));
     }
     let mut hasher = Sha256::new();
     hasher.update(&first);
@@ -567,7 +580,8 @@ fn read_jsonl(
     let mut end: Option<(EndLine, String)> = None;
     while let Some(line) = lines.next_line(path)? {
         let at = lines.number;
-        let corrupt = |detail: String| invalid(path, "backup.corrupt", format!("line {at}: {detail}"));
+        let corrupt =
+            |detail: String| invalid(path, "backup.corrupt", format!("line {at}: {detail}"));
         if end.is_some() {
             return Err(corrupt("after the end".into()));
         }
@@ -740,9 +754,16 @@ async fn replace_all(target: &Store, source: &Store) -> CoreResult<()> {
         }
         Backend::Postgres => {
             // TRUNCATE fires no row triggers: the append-only rule stands for everyone else.
-            let names: Vec<String> = target_tables.iter().map(|t| tables::quote(&t.name)).collect();
+            let names: Vec<String> = target_tables
+                .iter()
+                .map(|t| tables::quote(&t.name))
+                .collect();
             if !names.is_empty() {
-                exec(&mut tx, &format!("TRUNCATE {} RESTART IDENTITY", names.join(", "))).await?;
+                exec(
+                    &mut tx,
+                    &format!("TRUNCATE {} RESTART IDENTITY", names.join(", ")),
+                )
+                .await?;
             }
         }
     }
@@ -764,7 +785,9 @@ async fn replace_all(target: &Store, source: &Store) -> CoreResult<()> {
         let sql = tables::select_sql(&shared);
         let mut rows = sqlx::query(&sql).fetch(&mut *src);
         while let Some(row) = rows.try_next().await? {
-            inserter.push(&mut tx, tables::decode(&row, &shared)?).await?;
+            inserter
+                .push(&mut tx, tables::decode(&row, &shared)?)
+                .await?;
         }
         drop(rows);
         inserter.flush(&mut tx).await?;

@@ -35,9 +35,7 @@ impl Store {
         // A desk that read an older version is told so first: what it would refuse or allow
         // was decided on a dossier that is no longer there.
         if expected_version.is_some_and(|v| v != current.version) {
-            return Err(CoreError::Conflict {
-                code: current.code,
-            });
+            return Err(CoreError::Conflict { code: current.code });
         }
         if !allowed(current.status, to) {
             return Err(CoreError::Transition {

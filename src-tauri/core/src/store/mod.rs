@@ -23,16 +23,21 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::error::{CoreError, CoreResult};
 
-pub use dossiers::{ListFilter, SearchHit};
 pub use backup::{verify_backup, BackupReport, RestoreReport};
+pub use dossiers::{ListFilter, SearchHit};
 pub use events::Event;
 pub use health::{Gap, Health};
 pub use settings::NAMED_SETTINGS;
 pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
+
+/// FULL: a dossier whose intake returned success survives a power cut. The busy timeout
+/// lets several desk processes share a file.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;";
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -127,18 +132,19 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = match backend {
             Backend::Sqlite => {
+                // The pool retries a failing connection until its timeout and then says only
+                // that it timed out; one connection first lets a read-only or full disk, or
+                // a damaged file, be told for what it is, at once.
+                let mut probe = AnyConnection::connect_with(&options).await?;
+                let probed = probe.execute(SQLITE_PRAGMAS).await;
+                let _ = probe.close().await;
+                probed?;
                 AnyPoolOptions::new()
                     .acquire_timeout(Duration::from_secs(30))
                     .max_connections(4)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
-                            // FULL: a dossier whose intake returned success survives a power
-                            // cut. The busy timeout lets several desk processes share a file.
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;",
-                            )
-                            .await?;
+                            conn.execute(SQLITE_PRAGMAS).await?;
                             Ok(())
                         })
                     })

@@ -119,9 +119,9 @@ impl Store {
             prefix.len()
         );
         let imported: Vec<String> = sqlx::query_scalar(&sql)
-        .bind(prefix)
-        .fetch_all(self.pool())
-        .await?;
+            .bind(prefix)
+            .fetch_all(self.pool())
+            .await?;
         all.extend(imported.iter().filter_map(|s| unhex(s)));
         Ok(all)
     }
@@ -254,7 +254,8 @@ impl Store {
             }
             BACKUP_KEEP => {
                 let max = super::backup::MAX_KEEP;
-                let out_of_range = || CoreError::invalid(BACKUP_KEEP, Problem::OutOfRange { min: 0, max });
+                let out_of_range =
+                    || CoreError::invalid(BACKUP_KEEP, Problem::OutOfRange { min: 0, max });
                 let n = value.trim().parse::<i64>().map_err(|_| out_of_range())?;
                 if !(0..=max).contains(&n) {
                     return Err(out_of_range());

@@ -66,9 +66,7 @@ pub async fn list(conn: &mut AnyConnection, backend: Backend) -> CoreResult<Vec<
              WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() AND tc.table_name::text = $1",
         ),
     };
-    let names: Vec<String> = sqlx::query_scalar(tables_sql)
-        .fetch_all(&mut *conn)
-        .await?;
+    let names: Vec<String> = sqlx::query_scalar(tables_sql).fetch_all(&mut *conn).await?;
     let mut tables = BTreeMap::new();
     let mut parents: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for name in names {
@@ -111,7 +109,12 @@ pub async fn list(conn: &mut AnyConnection, backend: Backend) -> CoreResult<Vec<
             .cloned()
             .collect();
         let next = if ready.is_empty() {
-            tables.keys().filter(|n| !placed.contains(*n)).take(1).cloned().collect()
+            tables
+                .keys()
+                .filter(|n| !placed.contains(*n))
+                .take(1)
+                .cloned()
+                .collect()
         } else {
             ready
         };
