@@ -436,7 +436,7 @@ pub async fn verify_backup(path: &Path) -> CoreResult<BackupReport> {
         got += n;
     }
     drop(file);
-    let mut report = if got == head.len() && &head == SQLITE_MAGIC {
+    let mut report = if got == head.len() && head == *SQLITE_MAGIC {
         verify_sqlite(path).await?
     } else {
         verify_jsonl(path)?
