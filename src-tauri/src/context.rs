@@ -64,6 +64,20 @@ pub fn archive_dir(global: &Global) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("receipts"))
 }
 
+/// Where backups are kept: `backups/` beside an SQLite database file, or in the data
+/// folder when the database is a server.
+pub fn backup_dir(global: &Global) -> PathBuf {
+    let db = global.database();
+    if motcua_core::store::is_postgres_url(&db) {
+        return data_dir().join("backups");
+    }
+    std::path::Path::new(&db)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| p.join("backups"))
+        .unwrap_or_else(|| PathBuf::from("backups"))
+}
+
 /// Keeps a copy of an issued receipt: `receipts/<year>/<code>.pdf`, reprints `-reprint-N`.
 pub fn archive_receipt(global: &Global, issued: &IssuedReceipt) -> Result<PathBuf, CoreError> {
     let d = &issued.dossier;

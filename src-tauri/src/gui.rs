@@ -73,8 +73,27 @@ pub fn window_title(unit: Option<&str>) -> String {
     }
 }
 
+/// The automatic daily backup, in the background so the window opens at once.
+fn daily_backup(state: &AppState) {
+    if let Some(store) = state.store.clone() {
+        let dir = crate::context::backup_dir(&state.global);
+        let lang = state.lang();
+        // On a thread of its own: the backup's future is not `Send` (it streams rows through
+        // closures), and it should not hold up the window's runtime anyway.
+        std::thread::spawn(move || {
+            tauri::async_runtime::block_on(async move {
+                let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
+                if let Err(e) = store.daily_backup(&dir, today).await {
+                    eprintln!("motcua: {}", e.message(lang));
+                }
+            })
+        });
+    }
+}
+
 pub fn run(global: Global) -> ExitCode {
     let state = tauri::async_runtime::block_on(AppState::open(global));
+    daily_backup(&state);
     let result = setup(Builder::default(), state)
         .setup(|app| {
             let state = app.state::<AppState>();

@@ -142,9 +142,26 @@ pub enum CoreError {
     #[error("{0}")]
     Calendar(#[from] CalendarError),
     #[error("{}", tf(Lang::Vi, "error.database", &[("detail", &.0.to_string())]))]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The database server cannot be reached (stopped, restarting, network down). Nothing
+    /// of the failed action was written; the same store carries on once it is back.
+    #[error("{}", tf(Lang::Vi, "error.offline", &[("detail", .detail)]))]
+    Offline { detail: String },
+    #[error("{}", t(Lang::Vi, "error.disk_full"))]
+    DiskFull,
+    #[error("{}", tf(Lang::Vi, "error.read_only", &[("detail", .detail)]))]
+    ReadOnly { detail: String },
+    /// `reason` is a key of the language table (`backup.*`); `detail` is what was found.
+    #[error("{}", backup_message(.path, .reason, .detail, Lang::Vi))]
+    BackupInvalid {
+        path: String,
+        reason: &'static str,
+        detail: String,
+    },
+    #[error("{}", transfer_conflict_message(.codes, *.total, Lang::Vi))]
+    TransferConflict { codes: Vec<String>, total: usize },
     #[error("{}", tf(Lang::Vi, "error.migration", &[("detail", &.0.to_string())]))]
-    Migration(#[from] sqlx::migrate::MigrateError),
+    Migration(sqlx::migrate::MigrateError),
     #[error("{}", tf(Lang::Vi, "error.file", &[("path", .path), ("detail", &.source.to_string())]))]
     File {
         path: String,
@@ -168,6 +185,113 @@ pub enum CoreError {
         from: crate::status::Status,
         to: crate::status::Status,
     },
+}
+
+fn backup_message(path: &str, reason: &str, detail: &str, lang: Lang) -> String {
+    tf(
+        lang,
+        "error.backup_invalid",
+        &[
+            ("path", path),
+            ("reason", &tf(lang, reason, &[("detail", detail)])),
+        ],
+    )
+}
+
+fn transfer_conflict_message(codes: &[String], total: usize, lang: Lang) -> String {
+    let mut list = codes.join(", ");
+    if total > codes.len() {
+        list.push_str(&tf(
+            lang,
+            "error.and_more",
+            &[("n", &(total - codes.len()).to_string())],
+        ));
+    }
+    tf(
+        lang,
+        "error.transfer_conflict",
+        &[("n", &total.to_string()), ("codes", &list)],
+    )
+}
+
+/// Sorts a database error into what a person can act on: the server is gone, the disk is
+/// full, the file cannot be written, or something else.
+impl From<sqlx::Error> for CoreError {
+    fn from(e: sqlx::Error) -> Self {
+        classify(e)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for CoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        match e {
+            sqlx::migrate::MigrateError::Execute(inner) => match classify(inner) {
+                CoreError::Database(inner) => {
+                    CoreError::Migration(sqlx::migrate::MigrateError::Execute(inner))
+                }
+                other => other,
+            },
+            other => CoreError::Migration(other),
+        }
+    }
+}
+
+/// SQLite primary result codes (the low byte of an extended code).
+const SQLITE_READONLY: i64 = 8;
+const SQLITE_FULL: i64 = 13;
+const SQLITE_CANTOPEN: i64 = 14;
+/// SQLITE_IOERR_WRITE, _FSYNC, _TRUNCATE, _SHMSIZE: what a write to a full disk reports
+/// when it is not SQLITE_FULL.
+const SQLITE_IOERR_ON_FULL_DISK: [i64; 4] = [778, 1034, 1546, 4874];
+
+fn classify(e: sqlx::Error) -> CoreError {
+    use sqlx::error::DatabaseError;
+    match &e {
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::StorageFull => CoreError::DiskFull,
+            std::io::ErrorKind::ReadOnlyFilesystem => CoreError::ReadOnly {
+                detail: io.to_string(),
+            },
+            _ => CoreError::Offline {
+                detail: io.to_string(),
+            },
+        },
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => CoreError::Offline {
+            detail: e.to_string(),
+        },
+        sqlx::Error::Database(db) => {
+            if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                let code = pg.code();
+                // 08: connection exceptions; 57P01–57P03: the server is shutting down or
+                // starting; 53100: disk full; 25006: a read-only transaction (a standby).
+                if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03") {
+                    return CoreError::Offline {
+                        detail: pg.message().to_string(),
+                    };
+                }
+                if code == "53100" {
+                    return CoreError::DiskFull;
+                }
+                if code == "25006" {
+                    return CoreError::ReadOnly {
+                        detail: pg.message().to_string(),
+                    };
+                }
+            } else if let Some(lite) = db.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+                let code: i64 = lite.code().and_then(|c| c.parse().ok()).unwrap_or_default();
+                if code & 0xff == SQLITE_FULL || SQLITE_IOERR_ON_FULL_DISK.contains(&code) {
+                    return CoreError::DiskFull;
+                }
+                if code & 0xff == SQLITE_READONLY || code & 0xff == SQLITE_CANTOPEN {
+                    return CoreError::ReadOnly {
+                        detail: lite.message().to_string(),
+                    };
+                }
+            }
+            CoreError::Database(e)
+        }
+        _ => CoreError::Database(e),
+    }
 }
 
 fn transition_message(
@@ -229,6 +353,22 @@ impl CoreError {
             (CoreError::Database(e), _) => {
                 tf(lang, "error.database", &[("detail", &e.to_string())])
             }
+            (CoreError::Offline { detail }, _) => tf(lang, "error.offline", &[("detail", detail)]),
+            (CoreError::DiskFull, _) => t(lang, "error.disk_full"),
+            (CoreError::ReadOnly { detail }, _) => {
+                tf(lang, "error.read_only", &[("detail", detail)])
+            }
+            (
+                CoreError::BackupInvalid {
+                    path,
+                    reason,
+                    detail,
+                },
+                _,
+            ) => backup_message(path, reason, detail, lang),
+            (CoreError::TransferConflict { codes, total }, _) => {
+                transfer_conflict_message(codes, *total, lang)
+            }
             (CoreError::Migration(e), _) => {
                 tf(lang, "error.migration", &[("detail", &e.to_string())])
             }
@@ -268,6 +408,11 @@ impl CoreError {
             CoreError::SchemaTooNew { .. } => "schema_too_new",
             CoreError::Calendar(_) => "calendar",
             CoreError::Database(_) => "database",
+            CoreError::Offline { .. } => "offline",
+            CoreError::DiskFull => "disk_full",
+            CoreError::ReadOnly { .. } => "read_only",
+            CoreError::BackupInvalid { .. } => "backup_invalid",
+            CoreError::TransferConflict { .. } => "transfer_conflict",
             CoreError::Migration(_) => "migration",
             CoreError::File { .. } => "file",
             CoreError::Json(_) => "json",

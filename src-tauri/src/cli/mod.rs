@@ -7,6 +7,7 @@ mod bench;
 mod calendar;
 mod dossiers;
 mod idcard;
+mod ops;
 mod output;
 mod slips;
 
@@ -80,6 +81,14 @@ pub enum Command {
     /// Citizen ID card QR: read one, or try a scanner in serial (COM) mode
     #[command(subcommand)]
     Idcard(idcard::IdcardCommand),
+    /// A consistent, checked copy of the whole database while desks keep working
+    Backup(ops::BackupArgs),
+    /// Replace the database with a checked backup (the current one is kept aside)
+    Restore(ops::RestoreArgs),
+    /// Move a commune's SQLite database into a centre's PostgreSQL (codes, events, history)
+    Migrate(ops::MigrateArgs),
+    /// Check the database: integrity, every dossier's events, numbering without gaps
+    Check(ops::CheckArgs),
 }
 
 /// Runs one CLI command to completion.
@@ -117,6 +126,10 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Printers(args) => return slips::printers(args),
         Command::Bench(args) => return bench::run(args).await,
         Command::Idcard(c) => return idcard::run(global, c).await,
+        Command::Migrate(args) => return ops::migrate(global, args).await,
+        Command::Backup(ops::BackupArgs {
+            verify: Some(file), ..
+        }) => return ops::verify(file).await,
         other => other,
     };
     let store = Store::open(&global.database()).await?;
@@ -137,7 +150,10 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Receipt(args) => slips::receipt(global, &store, args).await,
         Command::Print(args) => slips::print(global, &store, args).await,
         Command::Scan(args) => slips::scan(global, &store, args).await,
-        Command::Printers(_) | Command::Bench(_) | Command::Idcard(_) => Ok(()),
+        Command::Backup(args) => ops::backup(global, &store, args).await,
+        Command::Restore(args) => ops::restore(global, &store, args).await,
+        Command::Check(args) => ops::check(global, &store, args).await,
+        Command::Printers(_) | Command::Bench(_) | Command::Idcard(_) | Command::Migrate(_) => Ok(()),
     };
     store.close().await;
     result

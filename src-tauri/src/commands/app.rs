@@ -107,3 +107,10 @@ pub async fn setup_agency<R: tauri::Runtime>(
     }
     Ok(agency)
 }
+
+/// Whether the database answers now. The window polls it to show a desk that its server
+/// is offline (`kind: "offline"`) and that it is back, without a restart.
+#[tauri::command]
+pub async fn database_status(state: State<'_, AppState>) -> UiResult<()> {
+    ui(&state, store(&state)?.ping().await)
+}

@@ -21,6 +21,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         app::app_state,
         app::set_lang,
         app::setup_agency,
+        app::database_status,
         dossiers::list_dossiers,
         dossiers::search_dossiers,
         dossiers::get_dossier,

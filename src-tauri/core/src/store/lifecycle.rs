@@ -32,6 +32,11 @@ impl Store {
             return Err(CoreError::Invalid(c.errors));
         }
         let current = self.dossier(code).await?;
+        // A desk that read an older version is told so first: what it would refuse or allow
+        // was decided on a dossier that is no longer there.
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(CoreError::Conflict { code: current.code });
+        }
         if !allowed(current.status, to) {
             return Err(CoreError::Transition {
                 code: current.code,

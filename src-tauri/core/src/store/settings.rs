@@ -21,6 +21,7 @@ pub const PAPER: &str = "paper";
 pub const LANGUAGE: &str = "language";
 /// The device of a desk scanner in serial (COM) mode; empty when the scanner is a keyboard.
 pub const SCANNER_PORT: &str = "scanner-port";
+pub const BACKUP_KEEP: &str = "backup-keep";
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -112,6 +113,23 @@ impl Store {
         Ok(rules)
     }
 
+    /// Every secret whose slips this desk accepts as its own: the one created at set-up,
+    /// then those of databases moved into this one.
+    pub async fn slip_secrets(&self) -> CoreResult<Vec<Vec<u8>>> {
+        let mut all = vec![self.slip_secret().await?];
+        let prefix = super::transfer::IMPORTED_SECRET_PREFIX;
+        let sql = format!(
+            "SELECT value FROM settings WHERE substr(key, 1, {}) = $1 ORDER BY key",
+            prefix.len()
+        );
+        let imported: Vec<String> = sqlx::query_scalar(&sql)
+            .bind(prefix)
+            .fetch_all(self.pool())
+            .await?;
+        all.extend(imported.iter().filter_map(|s| unhex(s)));
+        Ok(all)
+    }
+
     /// The secret that signs slips, created at set-up.
     pub async fn slip_secret(&self) -> CoreResult<Vec<u8>> {
         let text = self
@@ -138,7 +156,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 12] = [
+pub const NAMED_SETTINGS: [&str; 13] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -151,6 +169,7 @@ pub const NAMED_SETTINGS: [&str; 12] = [
     PAPER,
     LANGUAGE,
     SCANNER_PORT,
+    BACKUP_KEEP,
 ];
 
 /// Settings that belong to one desk (its computer's printer and scanner, its clerk's
@@ -191,6 +210,7 @@ impl Store {
                 .get_desk_setting(desk, SCANNER_PORT)
                 .await?
                 .unwrap_or_default(),
+            BACKUP_KEEP => self.backup_keep().await?.to_string(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -284,6 +304,16 @@ impl Store {
                     return Err(CoreError::invalid(SCANNER_PORT, Problem::ScannerPort));
                 }
                 self.set_setting(&desk_key(desk, SCANNER_PORT), port).await
+            }
+            BACKUP_KEEP => {
+                let max = super::backup::MAX_KEEP;
+                let out_of_range =
+                    || CoreError::invalid(BACKUP_KEEP, Problem::OutOfRange { min: 0, max });
+                let n = value.trim().parse::<i64>().map_err(|_| out_of_range())?;
+                if !(0..=max).contains(&n) {
+                    return Err(out_of_range());
+                }
+                self.set_setting(BACKUP_KEEP, &n.to_string()).await
             }
             other => Err(unknown_setting(other)),
         }

@@ -155,7 +155,15 @@ impl Store {
         let code: String = row.try_get("code")?;
         let tag = match &scanned.tag {
             None => TagCheck::Missing,
-            Some(t) if slip::verify(&self.slip_secret().await?, &code, t) => TagCheck::Verified,
+            Some(t)
+                if self
+                    .slip_secrets()
+                    .await?
+                    .iter()
+                    .any(|secret| slip::verify(secret, &code, t)) =>
+            {
+                TagCheck::Verified
+            }
             Some(_) => TagCheck::Invalid,
         };
         Ok(ScanResult {
