@@ -3,6 +3,7 @@
 
 mod app;
 mod dossiers;
+mod lifecycle;
 mod slips;
 
 use motcua_core::i18n::Lang;
@@ -28,6 +29,17 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         slips::print_receipt,
         slips::open_receipt,
         slips::scan_slip,
+        lifecycle::next_statuses,
+        lifecycle::transition_dossier,
+        lifecycle::hand_over_result,
+        lifecycle::issue_form,
+        lifecycle::control_rows,
+        lifecycle::transfer_dossiers,
+        lifecycle::record_delivery,
+        lifecycle::report_figures,
+        lifecycle::export_report,
+        lifecycle::export_register,
+        lifecycle::dashboard_figures,
     ]
 }
 

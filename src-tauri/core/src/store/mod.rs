@@ -5,13 +5,18 @@
 
 mod calendar;
 mod catalog;
+mod dashboard;
+mod delivery;
 mod dossiers;
 mod events;
+mod forms;
 mod lifecycle;
+mod register;
 mod report;
 mod rows;
 mod settings;
 mod slips;
+mod transfers;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -23,9 +28,11 @@ use sqlx::{AnyPool, Executor};
 
 use crate::error::{CoreError, CoreResult};
 
+pub use delivery::PostalState;
 pub use dossiers::{ListFilter, SearchHit};
 pub use events::Event;
-pub use settings::NAMED_SETTINGS;
+pub use forms::IssuedForm;
+pub use settings::{FORM_SET, NAMED_SETTINGS};
 pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

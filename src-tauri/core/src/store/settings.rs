@@ -7,6 +7,7 @@ use super::Store;
 use crate::agency::{Agency, AgencyInput};
 use crate::calendar::{CalendarRules, OfficeHours};
 use crate::error::{CoreError, CoreResult, Problem};
+use crate::form_set::{FormSet, FORM_SETS};
 
 pub(crate) const SEEDED: &str = "internal.seeded";
 pub const AGENCY: &str = "agency";
@@ -17,6 +18,8 @@ pub const NOV24_COMPENSATE: &str = "calendar.nov24-compensate";
 pub const LOOKUP_URL: &str = "lookup-url";
 pub const PRINTER: &str = "printer";
 pub const PAPER: &str = "paper";
+/// Which circular numbers the forms (`tt01-2018` or `tt03-2025`), see `crate::form_set`.
+pub const FORM_SET: &str = "form-set";
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -134,7 +137,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 7] = [
+pub const NAMED_SETTINGS: [&str; 8] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -142,6 +145,7 @@ pub const NAMED_SETTINGS: [&str; 7] = [
     "first-number",
     "office-hours",
     NOV24_COMPENSATE,
+    FORM_SET,
 ];
 
 impl Store {
@@ -158,6 +162,7 @@ impl Store {
             LOOKUP_URL => self.get_setting(LOOKUP_URL).await?.unwrap_or_default(),
             PRINTER => self.get_setting(PRINTER).await?.unwrap_or_default(),
             PAPER => self.paper().await?.to_string(),
+            FORM_SET => self.form_set().await?.to_string(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -232,8 +237,28 @@ impl Store {
                 })?;
                 self.set_setting(PAPER, &paper.to_string()).await
             }
+            FORM_SET => {
+                let set = FormSet::parse(value).ok_or_else(|| {
+                    CoreError::invalid(
+                        FORM_SET,
+                        Problem::Invalid {
+                            detail: FORM_SETS.map(FormSet::as_str).join(", "),
+                        },
+                    )
+                })?;
+                self.set_setting(FORM_SET, set.as_str()).await
+            }
             other => Err(unknown_setting(other)),
         }
+    }
+
+    /// The form set new slips are issued under (Thông tư 01/2018 unless chosen).
+    pub async fn form_set(&self) -> CoreResult<FormSet> {
+        Ok(self
+            .get_setting(FORM_SET)
+            .await?
+            .and_then(|v| FormSet::parse(&v))
+            .unwrap_or_default())
     }
 
     /// The desk's paper for receipts (A5 unless chosen).
