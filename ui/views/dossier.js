@@ -66,9 +66,9 @@ export function renderDossier(panel, view, { close, scan, reopen }) {
   panel.hidden = false;
 }
 
-// Late is derived from the appointment, never stored.
+// Late is derived from the appointment date, never stored (the RFC 3339 text is in +07:00).
 export function overdue(d) {
-  return [1, 2, 4].includes(d.status_code) && d.due_at && new Date(d.due_at) < new Date();
+  return [2, 4].includes(d.status_code) && d.due_at && d.due_at.slice(0, 10) < vnToday();
 }
 
 // What the desk can do next: the allowed status moves (with a note) and, for a ready result,
@@ -124,4 +124,9 @@ function handover(d, reopen, fail) {
     } catch (e) { fail(e); }
   });
   return form;
+}
+
+// Today's date in Vietnam (UTC+7) whatever the computer's zone, as YYYY-MM-DD.
+function vnToday() {
+  return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
 }

@@ -42,8 +42,24 @@ export function renderMain(ctx, container, search) {
   filters.addEventListener('change', () => show('all', 0));
   filters.addEventListener('submit', (ev) => { ev.preventDefault(); show('all', 0); });
 
+  const dashboard = h('div', { class: 'dashboard', id: 'dashboard' });
   clear(container).append(h('div', { class: 'workspace' },
-    h('section', { class: 'listpane' }, tabs, filters, heading, list, pager), detail));
+    h('section', { class: 'listpane' }, dashboard, tabs, filters, heading, list, pager), detail));
+
+  // The day at a glance; each figure opens its list.
+  async function figures() {
+    try {
+      const f = await call('dashboard_figures');
+      const rate = f.month_on_time_rate === null || f.month_on_time_rate === undefined
+        ? '—' : `${Math.round(f.month_on_time_rate * 100)}%`;
+      const tile = (name, value, cls) => h('button', { type: 'button', class: 'tile ' + (cls || ''), id: 'dash-' + name, onclick: () => name !== 'rate' && show(name, 0) },
+        h('strong', {}, String(value)), h('span', {}, t('ui.dash.' + name)));
+      clear(dashboard).append(
+        tile('due_today', f.due_today), tile('overdue', f.overdue, f.overdue ? 'alert' : ''),
+        tile('ready', f.ready_not_collected), tile('rate', rate));
+    } catch (e) { clear(dashboard); }
+  }
+  figures();
 
   async function show(name, at) {
     current = name; offset = at;
@@ -59,6 +75,7 @@ export function renderMain(ctx, container, search) {
       if (procedure.value) query.procedure = procedure.value;
     } else query.worklist = name;
     await fill(() => call('list_dossiers', { query }), t('ui.list.' + name + '.empty'));
+    if (at === 0) figures();
   }
 
   async function showSearch(text) {

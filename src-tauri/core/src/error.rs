@@ -29,6 +29,12 @@ pub enum Problem {
     Invalid { detail: String },
     LookupUrl,
     ScannerPort,
+    /// A time that must come after another (a new appointment after the current one).
+    NotAfter { when: String },
+    /// A date that must be a working day.
+    DayOff { date: String },
+    /// The same dossier named twice in one list.
+    Repeated { value: String },
 }
 
 impl Problem {
@@ -61,6 +67,9 @@ impl Problem {
             Problem::Invalid { detail } => tf(lang, "problem.invalid", &[("detail", detail)]),
             Problem::LookupUrl => t(lang, "problem.lookup_url"),
             Problem::ScannerPort => t(lang, "problem.scanner_port"),
+            Problem::NotAfter { when } => tf(lang, "problem.not_after", &[("when", when)]),
+            Problem::DayOff { date } => tf(lang, "problem.day_off", &[("date", date)]),
+            Problem::Repeated { value } => tf(lang, "problem.repeated", &[("value", value)]),
         }
     }
 }
@@ -184,6 +193,15 @@ pub enum CoreError {
         code: String,
         from: crate::status::Status,
         to: crate::status::Status,
+    },
+    #[error("{}", tf(Lang::Vi, "error.transfer_not_found", &[("id", &.id.to_string())]))]
+    TransferNotFound { id: i64 },
+    #[error("{}", tf(Lang::Vi, "error.not_posted", &[("code", .code)]))]
+    NotPosted { code: String },
+    #[error("{}", tf(Lang::Vi, "error.not_open", &[("code", .code), ("status", &.status.label(Lang::Vi))]))]
+    NotOpen {
+        code: String,
+        status: crate::status::Status,
     },
 }
 
@@ -386,6 +404,15 @@ impl CoreError {
             (CoreError::Transition { code, from, to }, _) => {
                 transition_message(code, *from, *to, lang)
             }
+            (CoreError::TransferNotFound { id }, _) => {
+                tf(lang, "error.transfer_not_found", &[("id", &id.to_string())])
+            }
+            (CoreError::NotPosted { code }, _) => tf(lang, "error.not_posted", &[("code", code)]),
+            (CoreError::NotOpen { code, status }, _) => tf(
+                lang,
+                "error.not_open",
+                &[("code", code), ("status", &status.label(lang))],
+            ),
         }
     }
 
@@ -422,6 +449,9 @@ impl CoreError {
             CoreError::Print(_) => "print",
             CoreError::NotAnIdCard(_) => "not_an_id_card",
             CoreError::Transition { .. } => "transition",
+            CoreError::TransferNotFound { .. } => "transfer_not_found",
+            CoreError::NotPosted { .. } => "not_posted",
+            CoreError::NotOpen { .. } => "not_open",
         }
     }
 }

@@ -3,9 +3,13 @@
 
 pub mod agency;
 pub mod calendar;
+pub mod dashboard;
+pub mod delivery;
 pub mod documents;
 pub mod dossier;
 pub mod error;
+pub mod form_input;
+pub mod form_set;
 pub mod handover;
 pub mod i18n;
 pub mod idcard;
@@ -18,9 +22,11 @@ pub mod report;
 pub mod scan;
 pub mod serial_scanner;
 pub mod slip;
+pub mod spreadsheet;
 pub mod status;
 pub mod store;
 pub mod text;
+pub mod transfer;
 pub mod validate;
 pub mod vntime;
 

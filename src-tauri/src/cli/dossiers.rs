@@ -328,6 +328,8 @@ pub async fn handover(global: &Global, store: &Store, args: HandoverArgs) -> Res
 pub enum ReportFormat {
     Json,
     Csv,
+    Xlsx,
+    Pdf,
 }
 
 #[derive(Debug, Args)]
@@ -338,7 +340,8 @@ pub struct ReportArgs {
     /// Last day of the period, YYYY-MM-DD
     #[arg(long, value_parser = parse_date)]
     pub to: NaiveDate,
-    /// json, or csv (UTF-8 with BOM, so spreadsheet programs show Vietnamese)
+    /// json; csv (UTF-8 with BOM, so spreadsheet programs show Vietnamese); xlsx (an Excel
+    /// workbook, counts as numbers); pdf (the printed Biểu 06 table). xlsx and pdf need --out
     #[arg(long, value_enum, default_value = "json")]
     pub format: ReportFormat,
     /// Write to this file instead of standard output
@@ -346,21 +349,26 @@ pub struct ReportArgs {
     pub out: Option<std::path::PathBuf>,
 }
 
-pub async fn report(store: &Store, args: ReportArgs) -> Result<(), CoreError> {
+pub async fn report(global: &Global, store: &Store, args: ReportArgs) -> Result<(), CoreError> {
     let report = store.report(args.from, args.to).await?;
-    let text = match args.format {
-        ReportFormat::Json => {
-            serde_json::to_string_pretty(&report).map_err(|e| CoreError::Json(e.to_string()))?
-        }
-        ReportFormat::Csv => motcua_core::report::to_csv(&report),
+    let bytes = match args.format {
+        ReportFormat::Json => serde_json::to_string_pretty(&report)
+            .map_err(|e| CoreError::Json(e.to_string()))?
+            .into_bytes(),
+        ReportFormat::Csv => motcua_core::report::to_csv(&report).into_bytes(),
+        ReportFormat::Xlsx => store.report_xlsx(&report).await?,
+        ReportFormat::Pdf => store.report_pdf(&report, &global.actor()).await?,
     };
-    match args.out {
-        Some(path) => std::fs::write(&path, text).map_err(|source| CoreError::File {
+    match (args.out, args.format) {
+        (Some(path), _) => std::fs::write(&path, bytes).map_err(|source| CoreError::File {
             path: path.display().to_string(),
             source,
         }),
-        None => {
-            println!("{text}");
+        (None, ReportFormat::Xlsx | ReportFormat::Pdf) => {
+            Err(CoreError::invalid("out", Problem::Required))
+        }
+        (None, _) => {
+            println!("{}", String::from_utf8_lossy(&bytes));
             Ok(())
         }
     }

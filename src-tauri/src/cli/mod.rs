@@ -8,6 +8,7 @@ mod calendar;
 mod dossiers;
 mod idcard;
 mod ops;
+mod forms;
 mod output;
 mod slips;
 
@@ -57,7 +58,7 @@ pub enum Command {
     Transition(dossiers::TransitionArgs),
     /// Hand a ready result over (status 10): who received it, and the citizen's rating
     Handover(dossiers::HandoverArgs),
-    /// The Biểu 06 counters for a period: received, resolved (early/on time/late), in progress
+    /// The Biểu 06 counters for a period (received, resolved early/on time/late, in progress) as JSON, CSV, XLSX or PDF
     Report(dossiers::ReportArgs),
     /// List dossiers by reception date, status or procedure (newest first)
     List(dossiers::ListArgs),
@@ -89,6 +90,14 @@ pub enum Command {
     Migrate(ops::MigrateArgs),
     /// Check the database: integrity, every dossier's events, numbering without gaps
     Check(ops::CheckArgs),
+    /// Issue form 02 (supplement request), 03 (refusal), 04 (apology, new appointment) or 05 (control slip) as PDF
+    Form(forms::FormArgs),
+    /// The register book (Mẫu 06, Sổ theo dõi hồ sơ) of the dossiers received in a period, as PDF
+    Register(forms::RegisterArgs),
+    /// Hand dossiers over to the processing unit, or take results back, all at once, with a hand-over list
+    Transfer(forms::TransferArgs),
+    /// Record what the post says of a result sent by post: delivered or returned
+    Delivery(forms::DeliveryArgs),
 }
 
 /// Runs one CLI command to completion.
@@ -142,7 +151,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::History(args) => dossiers::history(global, &store, args).await,
         Command::Transition(args) => dossiers::transition(global, &store, args).await,
         Command::Handover(args) => dossiers::handover(global, &store, args).await,
-        Command::Report(args) => dossiers::report(&store, args).await,
+        Command::Report(args) => dossiers::report(global, &store, args).await,
         Command::List(args) => dossiers::list(global, &store, args).await,
         Command::Search(args) => dossiers::search(global, &store, args).await,
         Command::Calendar(c) => calendar::run(global, &store, c).await,
@@ -153,6 +162,10 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Backup(args) => ops::backup(global, &store, args).await,
         Command::Restore(args) => ops::restore(global, &store, args).await,
         Command::Check(args) => ops::check(global, &store, args).await,
+        Command::Form(args) => forms::form(global, &store, args).await,
+        Command::Register(args) => forms::register(global, &store, args).await,
+        Command::Transfer(args) => forms::transfer(global, &store, args).await,
+        Command::Delivery(args) => forms::delivery(global, &store, args).await,
         Command::Printers(_) | Command::Bench(_) | Command::Idcard(_) | Command::Migrate(_) => Ok(()),
     };
     store.close().await;

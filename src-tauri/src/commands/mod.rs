@@ -5,6 +5,7 @@ mod app;
 mod dossiers;
 mod settings;
 mod idcard;
+mod lifecycle;
 mod slips;
 
 use motcua_core::i18n::Lang;
@@ -44,6 +45,17 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         idcard::list_serial_ports,
         idcard::scanner_status,
         idcard::set_scanner_port,
+        lifecycle::next_statuses,
+        lifecycle::transition_dossier,
+        lifecycle::hand_over_result,
+        lifecycle::issue_form,
+        lifecycle::control_rows,
+        lifecycle::transfer_dossiers,
+        lifecycle::record_delivery,
+        lifecycle::report_figures,
+        lifecycle::export_report,
+        lifecycle::export_register,
+        lifecycle::dashboard_figures,
     ]
 }
 

@@ -61,7 +61,7 @@ pub async fn open_receipt(state: State<'_, AppState>, code: String) -> UiResult<
     })
 }
 
-fn open_with_system(path: &Path) -> Result<(), String> {
+pub(super) fn open_with_system(path: &Path) -> Result<(), String> {
     let mut cmd = if cfg!(target_os = "windows") {
         let mut c = std::process::Command::new("cmd");
         c.args(["/C", "start", ""]);

@@ -11,7 +11,7 @@ mod hours;
 mod lunar;
 
 pub use appointment::{
-    add_office_minutes, due_at, due_with_pauses, office_minutes_between, Pause, PausePolicy,
+    add_office_minutes, due_at, due_with_pauses, extend_by_pauses, office_minutes_between, Pause, PausePolicy,
     TimeLimit,
 };
 pub use error::{CalendarError, LunarDateProblem, OfficeHoursProblem};

@@ -38,14 +38,21 @@ pub struct ListFilter {
 pub enum Worklist {
     /// Still being processed, appointment today.
     DueToday,
-    /// Still being processed, appointment passed.
+    /// Still being processed, appointment on an earlier day.
     Overdue,
     /// Result ready at the desk, not collected yet.
     Ready,
 }
 
-/// Statuses whose clock runs: a paused dossier (5, 6) gets a new appointment when it resumes.
-const RUNNING: &str = "status_code IN (1, 2, 4)";
+/// Statuses whose clock runs (`dashboard::CLOCK_RUNNING`): a paused dossier (5, 6) gets a new
+/// appointment when it resumes.
+fn running() -> String {
+    let codes: Vec<String> = crate::dashboard::CLOCK_RUNNING
+        .iter()
+        .map(|s| s.code().to_string())
+        .collect();
+    format!("status_code IN ({})", codes.join(", "))
+}
 
 /// One search result and how it matched.
 pub type SearchHit = DossierSummary;
@@ -287,13 +294,15 @@ impl Store {
                     .unwrap_or(DateTime::<Utc>::MAX_UTC);
                 let end = arg(&mut binds, Bind::Int(to_millis(end)));
                 sql.push_str(&format!(
-                    " AND {RUNNING} AND due_at >= {start} AND due_at < {end}"
+                    " AND {} AND due_at >= {start} AND due_at < {end}",
+                    running()
                 ));
                 order = "due_at, id";
             }
             Some((Worklist::Overdue, now)) => {
-                let p = arg(&mut binds, Bind::Int(to_millis(now)));
-                sql.push_str(&format!(" AND {RUNNING} AND due_at < {p}"));
+                // Late is judged by date, as the report judges it: due before today.
+                let p = arg(&mut binds, Bind::Int(to_millis(vn_day_start(vn_date(now)))));
+                sql.push_str(&format!(" AND {} AND due_at < {p}", running()));
                 order = "due_at, id";
             }
             Some((Worklist::Ready, _)) => {

@@ -6,16 +6,21 @@
 pub mod backup;
 mod calendar;
 mod catalog;
+mod dashboard;
+mod delivery;
 mod dossiers;
 mod events;
 mod health;
+mod forms;
 mod lifecycle;
+mod register;
 mod report;
 mod rows;
 mod settings;
 mod slips;
 pub mod tables;
 pub mod transfer;
+mod transfers;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -28,10 +33,12 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use crate::error::{CoreError, CoreResult};
 
 pub use backup::{verify_backup, BackupReport, RestoreReport};
+pub use delivery::PostalState;
 pub use dossiers::{ListFilter, SearchHit, Worklist};
 pub use events::Event;
+pub use forms::IssuedForm;
 pub use health::{Gap, Health};
-pub use settings::{DESK_SETTINGS, LANGUAGE, NAMED_SETTINGS, SCANNER_PORT};
+pub use settings::{DESK_SETTINGS, FORM_SET, LANGUAGE, NAMED_SETTINGS, SCANNER_PORT};
 pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
 /// FULL: a dossier whose intake returned success survives a power cut. The busy timeout

@@ -54,3 +54,24 @@ impl Store {
         Ok(build(from, to, &facts))
     }
 }
+
+impl Store {
+    /// The report as the printed Biểu 06 table (PDF), signed by `actor` as its compiler.
+    pub async fn report_pdf(&self, report: &Report, actor: &super::Actor) -> CoreResult<Vec<u8>> {
+        let agency = self.agency().await?;
+        let opts = crate::documents::FormOptions {
+            citation: crate::documents::statistics::CITATION.to_string(),
+            title: crate::documents::statistics::TITLE.to_string(),
+            issued_at: crate::vntime::now(),
+            clerk: actor.name.clone(),
+        };
+        crate::documents::report_pdf(&agency, report, &opts)
+            .map_err(|e| CoreError::Document(e.to_string()))
+    }
+
+    /// The report as an Excel workbook, with the unit's name when the desk is set up.
+    pub async fn report_xlsx(&self, report: &Report) -> CoreResult<Vec<u8>> {
+        let agency = self.agency().await.ok();
+        crate::spreadsheet::report_xlsx(report, agency.as_ref())
+    }
+}

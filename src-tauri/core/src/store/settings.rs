@@ -8,6 +8,7 @@ use crate::agency::{Agency, AgencyInput};
 use crate::calendar::{CalendarRules, OfficeHours};
 use crate::error::{CoreError, CoreResult, Problem};
 use crate::i18n::Lang;
+use crate::form_set::{FormSet, FORM_SETS};
 
 pub(crate) const SEEDED: &str = "internal.seeded";
 pub const AGENCY: &str = "agency";
@@ -22,6 +23,8 @@ pub const LANGUAGE: &str = "language";
 /// The device of a desk scanner in serial (COM) mode; empty when the scanner is a keyboard.
 pub const SCANNER_PORT: &str = "scanner-port";
 pub const BACKUP_KEEP: &str = "backup-keep";
+/// Which circular numbers the forms (`tt01-2018` or `tt03-2025`), see `crate::form_set`.
+pub const FORM_SET: &str = "form-set";
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -156,7 +159,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 13] = [
+pub const NAMED_SETTINGS: [&str; 14] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -170,6 +173,7 @@ pub const NAMED_SETTINGS: [&str; 13] = [
     LANGUAGE,
     SCANNER_PORT,
     BACKUP_KEEP,
+    FORM_SET,
 ];
 
 /// Settings that belong to one desk (its computer's printer and scanner, its clerk's
@@ -211,6 +215,7 @@ impl Store {
                 .await?
                 .unwrap_or_default(),
             BACKUP_KEEP => self.backup_keep().await?.to_string(),
+            FORM_SET => self.form_set().await?.to_string(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -315,8 +320,28 @@ impl Store {
                 }
                 self.set_setting(BACKUP_KEEP, &n.to_string()).await
             }
+            FORM_SET => {
+                let set = FormSet::parse(value).ok_or_else(|| {
+                    CoreError::invalid(
+                        FORM_SET,
+                        Problem::Invalid {
+                            detail: FORM_SETS.map(FormSet::as_str).join(", "),
+                        },
+                    )
+                })?;
+                self.set_setting(FORM_SET, set.as_str()).await
+            }
             other => Err(unknown_setting(other)),
         }
+    }
+
+    /// The form set new slips are issued under (Thông tư 01/2018 unless chosen).
+    pub async fn form_set(&self) -> CoreResult<FormSet> {
+        Ok(self
+            .get_setting(FORM_SET)
+            .await?
+            .and_then(|v| FormSet::parse(&v))
+            .unwrap_or_default())
     }
 
     /// The language the desk's window speaks (Vietnamese unless chosen).
