@@ -38,12 +38,20 @@ fn parse_prints_the_card_and_the_fields_to_check() {
     assert_eq!(card["suspect"], serde_json::json!(["name", "address"]));
 
     let out = desk.run_stdin(&["idcard", "parse", "-"], &format!("{CARD}\r\n"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let card: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(card["name"], "Đặng Thị Hương");
     assert_eq!(card["suspect"], serde_json::json!([]));
 
-    let out = desk.run(&["idcard", "parse", "MC1:000.00.14.H56-270303-0001:ABCDEFGHJKMNP"]);
+    let out = desk.run(&[
+        "idcard",
+        "parse",
+        "MC1:000.00.14.H56-270303-0001:ABCDEFGHJKMNP",
+    ]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("CCCD") && err.contains("12 chữ số"), "{err}");
@@ -76,7 +84,10 @@ fn listen_prints_what_a_serial_scanner_sends() {
 
     let deadline = Instant::now() + Duration::from_secs(30);
     while child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "listen did not stop after 2 lines");
+        assert!(
+            Instant::now() < deadline,
+            "listen did not stop after 2 lines"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let out = child.wait_with_output().unwrap();
@@ -89,7 +100,10 @@ fn listen_prints_what_a_serial_scanner_sends() {
     assert_eq!(lines.len(), 1, "{stdout}");
     let card: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
     assert_eq!(card["name"], "Đặng Thị Hương");
-    assert_eq!(card["address"], "Ấp Bình Hòa, xã Hướng Thọ Phú, tỉnh Tây Ninh");
+    assert_eq!(
+        card["address"],
+        "Ấp Bình Hòa, xã Hướng Thọ Phú, tỉnh Tây Ninh"
+    );
     assert_eq!(card["suspect"], serde_json::json!([]));
 }
 
@@ -97,13 +111,27 @@ fn listen_prints_what_a_serial_scanner_sends() {
 fn the_scanner_port_setting_takes_only_devices() {
     let desk = Desk::ready();
     assert_eq!(desk.ok(&["settings", "get", "scanner-port"]).trim(), "");
-    for bad in ["/etc/passwd", "ttyUSB0", "/dev/../etc/passwd", "/dev/", "COM3"] {
+    for bad in [
+        "/etc/passwd",
+        "ttyUSB0",
+        "/dev/../etc/passwd",
+        "/dev/",
+        "COM3",
+    ] {
         let out = desk.run(&["settings", "set", "scanner-port", bad]);
         assert!(!out.status.success(), "{bad} was accepted");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("Cổng máy quét") && err.contains("/dev/"), "{err}");
+        assert!(
+            err.contains("Cổng máy quét") && err.contains("/dev/"),
+            "{err}"
+        );
     }
-    desk.ok(&["settings", "set", "scanner-port", "/dev/serial/by-id/usb-Scanner-if00"]);
+    desk.ok(&[
+        "settings",
+        "set",
+        "scanner-port",
+        "/dev/serial/by-id/usb-Scanner-if00",
+    ]);
     assert_eq!(
         desk.ok(&["settings", "get", "scanner-port"]).trim(),
         "/dev/serial/by-id/usb-Scanner-if00"

@@ -71,7 +71,11 @@ async fn lines_from_the_serial_scanner_reach_the_page() {
     scanner.write_all(format!("{CARD}\r\n").as_bytes()).unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     let scans = loop {
-        let scans = w.client.execute("return window.__scans;", vec![]).await.unwrap();
+        let scans = w
+            .client
+            .execute("return window.__scans;", vec![])
+            .await
+            .unwrap();
         if scans.as_array().is_some_and(|a| !a.is_empty()) {
             break scans;
         }
@@ -97,7 +101,10 @@ async fn lines_from_the_serial_scanner_reach_the_page() {
     let bad = invoke(&w, "set_scanner_port", json!({ "port": "/etc/passwd" })).await;
     assert_eq!(bad["err"]["fields"][0]["field"], "scanner-port");
     let off = invoke(&w, "set_scanner_port", json!({ "port": "" })).await;
-    assert_eq!(off["ok"], json!({ "port": "", "connected": false, "message": "" }));
+    assert_eq!(
+        off["ok"],
+        json!({ "port": "", "connected": false, "message": "" })
+    );
     w.close().await;
     assert_eq!(desk.ok(&["settings", "get", "scanner-port"]).trim(), "");
 }

@@ -70,7 +70,10 @@ mod tests {
         let d = Dashboard::new(today, 2, 1, 3, &month);
         assert_eq!(d.month_on_time, 3);
         assert_eq!(d.month_on_time_rate, Some(0.75));
-        assert_eq!(month_start(today), NaiveDate::from_ymd_opt(2027, 3, 1).unwrap());
+        assert_eq!(
+            month_start(today),
+            NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()
+        );
         let empty = Dashboard::new(today, 0, 0, 0, &Counters::default());
         assert_eq!(empty.month_on_time_rate, None);
     }

@@ -11,30 +11,49 @@ use crate::i18n::{t, tf, Lang};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     ForbiddenChars,
     NotAName,
     IdNumber,
     Phone,
     Email,
-    OutOfRange { min: i64, max: i64 },
-    TooMany { max: usize },
-    UnknownProcedure { code: String },
-    InactiveProcedure { code: String },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    TooMany {
+        max: usize,
+    },
+    UnknownProcedure {
+        code: String,
+    },
+    InactiveProcedure {
+        code: String,
+    },
     AgencyCode,
     ProcedureCode,
     DateTime,
     Date,
     Time,
-    Invalid { detail: String },
+    Invalid {
+        detail: String,
+    },
     LookupUrl,
     ScannerPort,
     /// A time that must come after another (a new appointment after the current one).
-    NotAfter { when: String },
+    NotAfter {
+        when: String,
+    },
     /// A date that must be a working day.
-    DayOff { date: String },
+    DayOff {
+        date: String,
+    },
     /// The same dossier named twice in one list.
-    Repeated { value: String },
+    Repeated {
+        value: String,
+    },
 }
 
 impl Problem {

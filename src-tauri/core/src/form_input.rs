@@ -323,7 +323,10 @@ mod tests {
             field_problem("2027-03-03"),
             Problem::NotAfter { .. }
         ));
-        assert!(matches!(field_problem("2027-03-06"), Problem::DayOff { .. }));
+        assert!(matches!(
+            field_problem("2027-03-06"),
+            Problem::DayOff { .. }
+        ));
         assert_eq!(field_problem("mai"), Problem::DateTime);
         let err = ApologyInput::default()
             .validate(due, &cal, &hours)

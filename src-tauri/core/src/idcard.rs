@@ -247,8 +247,7 @@ fn separated(body: &str, leading_digits: usize) -> Option<Raw<'_>> {
         }
         _ => None,
     };
-    let (address, issued_on) = match (a..fields.len()).find(|&j| parse_date(fields[j]).is_some())
-    {
+    let (address, issued_on) = match (a..fields.len()).find(|&j| parse_date(fields[j]).is_some()) {
         Some(j) => (joined(&fields[a..j]), parse_date(fields[j])),
         None => (joined(fields.get(a..).unwrap_or(&[])), None),
     };
@@ -306,11 +305,7 @@ fn glued(body: &str, leading_digits: usize) -> Option<Raw<'_>> {
     let (sex, after) = split_sex(after);
     let (address_part, issued_on) = {
         let trimmed = after.trim_end_matches(|c: char| !is_word_char(c));
-        let tail = trimmed
-            .bytes()
-            .rev()
-            .take_while(u8::is_ascii_digit)
-            .count();
+        let tail = trimmed.bytes().rev().take_while(u8::is_ascii_digit).count();
         match (tail >= 8)
             .then(|| parse_date(&trimmed[trimmed.len() - 8..]))
             .flatten()
@@ -365,7 +360,11 @@ fn sex_of_text(s: &str) -> Option<Sex> {
 fn id_facts(id: &str) -> Option<(Sex, i32)> {
     let digits: Vec<i32> = id.bytes().map(|b| i32::from(b) - i32::from(b'0')).collect();
     let code = *digits.get(3)?;
-    let sex = if code % 2 == 0 { Sex::Male } else { Sex::Female };
+    let sex = if code % 2 == 0 {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
     let year = 1900 + (code / 2) * 100 + digits.get(4)? * 10 + digits.get(5)?;
     Some((sex, year))
 }
@@ -454,8 +453,8 @@ fn read_text(raw: &str, kind: TextKind) -> (String, bool) {
     let without_controls: String = raw.chars().filter(|c| !c.is_control()).collect();
     // Controls, and spaces other than the plain one (a no-break space is the second byte of
     // "à" shown as Latin-1), are garbling even where collapsing white space hides them.
-    let odd_chars = without_controls.len() != raw.len()
-        || raw.chars().any(|c| c.is_whitespace() && c != ' ');
+    let odd_chars =
+        without_controls.len() != raw.len() || raw.chars().any(|c| c.is_whitespace() && c != ' ');
     let value = clean_line(&without_controls);
     if !odd_chars && !looks_garbled(&value, kind) {
         return (value, false);
@@ -471,7 +470,8 @@ fn read_text(raw: &str, kind: TextKind) -> (String, bool) {
 }
 
 /// Lower-case Vietnamese letters outside ASCII, precomposed (NFC).
-const VIETNAMESE_LETTERS: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
+const VIETNAMESE_LETTERS: &str =
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
 
 fn is_vietnamese_letter(c: char) -> bool {
     if c.is_ascii_alphabetic() {
@@ -498,7 +498,10 @@ fn looks_garbled(value: &str, kind: TextKind) -> bool {
             is_vietnamese_letter(c) || matches!(c, ' ' | '\'' | '-' | '.')
         }),
         TextKind::Address => (MAX_ADDRESS, |c: char| {
-            is_vietnamese_letter(c) || c.is_ascii_digit() || c == ' ' || ADDRESS_PUNCTUATION.contains(c)
+            is_vietnamese_letter(c)
+                || c.is_ascii_digit()
+                || c == ' '
+                || ADDRESS_PUNCTUATION.contains(c)
         }),
     };
     if value.chars().count() > max || !value.chars().all(allowed) {
@@ -676,8 +679,7 @@ mod tests {
             name: "Trần Thị Bích Ngọc".into(),
             birth_date: date(1992, 3, 7),
             sex: Sex::Female,
-            address:
-                "Số 8, ngõ 15 phố Hoàng Hoa Thám, phường Ngọc Hà, quận Ba Đình, Hà Nội".into(),
+            address: "Số 8, ngõ 15 phố Hoàng Hoa Thám, phường Ngọc Hà, quận Ba Đình, Hà Nội".into(),
             issued_on: Some(date(2021, 5, 10)),
             suspect: vec![],
         }
@@ -793,7 +795,12 @@ mod tests {
 
     #[test]
     fn the_issue_examples_of_garbled_names_are_flagged() {
-        for name in ["Nguy?n Văn An", "NguyÅn Văn An", "Nguyeenx Vawn An", "Nguyn Vn An"] {
+        for name in [
+            "Nguy?n Văn An",
+            "NguyÅn Văn An",
+            "Nguyeenx Vawn An",
+            "Nguyn Vn An",
+        ] {
             let line = format!("079203001234||{name}|15082003|Nam|Ấp Bình Hòa, xã Hướng Thọ Phú, tỉnh Tây Ninh|20042021");
             let card = parse(&line).unwrap();
             assert_eq!(card.id_number, "079203001234");
@@ -841,7 +848,8 @@ mod tests {
 
     #[test]
     fn a_name_without_diacritics_is_fine_when_every_word_is_vietnamese() {
-        let line = "001192004517||Lam Minh Anh|07031992|Nữ|Phường Ngọc Hà, quận Ba Đình, Hà Nội|10052021";
+        let line =
+            "001192004517||Lam Minh Anh|07031992|Nữ|Phường Ngọc Hà, quận Ba Đình, Hà Nội|10052021";
         let card = parse(line).unwrap();
         assert!(card.suspect.is_empty(), "{:?}", card.suspect);
     }
@@ -889,7 +897,10 @@ mod tests {
         let line = "079203001234|272345678|Nguyễn Văn An|15081990|Nam|Số 12, ấp Bình Hòa, xã Hướng Thọ Phú, tỉnh Tây Ninh|20042021";
         let card = parse(line).unwrap();
         assert_eq!(card.name, "Nguyễn Văn An");
-        assert_eq!(card.suspect, vec![CardField::IdNumber, CardField::BirthDate]);
+        assert_eq!(
+            card.suspect,
+            vec![CardField::IdNumber, CardField::BirthDate]
+        );
         let wrong_sex = NGOC.replace("|Nữ|", "|Nam|");
         let card = parse(&wrong_sex).unwrap();
         assert_eq!(card.sex, Sex::Male);
@@ -912,7 +923,10 @@ mod tests {
         for (input, reason) in [
             ("", NotACard::Empty),
             (" \r\n", NotACard::Empty),
-            ("MC1:000.00.14.H56-270303-0001:ABCDEFGHJKMNP", NotACard::NoIdNumber),
+            (
+                "MC1:000.00.14.H56-270303-0001:ABCDEFGHJKMNP",
+                NotACard::NoIdNumber,
+            ),
             ("000.00.14.H56-270303-0001", NotACard::NoIdNumber),
             ("8935049501234", NotACard::NoIdNumber),
             ("12345678901", NotACard::NoIdNumber),
@@ -920,7 +934,10 @@ mod tests {
             ("Nguyễn Văn An", NotACard::NoIdNumber),
             ("079203001234", NotACard::NoBirthDate),
             ("079203001234|Nguyễn Văn An", NotACard::NoBirthDate),
-            ("079203001234|Nguyễn Văn An|31022003|Nam|x|y", NotACard::NoBirthDate),
+            (
+                "079203001234|Nguyễn Văn An|31022003|Nam|x|y",
+                NotACard::NoBirthDate,
+            ),
             (long.as_str(), NotACard::TooLong),
         ] {
             assert_eq!(parse(input), Err(reason), "{input:?}");
@@ -937,10 +954,10 @@ mod tests {
         for w in [
             "nguyen", "van", "an", "thi", "quynh", "nghia", "hieu", "truong", "phuong", "khoa",
             "loan", "thuy", "tuyet", "ngoc", "minh", "yen", "uyen", "oanh", "tien", "quang",
-            "quoc", "hue", "khue", "giang", "ly", "huy", "duy", "ngan", "diep", "lieu",
-            "huynh", "khuong", "hoang", "phuoc", "gia", "gi", "khuya", "xuan", "tuan", "luu",
-            "quach", "thach", "uong", "ung", "au", "khuat", "hoach", "ngoai", "xoay", "thuo",
-            "quit", "qui", "y", "o", "a", "bui", "vu", "do",
+            "quoc", "hue", "khue", "giang", "ly", "huy", "duy", "ngan", "diep", "lieu", "huynh",
+            "khuong", "hoang", "phuoc", "gia", "gi", "khuya", "xuan", "tuan", "luu", "quach",
+            "thach", "uong", "ung", "au", "khuat", "hoach", "ngoai", "xoay", "thuo", "quit", "qui",
+            "y", "o", "a", "bui", "vu", "do",
         ] {
             assert!(is_syllable(w), "{w} is Vietnamese");
         }
@@ -957,7 +974,10 @@ mod tests {
         assert_eq!(VIETNAMESE_LETTERS.chars().count(), 67);
         for c in VIETNAMESE_LETTERS.chars() {
             assert!(is_vietnamese_letter(c));
-            assert!(is_vietnamese_letter(c.to_uppercase().next().unwrap()), "{c}");
+            assert!(
+                is_vietnamese_letter(c.to_uppercase().next().unwrap()),
+                "{c}"
+            );
             let base = crate::text::fold(&c.to_string());
             assert!(
                 ["a", "e", "i", "o", "u", "y", "d"].contains(&base.as_str()),

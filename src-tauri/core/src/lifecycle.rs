@@ -13,13 +13,7 @@ pub fn allowed(from: Status, to: Status) -> bool {
         // the desk's remit is refused with Mẫu 03 rather than stopped.
         Accepted => matches!(
             to,
-            Refused
-                | Processing
-                | SupplementRequested
-                | AwaitingFees
-                | Withdrawn
-                | Stopped
-                | Ready
+            Refused | Processing | SupplementRequested | AwaitingFees | Withdrawn | Stopped | Ready
         ),
         Processing => matches!(
             to,

@@ -296,21 +296,21 @@ impl Counters {
     pub fn values(&self) -> [i64; 15] {
         let c = self;
         [
-        c.received_total,
-        c.received_online,
-        c.received_direct,
-        c.received_carried_over,
-        c.resolved_total,
-        c.resolved_early,
-        c.resolved_on_time,
-        c.resolved_late,
-        c.in_progress_total,
-        c.in_progress_within,
-        c.in_progress_overdue,
-        c.closed_total,
-        c.rating_very_satisfied,
-        c.rating_satisfied,
-        c.rating_unsatisfied,
+            c.received_total,
+            c.received_online,
+            c.received_direct,
+            c.received_carried_over,
+            c.resolved_total,
+            c.resolved_early,
+            c.resolved_on_time,
+            c.resolved_late,
+            c.in_progress_total,
+            c.in_progress_within,
+            c.in_progress_overdue,
+            c.closed_total,
+            c.rating_very_satisfied,
+            c.rating_satisfied,
+            c.rating_unsatisfied,
         ]
     }
 
@@ -325,7 +325,11 @@ impl Counters {
 /// CSV in UTF-8 with a byte-order mark: spreadsheet programs then read Vietnamese right.
 pub fn to_csv(report: &Report) -> String {
     let mut out = String::from("\u{FEFF}");
-    let header: Vec<&str> = LABEL_TITLES.iter().chain(&COUNTER_TITLES).copied().collect();
+    let header: Vec<&str> = LABEL_TITLES
+        .iter()
+        .chain(&COUNTER_TITLES)
+        .copied()
+        .collect();
     out.push_str(&header.join(","));
     out.push_str("\r\n");
     let line = |out: &mut String, texts: [&str; 3], c: &Counters| {

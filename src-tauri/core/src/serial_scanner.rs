@@ -418,7 +418,10 @@ mod tests {
 
     #[test]
     fn invalid_utf8_keeps_the_digits() {
-        assert_eq!(decode_line(b"\xEF\xBB\xBF123|Nguy\xC5n"), "123|Nguy\u{FFFD}n");
+        assert_eq!(
+            decode_line(b"\xEF\xBB\xBF123|Nguy\xC5n"),
+            "123|Nguy\u{FFFD}n"
+        );
         assert_eq!(decode_line("Trần".as_bytes()), "Trần");
     }
 

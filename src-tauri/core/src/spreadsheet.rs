@@ -136,7 +136,14 @@ fn sheet(ws: &mut Worksheet, report: &Report, issuer: Option<&Agency>) -> Result
 
     let mut row = FIRST_DATA_ROW;
     for group in report.by_field() {
-        write_row(ws, row, [group.field, "", "Cộng lĩnh vực"], &group.totals, true, &f)?;
+        write_row(
+            ws,
+            row,
+            [group.field, "", "Cộng lĩnh vực"],
+            &group.totals,
+            true,
+            &f,
+        )?;
         row += 1;
         for r in group.rows {
             let labels = [r.field.as_str(), &r.procedure, &r.procedure_name];

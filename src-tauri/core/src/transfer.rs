@@ -232,7 +232,11 @@ mod tests {
         assert_eq!(ok.direction, Direction::ToUnit);
         assert_eq!(ok.items[0].0, "000.00.14.H56-270303-0001");
         let err = input(
-            &["000.00.14.H56-270303-0001", "000.00.14.h56-270303-0001", "x"],
+            &[
+                "000.00.14.H56-270303-0001",
+                "000.00.14.h56-270303-0001",
+                "x",
+            ],
             "sideways",
         )
         .validate()

@@ -41,6 +41,13 @@ async fn marriage_status(t: &TestStore, name: &str, received: &str) -> Dossier {
     t.store.intake(&req, &actor()).await.unwrap()
 }
 
+async fn move_to(t: &TestStore, code: &str, to: Status, when: &str) -> Dossier {
+    t.store
+        .transition(code, to, "", at(when), None, &actor())
+        .await
+        .unwrap()
+}
+
 fn transfer(codes: &[(&str, Option<i64>)], direction: &str) -> TransferInput {
     TransferInput {
         items: codes
@@ -81,7 +88,10 @@ async fn a_batch_transfer_moves_every_dossier_or_none() {
         // A withdrawn dossier cannot go to the unit: nobody moves.
         let err = s
             .transfer(
-                &transfer(&[(&a.code, None), (&b.code, None), (&c.code, None)], "to_unit"),
+                &transfer(
+                    &[(&a.code, None), (&b.code, None), (&c.code, None)],
+                    "to_unit",
+                ),
                 None,
                 &actor(),
             )
@@ -105,7 +115,11 @@ async fn a_batch_transfer_moves_every_dossier_or_none() {
             )
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::Conflict { .. }), "{}: {err}", t.name);
+        assert!(
+            matches!(err, CoreError::Conflict { .. }),
+            "{}: {err}",
+            t.name
+        );
         for d in [&a, &b] {
             let now = s.dossier(&d.code).await.unwrap();
             assert_eq!(
@@ -123,7 +137,10 @@ async fn a_batch_transfer_moves_every_dossier_or_none() {
         // The same code twice is a mistake of the list, not a double move.
         let err = s
             .transfer(
-                &transfer(&[(&a.code, None), (&a.code.to_lowercase(), None)], "to_unit"),
+                &transfer(
+                    &[(&a.code, None), (&a.code.to_lowercase(), None)],
+                    "to_unit",
+                ),
                 None,
                 &actor(),
             )
@@ -140,19 +157,23 @@ async fn a_batch_transfer_moves_every_dossier_or_none() {
             .await
             .unwrap();
         assert_eq!(sent.direction, Direction::ToUnit);
-        assert_eq!(sent.giver, "tester", "the clerk gives by default");
+        assert_eq!((sent.clerk.as_str(), sent.giver.as_str()), ("tester", ""));
         let listed: Vec<&str> = sent.rows.iter().map(|r| r.code.as_str()).collect();
-        assert_eq!(listed, [b.code.as_str(), a.code.as_str()], "list order kept");
+        assert_eq!(
+            listed,
+            [b.code.as_str(), a.code.as_str()],
+            "list order kept"
+        );
         assert!(sent.rows.iter().all(|r| r.to_status == Status::Processing));
+        // Unnamed, the unit is the one the dossiers went to.
+        let mut returning = transfer(&[(&a.code, None), (&b.code, None)], "back");
+        returning.unit.clear();
         let back = s
-            .transfer(
-                &transfer(&[(&a.code, None), (&b.code, None)], "back"),
-                at("2027-03-04T08:00:00+07:00"),
-                &actor(),
-            )
+            .transfer(&returning, at("2027-03-04T08:00:00+07:00"), &actor())
             .await
             .unwrap();
         assert_eq!(back.receiver, "Trần Văn Bình");
+        assert_eq!(back.unit, "Công chức Tư pháp – Hộ tịch", "{}", t.name);
         for d in [&a, &b] {
             assert_eq!(s.dossier(&d.code).await.unwrap().status, Status::Ready);
             assert_eq!(
@@ -258,7 +279,10 @@ async fn forms_move_the_dossier_and_record_their_form_set() {
         assert_eq!(issued.len(), 2);
         assert_eq!(issued[0]["form"], "supplement");
         assert_eq!(issued[0]["form_set"], "tt01-2018");
-        assert_eq!(issued[0]["missing"][1]["document"], "Bản sao giấy khai sinh");
+        assert_eq!(
+            issued[0]["missing"][1]["document"],
+            "Bản sao giấy khai sinh"
+        );
 
         // Under the 2025 numbering the control slip is Mẫu 06.
         s.set_named("Quầy 1", "form-set", "tt03-2025").await.unwrap();
@@ -350,18 +374,12 @@ async fn a_new_appointment_is_what_the_report_judges_the_result_against() {
         assert_eq!(err.field_errors()[0].field, "apology.new_due");
 
         for d in [&kept, &plain] {
-            s.transition(
-                &d.code,
-                Status::Ready,
-                "",
-                at("2027-03-08T10:00:00+07:00"),
-                None,
-                &actor(),
-            )
+            move_to(&t, &d.code, Status::Ready, "2027-03-08T10:00:00+07:00").await;
+        }
+        let report = s
+            .report(day("2027-03-01"), day("2027-03-31"))
             .await
             .unwrap();
-        }
-        let report = s.report(day("2027-03-01"), day("2027-03-31")).await.unwrap();
         assert_eq!(
             (
                 report.totals.resolved_early,
@@ -383,27 +401,20 @@ async fn a_new_appointment_is_what_the_report_judges_the_result_against() {
         )
         .await
         .unwrap();
-        s.transition(
+        move_to(
+            &t,
             &paused.code,
             Status::SupplementRequested,
-            "",
-            at("2027-03-04T10:00:00+07:00"),
-            None,
-            &actor(),
+            "2027-03-04T10:00:00+07:00",
         )
-        .await
-        .unwrap();
-        let resumed = s
-            .transition(
-                &paused.code,
-                Status::Processing,
-                "",
-                at("2027-03-05T10:00:00+07:00"),
-                None,
-                &actor(),
-            )
-            .await
-            .unwrap();
+        .await;
+        let resumed = move_to(
+            &t,
+            &paused.code,
+            Status::Processing,
+            "2027-03-05T10:00:00+07:00",
+        )
+        .await;
         assert_eq!(
             rfc3339_vn(resumed.due_at),
             "2027-03-10T17:00:00+07:00",
@@ -518,38 +529,17 @@ async fn the_dashboard_counts_what_the_desk_must_do_today() {
         // Received 1/3: due 4/3.
         let overdue = marriage_status(&t, "Lê Thị Bích", "2027-03-01T09:00:00+07:00").await;
         let waiting = marriage_status(&t, "Phạm Văn Công", "2027-03-01T09:00:00+07:00").await;
-        s.transition(
+        move_to(
+            &t,
             &waiting.code,
             Status::SupplementRequested,
-            "",
-            at("2027-03-02T09:00:00+07:00"),
-            None,
-            &actor(),
+            "2027-03-02T09:00:00+07:00",
         )
-        .await
-        .unwrap();
+        .await;
         let ready = marriage_status(&t, "Trần Thị Dung", "2027-03-01T09:00:00+07:00").await;
-        s.transition(
-            &ready.code,
-            Status::Ready,
-            "",
-            at("2027-03-03T09:00:00+07:00"),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+        move_to(&t, &ready.code, Status::Ready, "2027-03-03T09:00:00+07:00").await;
         let late = marriage_status(&t, "Võ Văn Em", "2027-03-01T09:00:00+07:00").await;
-        s.transition(
-            &late.code,
-            Status::Ready,
-            "",
-            at("2027-03-08T09:00:00+07:00"),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+        move_to(&t, &late.code, Status::Ready, "2027-03-08T09:00:00+07:00").await;
         assert_eq!(rfc3339_vn(due_today.due_at), "2027-03-10T09:00:00+07:00");
         let now = at("2027-03-10T10:00:00+07:00").unwrap();
         let d = s.dashboard(now).await.unwrap();

@@ -20,9 +20,7 @@ use motcua_core::form_input::{Apology, Missing, Refusal, Supplement};
 use motcua_core::form_set::{Form, FormSet};
 use motcua_core::report::{build, Facts};
 use motcua_core::status::Status;
-use motcua_core::transfer::{
-    ControlRow, ControlStep, Direction, TransferBatch, TransferRow,
-};
+use motcua_core::transfer::{ControlRow, ControlStep, Direction, TransferBatch, TransferRow};
 
 fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -41,7 +39,6 @@ fn options(set: FormSet, form: Form) -> FormOptions {
         citation: set.citation(form),
         title: set.title(form).to_string(),
         issued_at: utc("2027-03-02T10:00:00+07:00"),
-        clerk: "Trần Văn Bình".into(),
     }
 }
 
@@ -139,7 +136,10 @@ async fn refusal_apology_and_control_slip_read_back() {
         new_due: utc("2027-03-09T17:00:00+07:00"),
     };
     for (set, title) in [
-        (FormSet::Tt01_2018, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+        (
+            FormSet::Tt01_2018,
+            "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+        ),
         (
             FormSet::Tt03_2025,
             "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
@@ -242,7 +242,10 @@ async fn the_register_book_repeats_its_header_on_every_page() {
     let pages = page_texts(&layout);
     assert!(pages.len() >= 3, "{} pages", pages.len());
     for (i, text) in pages.iter().enumerate() {
-        assert!(text.contains("Thời gian (giờ, ngày)"), "page {i}: group header");
+        assert!(
+            text.contains("Thời gian (giờ, ngày)"),
+            "page {i}: group header"
+        );
         assert!(text.contains("Hẹn trả kết quả"), "page {i}: column header");
     }
     let dir = tempfile::tempdir().unwrap();
@@ -280,7 +283,6 @@ async fn the_hand_over_list_and_the_statistics_table() {
         citation: String::new(),
         title: "DANH SÁCH BÀN GIAO HỒ SƠ".into(),
         issued_at: batch.at,
-        clerk: batch.clerk.clone(),
     };
     let layout = transfer_list_layout(&d.issuer, &batch, &opts).unwrap();
     sound(&layout);
@@ -320,7 +322,6 @@ async fn the_hand_over_list_and_the_statistics_table() {
         citation: motcua_core::documents::statistics::CITATION.into(),
         title: motcua_core::documents::statistics::TITLE.into(),
         issued_at: utc("2027-04-01T09:00:00+07:00"),
-        clerk: "Trần Văn Bình".into(),
     };
     let layout = report_layout(&d.issuer, &report, &opts).unwrap();
     sound(&layout);

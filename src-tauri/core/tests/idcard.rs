@@ -11,10 +11,26 @@ const SURNAMES: &[&str] = &[
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phùng", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
     "Hồ", "Ngô", "Dương", "Lý",
 ];
-const MIDDLE: &[&str] = &["Văn", "Thị", "Hữu", "Đức", "Ngọc", "Minh", "Thanh", "Xuân", ""];
+const MIDDLE: &[&str] = &[
+    "Văn", "Thị", "Hữu", "Đức", "Ngọc", "Minh", "Thanh", "Xuân", "",
+];
 const GIVEN: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Hương", "Lan", "Khôi", "Ngọc Ánh", "Quỳnh", "Tuấn", "Yến",
-    "Đạt", "Thảo", "Phúc", "Nghĩa", "Khuê",
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hương",
+    "Lan",
+    "Khôi",
+    "Ngọc Ánh",
+    "Quỳnh",
+    "Tuấn",
+    "Yến",
+    "Đạt",
+    "Thảo",
+    "Phúc",
+    "Nghĩa",
+    "Khuê",
 ];
 const STREETS: &[&str] = &[
     "ngõ 15 phố Hoàng Hoa Thám",
@@ -73,7 +89,7 @@ prop_compose! {
         number in 1u32..300,
         street in pick(STREETS),
         place in pick(PLACES),
-        issued_after in (14 * 365i64)..(20_000),
+        issued_after in (14 * 365i64)..20_000,
     ) -> Person {
         let birth_date = NaiveDate::from_ymd_opt(1935, 1, 1).unwrap()
             + chrono::Duration::days(birth_days);
@@ -101,7 +117,9 @@ prop_compose! {
 }
 
 fn question_marks(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii() { c } else { '?' }).collect()
+    s.chars()
+        .map(|c| if c.is_ascii() { c } else { '?' })
+        .collect()
 }
 
 /// UTF-8 bytes shown one by one as Latin-1, as some wedge set-ups type them.

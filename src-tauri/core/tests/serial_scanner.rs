@@ -10,9 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use motcua_core::idcard;
-use motcua_core::serial_scanner::{
-    list_ports, PortProblem, Reader, ReaderConfig, ScannerEvent,
-};
+use motcua_core::serial_scanner::{list_ports, PortProblem, Reader, ReaderConfig, ScannerEvent};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 const CARD: &str = "001192004517|013456789|Trần Thị Bích Ngọc|07031992|Nữ|Số 8, ngõ 15 phố Hoàng Hoa Thám, phường Ngọc Hà, quận Ba Đình, Hà Nội|10052021";

@@ -349,7 +349,7 @@ pub struct ReportArgs {
     pub out: Option<std::path::PathBuf>,
 }
 
-pub async fn report(global: &Global, store: &Store, args: ReportArgs) -> Result<(), CoreError> {
+pub async fn report(store: &Store, args: ReportArgs) -> Result<(), CoreError> {
     let report = store.report(args.from, args.to).await?;
     let bytes = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report)
@@ -357,7 +357,7 @@ pub async fn report(global: &Global, store: &Store, args: ReportArgs) -> Result<
             .into_bytes(),
         ReportFormat::Csv => motcua_core::report::to_csv(&report).into_bytes(),
         ReportFormat::Xlsx => store.report_xlsx(&report).await?,
-        ReportFormat::Pdf => store.report_pdf(&report, &global.actor()).await?,
+        ReportFormat::Pdf => store.report_pdf(&report).await?,
     };
     match (args.out, args.format) {
         (Some(path), _) => std::fs::write(&path, bytes).map_err(|source| CoreError::File {

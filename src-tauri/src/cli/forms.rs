@@ -91,13 +91,14 @@ pub struct TransferArgs {
     /// Results back from the processing unit to the desk (status 9)
     #[arg(long)]
     pub back: bool,
-    /// The processing unit, e.g. 'Công chức Tư pháp – Hộ tịch'
+    /// The processing unit, e.g. 'Công chức Tư pháp – Hộ tịch' [default with --back: the unit
+    /// the dossiers went to]
     #[arg(long, default_value = "")]
     pub unit: String,
-    /// Who hands the dossiers over [default: this clerk when going to the unit]
+    /// Who hands the dossiers over, printed under the list's signature (blank: written by hand)
     #[arg(long, default_value = "")]
     pub giver: String,
-    /// Who receives them [default: this clerk when coming back]
+    /// Who receives them, printed under the list's signature (blank: written by hand)
     #[arg(long, default_value = "")]
     pub receiver: String,
     #[arg(long, default_value = "")]
@@ -182,11 +183,8 @@ pub async fn form(global: &Global, store: &Store, args: FormArgs) -> Result<(), 
     }))
 }
 
-pub async fn register(global: &Global, store: &Store, args: RegisterArgs) -> Result<(), CoreError> {
-    let pdf = store
-        .register_pdf(args.from, args.to, &global.actor())
-        .await?;
-    write(&args.out, &pdf)
+pub async fn register(store: &Store, args: RegisterArgs) -> Result<(), CoreError> {
+    write(&args.out, &store.register_pdf(args.from, args.to).await?)
 }
 
 pub async fn transfer(global: &Global, store: &Store, args: TransferArgs) -> Result<(), CoreError> {

@@ -58,9 +58,9 @@ async fn moment(
         return Ok(None);
     };
     let closing = ui(state, store(state)?.office_hours().await)?.afternoon_end;
-    parse_vn(&s, closing)
-        .map(Some)
-        .ok_or_else(|| UiError::from_core(&CoreError::invalid("at", Problem::DateTime), state.lang()))
+    parse_vn(&s, closing).map(Some).ok_or_else(|| {
+        UiError::from_core(&CoreError::invalid("at", Problem::DateTime), state.lang())
+    })
 }
 
 fn open_if(open: Option<bool>, path: &std::path::Path) -> UiResult<()> {
@@ -256,7 +256,7 @@ pub async fn export_report(
         )?,
         "csv" => motcua_core::report::to_csv(&report).into_bytes(),
         "xlsx" => ui(&state, s.report_xlsx(&report).await)?,
-        "pdf" => ui(&state, s.report_pdf(&report, &state.global.actor()).await)?,
+        "pdf" => ui(&state, s.report_pdf(&report).await)?,
         other => {
             let e = CoreError::invalid(
                 "format",
@@ -278,11 +278,7 @@ pub async fn export_register(
     path: String,
 ) -> UiResult<Written> {
     let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
-    let actor = state.global.actor();
-    let pdf = ui(
-        &state,
-        store(&state)?.register_pdf(from, to, &actor).await,
-    )?;
+    let pdf = ui(&state, store(&state)?.register_pdf(from, to).await)?;
     write_file(&state, &path, &pdf)
 }
 

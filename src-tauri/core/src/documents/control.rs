@@ -3,11 +3,11 @@
 //! whether it was before, on or after the appointment's date.
 
 use super::error::DocumentError;
-use super::fonts::{self, Face};
+use super::fonts;
 use super::form::{
-    applicant, field, finish_layout, opening, portrait, text, FormOptions, BODY, CELL, HEADER,
+    applicant, field, finish_layout, opening, portrait, subtitle, text, FormOptions, CELL, HEADER,
 };
-use super::layout::{Align, Layout, Para, Table, TableColumn};
+use super::layout::{Align, Layout, Table, TableColumn};
 use super::pdf::layout_pdf;
 use super::wording::{short_time, time_words};
 use crate::dossier::Dossier;
@@ -53,14 +53,14 @@ fn parties(step: &ControlStep) -> (String, String) {
             receiver,
             by_post,
             tracking,
-            clerk,
+            ..
         } => {
             let to = if *by_post {
                 format!("Bưu chính công ích (mã bưu gửi {})", tracking.trim())
             } else {
                 format!("Người nhận kết quả: {}", receiver.trim())
             };
-            (party(DESK, clerk), to)
+            (DESK.to_string(), to)
         }
     }
 }
@@ -72,24 +72,13 @@ pub fn control_layout(
 ) -> Result<Layout, DocumentError> {
     let mut b = portrait(fonts::load()?);
     opening(&mut b, &d.issuer, opts, Some(&d.code), HEADER);
-    b.paragraph(
-        &Para::new(BODY)
-            .center()
-            .span(
-                Face::Italic,
-                format!(
-                    "(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả, mã hồ sơ {})",
-                    d.code.trim()
-                ),
-            )
-            .after(3.0),
-    );
+    b.paragraph(&subtitle(format!(
+        "(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả, mã hồ sơ {})",
+        d.code.trim()
+    )));
     applicant(&mut b, d, "Hồ sơ của: ");
     b.paragraph(&field("Thời gian nhận hồ sơ: ", &time_words(d.received_at)));
-    b.paragraph(&field(
-        "Thời gian hẹn trả kết quả: ",
-        &time_words(d.due_at),
-    ));
+    b.paragraph(&field("Thời gian hẹn trả kết quả: ", &time_words(d.due_at)));
     let mut units: Vec<&str> = Vec::new();
     for r in rows {
         if let ControlStep::Transfer { unit, .. } = &r.step {
@@ -114,7 +103,11 @@ pub fn control_layout(
                 TableColumn::new("Bên giao", 0.23, Align::Left),
                 TableColumn::new("Bên nhận", 0.23, Align::Left),
                 TableColumn::new("Thời gian giao, nhận", 0.13, Align::Center),
-                TableColumn::new("Kết quả (trước hạn, đúng hạn, quá hạn)", 0.13, Align::Center),
+                TableColumn::new(
+                    "Kết quả (trước hạn, đúng hạn, quá hạn)",
+                    0.13,
+                    Align::Center,
+                ),
                 TableColumn::new("Ghi chú", 0.11, Align::Left),
                 TableColumn::new("Ký nhận", 0.11, Align::Center),
             ],

@@ -22,8 +22,6 @@ pub struct FormOptions {
     /// When it is issued: the dateline under the motto.
     #[serde(with = "crate::vntime::serde_vn")]
     pub issued_at: DateTime<Utc>,
-    /// The clerk who issues it, printed under the signature.
-    pub clerk: String,
 }
 
 pub const BODY: f32 = 12.0;
@@ -92,6 +90,11 @@ pub fn opening(
         );
     }
     b.space(5.0);
+}
+
+/// The centred italic line under a title (period, list number, what the slip goes with).
+pub fn subtitle(text: impl Into<String>) -> Para {
+    Para::new(BODY).center().span(Face::Italic, text).after(3.0)
 }
 
 /// "Label: value" in the forms' body type.

@@ -1264,7 +1264,14 @@ impl<'f> Builder<'f> {
             let y0 = if inside_titled { top + gh } else { top };
             self.stroke(*x, y0, *x, top + gh + th, t.rule, None);
         }
-        self.stroke(l - half, top + gh + th, r + half, top + gh + th, t.rule, None);
+        self.stroke(
+            l - half,
+            top + gh + th,
+            r + half,
+            top + gh + th,
+            t.rule,
+            None,
+        );
         self.y = top + gh + th;
     }
 

@@ -18,12 +18,12 @@ pub fn header(b: &mut Builder, issuer: &Agency, dateline: &str, size: f32) {
     while size > 8.0 && b.text_width(Face::Bold, size, MOTTO) > fw * 0.6 - 2.0 {
         size -= 0.5;
     }
-    let right_w = ((b
-        .text_width(Face::Bold, size, MOTTO)
-        .max(b.text_width(Face::Italic, size, dateline))
-        + 4.0)
-        / fw)
-        .clamp(0.5, 0.62);
+    let right_w =
+        ((b.text_width(Face::Bold, size, MOTTO)
+            .max(b.text_width(Face::Italic, size, dateline))
+            + 4.0)
+            / fw)
+            .clamp(0.5, 0.62);
     let left_w = 1.0 - right_w - 0.02;
     let motto2_w = b.text_width(Face::Bold, size, MOTTO_2);
     let left = vec![

@@ -35,7 +35,7 @@ pub fn refusal_layout(
     closing(
         &mut b,
         &[text("Xin trân trọng thông báo./.").after(GAP + 3.0)],
-        &[Signer::new("NGƯỜI TIẾP NHẬN HỒ SƠ").name(&opts.clerk)],
+        &[Signer::new("NGƯỜI TIẾP NHẬN HỒ SƠ")],
     );
     Ok(finish_layout(b))
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::error::DocumentError;
 use super::fonts::{self, Face};
-use super::form::{finish_layout, landscape, opening, FormOptions, BODY};
+use super::form::{finish_layout, landscape, opening, subtitle, FormOptions, BODY};
 use super::layout::{Align, Layout, Para, Table, TableColumn};
 use super::pdf::layout_pdf;
 use super::wording::short_time;
@@ -59,7 +59,11 @@ fn row(e: &RegisterEntry) -> Vec<String> {
     let returned = match (e.returned_at, e.returned_to.trim()) {
         (None, _) => String::new(),
         (Some(t), _) if e.returned_by_post => {
-            format!("{} – qua bưu chính, mã {}", short_time(t), e.returned_to.trim())
+            format!(
+                "{} – qua bưu chính, mã {}",
+                short_time(t),
+                e.returned_to.trim()
+            )
         }
         (Some(t), "") => short_time(t),
         (Some(t), to) => format!("{} – {to}", short_time(t)),
@@ -112,12 +116,7 @@ pub fn register_layout(
     if !books.is_empty() {
         period.push_str(&format!(" – Quyển số: {}", books.join(", ")));
     }
-    b.paragraph(
-        &Para::new(BODY)
-            .center()
-            .span(Face::Italic, period)
-            .after(3.0),
-    );
+    b.paragraph(&subtitle(period));
     let columns = vec![
         TableColumn::new("STT", 0.04, Align::Center),
         TableColumn::new("Mã hồ sơ", 0.095, Align::Left),
@@ -141,10 +140,9 @@ pub fn register_layout(
     ];
     b.table(&table);
     b.space(2.0);
-    b.paragraph(&Para::new(BODY - 1.0).span(
-        Face::Italic,
-        format!("Tổng số: {} hồ sơ.", entries.len()),
-    ));
+    b.paragraph(
+        &Para::new(BODY - 1.0).span(Face::Italic, format!("Tổng số: {} hồ sơ.", entries.len())),
+    );
     Ok(finish_layout(b))
 }
 
@@ -160,8 +158,5 @@ pub fn register_pdf(
         from.format("%d/%m/%Y"),
         to.format("%d/%m/%Y")
     );
-    layout_pdf(
-        &register_layout(issuer, from, to, entries, opts)?,
-        &title,
-    )
+    layout_pdf(&register_layout(issuer, from, to, entries, opts)?, &title)
 }

@@ -2,9 +2,9 @@
 //! the grand total last, the two-level header of the official form repeated on every page.
 
 use super::error::DocumentError;
-use super::fonts::{self, Face};
-use super::form::{closing, finish_layout, landscape, opening, FormOptions, BODY};
-use super::layout::{Align, Layout, Para, Table, TableColumn};
+use super::fonts;
+use super::form::{closing, finish_layout, landscape, opening, subtitle, FormOptions, BODY};
+use super::layout::{Align, Layout, Table, TableColumn};
 use super::letterhead::Signer;
 use super::pdf::layout_pdf;
 use crate::agency::Agency;
@@ -55,19 +55,11 @@ pub fn report_layout(
 ) -> Result<Layout, DocumentError> {
     let mut b = landscape(fonts::load()?);
     opening(&mut b, issuer, opts, None, BODY - 1.0);
-    b.paragraph(
-        &Para::new(BODY)
-            .center()
-            .span(
-                Face::Italic,
-                format!(
-                    "Kỳ báo cáo: từ ngày {} đến ngày {}",
-                    report.from.format("%d/%m/%Y"),
-                    report.to.format("%d/%m/%Y")
-                ),
-            )
-            .after(3.0),
-    );
+    b.paragraph(&subtitle(format!(
+        "Kỳ báo cáo: từ ngày {} đến ngày {}",
+        report.from.format("%d/%m/%Y"),
+        report.to.format("%d/%m/%Y")
+    )));
     let mut columns = vec![
         TableColumn::new("STT", 0.035, Align::Center),
         TableColumn::new("Lĩnh vực, thủ tục", 0.225, Align::Left),
@@ -104,7 +96,7 @@ pub fn report_layout(
         &mut b,
         &[],
         &[
-            Signer::new("NGƯỜI LẬP BIỂU").name(&opts.clerk),
+            Signer::new("NGƯỜI LẬP BIỂU"),
             Signer::new("THỦ TRƯỞNG ĐƠN VỊ").hint("(Ký, ghi rõ họ tên và đóng dấu)"),
         ],
     );

@@ -39,7 +39,11 @@ pub fn supplement_layout(
     b.table(&Table::new(
         vec![
             TableColumn::new("STT", 0.07, Align::Center),
-            TableColumn::new("Giấy tờ, nội dung cần bổ sung, hoàn thiện", 0.48, Align::Left),
+            TableColumn::new(
+                "Giấy tờ, nội dung cần bổ sung, hoàn thiện",
+                0.48,
+                Align::Left,
+            ),
             TableColumn::new("Lý do", 0.45, Align::Left),
         ],
         s.missing
@@ -64,7 +68,7 @@ pub fn supplement_layout(
             )),
             text("Xin trân trọng cảm ơn./.").after(GAP + 3.0),
         ],
-        &[Signer::new("NGƯỜI HƯỚNG DẪN").name(&opts.clerk)],
+        &[Signer::new("NGƯỜI HƯỚNG DẪN")],
     );
     Ok(finish_layout(b))
 }

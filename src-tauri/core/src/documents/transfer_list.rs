@@ -5,7 +5,8 @@ use super::control::{DESK, SOME_UNIT};
 use super::error::DocumentError;
 use super::fonts::{self, Face};
 use super::form::{
-    closing, field, finish_layout, opening, portrait, FormOptions, BODY, CELL, GAP, HEADER,
+    closing, field, finish_layout, opening, portrait, subtitle, FormOptions, BODY, CELL, GAP,
+    HEADER,
 };
 use super::layout::{Align, Layout, Para, Table, TableColumn};
 use super::letterhead::Signer;
@@ -31,12 +32,7 @@ pub fn transfer_list_layout(
         Direction::ToUnit => (DESK, unit, "Chuyển hồ sơ để giải quyết"),
         Direction::Back => (unit, DESK, "Chuyển trả kết quả giải quyết hồ sơ"),
     };
-    b.paragraph(
-        &Para::new(BODY)
-            .center()
-            .span(Face::Italic, format!("Số: {} – {what}", batch.id))
-            .after(3.0),
-    );
+    b.paragraph(&subtitle(format!("Số: {} – {what}", batch.id)));
     b.paragraph(&field("Thời gian bàn giao: ", &time_words(batch.at)));
     b.paragraph(&field("Bên giao: ", from));
     b.paragraph(&field("Bên nhận: ", to));

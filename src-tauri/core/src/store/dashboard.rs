@@ -36,6 +36,12 @@ impl Store {
             .fetch_one(self.pool())
             .await?;
         let month = self.report(month_start(today), today).await?;
-        Ok(Dashboard::new(today, due_today, overdue, ready, &month.totals))
+        Ok(Dashboard::new(
+            today,
+            due_today,
+            overdue,
+            ready,
+            &month.totals,
+        ))
     }
 }

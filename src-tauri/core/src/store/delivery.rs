@@ -45,7 +45,9 @@ impl Store {
             tracking: row.try_get("tracking")?,
             handed_at: from_millis(row.try_get("at")?),
             status: status.as_deref().and_then(DeliveryStatus::parse),
-            status_at: row.try_get::<Option<i64>, _>("delivery_at")?.map(from_millis),
+            status_at: row
+                .try_get::<Option<i64>, _>("delivery_at")?
+                .map(from_millis),
         })
     }
 
@@ -70,23 +72,9 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            id,
-            at,
-            actor,
-            NewEvent {
-                kind: "delivery_updated",
-                from_status: None,
-                to_status: None,
-                note: &delivery.note,
-                data: serde_json::json!({
-                    "status": delivery.status,
-                    "tracking": state.tracking,
-                }),
-            },
-        )
-        .await?;
+        let data = serde_json::json!({ "status": delivery.status, "tracking": state.tracking });
+        let event = NewEvent::plain("delivery_updated", &delivery.note, data);
+        append(&mut tx, id, at, actor, event).await?;
         tx.commit().await?;
         self.postal_state(&state.code).await
     }

@@ -45,12 +45,11 @@ const OPEN: [Status; 4] = [
 ];
 
 impl Store {
-    pub(super) fn form_options(set: FormSet, form: Form, at: DateTime<Utc>, actor: &Actor) -> FormOptions {
+    pub(super) fn form_options(set: FormSet, form: Form, at: DateTime<Utc>) -> FormOptions {
         FormOptions {
             citation: set.citation(form),
             title: set.title(form).to_string(),
             issued_at: at,
-            clerk: actor.name.clone(),
         }
     }
 
@@ -86,7 +85,7 @@ impl Store {
         let form = request.form();
         let set = self.form_set().await?;
         let at = at.unwrap_or_else(vntime::now);
-        let opts = Self::form_options(set, form, at, actor);
+        let opts = Self::form_options(set, form, at);
         let issue = self.issues_before(id, form).await? + 1;
         let mut data = serde_json::json!({
             "form": form,
@@ -182,33 +181,15 @@ impl Store {
                     code: current.code.clone(),
                 });
             }
-            append(
-                &mut tx,
-                id,
-                at,
-                actor,
-                NewEvent {
-                    kind: "reappointed",
-                    from_status: None,
-                    to_status: None,
-                    note: "",
-                    data: event,
-                },
-            )
-            .await?;
+            let event = NewEvent::plain("reappointed", "", event);
+            append(&mut tx, id, at, actor, event).await?;
         }
         append(
             &mut tx,
             id,
             at,
             actor,
-            NewEvent {
-                kind: "form_issued",
-                from_status: None,
-                to_status: None,
-                note: "",
-                data,
-            },
+            NewEvent::plain("form_issued", "", data),
         )
         .await?;
         tx.commit().await?;

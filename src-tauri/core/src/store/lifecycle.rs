@@ -159,9 +159,9 @@ impl Store {
             policy,
         );
         Ok(match last_reappointment(tx, id).await? {
-            Some((given_at, promised)) => {
-                due.max(extend_by_pauses(&calendar, &hours, promised, given_at, &pauses))
-            }
+            Some((given_at, promised)) => due.max(extend_by_pauses(
+                &calendar, &hours, promised, given_at, &pauses,
+            )),
             None => due,
         })
     }

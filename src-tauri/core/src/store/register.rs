@@ -5,13 +5,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
 use super::forms::document_error;
-use super::{Actor, Store};
+use super::report::period;
+use super::rows::json;
+use super::Store;
 use crate::documents::{register_pdf, RegisterEntry};
 use crate::dossier::ProcedureRef;
-use crate::error::{CoreError, CoreResult, Problem};
+use crate::error::{CoreError, CoreResult};
 use crate::form_set::Form;
 use crate::status::Status;
-use crate::vntime::{self, from_millis, to_millis, vn_day_start};
+use crate::vntime::{self, from_millis, to_millis};
 
 impl Store {
     /// The lines of the register book for dossiers received on the Vietnam dates
@@ -21,13 +23,7 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> CoreResult<Vec<RegisterEntry>> {
-        if to < from {
-            return Err(CoreError::invalid("to", Problem::Date));
-        }
-        let end = to
-            .succ_opt()
-            .map(vn_day_start)
-            .ok_or_else(|| CoreError::invalid("to", Problem::Date))?;
+        let (start, end) = period(from, to)?;
         let rows = sqlx::query(
             "SELECT d.code, d.status_code, d.procedure_json, d.applicant_name, d.applicant_address, \
              d.applicant_phone, d.sets, d.received_at, d.due_at, d.register_year, d.register_book, \
@@ -42,15 +38,13 @@ impl Store {
              WHERE d.received_at >= $1 AND d.received_at < $2 \
              ORDER BY d.register_year, d.register_line",
         )
-        .bind(to_millis(vn_day_start(from)))
+        .bind(to_millis(start))
         .bind(to_millis(end))
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
-                let procedure: ProcedureRef =
-                    serde_json::from_str(&r.try_get::<String, _>("procedure_json")?)
-                        .map_err(|e| CoreError::Json(e.to_string()))?;
+                let procedure: ProcedureRef = json(r, "procedure_json")?;
                 let at = |col: &str| -> CoreResult<Option<DateTime<Utc>>> {
                     Ok(r.try_get::<Option<i64>, _>(col)?.map(from_millis))
                 };
@@ -87,16 +81,11 @@ impl Store {
     }
 
     /// The register book (Mẫu 06) for a period, as PDF.
-    pub async fn register_pdf(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        actor: &Actor,
-    ) -> CoreResult<Vec<u8>> {
+    pub async fn register_pdf(&self, from: NaiveDate, to: NaiveDate) -> CoreResult<Vec<u8>> {
         let entries = self.register_entries(from, to).await?;
         let agency = self.agency().await?;
         let set = self.form_set().await?;
-        let opts = Self::form_options(set, Form::Register, vntime::now(), actor);
+        let opts = Self::form_options(set, Form::Register, vntime::now());
         register_pdf(&agency, from, to, &entries, &opts).map_err(document_error)
     }
 }

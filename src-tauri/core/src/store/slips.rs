@@ -107,20 +107,9 @@ impl Store {
         let pdf =
             receipt_pdf(&dossier, &options).map_err(|e| CoreError::Document(e.to_string()))?;
         let mut tx = self.pool.begin().await?;
-        append(
-            &mut tx,
-            id,
-            now,
-            actor,
-            NewEvent {
-                kind: if reprint == 0 { "printed" } else { "reprinted" },
-                from_status: None,
-                to_status: None,
-                note: "",
-                data: serde_json::json!({ "paper": paper, "reprint": reprint, "form_set": form_set }),
-            },
-        )
-        .await?;
+        let kind = if reprint == 0 { "printed" } else { "reprinted" };
+        let data = serde_json::json!({ "paper": paper, "reprint": reprint, "form_set": form_set });
+        append(&mut tx, id, now, actor, NewEvent::plain(kind, "", data)).await?;
         tx.commit().await?;
         Ok(IssuedReceipt {
             dossier,

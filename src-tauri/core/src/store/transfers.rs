@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::forms::document_error;
 use super::lifecycle::{check_move, Move};
+use super::rows::json;
 use super::{Actor, Store};
 use crate::documents::{transfer_list_pdf, FormOptions};
 use crate::dossier::{Dossier, ProcedureRef};
@@ -45,11 +46,11 @@ impl Store {
             let version = version.unwrap_or(d.version);
             dossiers.push((id, d, version));
         }
-        // The desk's clerk is one side of every hand-over unless named otherwise.
-        let (giver, receiver) = match t.direction {
-            Direction::ToUnit if t.giver.is_empty() => (actor.name.clone(), t.receiver.clone()),
-            Direction::Back if t.receiver.is_empty() => (t.giver.clone(), actor.name.clone()),
-            _ => (t.giver.clone(), t.receiver.clone()),
+        // Results come back from the unit the dossiers went to, unless the desk says otherwise.
+        let unit = if t.unit.is_empty() && t.direction == Direction::Back {
+            self.common_unit(&dossiers).await?
+        } else {
+            t.unit.clone()
         };
         let at = at.unwrap_or_else(vntime::now);
         let mut tx = self.pool.begin().await?;
@@ -59,9 +60,9 @@ impl Store {
         )
         .bind(t.direction.as_str())
         .bind(to_millis(at))
-        .bind(&t.unit)
-        .bind(&giver)
-        .bind(&receiver)
+        .bind(&unit)
+        .bind(&t.giver)
+        .bind(&t.receiver)
         .bind(&t.note)
         .bind(&actor.name)
         .fetch_one(&mut *tx)
@@ -76,7 +77,7 @@ impl Store {
                 data: serde_json::json!({
                     "batch": batch,
                     "direction": t.direction,
-                    "unit": t.unit,
+                    "unit": unit,
                 }),
             };
             self.apply_move(&mut tx, *id, d, step, actor).await?;
@@ -94,6 +95,29 @@ impl Store {
         }
         tx.commit().await?;
         self.transfer_batch(batch).await
+    }
+
+    /// The unit every one of `dossiers` last went to, if they all went to the same one.
+    async fn common_unit(&self, dossiers: &[(i64, Dossier, i64)]) -> CoreResult<String> {
+        let mut units: Vec<String> = Vec::new();
+        for (id, _, _) in dossiers {
+            let unit: Option<String> = sqlx::query_scalar(
+                "SELECT b.unit FROM transfers t JOIN transfer_batches b ON b.id = t.batch_id \
+                 WHERE t.dossier_id = $1 AND b.direction = 'to_unit' ORDER BY b.at DESC, b.id DESC \
+                 LIMIT 1",
+            )
+            .bind(*id)
+            .fetch_optional(self.pool())
+            .await?;
+            let unit = unit.unwrap_or_default();
+            if !units.contains(&unit) {
+                units.push(unit);
+            }
+        }
+        Ok(match units.as_slice() {
+            [one] => one.clone(),
+            _ => String::new(),
+        })
     }
 
     /// A hand-over list as recorded, its dossiers in the order they were listed.
@@ -117,9 +141,7 @@ impl Store {
         let rows = rows
             .iter()
             .map(|r| {
-                let procedure: ProcedureRef =
-                    serde_json::from_str(&r.try_get::<String, _>("procedure_json")?)
-                        .map_err(|e| CoreError::Json(e.to_string()))?;
+                let procedure: ProcedureRef = json(r, "procedure_json")?;
                 Ok(TransferRow {
                     code: r.try_get("code")?,
                     procedure_name: procedure.name,
@@ -203,7 +225,6 @@ impl Store {
             citation: String::new(),
             title: crate::documents::transfer_list::TITLE.to_string(),
             issued_at: batch.at,
-            clerk: batch.clerk.clone(),
         };
         transfer_list_pdf(&agency, batch, &opts).map_err(document_error)
     }
