@@ -285,7 +285,9 @@ async fn forms_move_the_dossier_and_record_their_form_set() {
         );
 
         // Under the 2025 numbering the control slip is Mẫu 06.
-        s.set_named("Quầy 1", "form-set", "tt03-2025").await.unwrap();
+        s.set_named("Quầy 1", "form-set", "tt03-2025")
+            .await
+            .unwrap();
         assert!(s.set_named("Quầy 1", "form-set", "tt99").await.is_err());
         let control = s
             .issue_form(&d.code, &FormRequest::Control, None, &actor())

@@ -12,7 +12,12 @@ async fn the_scanner_port_is_a_device_path_or_empty() {
         let s = &t.store;
         assert!(NAMED_SETTINGS.contains(&SCANNER_PORT));
         // No agency needed: a scanner can be set up before the office is.
-        assert_eq!(s.get_named("Quầy 1", SCANNER_PORT).await.unwrap(), "", "{}", t.name);
+        assert_eq!(
+            s.get_named("Quầy 1", SCANNER_PORT).await.unwrap(),
+            "",
+            "{}",
+            t.name
+        );
 
         for good in [
             "/dev/ttyUSB0",
@@ -20,7 +25,10 @@ async fn the_scanner_port_is_a_device_path_or_empty() {
             "/dev/serial/by-id/usb-Honeywell_Imaging_1900-if00",
         ] {
             s.set_named("Quầy 1", SCANNER_PORT, good).await.unwrap();
-            assert_eq!(s.get_named("Quầy 1", SCANNER_PORT).await.unwrap(), good.trim());
+            assert_eq!(
+                s.get_named("Quầy 1", SCANNER_PORT).await.unwrap(),
+                good.trim()
+            );
         }
         for bad in [
             "/etc/passwd",

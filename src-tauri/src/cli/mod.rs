@@ -6,9 +6,9 @@ mod admin;
 mod bench;
 mod calendar;
 mod dossiers;
+mod forms;
 mod idcard;
 mod ops;
-mod forms;
 mod output;
 mod slips;
 
@@ -166,7 +166,9 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Register(args) => forms::register(&store, args).await,
         Command::Transfer(args) => forms::transfer(global, &store, args).await,
         Command::Delivery(args) => forms::delivery(global, &store, args).await,
-        Command::Printers(_) | Command::Bench(_) | Command::Idcard(_) | Command::Migrate(_) => Ok(()),
+        Command::Printers(_) | Command::Bench(_) | Command::Idcard(_) | Command::Migrate(_) => {
+            Ok(())
+        }
     };
     store.close().await;
     result

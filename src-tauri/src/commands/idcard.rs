@@ -45,7 +45,14 @@ pub async fn set_scanner_port<R: Runtime>(
     port: String,
 ) -> UiResult<ScannerStatus> {
     let s = store(&state)?;
-    ui(&state, s.set_named(&state.global.desk_name(), SCANNER_PORT, &port).await)?;
-    let saved = ui(&state, s.get_named(&state.global.desk_name(), SCANNER_PORT).await)?;
+    ui(
+        &state,
+        s.set_named(&state.global.desk_name(), SCANNER_PORT, &port)
+            .await,
+    )?;
+    let saved = ui(
+        &state,
+        s.get_named(&state.global.desk_name(), SCANNER_PORT).await,
+    )?;
     Ok(scanner::restart(&app, &saved))
 }

@@ -3,9 +3,9 @@
 
 mod app;
 mod dossiers;
-mod settings;
 mod idcard;
 mod lifecycle;
+mod settings;
 mod slips;
 
 use motcua_core::i18n::Lang;

@@ -7,8 +7,8 @@ use super::Store;
 use crate::agency::{Agency, AgencyInput};
 use crate::calendar::{CalendarRules, OfficeHours};
 use crate::error::{CoreError, CoreResult, Problem};
-use crate::i18n::Lang;
 use crate::form_set::{FormSet, FORM_SETS};
+use crate::i18n::Lang;
 
 pub(crate) const SEEDED: &str = "internal.seeded";
 pub const AGENCY: &str = "agency";
