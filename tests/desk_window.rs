@@ -23,6 +23,10 @@ async fn start_birth_intake(w: &Window) {
     w.wait_css("#dossier-list").await;
     w.type_keys(&Key::F2.to_string()).await;
     w.wait_css("#intake-form").await;
+    choose_birth(w).await;
+}
+
+async fn choose_birth(w: &Window) {
     assert_eq!(w.focused_id().await, "f-procedure");
     w.type_keys("khai sinh").await;
     w.wait_text("#procedure-options", |t| t.contains("1.001193"))
@@ -180,7 +184,7 @@ async fn a_scanned_id_card_fills_the_form() {
     // Garbled letters (a wedge scanner behind a Vietnamese keyboard layout): the number
     // survives, and the name is marked for the clerk to check.
     w.click("#intake-clear").await;
-    start_birth_intake(&w).await;
+    choose_birth(&w).await;
     w.type_keys(&format!(
         "001099012345||Nguy?n V?n B?nh|01021999|N?|Th?n 2, x? Ph? Xu?n|05052022{}",
         Key::Enter
@@ -324,17 +328,19 @@ async fn screens_in_both_languages_fit_small_and_large_screens() {
         "Nguyễn Thị Hồng Nhung",
         "2026-01-05T09:00:00+07:00",
     ));
+    let w = Window::open(&desk, None).await;
     for lang in ["vi", "en"] {
-        let w = Window::open(&desk, Some(lang)).await;
+        if lang == "en" {
+            w.click("#lang-switch").await;
+            w.wait_text("#nav-intake", |t| t.starts_with("Intake"))
+                .await;
+        }
         for (width, height) in [(1366, 768), (1920, 1080)] {
             w.resize(width, height).await;
             w.click("#nav-lists").await;
             w.click("#tab-all").await;
             w.wait_text("#dossier-list", |t| t.contains("Hồng Nhung"))
                 .await;
-            if width == 1366 {
-                w.screenshot(&format!("lists-{lang}-{width}")).await;
-            }
             w.type_keys(&Key::F2.to_string()).await;
             w.wait_css("#intake-form").await;
             // Nothing may stick out sideways: the form fits the window.
@@ -350,14 +356,9 @@ async fn screens_in_both_languages_fit_small_and_large_screens() {
             if width == 1366 {
                 w.screenshot(&format!("intake-{lang}-{width}")).await;
             }
-            w.type_keys(&Key::F9.to_string()).await;
-            w.wait_css("#settings").await;
-            if width == 1366 {
-                w.screenshot(&format!("settings-{lang}-{width}")).await;
-            }
         }
-        w.close().await;
     }
+    w.close().await;
 }
 
 #[tokio::test]
@@ -407,8 +408,6 @@ async fn a_ready_result_is_handed_over_with_the_citizens_rating() {
 
     let shown = desk.json(&["show", &code, "--json"]);
     assert_eq!(shown["status_code"], 10);
-    let history = desk.json(&["history", &code, "--json"]).to_string();
-    assert!(history.contains("Trần Văn Bảo"), "{history}");
     let report = desk.json(&[
         "report",
         "--from",

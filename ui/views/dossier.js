@@ -26,7 +26,8 @@ export function renderDossier(panel, view, { close, scan, reopen }) {
   const ret = d.return || {};
   const post = ret.method === 'post';
   const sub = d.submitter;
-  clear(panel).append(
+  // Native append would print a null child as the text "null".
+  clear(panel).append(...[
     h('div', { class: 'detail-head' },
       h('h2', { class: 'code', id: 'detail-code' }, d.code),
       h('button', { class: 'link', onclick: close, 'aria-label': t('ui.close'), title: 'Esc' }, '✕')),
@@ -62,7 +63,7 @@ export function renderDossier(panel, view, { close, scan, reopen }) {
     h('ol', { class: 'timeline', id: 'timeline' }, view.events.map((e) => h('li', {},
       h('span', { class: 'nowrap' }, vnTime(e.at)), ' ',
       h('strong', {}, t('event.' + e.kind)), e.to_status ? ` → ${t('status.' + e.to_status)}` : '',
-      ' · ', e.actor, e.note ? h('div', { class: 'note' }, e.note) : null))));
+      ' · ', e.actor, e.note ? h('div', { class: 'note' }, e.note) : null)))].filter(Boolean));
   panel.hidden = false;
 }
 
