@@ -8,13 +8,14 @@ const GROUPS = [
   ['ui.settings.agency', ['agency-code', 'governing-body', 'unit', 'place', 'contact', 'first-number', 'form-set']],
   ['ui.settings.desk', ['printer', 'paper', 'language', 'scanner-port']],
   ['ui.settings.lookup', ['lookup-url', 'status-server']],
-  ['ui.settings.time', ['office-hours', 'calendar.nov24-compensate']],
+  ['ui.settings.time', ['office-hours', 'calendar.nov24-compensate', 'backup-keep']],
 ];
 
 const CHOICES = {
   paper: [['a5', 'A5'], ['a4', 'A4'], ['80mm', '80 mm']],
   language: [['vi', 'Tiếng Việt'], ['en', 'English']],
   'calendar.nov24-compensate': [['false', null], ['true', null]],
+  'form-set': [['tt01-2018', null], ['tt03-2025', null]],
 };
 
 export async function renderSettings(ctx, container) {
