@@ -391,7 +391,7 @@ async fn strange_text_is_stored_and_shown_exactly_or_refused_clearly() {
             ("address", "1' OR '1'='1 /* */ \\ % _ $1 ?"),
             (
                 "note",
-                "Ghi chú: 👍🏽 ​ zero-width, \"quotes\", <b>html</b>, ${x}",
+                "Ghi chú: 👍🏽 \u{200B} zero-width, \"quotes\", <b>html</b>, ${x}",
             ),
             ("address", long_address.trim()),
         ];
