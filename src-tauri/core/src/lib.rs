@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod numbering;
 pub mod printing;
 pub mod procedure;
+pub mod public_status;
 pub mod report;
 pub mod slip;
 pub mod status;

@@ -7,6 +7,7 @@ mod bench;
 mod calendar;
 mod dossiers;
 mod output;
+mod serve;
 mod slips;
 
 use std::process::ExitCode;
@@ -76,6 +77,8 @@ pub enum Command {
     Scan(slips::ScanArgs),
     /// Measure durable intake and receipt generation on a temporary database
     Bench(bench::BenchArgs),
+    /// Serve the citizens' status page (read-only) on the office network
+    Serve(serve::ServeArgs),
 }
 
 /// Runs one CLI command to completion.
@@ -132,6 +135,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Receipt(args) => slips::receipt(global, &store, args).await,
         Command::Print(args) => slips::print(global, &store, args).await,
         Command::Scan(args) => slips::scan(global, &store, args).await,
+        Command::Serve(args) => serve::run(global, &store, args).await,
         Command::Printers(_) | Command::Bench(_) => Ok(()),
     };
     store.close().await;

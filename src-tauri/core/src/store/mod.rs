@@ -8,6 +8,7 @@ mod catalog;
 mod dossiers;
 mod events;
 mod lifecycle;
+mod public;
 mod report;
 mod rows;
 mod settings;
@@ -25,7 +26,7 @@ use crate::error::{CoreError, CoreResult};
 
 pub use dossiers::{ListFilter, SearchHit};
 pub use events::Event;
-pub use settings::NAMED_SETTINGS;
+pub use settings::{parse_listen_address, CONTACT, NAMED_SETTINGS, STATUS_SERVER};
 pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -1,6 +1,8 @@
 //! Settings shared by every desk on the database: the agency, numbering, calendar rules,
 //! office hours and the secret that signs slips. Stored as key → text.
 
+use std::net::SocketAddr;
+
 use rand::RngCore;
 
 use super::Store;
@@ -17,6 +19,13 @@ pub const NOV24_COMPENSATE: &str = "calendar.nov24-compensate";
 pub const LOOKUP_URL: &str = "lookup-url";
 pub const PRINTER: &str = "printer";
 pub const PAPER: &str = "paper";
+/// The office's contact line shown on the citizens' status page.
+pub const CONTACT: &str = "contact";
+/// Where the desk window runs the citizens' status page in the background (`ADDR:PORT`);
+/// empty for not at all.
+pub const STATUS_SERVER: &str = "status-server";
+/// The longest contact line: a phone number, hours and a counter fit in one line of a phone.
+pub const MAX_CONTACT: usize = 200;
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -134,7 +143,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 7] = [
+pub const NAMED_SETTINGS: [&str; 9] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -142,6 +151,8 @@ pub const NAMED_SETTINGS: [&str; 7] = [
     "first-number",
     "office-hours",
     NOV24_COMPENSATE,
+    CONTACT,
+    STATUS_SERVER,
 ];
 
 impl Store {
@@ -158,6 +169,8 @@ impl Store {
             LOOKUP_URL => self.get_setting(LOOKUP_URL).await?.unwrap_or_default(),
             PRINTER => self.get_setting(PRINTER).await?.unwrap_or_default(),
             PAPER => self.paper().await?.to_string(),
+            CONTACT => self.get_setting(CONTACT).await?.unwrap_or_default(),
+            STATUS_SERVER => self.get_setting(STATUS_SERVER).await?.unwrap_or_default(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -232,6 +245,23 @@ impl Store {
                 })?;
                 self.set_setting(PAPER, &paper.to_string()).await
             }
+            CONTACT => {
+                let mut c = crate::validate::Checker::new();
+                let line = c.line(CONTACT, value, false, MAX_CONTACT);
+                if !c.is_ok() {
+                    return Err(CoreError::Invalid(c.errors));
+                }
+                self.set_setting(CONTACT, &line).await
+            }
+            STATUS_SERVER => {
+                let value = value.trim();
+                let stored = if value.is_empty() {
+                    String::new()
+                } else {
+                    parse_listen_address(STATUS_SERVER, value)?.to_string()
+                };
+                self.set_setting(STATUS_SERVER, &stored).await
+            }
             other => Err(unknown_setting(other)),
         }
     }
@@ -244,6 +274,29 @@ impl Store {
             .and_then(|p| p.parse().ok())
             .unwrap_or(crate::documents::Paper::A5))
     }
+}
+
+impl Store {
+    /// Where the desk window should run the status page, if anywhere.
+    pub async fn status_server(&self) -> CoreResult<Option<SocketAddr>> {
+        match self.get_setting(STATUS_SERVER).await? {
+            Some(v) if !v.trim().is_empty() => parse_listen_address(STATUS_SERVER, &v).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// An address to listen on, `ADDR:PORT` (`0.0.0.0:8080`, `192.168.1.10:8080`,
+/// `[::]:8080`); `field` names the setting or option in the error.
+pub fn parse_listen_address(field: &str, value: &str) -> CoreResult<SocketAddr> {
+    value.trim().parse::<SocketAddr>().map_err(|_| {
+        CoreError::invalid(
+            field,
+            Problem::Invalid {
+                detail: format!("{}: ADDR:PORT, 0.0.0.0:8080", value.trim()),
+            },
+        )
+    })
 }
 
 /// An http(s) URL in plain ASCII with a `{code}` placeholder: a desk scanner must be able
