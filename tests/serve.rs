@@ -157,9 +157,7 @@ fn get_from(source: &str, addr: SocketAddr, target: &str) -> Reply {
         .unwrap();
     let stream = rt.block_on(async {
         let socket = tokio::net::TcpSocket::new_v4().unwrap();
-        socket
-            .bind(format!("{source}:0").parse().unwrap())
-            .unwrap();
+        socket.bind(format!("{source}:0").parse().unwrap()).unwrap();
         socket.connect(addr).await.unwrap().into_std().unwrap()
     });
     stream.set_nonblocking(false).unwrap();
@@ -289,7 +287,10 @@ fn the_receipt_qr_opens_the_status_page_in_vietnamese_with_an_english_switch() {
         "Nguyễn V. A.",
         ">Tiếng Việt</a>",
     ] {
-        assert!(english.contains(expected), "{expected:?} missing:\n{english}");
+        assert!(
+            english.contains(expected),
+            "{expected:?} missing:\n{english}"
+        );
     }
 }
 
@@ -444,13 +445,18 @@ fn the_kiosk_shows_codes_ready_to_collect_and_answers_scans() {
     // A scanned QR shows the status, as on a phone.
     let url = scanned_url(&desk, &server, &code);
     let scanned = server.get(&format!("/kiosk?q={}", encode(&url))).text();
-    assert!(scanned.contains("Đã có kết quả. Mời ông/bà đến nhận."), "{scanned}");
+    assert!(
+        scanned.contains("Đã có kết quả. Mời ông/bà đến nhận."),
+        "{scanned}"
+    );
     assert!(scanned.contains("Nguyễn V. A."));
     assert_nothing_personal(&scanned);
 
     // A typed code (or the barcode) says whether the result is ready, and nothing more:
     // a code in progress and a code that does not exist get the same answer.
-    let typed = server.get(&format!("/kiosk?q={}", code.to_lowercase())).text();
+    let typed = server
+        .get(&format!("/kiosk?q={}", code.to_lowercase()))
+        .text();
     assert!(
         typed.contains(&format!("Hồ sơ {code} đã có kết quả.")),
         "{typed}"
@@ -513,7 +519,10 @@ fn the_server_only_reads_and_logs_without_personal_data() {
     let target = target_of(&url);
     let tag = target.rsplit_once("k=").unwrap().1.to_string();
     assert_eq!(server.get(&target).status, 200);
-    assert_eq!(server.get(&format!("/d/{code}?k=0000000000000")).status, 404);
+    assert_eq!(
+        server.get(&format!("/d/{code}?k=0000000000000")).status,
+        404
+    );
     assert_eq!(server.get(&format!("/kiosk?q={code}")).status, 200);
     assert_eq!(server.get("/favicon.ico").status, 404);
     let log = server.stop();
@@ -529,7 +538,13 @@ fn the_server_only_reads_and_logs_without_personal_data() {
     ] {
         assert!(log.contains(expected), "{expected:?} not logged:\n{log}");
     }
-    for secret in [code.as_str(), tag.as_str(), "127.0.0.1", "Nguyễn", "079203001234"] {
+    for secret in [
+        code.as_str(),
+        tag.as_str(),
+        "127.0.0.1",
+        "Nguyễn",
+        "079203001234",
+    ] {
         assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
     }
 }
@@ -583,7 +598,9 @@ fn chromium() -> Option<&'static str> {
         std::env::var("MOTCUA_REQUIRE_CHROMIUM").is_err(),
         "MOTCUA_REQUIRE_CHROMIUM is set but {CHROMIUM} is missing: install Debian's chromium"
     );
-    eprintln!("SKIPPED: {CHROMIUM} is missing (apt-get install chromium); the page was not rendered");
+    eprintln!(
+        "SKIPPED: {CHROMIUM} is missing (apt-get install chromium); the page was not rendered"
+    );
     None
 }
 
@@ -632,15 +649,22 @@ fn a_phone_browser_renders_the_status_page() {
 
     // What the browser built from the page.
     let profile = tempfile::tempdir().unwrap();
-    let dom = String::from_utf8(run_chromium(chromium, profile.path(), &["--dump-dom", &url]))
-        .unwrap();
+    let dom = String::from_utf8(run_chromium(
+        chromium,
+        profile.path(),
+        &["--dump-dom", &url],
+    ))
+    .unwrap();
     for expected in [
         "Tra cứu hồ sơ",
         "Đã có kết quả. Mời ông/bà đến nhận.",
         "Nguyễn V. A.",
         "Đăng ký khai sinh",
     ] {
-        assert!(dom.contains(expected), "{expected:?} not in the DOM:\n{dom}");
+        assert!(
+            dom.contains(expected),
+            "{expected:?} not in the DOM:\n{dom}"
+        );
     }
     assert_nothing_personal(&dom);
 
@@ -685,7 +709,11 @@ fn a_phone_browser_renders_the_status_page() {
     );
     let bytes = std::fs::read(&png).unwrap();
     assert_eq!(png_size(&bytes), (360, 740));
-    assert!(bytes.len() > 10_000, "an empty screenshot? {} bytes", bytes.len());
+    assert!(
+        bytes.len() > 10_000,
+        "an empty screenshot? {} bytes",
+        bytes.len()
+    );
     let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("status-page-phone.png");
     std::fs::copy(&png, &keep).unwrap();
     eprintln!("screenshot: {}", keep.display());
@@ -719,7 +747,12 @@ fn the_desk_window_runs_the_status_page_in_the_background() {
         .local_addr()
         .unwrap()
         .port();
-    desk.ok(&["settings", "set", "status-server", &format!("127.0.0.1:{port}")]);
+    desk.ok(&[
+        "settings",
+        "set",
+        "status-server",
+        &format!("127.0.0.1:{port}"),
+    ]);
     let mut cmd = Command::new(BIN);
     cmd.env("MOTCUA_DB", &desk.db)
         .env("HOME", desk.dir.path())
@@ -728,7 +761,6 @@ fn the_desk_window_runs_the_status_page_in_the_background() {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let mut window = cmd.spawn().unwrap();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     // The window takes a few seconds to start; ask until it answers (bounded).
@@ -743,10 +775,17 @@ fn the_desk_window_runs_the_status_page_in_the_background() {
         }
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
-    // Stop the whole group: the window and its WebKit helper processes.
+    // SIGTERM closes the window and its WebKit helpers with it; SIGKILL if it lingers.
     let _ = Command::new("kill")
-        .args(["-TERM", &format!("-{}", window.id())])
+        .args(["-s", "TERM", &window.id().to_string()])
         .status();
+    for _ in 0..100 {
+        if window.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = window.kill();
     let _ = window.wait();
     let page = page.expect("the desk window started the status page");
     assert_eq!(page.status, 200);

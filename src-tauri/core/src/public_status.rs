@@ -121,7 +121,10 @@ impl PublicStatus {
             Collect::Desk => tf(
                 lang,
                 "public.collect_desk",
-                &[("unit", &self.unit), ("governing_body", &self.governing_body)],
+                &[
+                    ("unit", &self.unit),
+                    ("governing_body", &self.governing_body),
+                ],
             ),
             Collect::Post => t(lang, "public.collect_post"),
         }
@@ -133,10 +136,7 @@ pub fn when(instant: DateTime<Utc>, lang: Lang) -> String {
     let local = to_vn(instant);
     let weekday = t(
         lang,
-        &format!(
-            "public.weekday.{}",
-            local.weekday().number_from_monday()
-        ),
+        &format!("public.weekday.{}", local.weekday().number_from_monday()),
     );
     tf(
         lang,
@@ -162,7 +162,10 @@ mod tests {
         assert_eq!(mask_name(""), "");
         assert_eq!(mask_name("SMITH JOHN PAUL"), "SMITH J. P.");
         // Decomposed input (as some input methods send it) masks the same way.
-        assert_eq!(mask_name("Nguye\u{302}\u{303}n Va\u{306}n A\u{300}"), "Nguyễn V. À.");
+        assert_eq!(
+            mask_name("Nguye\u{302}\u{303}n Va\u{306}n A\u{300}"),
+            "Nguyễn V. À."
+        );
     }
 
     #[test]

@@ -70,10 +70,7 @@ async fn the_slip_tag_opens_the_public_view_and_nothing_else_does() {
         assert_eq!(view.collect, Collect::Desk);
         assert_eq!(view.unit, "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG");
         assert_eq!(view.contact, "Điện thoại 0276 3812 345, quầy số 3");
-        assert_eq!(
-            view.appointment_words(Lang::Vi),
-            "17:00, thứ Tư 03/03/2027"
-        );
+        assert_eq!(view.appointment_words(Lang::Vi), "17:00, thứ Tư 03/03/2027");
         assert_eq!(
             view.status_words(Lang::Vi),
             "Hồ sơ đã được tiếp nhận và đang chờ giải quyết."
@@ -237,10 +234,7 @@ async fn the_waiting_room_lists_results_ready_at_the_desk_in_code_order() {
             "{}",
             t.name
         );
-        assert_eq!(
-            s.ready_to_collect(1).await.unwrap(),
-            vec![codes[0].clone()]
-        );
+        assert_eq!(s.ready_to_collect(1).await.unwrap(), vec![codes[0].clone()]);
     }
 }
 
@@ -253,23 +247,19 @@ async fn the_contact_line_and_the_status_server_are_named_settings() {
         assert_eq!(s.get_named("contact").await.unwrap(), "");
         assert_eq!(s.status_server().await.unwrap(), None);
 
-        let err = s
-            .set_named("contact", &"0".repeat(201))
-            .await
-            .unwrap_err();
+        let err = s.set_named("contact", &"0".repeat(201)).await.unwrap_err();
         assert_eq!(err.field_errors()[0].field, "contact", "{}", t.name);
         assert!(err.message(Lang::Vi).starts_with("Thông tin liên hệ"));
-        let err = s
-            .set_named("contact", "quầy\u{202E}3")
-            .await
-            .unwrap_err();
+        let err = s.set_named("contact", "quầy\u{202E}3").await.unwrap_err();
         assert_eq!(err.field_errors()[0].field, "contact");
 
         for bad in ["8080", "192.168.1.10", "localhost:8080", "0.0.0.0:99999"] {
             let err = s.set_named("status-server", bad).await.unwrap_err();
             assert_eq!(err.field_errors()[0].field, "status-server", "{bad}");
         }
-        s.set_named("status-server", " 0.0.0.0:8080 ").await.unwrap();
+        s.set_named("status-server", " 0.0.0.0:8080 ")
+            .await
+            .unwrap();
         assert_eq!(s.get_named("status-server").await.unwrap(), "0.0.0.0:8080");
         assert_eq!(
             s.status_server().await.unwrap(),

@@ -101,9 +101,15 @@ mod tests {
         for _ in 0..30 {
             limiter.check(ip("10.0.0.5"), t0).unwrap();
         }
-        assert!(limiter.check(ip("10.0.0.5"), t0 + Duration::from_secs(1)).is_err());
-        assert!(limiter.check(ip("10.0.0.5"), t0 + Duration::from_secs(2)).is_ok());
-        assert!(limiter.check(ip("10.0.0.5"), t0 + Duration::from_secs(2)).is_err());
+        assert!(limiter
+            .check(ip("10.0.0.5"), t0 + Duration::from_secs(1))
+            .is_err());
+        assert!(limiter
+            .check(ip("10.0.0.5"), t0 + Duration::from_secs(2))
+            .is_ok());
+        assert!(limiter
+            .check(ip("10.0.0.5"), t0 + Duration::from_secs(2))
+            .is_err());
         // A minute later the whole burst is available again, and no more than that.
         let later = t0 + Duration::from_secs(120);
         for _ in 0..30 {

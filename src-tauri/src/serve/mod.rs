@@ -116,7 +116,10 @@ impl Params {
     }
 
     fn lang(&self) -> Lang {
-        self.lang.as_deref().and_then(Lang::parse).unwrap_or_default()
+        self.lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or_default()
     }
 }
 
@@ -154,7 +157,8 @@ async fn guard(
         Ok(()) => next.run(request).await,
         Err(wait) => {
             let lang = lang_of(request.uri().query());
-            let mut r = (StatusCode::TOO_MANY_REQUESTS, Html(pages::too_many(lang))).into_response();
+            let mut r =
+                (StatusCode::TOO_MANY_REQUESTS, Html(pages::too_many(lang))).into_response();
             let seconds = wait.as_secs().saturating_add(1);
             if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
                 r.headers_mut().insert(header::RETRY_AFTER, v);
@@ -226,10 +230,7 @@ async fn status(
     let code = code.map(|Path(c)| c).unwrap_or_default();
     let tag = params.k.unwrap_or_default();
     match shared.store.public_status(&code, &tag).await {
-        Ok(Some(s)) => html(
-            StatusCode::OK,
-            pages::status(&s, &tag, lang, vntime::now()),
-        ),
+        Ok(Some(s)) => html(StatusCode::OK, pages::status(&s, &tag, lang, vntime::now())),
         Ok(None) => html(
             StatusCode::NOT_FOUND,
             pages::not_found(lang, &office(&shared.store).await),

@@ -53,7 +53,7 @@ header{background:#8f1d1d;color:#fff;padding:10px 14px;text-align:center}\
 header .gov{font-size:13px}header .unit{font-size:15px;font-weight:bold}\
 main{display:block;max-width:560px;margin:0 auto;padding:10px 16px 14px;background:#fff}\
 h1{font-size:21px;margin:6px 0 8px}\
-.code{font-family:monospace;font-size:15px;word-wrap:break-word;margin:0 0 8px}\
+.code{margin:0 0 8px;word-wrap:break-word}.code span{font-family:monospace;font-size:16px}\
 .state{margin:10px 0;padding:10px 12px;border-left:6px solid #777;background:#eee;font-weight:bold}\
 .state.ready{border-color:#1f7a35;background:#e2f3e5}.state.wait{border-color:#a86400;background:#fff2d9}\
 .state.stop{border-color:#8f1d1d;background:#fbe7e7}\
@@ -70,7 +70,7 @@ h2{font-size:18px;margin:18px 0 6px}\
 ul.codes{list-style:none;margin:0;padding:0}ul.codes li{font-family:monospace;padding:5px 0;border-bottom:1px solid #ddd;word-wrap:break-word}\
 body.kiosk{font-size:26px}body.kiosk main,body.kiosk footer{max-width:1100px}\
 body.kiosk h1{font-size:34px}body.kiosk input,body.kiosk button{font-size:28px}\
-body.kiosk .code,body.kiosk ul.codes li{font-size:26px}body.kiosk header .unit{font-size:24px}\
+body.kiosk .code span,body.kiosk ul.codes li{font-size:28px}body.kiosk h2{font-size:30px}body.kiosk .small{font-size:18px}body.kiosk header .unit{font-size:24px}\
 body.kiosk header .gov,body.kiosk dt,body.kiosk footer{font-size:20px}";
 
 /// The frame every page shares. `lang_link` is the query (relative to the page) that shows
@@ -165,7 +165,7 @@ fn status_block(s: &PublicStatus, lang: Lang, now: DateTime<Utc>) -> String {
     };
     let mut out = String::new();
     out.push_str(&format!(
-        "<p class=\"code\">{}: {}</p>",
+        "<p class=\"code\">{}: <span>{}</span></p>",
         esc(&t(lang, "public.code")),
         esc(&s.code)
     ));
@@ -223,11 +223,7 @@ pub fn status(s: &PublicStatus, tag: &str, lang: Lang, now: DateTime<Utc>) -> St
         contact: s.contact.clone(),
     };
     let title = t(lang, "public.title");
-    let body = format!(
-        "<h1>{}</h1>{}",
-        esc(&title),
-        status_block(s, lang, now)
-    );
+    let body = format!("<h1>{}</h1>{}", esc(&title), status_block(s, lang, now));
     let link = format!("?k={}&lang={}", query_value(tag), other(lang).code());
     page(lang, &office, &title, &body, &link, None, "")
 }
