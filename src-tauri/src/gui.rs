@@ -97,6 +97,9 @@ pub fn run(global: Global) -> ExitCode {
     let result = setup(Builder::default(), state)
         .setup(|app| {
             let state = app.state::<AppState>();
+            if let Some(store) = &state.store {
+                crate::serve::start_in_background(store);
+            }
             let unit = match &state.store {
                 Some(store) => tauri::async_runtime::block_on(store.agency())
                     .ok()

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod context;
 pub mod gui;
 pub mod scanner;
+pub mod serve;
 
 use clap::Parser;
 

@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod numbering;
 pub mod printing;
 pub mod procedure;
+pub mod public_status;
 pub mod report;
 pub mod scan;
 pub mod serial_scanner;

@@ -10,6 +10,7 @@ mod forms;
 mod idcard;
 mod ops;
 mod output;
+mod serve;
 mod slips;
 
 use std::process::ExitCode;
@@ -98,6 +99,8 @@ pub enum Command {
     Transfer(forms::TransferArgs),
     /// Record what the post says of a result sent by post: delivered or returned
     Delivery(forms::DeliveryArgs),
+    /// Serve the citizens' status page (read-only) on the office network
+    Serve(serve::ServeArgs),
 }
 
 /// Runs one CLI command to completion.
@@ -166,6 +169,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Register(args) => forms::register(&store, args).await,
         Command::Transfer(args) => forms::transfer(global, &store, args).await,
         Command::Delivery(args) => forms::delivery(global, &store, args).await,
+        Command::Serve(args) => serve::run(global, &store, args).await,
         Command::Printers(_) | Command::Bench(_) | Command::Idcard(_) | Command::Migrate(_) => {
             Ok(())
         }

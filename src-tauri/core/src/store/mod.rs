@@ -13,6 +13,7 @@ mod events;
 mod forms;
 mod health;
 mod lifecycle;
+mod public;
 mod register;
 mod report;
 mod rows;
@@ -38,7 +39,10 @@ pub use dossiers::{ListFilter, SearchHit, Worklist};
 pub use events::Event;
 pub use forms::IssuedForm;
 pub use health::{Gap, Health};
-pub use settings::{DESK_SETTINGS, FORM_SET, LANGUAGE, NAMED_SETTINGS, SCANNER_PORT};
+pub use settings::{
+    parse_listen_address, CONTACT, DESK_SETTINGS, FORM_SET, LANGUAGE, NAMED_SETTINGS, SCANNER_PORT,
+    STATUS_SERVER,
+};
 pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
 /// FULL: a dossier whose intake returned success survives a power cut. The busy timeout

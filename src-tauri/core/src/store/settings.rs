@@ -1,6 +1,8 @@
 //! Settings shared by every desk on the database: the agency, numbering, calendar rules,
 //! office hours and the secret that signs slips. Stored as key → text.
 
+use std::net::SocketAddr;
+
 use rand::RngCore;
 
 use super::Store;
@@ -25,6 +27,13 @@ pub const SCANNER_PORT: &str = "scanner-port";
 pub const BACKUP_KEEP: &str = "backup-keep";
 /// Which circular numbers the forms (`tt01-2018` or `tt03-2025`), see `crate::form_set`.
 pub const FORM_SET: &str = "form-set";
+/// The office's contact line shown on the citizens' status page.
+pub const CONTACT: &str = "contact";
+/// Where the desk window runs the citizens' status page in the background (`ADDR:PORT`);
+/// empty for not at all.
+pub const STATUS_SERVER: &str = "status-server";
+/// The longest contact line: a phone number, hours and a counter fit in one line of a phone.
+pub const MAX_CONTACT: usize = 200;
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -159,7 +168,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 14] = [
+pub const NAMED_SETTINGS: [&str; 16] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -174,6 +183,8 @@ pub const NAMED_SETTINGS: [&str; 14] = [
     SCANNER_PORT,
     BACKUP_KEEP,
     FORM_SET,
+    CONTACT,
+    STATUS_SERVER,
 ];
 
 /// Settings that belong to one desk (its computer's printer and scanner, its clerk's
@@ -216,6 +227,8 @@ impl Store {
                 .unwrap_or_default(),
             BACKUP_KEEP => self.backup_keep().await?.to_string(),
             FORM_SET => self.form_set().await?.to_string(),
+            CONTACT => self.get_setting(CONTACT).await?.unwrap_or_default(),
+            STATUS_SERVER => self.get_setting(STATUS_SERVER).await?.unwrap_or_default(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -331,6 +344,23 @@ impl Store {
                 })?;
                 self.set_setting(FORM_SET, set.as_str()).await
             }
+            CONTACT => {
+                let mut c = crate::validate::Checker::new();
+                let line = c.line(CONTACT, value, false, MAX_CONTACT);
+                if !c.is_ok() {
+                    return Err(CoreError::Invalid(c.errors));
+                }
+                self.set_setting(CONTACT, &line).await
+            }
+            STATUS_SERVER => {
+                let value = value.trim();
+                let stored = if value.is_empty() {
+                    String::new()
+                } else {
+                    parse_listen_address(STATUS_SERVER, value)?.to_string()
+                };
+                self.set_setting(STATUS_SERVER, &stored).await
+            }
             other => Err(unknown_setting(other)),
         }
     }
@@ -369,6 +399,29 @@ impl Store {
             .and_then(|p| p.parse().ok())
             .unwrap_or(crate::documents::Paper::A5))
     }
+}
+
+impl Store {
+    /// Where the desk window should run the status page, if anywhere.
+    pub async fn status_server(&self) -> CoreResult<Option<SocketAddr>> {
+        match self.get_setting(STATUS_SERVER).await? {
+            Some(v) if !v.trim().is_empty() => parse_listen_address(STATUS_SERVER, &v).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// An address to listen on, `ADDR:PORT` (`0.0.0.0:8080`, `192.168.1.10:8080`,
+/// `[::]:8080`); `field` names the setting or option in the error.
+pub fn parse_listen_address(field: &str, value: &str) -> CoreResult<SocketAddr> {
+    value.trim().parse::<SocketAddr>().map_err(|_| {
+        CoreError::invalid(
+            field,
+            Problem::Invalid {
+                detail: format!("{}: ADDR:PORT, 0.0.0.0:8080", value.trim()),
+            },
+        )
+    })
 }
 
 /// An http(s) URL in plain ASCII with a `{code}` placeholder: a desk scanner must be able
