@@ -167,15 +167,16 @@ pub async fn procedures(
 }
 
 pub async fn settings(
-    _global: &Global,
+    global: &Global,
     store: &Store,
     command: SettingsCommand,
 ) -> Result<(), CoreError> {
+    let desk = global.desk_name();
     match command {
         SettingsCommand::List { json } => {
             let mut values = serde_json::Map::new();
             for key in NAMED_SETTINGS {
-                let value = match store.get_named(key).await {
+                let value = match store.get_named(&desk, key).await {
                     Ok(v) => v,
                     Err(CoreError::NotSetUp) => String::new(),
                     Err(e) => return Err(e),
@@ -191,9 +192,9 @@ pub async fn settings(
             Ok(())
         }
         SettingsCommand::Get { key } => {
-            println!("{}", store.get_named(key.trim()).await?);
+            println!("{}", store.get_named(&desk, key.trim()).await?);
             Ok(())
         }
-        SettingsCommand::Set { key, value } => store.set_named(key.trim(), &value).await,
+        SettingsCommand::Set { key, value } => store.set_named(&desk, key.trim(), &value).await,
     }
 }

@@ -37,6 +37,19 @@ pub struct NewEvent<'a> {
     pub data: serde_json::Value,
 }
 
+impl<'a> NewEvent<'a> {
+    /// An event that changes no status (a form issued, a new appointment, a delivery).
+    pub fn plain(kind: &'a str, note: &'a str, data: serde_json::Value) -> NewEvent<'a> {
+        NewEvent {
+            kind,
+            from_status: None,
+            to_status: None,
+            note,
+            data,
+        }
+    }
+}
+
 pub(super) async fn append(
     tx: &mut Transaction<'_, Any>,
     dossier_id: i64,

@@ -1,23 +1,30 @@
 //! Reading the facts of the Biểu 06 report from the dossiers, their events and hand-overs.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
+use super::rows::json;
 use super::Store;
 use crate::dossier::ProcedureRef;
 use crate::error::{CoreError, CoreResult, Problem};
 use crate::report::{build, Facts, Report};
 use crate::vntime::{from_millis, to_millis, vn_day_start};
 
+/// The instants a period of Vietnam dates `from..=to` spans, start included, end excluded.
+pub(super) fn period(from: NaiveDate, to: NaiveDate) -> CoreResult<(DateTime<Utc>, DateTime<Utc>)> {
+    if to < from {
+        return Err(CoreError::invalid("to", Problem::Date));
+    }
+    let end = to
+        .succ_opt()
+        .map(vn_day_start)
+        .ok_or_else(|| CoreError::invalid("to", Problem::Date))?;
+    Ok((vn_day_start(from), end))
+}
+
 impl Store {
     pub async fn report(&self, from: NaiveDate, to: NaiveDate) -> CoreResult<Report> {
-        if to < from {
-            return Err(CoreError::invalid("to", Problem::Date));
-        }
-        let end = to
-            .succ_opt()
-            .map(vn_day_start)
-            .ok_or_else(|| CoreError::invalid("to", Problem::Date))?;
+        let (_, end) = period(from, to)?;
         let rows = sqlx::query(
             "SELECT d.procedure_json, d.channel, d.received_at, d.due_at, \
              (SELECT MIN(e.at) FROM events e WHERE e.dossier_id = d.id AND e.to_status = 9) AS ready_at, \
@@ -31,9 +38,7 @@ impl Store {
         .await?;
         let mut facts = Vec::with_capacity(rows.len());
         for row in &rows {
-            let procedure: ProcedureRef =
-                serde_json::from_str(&row.try_get::<String, _>("procedure_json")?)
-                    .map_err(|e| CoreError::Json(e.to_string()))?;
+            let procedure: ProcedureRef = json(row, "procedure_json")?;
             let at = |col: &str| -> CoreResult<Option<chrono::DateTime<chrono::Utc>>> {
                 Ok(row.try_get::<Option<i64>, _>(col)?.map(from_millis))
             };
@@ -52,5 +57,25 @@ impl Store {
             });
         }
         Ok(build(from, to, &facts))
+    }
+}
+
+impl Store {
+    /// The report as the printed Biểu 06 table (PDF), dated today.
+    pub async fn report_pdf(&self, report: &Report) -> CoreResult<Vec<u8>> {
+        let agency = self.agency().await?;
+        let opts = crate::documents::FormOptions {
+            citation: crate::documents::statistics::CITATION.to_string(),
+            title: crate::documents::statistics::TITLE.to_string(),
+            issued_at: crate::vntime::now(),
+        };
+        crate::documents::report_pdf(&agency, report, &opts)
+            .map_err(|e| CoreError::Document(e.to_string()))
+    }
+
+    /// The report as an Excel workbook, with the unit's name when the desk is set up.
+    pub async fn report_xlsx(&self, report: &Report) -> CoreResult<Vec<u8>> {
+        let agency = self.agency().await.ok();
+        crate::spreadsheet::report_xlsx(report, agency.as_ref())
     }
 }
