@@ -1,6 +1,6 @@
-// Một Cửa desk window: start-up, language, and the screens under one top bar.
-//   F2 new intake · F3 search and lists · F9 settings
-import { call } from './api.js';
+// Một Cửa desk window: start-up, sign-in, language, and the screens under one top bar.
+//   F2 new intake · F3 search and lists · F9 settings · F10 accounts · Ctrl+L lock
+import { call, onSessionLost } from './api.js';
 import { loadStrings, setLang, lang, t } from './i18n.js';
 import { h, clear } from './dom.js';
 import { onScan } from './scanner.js';
@@ -8,6 +8,8 @@ import { renderSetup } from './views/setup.js';
 import { renderMain } from './views/main.js';
 import { renderIntake } from './views/intake.js';
 import { renderSettings } from './views/settings.js';
+import { renderLogin, renderLock } from './views/login.js';
+import { renderAccounts, passwordDialog } from './views/accounts.js';
 
 const root = document.getElementById('app');
 let screen = null;
@@ -26,8 +28,19 @@ function title(state) {
   document.title = state.agency ? `Một Cửa — ${state.agency.unit}` : 'Một Cửa';
 }
 
+// What each role may open; Rust checks every command again whatever is shown here.
+const VIEWS = {
+  intake: ['reception'],
+  lists: ['reception', 'processing', 'supervisor'],
+  settings: ['supervisor'],
+  accounts: ['administrator'],
+};
+const mayOpen = (roles, view) => VIEWS[view].some((r) => roles.includes(r));
+
 function render(state, view) {
   clear(root);
+  const overlay = document.getElementById('lock-overlay');
+  if (overlay) overlay.remove();
   title(state);
   if (state.error) {
     root.append(h('div', { class: 'banner error', role: 'alert', id: 'db-error' }, t('ui.db_error'), ' ', state.error));
@@ -42,20 +55,36 @@ function render(state, view) {
       render(await call('app_state'), current);
     },
     reload: async () => render(await call('app_state'), 'lists'),
+    resume: () => { if (screen && screen.focus) screen.focus(); },
     refreshTitle: async () => title(await call('app_state')),
     openDossier: (code) => go('lists').then((s) => s.open && s.open(code)),
   };
+  // A new database: the first administrator (and the agency); a database set up from the
+  // command line with accounts: sign in first, then the agency (a supervisor's setting).
+  if (!state.accounts) {
+    renderSetup(ctx);
+    return;
+  }
+  if (state.session.state !== 'active') {
+    renderLogin(ctx);
+    return;
+  }
   if (!state.set_up) {
     renderSetup(ctx);
     return;
   }
+  const session = state.session;
+  const roles = session.roles || [];
+  if (!mayOpen(roles, view)) view = Object.keys(VIEWS).find((v) => mayOpen(roles, v)) || 'lists';
 
   const search = h('input', {
     type: 'search', id: 'search', class: 'search',
     placeholder: t('ui.search.placeholder'), 'aria-label': t('ui.search.placeholder'),
     autocomplete: 'off', spellcheck: 'false',
   });
-  const nav = (view, key, label) => h('button', { class: 'nav', id: 'nav-' + view, type: 'button', onclick: () => go(view) }, label, h('kbd', {}, key));
+  const nav = (view, key, label) => mayOpen(roles, view)
+    ? h('button', { class: 'nav', id: 'nav-' + view, type: 'button', onclick: () => go(view) }, label, h('kbd', {}, key))
+    : null;
   const header = h('header', { class: 'topbar' },
     h('div', { class: 'brand' },
       h('strong', {}, 'Một Cửa'),
@@ -64,13 +93,38 @@ function render(state, view) {
     nav('lists', 'F3', t('ui.nav.lists')),
     search,
     nav('settings', 'F9', t('ui.nav.settings')),
+    nav('accounts', 'F10', t('ui.nav.accounts')),
+    h('div', { class: 'userbox' },
+      h('span', { class: 'who', id: 'who', title: session.account }, session.display_name || session.account),
+      h('button', { class: 'link', id: 'change-password', type: 'button', onclick: ownPassword }, t('ui.user.password')),
+      h('button', { class: 'link', id: 'lock', type: 'button', onclick: lockNow }, t('ui.user.lock')),
+      h('button', { class: 'link', id: 'logout', type: 'button', onclick: logout }, t('ui.user.logout'))),
     h('button', { class: 'link', id: 'lang-switch', type: 'button', onclick: ctx.switchLang }, t('ui.switch_lang')));
   const warnings = (state.warnings || []).map((w) => h('div', { class: 'banner warn', role: 'status' }, w));
   const body = h('div', { class: 'screen', id: 'screen' });
   root.append(header, ...warnings, body);
 
+  function ownPassword() {
+    passwordDialog(t('ui.user.password_title'), true, (current, next) => call('change_own_password', { current, newPassword: next }));
+  }
+  async function lockNow() {
+    renderLock(ctx, await call('lock_session'));
+  }
+  async function logout() {
+    if (screen && screen.destroy) screen.destroy();
+    await call('logout');
+    await ctx.reload();
+  }
+  sessionLost = async (kind) => {
+    if (kind === 'not_logged_in') { await ctx.reload(); return; }
+    const status = await call('session_status');
+    if (status.state === 'locked') renderLock(ctx, status);
+    else if (status.state === 'logged_out') await ctx.reload();
+  };
+
   let current = view;
   async function go(next) {
+    if (!mayOpen(roles, next)) return screen;
     if (screen && screen.destroy) screen.destroy();
     onScan(null);
     current = next;
@@ -78,14 +132,18 @@ function render(state, view) {
     search.hidden = next !== 'lists';
     if (next === 'intake') screen = renderIntake(ctx, body);
     else if (next === 'settings') screen = await renderSettings(ctx, body);
+    else if (next === 'accounts') screen = await renderAccounts(ctx, body);
     else { screen = renderMain(ctx, body, search); search.focus(); }
     return screen;
   }
   keys = (ev) => {
+    if (document.getElementById('lock-overlay')) return;
+    if (ev.ctrlKey && (ev.key === 'l' || ev.key === 'L')) { ev.preventDefault(); lockNow(); return; }
     if (document.querySelector('.modal')) return;
     if (ev.key === 'F2') { ev.preventDefault(); go('intake'); }
     else if (ev.key === 'F3') { ev.preventDefault(); if (current !== 'lists') go('lists'); else search.focus(); }
     else if (ev.key === 'F9') { ev.preventDefault(); go('settings'); }
+    else if (ev.key === 'F10') { ev.preventDefault(); go('accounts'); }
   };
   go(view);
 }
@@ -93,5 +151,26 @@ function render(state, view) {
 // One listener for the whole life of the window: screens come and go.
 let keys = () => {};
 document.addEventListener('keydown', (ev) => keys(ev));
+
+// Locked or signed out while working: Rust refused a command, or the idle time ran out.
+let sessionLost = () => {};
+onSessionLost((kind) => sessionLost(kind));
+
+// Typing and clicking keep the session open even when they call nothing; the status is
+// also polled so an idle desk locks (and hides its data) without anyone touching it.
+let lastTouch = 0;
+function activity() {
+  const now = Date.now();
+  if (now - lastTouch < 30000 || document.getElementById('lock-overlay') || !document.getElementById('who')) return;
+  lastTouch = now;
+  call('touch_session').catch(() => {});
+}
+document.addEventListener('keydown', activity, true);
+document.addEventListener('mousedown', activity, true);
+setInterval(async () => {
+  if (!document.getElementById('who') || document.getElementById('lock-overlay')) return;
+  const status = await call('session_status').catch(() => null);
+  if (status && status.state !== 'active') sessionLost(status.state === 'locked' ? 'session_locked' : 'not_logged_in');
+}, 15000);
 
 start();

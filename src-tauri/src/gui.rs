@@ -4,7 +4,8 @@ use std::process::ExitCode;
 use std::sync::RwLock;
 
 use motcua_core::i18n::Lang;
-use motcua_core::store::Store;
+use motcua_core::session::{Guard, Session};
+use motcua_core::store::{Actor, Store};
 use tauri::{Builder, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
 use crate::commands;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub open_error: Option<String>,
     pub global: Global,
     pub lang: RwLock<Lang>,
+    /// Who is signed in at this desk; every command but the login screen's asks it first.
+    pub guard: Guard,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
                 AppState {
                     store: Some(store),
                     open_error: None,
+                    guard: Guard::new(global.desk_name()),
                     global,
                     lang: RwLock::new(lang),
                 }
@@ -39,6 +43,7 @@ impl AppState {
             Err(e) => AppState {
                 store: None,
                 open_error: Some(e.message(lang)),
+                guard: Guard::new(global.desk_name()),
                 global,
                 lang: RwLock::new(lang),
             },
@@ -47,6 +52,11 @@ impl AppState {
 
     pub fn lang(&self) -> Lang {
         self.lang.read().map(|l| *l).unwrap_or_default()
+    }
+
+    /// The actor recorded on what `session` does at this desk.
+    pub fn actor(&self, session: &Session) -> Actor {
+        session.actor(&self.global.desk_name())
     }
 
     pub fn set_lang(&self, lang: Lang) {

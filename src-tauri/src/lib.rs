@@ -13,9 +13,22 @@ use clap::Parser;
 
 /// Parses the command line and runs the CLI or the window.
 pub fn main_entry() -> std::process::ExitCode {
+    quiet_panics();
     let args = cli::Cli::parse();
     match args.command {
         Some(command) => cli::run(args.global, command),
         None => gui::run(args.global),
     }
+}
+
+/// A crash report says where, never what: a panic's message may quote the value that
+/// caused it, which can be a citizen's name or ID number.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("motcua: internal error at {place}; please report this line");
+    }));
 }

@@ -9,6 +9,12 @@ use std::process::{Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_motcua");
 
+/// The desk's everyday account in window tests: every role a clerk may hold.
+pub const STAFF: &str = "canbo";
+pub const STAFF_ROLES: [&str; 3] = ["reception", "processing", "supervisor"];
+/// Every test account's password (meets the password rules).
+pub const PASSWORD: &str = "Mot-cua-2026";
+
 pub struct Desk {
     pub dir: tempfile::TempDir,
     pub db: String,
@@ -37,6 +43,34 @@ impl Desk {
             "Hướng Thọ Phú",
         ]);
         desk
+    }
+
+    /// Whether the agency is set up (the first-run screen is behind it).
+    pub fn is_set_up(&self) -> bool {
+        let out = self.run(&["settings", "get", "agency-code"]);
+        out.status.success() && !String::from_utf8_lossy(&out.stdout).trim().is_empty()
+    }
+
+    /// Adds a staff account with `roles` (no-op when it exists).
+    pub fn account(&self, name: &str, roles: &[&str]) {
+        let listed = self.json(&["user", "list", "--json"]);
+        let exists = listed
+            .as_array()
+            .is_some_and(|a| a.iter().any(|u| u["name"] == name));
+        if exists {
+            return;
+        }
+        let mut args = vec!["user", "add", name];
+        for role in roles {
+            args.extend(["--role", role]);
+        }
+        args.push("--password-stdin");
+        let out = self.run_stdin(&args, &format!("{PASSWORD}\n"));
+        assert!(
+            out.status.success(),
+            "user add {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     pub fn path(&self, name: &str) -> PathBuf {

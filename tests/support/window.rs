@@ -44,8 +44,61 @@ fn tauri_driver() -> String {
 }
 
 impl Window {
-    /// Starts the app on `desk`'s database and connects to its window.
+    /// Starts the app on `desk`'s database and, when the desk is set up, signs in as the
+    /// everyday staff account (created if needed), as a clerk does each morning.
     pub async fn open(desk: &Desk, lang: Option<&str>) -> Window {
+        if !desk.is_set_up() {
+            return Window::open_bare(desk, lang).await;
+        }
+        desk.account(super::STAFF, &super::STAFF_ROLES);
+        let w = Window::open_bare(desk, lang).await;
+        w.login(super::STAFF, super::PASSWORD).await;
+        w
+    }
+
+    /// Signs in through the login screen and waits for the working screen.
+    pub async fn login(&self, name: &str, password: &str) {
+        self.wait_css("#login-name").await;
+        self.fill("#login-name", name).await;
+        self.fill("#login-password", password).await;
+        self.click("#login-form-submit").await;
+        self.wait_css("#who").await;
+    }
+
+    /// Replaces an input's text.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.wait_css(css).await;
+        el.clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+    }
+
+    /// Calls a Tauri command from the page, as the window's own scripts do; returns
+    /// `Ok(value)` or `Err(error object)`.
+    pub async fn invoke(
+        &self,
+        command: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        let script = "const [cmd, args, done] = arguments; \
+            window.__TAURI__.core.invoke(cmd, args) \
+              .then((v) => done({ ok: v === undefined ? null : v }), (e) => done({ err: e }));";
+        let out = self
+            .client
+            .execute_async(script, vec![command.into(), args])
+            .await
+            .unwrap_or_else(|e| panic!("invoking {command}: {e}"));
+        match out.get("ok") {
+            Some(v) => Ok(v.clone()),
+            None => Err(out.get("err").cloned().unwrap_or_default()),
+        }
+    }
+
+    /// Starts the app on `desk`'s database and connects to its window, signed in as nobody.
+    pub async fn open_bare(desk: &Desk, lang: Option<&str>) -> Window {
         assert!(
             std::env::var("DISPLAY").is_ok(),
             "window tests need an X display: run them through the test command (xvfb-run)"

@@ -173,7 +173,9 @@ function table(rows, open) {
       },
     },
     h('td', { class: 'code' }, d.code),
-    h('td', {}, d.applicant_name),
+    // Masked by the core: enough to tell two namesakes apart at the counter.
+    h('td', {}, d.applicant_name,
+      d.applicant_id_number ? h('div', { class: 'muted id-masked' }, d.applicant_id_number) : null),
     h('td', { class: 'proc' }, d.procedure_name),
     h('td', { class: 'nowrap' }, vnTime(d.received_at)),
     h('td', { class: 'nowrap' + (overdue(d) ? ' late' : '') }, vnTime(d.due_at)),

@@ -1,15 +1,17 @@
-// First run: the agency that will print the receipts.
+// First run, in two steps: the first administrator (who holds every role until there are
+// other accounts, and is signed in at once), then the agency that will print the receipts
+// with this desk's printer and paper. A database set up from the command line without an
+// account shows only the first step.
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { h } from '../dom.js';
 import { showFieldErrors, clearFieldErrors, field } from './form.js';
 
 export function renderSetup(ctx) {
+  const needAdmin = !ctx.state.accounts;
+  const needAgency = !needAdmin && !ctx.state.set_up;
   const printer = h('select', { name: 'printer', id: 'setup-printer' }, h('option', { value: '' }, t('ui.settings.default_printer')));
-  call('list_printers').then((ps) => ps.forEach((p) => printer.append(h('option', { value: p.name, selected: p.default }, p.name))), () => {});
-  const form = h('form', { class: 'card setup', id: 'setup-form', novalidate: true },
-    h('h1', {}, t('ui.setup.title')),
-    h('p', { class: 'hint' }, t('ui.setup.hint')),
+  const agencyPart = needAgency ? [
     field('agency.governing_body', t('field.agency.governing_body'), h('input', { name: 'governing_body', placeholder: 'UBND XÃ HƯỚNG THỌ PHÚ', autocomplete: 'off' })),
     field('agency.unit', t('field.agency.unit'), h('input', { name: 'unit', placeholder: 'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG', autocomplete: 'off' })),
     field('agency.place', t('field.agency.place'), h('input', { name: 'place', placeholder: 'Hướng Thọ Phú', autocomplete: 'off' })),
@@ -19,30 +21,66 @@ export function renderSetup(ctx) {
       field('printer', t('setting.printer'), printer),
       field('paper', t('setting.paper'), h('select', { name: 'paper', id: 'setup-paper' },
         h('option', { value: 'a5' }, 'A5'), h('option', { value: 'a4' }, 'A4'), h('option', { value: '80mm' }, '80 mm')))),
+  ] : [];
+  const adminPart = needAdmin ? [
+    h('p', { class: 'hint' }, t('ui.setup.admin_hint')),
+    h('div', { class: 'grid2' },
+      field('account.name', t('field.account.name'), h('input', { name: 'admin_name', id: 'setup-admin-name', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off', placeholder: 'canbo1' })),
+      field('account.display_name', t('field.account.display_name'), h('input', { name: 'admin_display_name', id: 'setup-admin-display', autocomplete: 'off' }))),
+    h('div', { class: 'grid2' },
+      field('account.password', t('field.account.password'), h('input', { name: 'admin_password', id: 'setup-admin-password', type: 'password', autocomplete: 'new-password' })),
+      field('account.password_again', t('field.account.password_again'), h('input', { name: 'admin_password_again', id: 'setup-admin-password2', type: 'password', autocomplete: 'new-password' }))),
+    h('p', { class: 'hint' }, t('ui.password_rules')),
+  ] : [];
+  const form = h('form', { class: 'card setup', id: 'setup-form', novalidate: true },
+    h('h1', {}, needAdmin ? t('ui.setup.admin_title') : t('ui.setup.title')),
+    needAgency ? h('p', { class: 'hint' }, t('ui.setup.hint')) : null,
+    ...agencyPart,
+    ...adminPart,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'setup-save' }, t('ui.setup.save')),
       h('button', { type: 'button', class: 'link', onclick: ctx.switchLang }, t('ui.switch_lang'))),
   );
+  if (needAgency) {
+    call('list_printers').then((ps) => ps.forEach((p) => printer.append(h('option', { value: p.name, selected: p.default }, p.name))), () => {});
+  }
+  let busy = false;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (busy) return;
+    busy = true;
     clearFieldErrors(form);
     const data = new FormData(form);
-    const input = {
-      agency_code: data.get('agency_code') || '',
-      governing_body: data.get('governing_body') || '',
-      unit: data.get('unit') || '',
-      place: data.get('place') || '',
-      first_number: Number(data.get('first_number') || 1),
-    };
     try {
-      await call('setup_agency', { input });
-      // The desk's own printer and paper; the agency is saved even if these are refused.
-      for (const key of ['printer', 'paper']) {
-        await call('settings_set', { key, value: data.get(key) || '' });
+      if (needAdmin) {
+        if ((data.get('admin_password') || '') !== (data.get('admin_password_again') || '')) {
+          throw { kind: 'invalid', message: t('ui.password_mismatch'), fields: [{ field: 'account.password_again', message: t('ui.password_mismatch') }] };
+        }
+        await call('create_first_administrator', { input: {
+          name: data.get('admin_name') || '',
+          display_name: data.get('admin_display_name') || '',
+          roles: [],
+          password: data.get('admin_password') || '',
+        } });
+      }
+      if (needAgency) {
+        await call('setup_agency', { input: {
+          agency_code: data.get('agency_code') || '',
+          governing_body: data.get('governing_body') || '',
+          unit: data.get('unit') || '',
+          place: data.get('place') || '',
+          first_number: Number(data.get('first_number') || 1),
+        } });
+        // The desk's own printer and paper; the agency is saved even if these are refused.
+        for (const key of ['printer', 'paper']) {
+          await call('settings_set', { key, value: data.get(key) || '' });
+        }
       }
       await ctx.reload();
     } catch (e) {
       showFieldErrors(form, e);
+    } finally {
+      busy = false;
     }
   });
   ctx.root.append(h('main', { class: 'center' }, form));

@@ -45,7 +45,9 @@ pub enum Problem {
     },
     LookupUrl,
     AccountName,
-    PasswordTooShort { min: usize },
+    PasswordTooShort {
+        min: usize,
+    },
     PasswordOneClass,
     PasswordIsName,
     ScannerPort,

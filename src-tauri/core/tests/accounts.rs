@@ -476,17 +476,28 @@ async fn the_idle_lock_setting_is_validated_and_defaults_to_ten_minutes() {
     for t in stores().await {
         let s = &t.store;
         assert_eq!(s.idle_lock_minutes().await.unwrap(), 10, "{}", t.name);
-        assert_eq!(s.get_named("idle-lock-minutes").await.unwrap(), "10");
+        assert_eq!(
+            s.get_named("Quầy 1", "idle-lock-minutes").await.unwrap(),
+            "10"
+        );
         for bad in ["0", "241", "mười", ""] {
-            let err = s.set_named("idle-lock-minutes", bad).await.unwrap_err();
+            let err = s
+                .set_named("Quầy 1", "idle-lock-minutes", bad)
+                .await
+                .unwrap_err();
             assert_eq!(err.field_errors()[0].field, "idle-lock-minutes", "{bad}");
             assert_eq!(
                 err.message(motcua_core::i18n::Lang::Vi),
                 "Tự khóa sau (phút): phải từ 1 đến 240"
             );
         }
-        s.set_named("idle-lock-minutes", " 30 ").await.unwrap();
-        assert_eq!(s.get_named("idle-lock-minutes").await.unwrap(), "30");
+        s.set_named("Quầy 1", "idle-lock-minutes", " 30 ")
+            .await
+            .unwrap();
+        assert_eq!(
+            s.get_named("Quầy 1", "idle-lock-minutes").await.unwrap(),
+            "30"
+        );
         assert!(motcua_core::store::NAMED_SETTINGS.contains(&"idle-lock-minutes"));
     }
 }
@@ -496,7 +507,9 @@ async fn a_desk_session_signs_in_locks_when_idle_and_unlocks_with_the_password()
     for t in ready_stores().await {
         let s = &t.store;
         with_clerk(&t).await;
-        s.set_named("idle-lock-minutes", "5").await.unwrap();
+        s.set_named("Quầy 1", "idle-lock-minutes", "5")
+            .await
+            .unwrap();
         let guard = Guard::new("Quầy 1");
         assert_eq!(
             guard.require(Action::Intake, at(0)).unwrap_err().kind(),

@@ -183,8 +183,18 @@ pub async fn form(global: &Global, store: &Store, args: FormArgs) -> Result<(), 
     }))
 }
 
-pub async fn register(store: &Store, args: RegisterArgs) -> Result<(), CoreError> {
-    write(&args.out, &store.register_pdf(args.from, args.to).await?)
+pub async fn register(global: &Global, store: &Store, args: RegisterArgs) -> Result<(), CoreError> {
+    write(
+        &args.out,
+        &store
+            .export_register(
+                args.from,
+                args.to,
+                &global.actor(),
+                motcua_core::vntime::now(),
+            )
+            .await?,
+    )
 }
 
 pub async fn transfer(global: &Global, store: &Store, args: TransferArgs) -> Result<(), CoreError> {

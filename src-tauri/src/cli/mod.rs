@@ -175,7 +175,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Restore(args) => ops::restore(global, &store, args).await,
         Command::Check(args) => ops::check(global, &store, args).await,
         Command::Form(args) => forms::form(global, &store, args).await,
-        Command::Register(args) => forms::register(&store, args).await,
+        Command::Register(args) => forms::register(global, &store, args).await,
         Command::Transfer(args) => forms::transfer(global, &store, args).await,
         Command::Delivery(args) => forms::delivery(global, &store, args).await,
         Command::Serve(args) => serve::run(global, &store, args).await,

@@ -2,14 +2,16 @@
 
 use std::collections::HashMap;
 
+use motcua_core::accounts::Action;
 use motcua_core::agency::{Agency, AgencyInput};
 use motcua_core::i18n::{strings, tf, Lang};
+use motcua_core::session::SessionStatus;
 use motcua_core::store::LANGUAGE;
 use motcua_core::vntime::{now, vn_date};
 use serde::Serialize;
 use tauri::{Manager, State};
 
-use super::{store, ui, UiError, UiResult};
+use super::{allow, store, ui, UiError, UiResult};
 use crate::gui::{window_title, AppState, WINDOW};
 
 #[derive(Serialize)]
@@ -55,6 +57,10 @@ pub struct StartState {
     agency: Option<Agency>,
     database: String,
     desk: String,
+    /// Whether any staff account exists: without one the window asks for the first
+    /// administrator instead of a login.
+    accounts: bool,
+    session: SessionStatus,
     warnings: Vec<String>,
     error: Option<String>,
 }
@@ -70,6 +76,8 @@ pub async fn app_state(state: State<'_, AppState>) -> UiResult<StartState> {
             agency: None,
             database,
             desk,
+            accounts: false,
+            session: SessionStatus::LoggedOut,
             warnings: Vec::new(),
             error: state.open_error.clone(),
         });
@@ -79,6 +87,7 @@ pub async fn app_state(state: State<'_, AppState>) -> UiResult<StartState> {
         Err(motcua_core::CoreError::NotSetUp) => None,
         Err(e) => return ui(&state, Err(e)),
     };
+    let accounts = ui(&state, store.account_count().await)? > 0;
     let missing = ui(&state, store.missing_notice_years(vn_date(now())).await)?;
     let warnings = missing
         .iter()
@@ -89,6 +98,8 @@ pub async fn app_state(state: State<'_, AppState>) -> UiResult<StartState> {
         agency,
         database,
         desk,
+        accounts,
+        session: state.guard.status(now()),
         warnings,
         error: None,
     })
@@ -100,7 +111,13 @@ pub async fn setup_agency<R: tauri::Runtime>(
     state: State<'_, AppState>,
     input: AgencyInput,
 ) -> UiResult<Agency> {
-    let agency = ui(&state, store(&state)?.setup(&input).await)?;
+    let s = store(&state)?;
+    // A new database has nobody to log in yet: its first-run screen sets the agency before
+    // the first administrator exists. Once anyone does, changing it is a supervisor's.
+    if ui(&state, s.account_count().await)? > 0 {
+        allow(&state, Action::Settings)?;
+    }
+    let agency = ui(&state, s.setup(&input).await)?;
     if let Some(window) = app.get_webview_window(WINDOW) {
         // A failed title change is cosmetic; the agency is saved.
         let _ = window.set_title(&window_title(Some(&agency.unit)));

@@ -13,7 +13,10 @@ use motcua_core::CoreError;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
-use super::{store, ui, UiResult};
+use motcua_core::accounts::Action;
+use motcua_core::privacy::mask_summaries;
+
+use super::{allow, store, ui, UiResult};
 use crate::gui::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -69,6 +72,7 @@ fn list_filter(query: ListQuery) -> Result<ListFilter, CoreError> {
 
 #[tauri::command]
 pub async fn list_dossiers(state: State<'_, AppState>, query: ListQuery) -> UiResult<ListPage> {
+    allow(&state, Action::ViewDossier)?;
     let mut filter = ui(&state, list_filter(query))?;
     let limit = filter.limit.unwrap_or(50).clamp(1, 500);
     // One row more than the page tells whether there is a next page without counting.
@@ -76,7 +80,11 @@ pub async fn list_dossiers(state: State<'_, AppState>, query: ListQuery) -> UiRe
     let mut rows = ui(&state, store(&state)?.list(&filter).await)?;
     let has_more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    Ok(ListPage { rows, has_more })
+    // Lists show only the last digits of ID numbers and phones (Decree 13/2023).
+    Ok(ListPage {
+        rows: mask_summaries(rows, true),
+        has_more,
+    })
 }
 
 #[tauri::command]
@@ -84,7 +92,9 @@ pub async fn search_dossiers(
     state: State<'_, AppState>,
     text: String,
 ) -> UiResult<Vec<DossierSummary>> {
-    ui(&state, store(&state)?.search(&text, 100).await)
+    allow(&state, Action::ViewDossier)?;
+    let found = ui(&state, store(&state)?.search(&text, 100).await)?;
+    Ok(mask_summaries(found, true))
 }
 
 #[derive(Serialize)]
@@ -93,10 +103,15 @@ pub struct DossierView {
     events: Vec<Event>,
 }
 
+/// One dossier in full (ID number, phone, address): each opening is logged with who opened it.
 #[tauri::command]
 pub async fn get_dossier(state: State<'_, AppState>, code: String) -> UiResult<DossierView> {
+    let session = allow(&state, Action::ViewFullRecord)?;
     let s = store(&state)?;
-    let dossier = ui(&state, s.dossier(&code).await)?;
+    let dossier = ui(
+        &state,
+        s.open_record(&code, &state.actor(&session), now()).await,
+    )?;
     let events = ui(&state, s.events(&dossier.code).await)?;
     Ok(DossierView { dossier, events })
 }
@@ -106,6 +121,7 @@ pub async fn procedures(
     state: State<'_, AppState>,
     text: Option<String>,
 ) -> UiResult<Vec<Procedure>> {
+    allow(&state, Action::ViewDossier)?;
     let s = store(&state)?;
     match text.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() => ui(&state, s.find_procedures(t).await),
@@ -115,8 +131,13 @@ pub async fn procedures(
 
 #[tauri::command]
 pub async fn intake(state: State<'_, AppState>, request: IntakeRequest) -> UiResult<Dossier> {
-    let actor = state.global.actor();
-    ui(&state, store(&state)?.intake(&request, &actor).await)
+    let session = allow(&state, Action::Intake)?;
+    ui(
+        &state,
+        store(&state)?
+            .intake(&request, &state.actor(&session))
+            .await,
+    )
 }
 
 #[derive(Serialize)]
@@ -127,6 +148,7 @@ pub struct DuePreview {
 /// The appointment a dossier of `procedure` received now would get.
 #[tauri::command]
 pub async fn preview_due(state: State<'_, AppState>, procedure: String) -> UiResult<DuePreview> {
+    allow(&state, Action::Intake)?;
     let s = store(&state)?;
     let p = ui(&state, s.procedure(&procedure).await)?
         .ok_or_else(|| CoreError::ProcedureNotFound {
@@ -146,5 +168,6 @@ pub async fn last_applicant(
     state: State<'_, AppState>,
     id_number: String,
 ) -> UiResult<Option<Applicant>> {
+    allow(&state, Action::Intake)?;
     ui(&state, store(&state)?.last_applicant(&id_number).await)
 }

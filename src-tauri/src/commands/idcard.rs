@@ -1,6 +1,7 @@
 //! The citizen ID card's QR and the desk scanner: reading a scanned card into the intake
 //! form, routing a scan, and the serial scanner's settings.
 
+use motcua_core::accounts::Action;
 use motcua_core::idcard::{self, IdCard};
 use motcua_core::scan::{self, ScanKind};
 use motcua_core::serial_scanner;
@@ -8,32 +9,39 @@ use motcua_core::store::SCANNER_PORT;
 use motcua_core::CoreError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{store, ui, UiError, UiResult};
+use super::{allow, store, ui, UiError, UiResult};
 use crate::gui::AppState;
 use crate::scanner::{self, ScannerState, ScannerStatus};
 
 /// An ID card's QR text → the card, with the fields the clerk must check in `suspect`.
 #[tauri::command]
 pub fn parse_id_card(state: State<'_, AppState>, text: String) -> UiResult<IdCard> {
+    allow(&state, Action::Intake)?;
     idcard::parse(&text)
         .map_err(|reason| UiError::from_core(&CoreError::NotAnIdCard(reason), state.lang()))
 }
 
 /// What a scanned line is: "slip" (a receipt), "id_card" or "other".
 #[tauri::command]
-pub fn scan_kind(text: String) -> ScanKind {
-    scan::kind_of(&text)
+pub fn scan_kind(state: State<'_, AppState>, text: String) -> UiResult<ScanKind> {
+    allow(&state, Action::ViewDossier)?;
+    Ok(scan::kind_of(&text))
 }
 
 /// Serial devices present, for choosing the scanner's port.
 #[tauri::command]
-pub fn list_serial_ports() -> Vec<String> {
-    serial_scanner::list_ports()
+pub fn list_serial_ports(state: State<'_, AppState>) -> UiResult<Vec<String>> {
+    allow(&state, Action::Settings)?;
+    Ok(serial_scanner::list_ports())
 }
 
 #[tauri::command]
-pub fn scanner_status(scanner: State<'_, ScannerState>) -> ScannerStatus {
-    scanner.status()
+pub fn scanner_status(
+    state: State<'_, AppState>,
+    scanner: State<'_, ScannerState>,
+) -> UiResult<ScannerStatus> {
+    allow(&state, Action::ViewDossier)?;
+    Ok(scanner.status())
 }
 
 /// Saves the `scanner-port` setting (validated; empty for a keyboard scanner) and restarts
@@ -44,6 +52,7 @@ pub async fn set_scanner_port<R: Runtime>(
     state: State<'_, AppState>,
     port: String,
 ) -> UiResult<ScannerStatus> {
+    allow(&state, Action::Settings)?;
     let s = store(&state)?;
     ui(
         &state,

@@ -24,6 +24,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use motcua_core::accounts::Action;
 use motcua_core::dashboard::Dashboard;
 use motcua_core::delivery::DeliveryInput;
 use motcua_core::dossier::Dossier;
@@ -41,7 +42,7 @@ use serde::Serialize;
 use tauri::State;
 
 use super::slips::open_with_system;
-use super::{store, ui, UiError, UiResult};
+use super::{allow, store, ui, UiError, UiResult};
 use crate::context::{archive_form, archive_transfer_list};
 use crate::gui::AppState;
 
@@ -76,6 +77,7 @@ fn open_if(open: Option<bool>, path: &std::path::Path) -> UiResult<()> {
 
 #[tauri::command]
 pub async fn next_statuses(state: State<'_, AppState>, code: String) -> UiResult<Vec<Status>> {
+    allow(&state, Action::ViewDossier)?;
     let d = ui(&state, store(&state)?.dossier(&code).await)?;
     Ok(motcua_core::lifecycle::next_statuses(d.status))
 }
@@ -88,13 +90,14 @@ pub async fn transition_dossier(
     note: Option<String>,
     expected_version: Option<i64>,
 ) -> UiResult<Dossier> {
+    let session = allow(&state, Action::Transition)?;
     let to = Status::from_code(to).ok_or_else(|| {
         UiError::from_core(
             &CoreError::invalid("status", Problem::OutOfRange { min: 1, max: 10 }),
             state.lang(),
         )
     })?;
-    let actor = state.global.actor();
+    let actor = state.actor(&session);
     let note = note.unwrap_or_default();
     ui(
         &state,
@@ -111,8 +114,9 @@ pub async fn hand_over_result(
     input: HandoverInput,
     at: Option<String>,
 ) -> UiResult<Dossier> {
+    let session = allow(&state, Action::Handover)?;
     let at = moment(&state, at).await?;
-    let actor = state.global.actor();
+    let actor = state.actor(&session);
     ui(
         &state,
         store(&state)?.handover(&code, &input, at, &actor).await,
@@ -137,7 +141,8 @@ pub async fn issue_form(
     request: FormRequest,
     open: Option<bool>,
 ) -> UiResult<IssuedFormView> {
-    let actor = state.global.actor();
+    let session = allow(&state, Action::IssueSlip)?;
+    let actor = state.actor(&session);
     let issued = ui(
         &state,
         store(&state)?
@@ -158,6 +163,7 @@ pub async fn issue_form(
 
 #[tauri::command]
 pub async fn control_rows(state: State<'_, AppState>, code: String) -> UiResult<Vec<ControlRow>> {
+    allow(&state, Action::ViewDossier)?;
     ui(&state, store(&state)?.control_rows(&code).await)
 }
 
@@ -174,8 +180,9 @@ pub async fn transfer_dossiers(
     input: TransferInput,
     open: Option<bool>,
 ) -> UiResult<TransferView> {
+    let session = allow(&state, Action::Transition)?;
     let s = store(&state)?;
-    let actor = state.global.actor();
+    let actor = state.actor(&session);
     let batch = ui(&state, s.transfer(&input, None, &actor).await)?;
     let pdf = ui(&state, s.transfer_list_pdf(&batch).await)?;
     let path = ui(&state, archive_transfer_list(&state.global, &batch, &pdf))?;
@@ -193,8 +200,9 @@ pub async fn record_delivery(
     input: DeliveryInput,
     at: Option<String>,
 ) -> UiResult<PostalState> {
+    let session = allow(&state, Action::Handover)?;
     let at = moment(&state, at).await?;
-    let actor = state.global.actor();
+    let actor = state.actor(&session);
     ui(
         &state,
         store(&state)?
@@ -209,6 +217,7 @@ pub async fn report_figures(
     from: String,
     to: String,
 ) -> UiResult<Report> {
+    allow(&state, Action::Report)?;
     let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
     ui(&state, store(&state)?.report(from, to).await)
 }
@@ -246,6 +255,7 @@ pub async fn export_report(
     format: String,
     path: String,
 ) -> UiResult<Written> {
+    allow(&state, Action::Report)?;
     let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
     let s = store(&state)?;
     let report = ui(&state, s.report(from, to).await)?;
@@ -277,12 +287,19 @@ pub async fn export_register(
     to: String,
     path: String,
 ) -> UiResult<Written> {
+    let session = allow(&state, Action::ExportPersonalData)?;
     let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
-    let pdf = ui(&state, store(&state)?.register_pdf(from, to).await)?;
+    let pdf = ui(
+        &state,
+        store(&state)?
+            .export_register(from, to, &state.actor(&session), now())
+            .await,
+    )?;
     write_file(&state, &path, &pdf)
 }
 
 #[tauri::command]
 pub async fn dashboard_figures(state: State<'_, AppState>) -> UiResult<Dashboard> {
+    allow(&state, Action::ViewDossier)?;
     ui(&state, store(&state)?.dashboard(now()).await)
 }

@@ -1,14 +1,18 @@
 //! The window's commands: each checks its input through the core, calls it, and maps the
 //! core's error to one the window can show next to the right field.
 
+mod accounts;
 mod app;
 mod dossiers;
 mod idcard;
 mod lifecycle;
+mod session;
 mod settings;
 mod slips;
 
+use motcua_core::accounts::Action;
 use motcua_core::i18n::Lang;
+use motcua_core::session::Session;
 use motcua_core::store::Store;
 use motcua_core::CoreError;
 use serde::Serialize;
@@ -23,6 +27,20 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         app::set_lang,
         app::setup_agency,
         app::database_status,
+        session::session_status,
+        session::login,
+        session::logout,
+        session::lock_session,
+        session::unlock_session,
+        session::touch_session,
+        session::change_own_password,
+        session::create_first_administrator,
+        accounts::list_accounts,
+        accounts::create_account,
+        accounts::set_account_disabled,
+        accounts::set_account_roles,
+        accounts::reset_account_password,
+        accounts::audit_status,
         dossiers::list_dossiers,
         dossiers::search_dossiers,
         dossiers::get_dossier,
@@ -106,6 +124,16 @@ pub fn store(state: &AppState) -> UiResult<&Store> {
         .store
         .as_ref()
         .ok_or_else(|| UiError::no_database(state.open_error.as_deref().unwrap_or("")))
+}
+
+/// The signed-in session, if it may do `action` now: checked here, in Rust, before any
+/// store call, whatever the page shows or hides. Refusals are `not_logged_in`,
+/// `session_locked` or `forbidden` (naming the roles that may).
+pub fn allow(state: &AppState, action: Action) -> UiResult<Session> {
+    ui(
+        state,
+        state.guard.require(action, motcua_core::vntime::now()),
+    )
 }
 
 /// Maps a core result for the window.

@@ -3,6 +3,7 @@
 //! preview.
 
 use chrono::NaiveDate;
+use motcua_core::accounts::Action;
 use motcua_core::calendar::{DayKind, Notice};
 use motcua_core::error::Problem;
 use motcua_core::i18n::Lang;
@@ -12,7 +13,7 @@ use motcua_core::CoreError;
 use serde::Serialize;
 use tauri::State;
 
-use super::{store, ui, UiResult};
+use super::{allow, store, ui, UiResult};
 use crate::gui::AppState;
 
 #[derive(Serialize)]
@@ -25,6 +26,7 @@ pub struct SettingView {
 
 #[tauri::command]
 pub async fn settings_list(state: State<'_, AppState>) -> UiResult<Vec<SettingView>> {
+    allow(&state, Action::Settings)?;
     let s = store(&state)?;
     let desk = state.global.desk_name();
     let mut out = Vec::with_capacity(NAMED_SETTINGS.len());
@@ -50,6 +52,7 @@ pub async fn settings_set(
     key: String,
     value: String,
 ) -> UiResult<SettingView> {
+    allow(&state, Action::Settings)?;
     let s = store(&state)?;
     let desk = state.global.desk_name();
     let key = key.trim();
@@ -67,12 +70,14 @@ pub async fn settings_set(
 /// The printers CUPS knows on this computer; an empty list (not an error) without CUPS, so
 /// the screen can still offer "open the PDF".
 #[tauri::command]
-pub fn list_printers() -> Vec<Printer> {
-    printing::printers().unwrap_or_default()
+pub fn list_printers(state: State<'_, AppState>) -> UiResult<Vec<Printer>> {
+    allow(&state, Action::Settings)?;
+    Ok(printing::printers().unwrap_or_default())
 }
 
 #[tauri::command]
 pub async fn calendar_notices(state: State<'_, AppState>) -> UiResult<Vec<Notice>> {
+    allow(&state, Action::Calendar)?;
     ui(&state, store(&state)?.notices().await)
 }
 
@@ -90,6 +95,7 @@ pub async fn calendar_add(
     reason: String,
     reference: String,
 ) -> UiResult<Notice> {
+    allow(&state, Action::Calendar)?;
     let date = ui(&state, notice_date(&date))?;
     let kind = if work { DayKind::Work } else { DayKind::Off };
     ui(
@@ -102,6 +108,7 @@ pub async fn calendar_add(
 
 #[tauri::command]
 pub async fn calendar_remove(state: State<'_, AppState>, date: String) -> UiResult<bool> {
+    allow(&state, Action::Calendar)?;
     let date = ui(&state, notice_date(&date))?;
     ui(&state, store(&state)?.remove_notice(date).await)
 }
@@ -109,6 +116,7 @@ pub async fn calendar_remove(state: State<'_, AppState>, date: String) -> UiResu
 /// The receipt as an SVG image on this desk's paper: what the printer will print.
 #[tauri::command]
 pub async fn receipt_preview(state: State<'_, AppState>, code: String) -> UiResult<String> {
+    allow(&state, Action::IssueReceipt)?;
     let s = store(&state)?;
     let paper = ui(&state, s.paper(&state.global.desk_name()).await)?;
     ui(&state, s.receipt_preview(&code, paper).await)

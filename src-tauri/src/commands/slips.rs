@@ -2,12 +2,13 @@
 
 use std::path::Path;
 
+use motcua_core::accounts::Action;
 use motcua_core::printing;
 use motcua_core::store::ScanResult;
 use serde::Serialize;
 use tauri::State;
 
-use super::{store, ui, UiError, UiResult};
+use super::{allow, store, ui, UiError, UiResult};
 use crate::context::archive_receipt;
 use crate::gui::AppState;
 
@@ -21,13 +22,14 @@ pub struct Issued {
 /// desk's printer. A failing printer is reported; the archived PDF stays for a reprint.
 #[tauri::command]
 pub async fn print_receipt(state: State<'_, AppState>, code: String) -> UiResult<Issued> {
+    let session = allow(&state, Action::IssueReceipt)?;
     let s = store(&state)?;
     let desk = state.global.desk_name();
     let paper = ui(&state, s.paper(&desk).await)?;
     let printer = ui(&state, s.printer(&desk).await)?;
     let issued = ui(
         &state,
-        s.issue_receipt(&code, paper, &state.global.actor()).await,
+        s.issue_receipt(&code, paper, &state.actor(&session)).await,
     )?;
     let path = ui(&state, archive_receipt(&state.global, &issued))?;
     ui(
@@ -43,11 +45,12 @@ pub async fn print_receipt(state: State<'_, AppState>, code: String) -> UiResult
 /// Issues the receipt and opens it in the system's PDF viewer, which can always print it.
 #[tauri::command]
 pub async fn open_receipt(state: State<'_, AppState>, code: String) -> UiResult<Issued> {
+    let session = allow(&state, Action::IssueReceipt)?;
     let s = store(&state)?;
     let paper = ui(&state, s.paper(&state.global.desk_name()).await)?;
     let issued = ui(
         &state,
-        s.issue_receipt(&code, paper, &state.global.actor()).await,
+        s.issue_receipt(&code, paper, &state.actor(&session)).await,
     )?;
     let path = ui(&state, archive_receipt(&state.global, &issued))?;
     open_with_system(&path).map_err(|message| UiError {
@@ -80,5 +83,6 @@ pub(super) fn open_with_system(path: &Path) -> Result<(), String> {
 /// Check-in: what a desk scanner typed anywhere on the main screen.
 #[tauri::command]
 pub async fn scan_slip(state: State<'_, AppState>, input: String) -> UiResult<ScanResult> {
+    allow(&state, Action::CheckIn)?;
     ui(&state, store(&state)?.scan(&input).await)
 }

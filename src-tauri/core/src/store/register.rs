@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::forms::document_error;
 use super::report::period;
 use super::rows::json;
-use super::Store;
+use super::{Actor, Store};
 use crate::documents::{register_pdf, RegisterEntry};
 use crate::dossier::ProcedureRef;
 use crate::error::{CoreError, CoreResult};
@@ -83,9 +83,36 @@ impl Store {
     /// The register book (Mẫu 06) for a period, as PDF.
     pub async fn register_pdf(&self, from: NaiveDate, to: NaiveDate) -> CoreResult<Vec<u8>> {
         let entries = self.register_entries(from, to).await?;
+        self.render_register(from, to, &entries).await
+    }
+
+    /// The register book taken out of the desk by `actor` (a file, not the screen): it
+    /// holds names, addresses and phones, so it is logged as an export of personal data
+    /// with its number of lines.
+    pub async fn export_register(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> CoreResult<Vec<u8>> {
+        let entries = self.register_entries(from, to).await?;
+        let pdf = self.render_register(from, to, &entries).await?;
+        let what = format!("register {from}..{to}");
+        self.log_export(actor, &what, entries.len() as u64, now)
+            .await?;
+        Ok(pdf)
+    }
+
+    async fn render_register(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        entries: &[RegisterEntry],
+    ) -> CoreResult<Vec<u8>> {
         let agency = self.agency().await?;
         let set = self.form_set().await?;
         let opts = Self::form_options(set, Form::Register, vntime::now());
-        register_pdf(&agency, from, to, &entries, &opts).map_err(document_error)
+        register_pdf(&agency, from, to, entries, &opts).map_err(document_error)
     }
 }

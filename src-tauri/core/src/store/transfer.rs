@@ -19,10 +19,10 @@ use sqlx::Row;
 
 use super::audit;
 use super::events::{append, NewEvent};
-use crate::audit::{Cell, Chain};
 use super::settings::{SEEDED, SLIP_SECRET};
 use super::tables::{self, Inserter, Table, Value};
 use super::{Actor, Backend, Store};
+use crate::audit::{Cell, Chain};
 use crate::error::{CoreError, CoreResult};
 
 /// Settings keys under which the slip secrets of merged databases are kept.

@@ -1,0 +1,602 @@
+//! Staff accounts in the real window under Xvfb: every command refused without a session
+//! and for each role that lacks it (checked in Rust, called from the page as the window's
+//! own scripts call them), the first administrator, lock and unlock with a half-typed form
+//! kept, brute-force lockout, masking and logging of personal data by role, and the audit
+//! trail shown to administrators after tampering.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use fantoccini::key::Key;
+use serde_json::{json, Value};
+use support::window::Window;
+use support::{birth, Desk, PASSWORD, STAFF};
+
+/// What each role may do, written from the issue independently of the code: reception
+/// (intake, receipts, check-in, hand-over), processing (status changes, slips), supervisor
+/// (reports, settings, catalog, calendar, exports of personal data), administrator
+/// (accounts and the audit trail). Every staff role sees lists and full records.
+fn role_allows(role: &str, action: &str) -> bool {
+    let staff = ["view_dossier", "view_full_record", "change_own_password"];
+    let own: &[&str] = match role {
+        "reception" => &["intake", "issue_receipt", "check_in", "handover"],
+        "processing" => &["transition", "issue_slip"],
+        "supervisor" => &[
+            "report",
+            "export_personal_data",
+            "settings",
+            "catalog",
+            "calendar",
+        ],
+        "administrator" => &["manage_accounts", "view_audit", "change_own_password"],
+        other => panic!("unknown role {other}"),
+    };
+    own.contains(&action) || (role != "administrator" && staff.contains(&action))
+}
+
+/// Commands any window may call: the language, the start state, the login and lock
+/// screens, the first administrator (refused by the core once accounts exist) and the
+/// database's heartbeat.
+const OPEN: [&str; 11] = [
+    "ui_strings",
+    "app_state",
+    "set_lang",
+    "database_status",
+    "session_status",
+    "login",
+    "logout",
+    "lock_session",
+    "unlock_session",
+    "touch_session",
+    "create_first_administrator",
+];
+
+/// Every guarded command, the action it needs, and arguments of the right shape that do
+/// no harm when allowed (unknown codes, invalid dates, an unknown setting).
+fn guarded(dir: &str) -> Vec<(&'static str, &'static str, Value)> {
+    let period = json!({ "from": "x", "to": "y", "path": format!("{dir}/x.pdf"), "format": "csv" });
+    vec![
+        (
+            "setup_agency",
+            "settings",
+            json!({ "input": { "agency_code": "", "governing_body": "", "unit": "", "place": "", "first_number": 1 } }),
+        ),
+        (
+            "change_own_password",
+            "change_own_password",
+            json!({ "current": "sai", "newPassword": "x" }),
+        ),
+        ("list_accounts", "manage_accounts", json!({})),
+        (
+            "create_account",
+            "manage_accounts",
+            json!({ "input": { "name": "", "display_name": "", "roles": [], "password": "" } }),
+        ),
+        (
+            "set_account_disabled",
+            "manage_accounts",
+            json!({ "name": "khongco", "disabled": true }),
+        ),
+        (
+            "set_account_roles",
+            "manage_accounts",
+            json!({ "name": "khongco", "roles": ["reception"] }),
+        ),
+        (
+            "reset_account_password",
+            "manage_accounts",
+            json!({ "name": "khongco", "password": "x" }),
+        ),
+        ("audit_status", "view_audit", json!({})),
+        ("list_dossiers", "view_dossier", json!({ "query": {} })),
+        (
+            "search_dossiers",
+            "view_dossier",
+            json!({ "text": "nguyen" }),
+        ),
+        (
+            "get_dossier",
+            "view_full_record",
+            json!({ "code": "KHONG-CO" }),
+        ),
+        ("procedures", "view_dossier", json!({})),
+        ("intake", "intake", json!({ "request": {} })),
+        ("preview_due", "intake", json!({ "procedure": "KHONG-CO" })),
+        (
+            "last_applicant",
+            "intake",
+            json!({ "idNumber": "079203001234" }),
+        ),
+        ("settings_list", "settings", json!({})),
+        (
+            "settings_set",
+            "settings",
+            json!({ "key": "khong-co", "value": "" }),
+        ),
+        ("list_printers", "settings", json!({})),
+        ("calendar_notices", "calendar", json!({})),
+        (
+            "calendar_add",
+            "calendar",
+            json!({ "date": "x", "work": false, "reason": "", "reference": "" }),
+        ),
+        ("calendar_remove", "calendar", json!({ "date": "x" })),
+        (
+            "receipt_preview",
+            "issue_receipt",
+            json!({ "code": "KHONG-CO" }),
+        ),
+        (
+            "print_receipt",
+            "issue_receipt",
+            json!({ "code": "KHONG-CO" }),
+        ),
+        (
+            "open_receipt",
+            "issue_receipt",
+            json!({ "code": "KHONG-CO" }),
+        ),
+        ("scan_slip", "check_in", json!({ "input": "KHONG-CO" })),
+        ("parse_id_card", "intake", json!({ "text": "x" })),
+        ("scan_kind", "view_dossier", json!({ "text": "x" })),
+        ("list_serial_ports", "settings", json!({})),
+        ("scanner_status", "view_dossier", json!({})),
+        ("set_scanner_port", "settings", json!({ "port": "" })),
+        (
+            "next_statuses",
+            "view_dossier",
+            json!({ "code": "KHONG-CO" }),
+        ),
+        (
+            "transition_dossier",
+            "transition",
+            json!({ "code": "KHONG-CO", "to": 4 }),
+        ),
+        (
+            "hand_over_result",
+            "handover",
+            json!({ "code": "KHONG-CO", "input": { "method": "person", "receiver_name": "", "receiver_id": "", "authorisation": "", "tracking": "", "rating": null } }),
+        ),
+        (
+            "issue_form",
+            "issue_slip",
+            json!({ "code": "KHONG-CO", "request": { "form": "control" } }),
+        ),
+        (
+            "control_rows",
+            "view_dossier",
+            json!({ "code": "KHONG-CO" }),
+        ),
+        (
+            "transfer_dossiers",
+            "transition",
+            json!({ "input": { "items": [], "direction": "to_unit", "unit": "", "giver": "", "receiver": "", "note": "" } }),
+        ),
+        (
+            "record_delivery",
+            "handover",
+            json!({ "code": "KHONG-CO", "input": { "status": "delivered", "note": "" } }),
+        ),
+        (
+            "report_figures",
+            "report",
+            json!({ "from": "x", "to": "y" }),
+        ),
+        ("export_report", "report", period.clone()),
+        ("export_register", "export_personal_data", period),
+        ("dashboard_figures", "view_dossier", json!({})),
+    ]
+}
+
+/// The commands the window registers, read from the handler list in the source, so a
+/// command added without a row in this matrix fails here.
+fn registered() -> BTreeSet<String> {
+    let source = include_str!("../src-tauri/src/commands/mod.rs");
+    let start = source.find("generate_handler![").expect("the handler list");
+    let end = start + source[start..].find(']').expect("its end");
+    source[start + "generate_handler![".len()..end]
+        .split(',')
+        .filter_map(|s| s.trim().rsplit("::").next().map(str::to_string))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn kind(err: &Value) -> &str {
+    err["kind"].as_str().unwrap_or("")
+}
+
+/// A desk with one account per role, and one dossier.
+fn staffed_desk() -> (Desk, String) {
+    let desk = Desk::ready();
+    desk.account("letan", &["reception"]);
+    desk.account("xuly", &["processing"]);
+    desk.account("giamsat", &["supervisor"]);
+    desk.account("quantri", &["administrator"]);
+    // Received now, so it is on today's list.
+    let mut request = birth("Nguyễn Văn An", "");
+    request.as_object_mut().unwrap().remove("received_at");
+    let code = desk.intake(&request)["code"].as_str().unwrap().to_string();
+    (desk, code)
+}
+
+#[tokio::test]
+async fn every_command_is_refused_without_a_session_and_for_each_role_that_lacks_it() {
+    let (desk, _) = staffed_desk();
+    let dir = desk.dir.path().to_string_lossy().into_owned();
+    let matrix = guarded(&dir);
+
+    let mut listed: BTreeSet<String> = OPEN.iter().map(|s| s.to_string()).collect();
+    listed.extend(matrix.iter().map(|(c, _, _)| c.to_string()));
+    assert_eq!(
+        listed,
+        registered(),
+        "every registered command is in the matrix, and only those"
+    );
+
+    let w = Window::open_bare(&desk, None).await;
+    w.wait_css("#login-form").await;
+    for (command, _, args) in &matrix {
+        let err = w.invoke(command, args.clone()).await.expect_err(command);
+        assert_eq!(
+            kind(&err),
+            "not_logged_in",
+            "{command} without a session: {err}"
+        );
+    }
+
+    for (account, role) in [
+        ("letan", "reception"),
+        ("xuly", "processing"),
+        ("giamsat", "supervisor"),
+        ("quantri", "administrator"),
+    ] {
+        w.invoke("login", json!({ "name": account, "password": PASSWORD }))
+            .await
+            .unwrap_or_else(|e| panic!("login {account}: {e}"));
+        for (command, action, args) in &matrix {
+            let result = w.invoke(command, args.clone()).await;
+            if role_allows(role, action) {
+                if let Err(err) = &result {
+                    assert!(
+                        !["forbidden", "not_logged_in", "session_locked"].contains(&kind(err)),
+                        "{role} may {action} ({command}) but got {err}"
+                    );
+                    // Refused for its arguments, which the test chose to be harmless.
+                    assert!(err["message"].is_string(), "{command}: {err}");
+                }
+            } else {
+                let err = result.expect_err(&format!("{role} must not {action} ({command})"));
+                assert_eq!(kind(&err), "forbidden", "{role} → {command}: {err}");
+                assert!(
+                    err["message"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("Cần vai trò"),
+                    "the refusal names the roles that may: {err}"
+                );
+            }
+        }
+        w.invoke("logout", json!({})).await.unwrap();
+    }
+
+    // Locked on demand: everything is refused until the same person unlocks.
+    w.invoke("login", json!({ "name": "letan", "password": PASSWORD }))
+        .await
+        .unwrap();
+    w.invoke("lock_session", json!({})).await.unwrap();
+    let err = w
+        .invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "session_locked");
+    w.invoke("unlock_session", json!({ "password": PASSWORD }))
+        .await
+        .unwrap();
+    w.invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap();
+    w.close().await;
+}
+
+#[tokio::test]
+async fn the_first_administrator_is_created_at_set_up_and_works_at_once() {
+    let desk = Desk::new();
+    let w = Window::open_bare(&desk, None).await;
+    w.wait_css("#setup-form").await;
+    w.fill("#setup-admin-name", "quantri").await;
+    w.fill("#setup-admin-display", "Trần Thị Bình").await;
+    // A weak password is refused next to its field, and nothing is created.
+    w.fill("#setup-admin-password", "12345").await;
+    w.fill("#setup-admin-password2", "12345").await;
+    w.click("#setup-save").await;
+    let error = w
+        .wait_text("#f-account-password-error", |t| !t.is_empty())
+        .await;
+    assert!(error.contains("10"), "{error}");
+    assert_eq!(desk.json(&["user", "list", "--json"]), json!([]));
+
+    w.fill("#setup-admin-password", PASSWORD).await;
+    w.fill("#setup-admin-password2", PASSWORD).await;
+    w.click("#setup-save").await;
+    w.wait_css("input[name=agency_code]").await;
+    let users = desk.json(&["user", "list", "--json"]);
+    let roles = users[0]["roles"].as_array().unwrap();
+    assert_eq!(roles.len(), 4, "one person runs the desk alone: {users}");
+
+    // Signed in, the same person sets the agency and this desk's printer.
+    w.fill("input[name=governing_body]", "UBND XÃ HƯỚNG THỌ PHÚ")
+        .await;
+    w.fill("input[name=unit]", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG")
+        .await;
+    w.fill("input[name=place]", "Hướng Thọ Phú").await;
+    w.fill("input[name=agency_code]", "000.00.14.H56").await;
+    let printer =
+        std::env::var("MOTCUA_TEST_PRINTER").expect("the test command sets up a cups-pdf printer");
+    let mut options = String::new();
+    for _ in 0..100 {
+        options = w
+            .client
+            .execute(
+                "return [...document.querySelectorAll('#setup-printer option')].map((o) => o.value).join(' ');",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        if options.contains(&printer) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(options.contains(&printer), "{options}");
+    w.click("#setup-save").await;
+    w.wait_css("#dossier-list").await;
+    assert!(desk.is_set_up());
+    let who = w.wait_text("#who", |t| !t.is_empty()).await;
+    assert_eq!(who, "Trần Thị Bình");
+    w.wait_css("#nav-intake").await;
+    w.click("#nav-accounts").await;
+    w.wait_text("#accounts", |t| t.contains("quantri")).await;
+    w.close().await;
+}
+
+#[tokio::test]
+async fn a_locked_screen_hides_the_desk_and_keeps_the_half_typed_form() {
+    let desk = Desk::ready();
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    w.type_keys(&Key::F2.to_string()).await;
+    w.wait_css("#intake-form").await;
+    w.fill("#f-applicant-name", "Lê Thị Hoa").await;
+    w.chord(Key::Control, 'l').await;
+    w.wait_css("#lock-overlay").await;
+    let hint = w.wait_text("#lock-form", |t| !t.is_empty()).await;
+    assert!(!hint.contains("Lê Thị Hoa"));
+    // Nothing of the desk answers behind the lock.
+    let err = w
+        .invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "session_locked");
+
+    w.fill("#unlock-password", "sai-mat-khau-1").await;
+    w.click("#lock-form-submit").await;
+    w.wait_text("#lock-form .form-error", |t| t.contains("không đúng"))
+        .await;
+    w.fill("#unlock-password", PASSWORD).await;
+    w.click("#lock-form-submit").await;
+    let gone = w
+        .client
+        .wait()
+        .at_most(std::time::Duration::from_secs(20))
+        .for_element(fantoccini::Locator::Css("#intake-form"))
+        .await;
+    assert!(gone.is_ok());
+    let mut left = true;
+    for _ in 0..100 {
+        left = w
+            .client
+            .find(fantoccini::Locator::Css("#lock-overlay"))
+            .await
+            .is_ok();
+        if !left {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(!left, "the lock screen went away");
+    let name = w
+        .client
+        .find(fantoccini::Locator::Css("#f-applicant-name"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("Lê Thị Hoa"));
+    w.close().await;
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
+    let desk = Desk::ready();
+    desk.account(STAFF, &support::STAFF_ROLES);
+    let w = Window::open_bare(&desk, None).await;
+    w.wait_css("#login-form").await;
+    let mut last = String::new();
+    for attempt in 1..=5 {
+        w.fill("#login-name", STAFF).await;
+        w.fill("#login-password", &format!("sai-mat-khau-{attempt}"))
+            .await;
+        w.click("#login-form-submit").await;
+        last = w
+            .wait_text("#login-form .form-error", |t| !t.is_empty())
+            .await;
+        if attempt < 5 {
+            assert!(last.contains("không đúng"), "attempt {attempt}: {last}");
+        }
+    }
+    assert!(last.contains("tạm khóa"), "{last}");
+    // Even the right password waits now.
+    w.fill("#login-name", STAFF).await;
+    w.fill("#login-password", PASSWORD).await;
+    w.click("#login-form-submit").await;
+    let text = w
+        .wait_text("#login-form .form-error", |t| t.contains("tạm khóa"))
+        .await;
+    assert!(text.contains("tạm khóa"));
+    w.close().await;
+}
+
+#[tokio::test]
+async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role() {
+    let (desk, code) = staffed_desk();
+    let w = Window::open_bare(&desk, None).await;
+    w.login("letan", PASSWORD).await;
+    let list = w
+        .wait_text("#dossier-list", |t| t.contains("Nguyễn Văn An"))
+        .await;
+    assert!(!list.contains("079203001234"), "{list}");
+    assert!(list.contains("********1234"), "{list}");
+    let found = w
+        .invoke("search_dossiers", json!({ "text": "079203001234" }))
+        .await
+        .unwrap();
+    assert_eq!(found[0]["applicant_id_number"], "********1234");
+    assert_eq!(found[0]["applicant_phone"], "******5678");
+
+    // The full record, for the task that needs it, is logged with who opened it.
+    w.click("#dossier-list tr.row td").await;
+    w.wait_text("#detail", |t| t.contains("079203001234")).await;
+    let log = desk.json(&["audit", "log", "--json"]);
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "record_opened"
+                && e["actor"] == "letan"
+                && e["subject"] == code.as_str()),
+        "{log}"
+    );
+
+    // The register book holds names and addresses: a supervisor's export, logged.
+    let out = desk.dir.path().join("so-theo-doi.pdf");
+    let shown = desk.json(&["show", &code, "--json"]);
+    let day = &shown["received_at"].as_str().unwrap()[..10];
+    let args = json!({ "from": day, "to": day, "path": out.to_string_lossy() });
+    let err = w.invoke("export_register", args.clone()).await.unwrap_err();
+    assert_eq!(kind(&err), "forbidden");
+    assert!(!out.exists());
+    w.invoke("logout", json!({})).await.unwrap();
+    w.invoke("login", json!({ "name": "giamsat", "password": PASSWORD }))
+        .await
+        .unwrap();
+    w.invoke("export_register", args).await.unwrap();
+    assert!(support::pdf_text(&out).contains("Nguyễn Văn An"));
+    let log = desk.json(&["audit", "log", "--json"]);
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "personal_export" && e["actor"] == "giamsat"),
+        "{log}"
+    );
+    // Events record the account that caused them.
+    w.invoke("logout", json!({})).await.unwrap();
+    w.invoke("login", json!({ "name": "xuly", "password": PASSWORD }))
+        .await
+        .unwrap();
+    w.invoke(
+        "transition_dossier",
+        json!({ "code": code, "to": 4, "note": "chuyển phòng" }),
+    )
+    .await
+    .unwrap();
+    let history = desk.json(&["history", &code, "--json"]);
+    let events = history.as_array().unwrap();
+    assert_eq!(events.last().unwrap()["actor"], "xuly", "{history}");
+    w.close().await;
+}
+
+#[tokio::test]
+async fn an_administrator_sees_when_the_audit_trail_was_tampered_with() {
+    let (desk, _) = staffed_desk();
+    let w = Window::open_bare(&desk, None).await;
+    w.login("quantri", PASSWORD).await;
+    // An administrator alone sees no citizen's data: only accounts and the audit trail.
+    w.wait_css("#accounts-screen").await;
+    let nav = w.wait_text(".topbar", |t| !t.is_empty()).await;
+    assert!(!nav.contains("Tiếp nhận"), "{nav}");
+    w.wait_text("#audit-result", |t| t.contains("nguyên vẹn"))
+        .await;
+
+    let out = Command::new("sqlite3")
+        .arg(&desk.db)
+        .arg(
+            "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; \
+             UPDATE events SET note = 'đã sửa' WHERE id = 1;",
+        )
+        .output()
+        .expect("sqlite3 is installed by the test command");
+    assert!(out.status.success());
+    w.type_keys(&Key::F10.to_string()).await;
+    w.wait_css("#accounts-screen").await;
+    let text = w
+        .wait_text("#audit-result", |t| t.contains("can thiệp"))
+        .await;
+    assert!(text.contains("can thiệp"), "{text}");
+    w.close().await;
+}
+
+#[tokio::test]
+async fn the_webview_reaches_nothing_but_the_apps_own_commands() {
+    let desk = Desk::ready();
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    // Core plugins the page does not use are not granted ("core:default" would allow the
+    // first two); the scanner's event listening is.
+    for (command, args) in [
+        ("plugin:app|version", json!({})),
+        ("plugin:path|resolve_directory", json!({ "directory": 1 })),
+        ("plugin:window|close", json!({ "label": "main" })),
+        ("plugin:webview|create_webview_window", json!({})),
+    ] {
+        let err = w.invoke(command, args).await.expect_err(command);
+        assert!(
+            err.is_string() || err["message"].is_string(),
+            "{command}: {err}"
+        );
+    }
+    w.invoke(
+        "plugin:event|listen",
+        json!({ "event": "scanner-line", "target": { "kind": "Any" }, "handler": 0 }),
+    )
+    .await
+    .expect("the scanner's events are allowed");
+
+    // The Content-Security-Policy: no request leaves the page, not even to this computer.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let outcome = w
+        .client
+        .execute_async(
+            "const [port, done] = arguments; \
+             const img = new Image(); img.src = `http://127.0.0.1:${port}/x.png`; \
+             fetch(`http://127.0.0.1:${port}/`).then(() => done('fetched'), () => done('blocked'));",
+            vec![port.into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome, "blocked");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        listener.accept().is_err(),
+        "the page reached a server it must not"
+    );
+    w.close().await;
+}
