@@ -357,8 +357,51 @@ async fn screens_in_both_languages_fit_small_and_large_screens() {
                 w.screenshot(&format!("intake-{lang}-{width}")).await;
             }
         }
+        // A laptop at 125 % display scaling: 1366×768 leaves the page 1093×614 CSS pixels,
+        // which is what it lays out (media queries included). Every screen must still fit
+        // sideways: lists and forms scroll down, never across.
+        w.resize(1093, 614).await;
+        for (nav, ready) in [
+            ("#nav-lists", "#dossier-list"),
+            ("#nav-intake", "#intake-form"),
+            ("#nav-settings", "#notices"),
+        ] {
+            w.click(nav).await;
+            w.wait_css(ready).await;
+            if let Some(wide) = sticks_out(&w).await {
+                w.screenshot("overflow").await;
+                panic!("{lang} at 125 %: {nav}: {wide}");
+            }
+        }
+        w.click("#nav-lists").await;
+        w.click("#tab-all").await;
+        w.wait_text("#dossier-list", |t| t.contains("Hồng Nhung"))
+            .await;
+        w.click("#dossier-list tr.row td").await;
+        w.wait_text("#detail", |t| t.contains("Hồng Nhung")).await;
+        if let Some(wide) = sticks_out(&w).await {
+            w.screenshot("overflow").await;
+            panic!("{lang} at 125 %: the dossier panel: {wide}");
+        }
+        w.screenshot(&format!("dossier-{lang}-125")).await;
     }
     w.close().await;
+}
+
+/// What sticks out sideways, if anything: the page, or a screen's own scrolling area
+/// (named by its id or class, with how many pixels it needs and has).
+async fn sticks_out(w: &Window) -> Option<String> {
+    let found = w
+        .client
+        .execute(
+            "const all = [document.documentElement, ...document.querySelectorAll('.topbar, .screen, .listpane, .detail, form')]; \
+             const wide = all.find((el) => el.scrollWidth > el.clientWidth + 1); \
+             return wide ? `${wide.id || wide.className || wide.tagName} ${wide.scrollWidth} > ${wide.clientWidth}` : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    found.as_str().map(str::to_string)
 }
 
 #[tokio::test]

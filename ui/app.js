@@ -94,20 +94,25 @@ function render(state, view) {
     search,
     nav('settings', 'F9', t('ui.nav.settings')),
     nav('accounts', 'F10', t('ui.nav.accounts')),
-    h('div', { class: 'userbox' },
-      h('span', { class: 'who', id: 'who', title: session.account }, session.display_name || session.account),
-      h('button', { class: 'link', id: 'change-password', type: 'button', onclick: ownPassword }, t('ui.user.password')),
-      h('button', { class: 'link', id: 'lock', type: 'button', onclick: lockNow }, t('ui.user.lock')),
-      h('button', { class: 'link', id: 'logout', type: 'button', onclick: logout }, t('ui.user.logout'))),
+    // Who is signed in, with what they do less often behind it; Ctrl+L locks at once.
+    h('details', { class: 'usermenu' },
+      h('summary', { id: 'who', title: session.account }, session.display_name || session.account),
+      h('div', { class: 'menu' },
+        h('button', { class: 'link', id: 'lock', type: 'button', onclick: lockNow }, t('ui.user.lock'), ' ', h('kbd', {}, 'Ctrl+L')),
+        h('button', { class: 'link', id: 'change-password', type: 'button', onclick: ownPassword }, t('ui.user.password')),
+        h('button', { class: 'link', id: 'logout', type: 'button', onclick: logout }, t('ui.user.logout')))),
     h('button', { class: 'link', id: 'lang-switch', type: 'button', onclick: ctx.switchLang }, t('ui.switch_lang')));
   const warnings = (state.warnings || []).map((w) => h('div', { class: 'banner warn', role: 'status' }, w));
   const body = h('div', { class: 'screen', id: 'screen' });
   root.append(header, ...warnings, body);
 
+  function closeMenu() { const m = header.querySelector('.usermenu'); if (m) m.open = false; }
   function ownPassword() {
+    closeMenu();
     passwordDialog(t('ui.user.password_title'), true, (current, next) => call('change_own_password', { current, newPassword: next }));
   }
   async function lockNow() {
+    closeMenu();
     renderLock(ctx, await call('lock_session'));
   }
   async function logout() {

@@ -119,7 +119,8 @@ pub fn run(global: Global) -> ExitCode {
             WebviewWindowBuilder::new(app, WINDOW, WebviewUrl::App("index.html".into()))
                 .title(window_title(unit.as_deref()))
                 .inner_size(1280.0, 800.0)
-                .min_inner_size(1000.0, 640.0)
+                // 1366×768 at 125 % scaling leaves 1093×614.
+                .min_inner_size(1000.0, 600.0)
                 .build()?;
             crate::scanner::start(app.handle());
             Ok(())

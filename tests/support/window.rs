@@ -254,11 +254,10 @@ impl Window {
     }
 
     pub async fn click(&self, css: &str) {
-        self.wait_css(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        if let Err(e) = self.wait_css(css).await.click().await {
+            self.screenshot("failure").await;
+            panic!("click {css}: {e}");
+        }
     }
 
     pub async fn resize(&self, width: u32, height: u32) {

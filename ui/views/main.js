@@ -162,7 +162,7 @@ export function renderMain(ctx, container, search) {
 function table(rows, open) {
   const head = h('tr', {},
     h('th', {}, t('cli.code')), h('th', {}, t('ui.col.applicant')), h('th', {}, t('cli.procedure')),
-    h('th', {}, t('cli.received_at')), h('th', {}, t('cli.due_at')), h('th', {}, t('cli.status')));
+    h('th', { class: 'col-received' }, t('cli.received_at')), h('th', {}, t('cli.due_at')), h('th', {}, t('cli.status')));
   const body = rows.map((d) => h('tr', {
       tabindex: '0', class: 'row', dataset: { code: d.code },
       onclick: () => open(d.code),
@@ -177,7 +177,7 @@ function table(rows, open) {
     h('td', {}, d.applicant_name,
       d.applicant_id_number ? h('div', { class: 'muted id-masked' }, d.applicant_id_number) : null),
     h('td', { class: 'proc' }, d.procedure_name),
-    h('td', { class: 'nowrap' }, vnTime(d.received_at)),
+    h('td', { class: 'nowrap col-received' }, vnTime(d.received_at)),
     h('td', { class: 'nowrap' + (overdue(d) ? ' late' : '') }, vnTime(d.due_at)),
     h('td', {}, h('span', { class: 'status s' + d.status_code }, t('status.' + d.status_code)))));
   return h('table', { class: 'dossiers' }, h('thead', {}, head), h('tbody', {}, body));

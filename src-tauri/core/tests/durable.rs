@@ -331,6 +331,9 @@ async fn a_commune_database_moves_into_a_centre_keeping_codes_events_and_numberi
     // The commune's own slips still scan as genuine at the centre.
     assert!(centre.scan(&slip).await.unwrap().verified);
     assert!(centre.health().await.unwrap().ok());
+    // The moved history joined the centre's hash chain: the trail still verifies.
+    let audit = centre.verify_audit().await.unwrap();
+    assert!(audit.ok, "{}: {audit:?}", target.name);
     // The centre's numbering goes on untouched.
     assert_eq!(intake_n(centre, &["Đỗ Thị Giang"]).await[0], code(3));
     assert_eq!(centre_codes, [code(1), code(2)]);

@@ -694,6 +694,13 @@ async fn load_rows(conn: &mut AnyConnection, partial: &Migrator, file: &Path) ->
                     if let Some(mut done) = inserter.take() {
                         done.flush(&mut *conn).await?;
                     }
+                    // The file is the whole truth: rows a migration seeds (the audit
+                    // chains' heads) come from it too.
+                    exec(
+                        &mut *conn,
+                        &format!("DELETE FROM {}", tables::quote(&table.name)),
+                    )
+                    .await?;
                     inserter = Some(Inserter::new(table, false));
                 }
                 Item::Row(row) => {
