@@ -549,6 +549,7 @@ async fn an_administrator_sees_when_the_audit_trail_was_tampered_with() {
         .wait_text("#audit-result", |t| t.contains("can thiệp"))
         .await;
     assert!(text.contains("can thiệp"), "{text}");
+    w.screenshot("accounts-tampered-vi").await;
     w.close().await;
 }
 

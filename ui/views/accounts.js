@@ -94,7 +94,7 @@ export async function renderAccounts(ctx, body) {
       const v = await call('audit_status');
       audit.append(v.report.ok
         ? h('p', { class: 'audit-ok', id: 'audit-result' }, t('ui.audit.ok', { n: v.report.checked }))
-        : h('p', { class: 'audit-broken', id: 'audit-result', role: 'alert' }, t('ui.audit.broken'), ' ', v.broken || ''));
+        : h('p', { class: 'audit-broken', id: 'audit-result', role: 'alert' }, v.broken || t('ui.audit.broken')));
       audit.append(h('table', { class: 'accounts', id: 'access-log' },
         h('thead', {}, h('tr', {}, ['ui.audit.at', 'ui.audit.actor', 'ui.audit.desk', 'ui.audit.kind', 'ui.audit.subject'].map((k) => h('th', {}, t(k))))),
         h('tbody', {}, v.recent.map((e) => h('tr', {},

@@ -36,7 +36,7 @@ function card(ctx, parent, id, title, hint, fields, submitLabel, onSubmit, extra
 }
 
 export function renderLogin(ctx) {
-  const unit = ctx.state.agency ? ctx.state.agency.unit : '';
+  const unit = [ctx.state.agency ? ctx.state.agency.unit : '', ctx.state.desk].filter(Boolean).join(' · ');
   card(ctx, ctx.root, 'login-form', t('ui.login.title'), unit, [
     field('account.name', t('field.account.name'), h('input', { name: 'name', id: 'login-name', autocomplete: 'username', spellcheck: 'false', autocapitalize: 'off' })),
     field('account.password', t('field.account.password'), h('input', { name: 'password', id: 'login-password', type: 'password', autocomplete: 'current-password' })),
