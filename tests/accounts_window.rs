@@ -109,6 +109,12 @@ fn guarded(dir: &str) -> Vec<(&'static str, &'static str, Value)> {
             "intake",
             json!({ "idNumber": "079203001234" }),
         ),
+        ("catalog", "catalog", json!({})),
+        (
+            "save_procedure",
+            "catalog",
+            json!({ "procedure": { "code": "", "name": "", "field": "", "limit": { "unit": "working_days", "days": 1 } }, "replaces": null }),
+        ),
         ("settings_list", "settings", json!({})),
         (
             "settings_set",

@@ -462,3 +462,48 @@ async fn a_ready_result_is_handed_over_with_the_citizens_rating() {
     ]);
     assert_eq!(report["totals"]["rating_very_satisfied"], 1, "{report}");
 }
+
+#[tokio::test]
+async fn a_supervisor_replaces_the_land_procedures_placeholder_code() {
+    let desk = Desk::ready();
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    w.type_keys(&Key::F9.to_string()).await;
+    w.click("#catalog-table tr[data-code='DD.001'] .edit-procedure")
+        .await;
+    w.fill("#procedure-code", "mã sai!").await;
+    w.click("#procedure-save").await;
+    let error = w
+        .wait_text("#f-procedure-code-error", |t| !t.is_empty())
+        .await;
+    assert!(error.contains("chữ, số"), "{error}");
+    w.screenshot("catalog-edit-vi").await;
+    w.fill("#procedure-code", "1.004227").await;
+    w.click("#procedure-save").await;
+    w.wait_text("#catalog-table", |t| t.contains("1.004227"))
+        .await;
+    let catalog = desk.json(&["procedures", "list", "--all", "--json"]);
+    let entry = |code: &str| {
+        catalog
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(entry("1.004227")["active"], true, "{catalog}");
+    assert_eq!(entry("DD.001")["active"], false, "{catalog}");
+    assert_eq!(entry("1.004227")["name"], entry("DD.001")["name"]);
+
+    // The intake's picker now offers the province's code, and not the placeholder.
+    w.type_keys(&Key::F2.to_string()).await;
+    w.wait_css("#intake-form").await;
+    w.type_keys("1.004227").await;
+    w.wait_text("#procedure-options", |t| t.contains("1.004227"))
+        .await;
+    w.fill("#f-procedure", "DD.001").await;
+    let options = w.wait_text("#procedure-options", |_| true).await;
+    assert!(!options.contains("DD.001"), "{options}");
+    w.close().await;
+}

@@ -3,6 +3,7 @@
 import { call } from '../api.js';
 import { t, lang } from '../i18n.js';
 import { h, clear, vnDate } from '../dom.js';
+import { showFieldErrors, clearFieldErrors, field } from './form.js';
 
 const GROUPS = [
   ['ui.settings.agency', ['agency-code', 'governing-body', 'unit', 'place', 'contact', 'first-number', 'form-set']],
@@ -41,6 +42,7 @@ export async function renderSettings(ctx, container) {
   const others = settings.map((s) => s.key).filter((k) => !placed.has(k));
   if (others.length) page.append(section('ui.settings.other', others));
   page.append(await notices());
+  page.append(await catalogEditor());
   const first = page.querySelector('input, select');
   if (first) first.focus();
   return {};
@@ -141,6 +143,110 @@ async function notices() {
   box.append(h('table', { class: 'dossiers notices' },
     h('thead', {}, h('tr', {}, h('th', {}, t('field.notice.date')), h('th', {}, t('ui.settings.kind')), h('th', {}, t('field.notice.reason')), h('th', {}, t('field.notice.reference')), h('th', {}, ''))),
     body), form);
+  await load();
+  return box;
+}
+
+// The procedure catalog: what the intake's picker offers. A province edits it to its own
+// codes (the land procedure ships with the placeholder DD.001), time limits and documents.
+async function catalogEditor() {
+  const box = h('section', { class: 'card wide', id: 'catalog' }, h('h2', {}, t('ui.catalog.title')),
+    h('p', { class: 'hint' }, t('ui.catalog.hint')));
+  const body = h('tbody');
+  const editor = h('div', { id: 'procedure-editor' });
+  const limitText = (l) => l.unit === 'same_day'
+    ? t('ui.catalog.same_day', { cutoff: (l.cutoff || '').slice(0, 5) })
+    : t('ui.catalog.' + l.unit, { days: l.days });
+  const load = async () => {
+    clear(body);
+    let list = [];
+    try { list = await call('catalog'); } catch (e) { box.append(h('div', { class: 'banner error', role: 'alert' }, e.message)); }
+    for (const p of list) {
+      body.append(h('tr', { class: p.active ? '' : 'inactive', dataset: { code: p.code } },
+        h('td', { class: 'code' }, p.code),
+        h('td', {}, p.name),
+        h('td', {}, p.field),
+        h('td', { class: 'nowrap' }, limitText(p.limit)),
+        h('td', {}, p.active ? t('ui.catalog.active') : t('ui.catalog.inactive')),
+        h('td', {}, h('button', { type: 'button', class: 'link edit-procedure', onclick: () => edit(p) }, t('ui.catalog.edit')))));
+    }
+  };
+  const blank = { code: '', name: '', field: '', limit: { unit: 'working_days', days: 1 }, pause_policy: 'extend', fee_text: '', documents: [], active: true };
+
+  function edit(p) {
+    const original = p.code;
+    const docs = h('tbody');
+    const docRow = (d) => {
+      const row = h('tr', { class: 'doc' },
+        h('td', {}, h('input', { name: 'doc-name', value: d.name, 'aria-label': t('field.procedure.documents.name') })),
+        h('td', {}, h('input', { name: 'doc-originals', type: 'number', min: '0', max: '99', value: d.originals, 'aria-label': t('field.procedure.documents.originals') })),
+        h('td', {}, h('input', { name: 'doc-copies', type: 'number', min: '0', max: '99', value: d.copies, 'aria-label': t('field.procedure.documents.copies') })),
+        h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => row.remove() }, t('ui.settings.remove'))));
+      docs.append(row);
+    };
+    p.documents.forEach(docRow);
+    const unit = h('select', { name: 'unit', id: 'procedure-unit' },
+      ['working_days', 'calendar_days', 'same_day'].map((u) => h('option', { value: u, selected: u === p.limit.unit }, t('ui.catalog.unit.' + u))));
+    const days = h('input', { name: 'days', id: 'procedure-days', type: 'number', min: '0', max: '365', value: p.limit.days ?? 1 });
+    const cutoff = h('input', { name: 'cutoff', id: 'procedure-cutoff', type: 'time', value: (p.limit.cutoff || '15:00').slice(0, 5) });
+    const form = h('form', { class: 'procedure-form', id: 'procedure-form', novalidate: true },
+      h('h3', {}, original ? t('ui.catalog.editing', { code: original }) : t('ui.catalog.new')),
+      h('div', { class: 'grid2' },
+        field('procedure.code', t('field.procedure.code'), h('input', { name: 'code', id: 'procedure-code', value: p.code, autocomplete: 'off', spellcheck: 'false' })),
+        field('procedure.field', t('field.procedure.field'), h('input', { name: 'field', id: 'procedure-field', value: p.field, autocomplete: 'off' }))),
+      field('procedure.name', t('field.procedure.name'), h('input', { name: 'name', id: 'procedure-name', value: p.name, autocomplete: 'off' })),
+      h('div', { class: 'grid2' },
+        field('procedure.limit', t('field.procedure.limit'), h('div', { class: 'setting-row' }, unit, days, cutoff)),
+        field('procedure.pause_policy', t('field.procedure.pause_policy'), h('select', { name: 'pause_policy', id: 'procedure-pause' },
+          ['extend', 'restart'].map((v) => h('option', { value: v, selected: v === p.pause_policy }, t('ui.catalog.pause.' + v)))))),
+      field('procedure.fee_text', t('field.procedure.fee_text'), h('input', { name: 'fee_text', id: 'procedure-fee', value: p.fee_text, autocomplete: 'off' })),
+      field('procedure.documents', t('field.procedure.documents'), h('table', { class: 'docs' },
+        h('thead', {}, h('tr', {}, h('th', {}, t('field.procedure.documents.name')), h('th', {}, t('field.procedure.documents.originals')), h('th', {}, t('field.procedure.documents.copies')), h('th', {}))),
+        docs)),
+      h('button', { type: 'button', class: 'link', id: 'procedure-add-doc', onclick: () => docRow({ name: '', originals: 1, copies: 0 }) }, t('ui.catalog.add_document')),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'active', id: 'procedure-active', checked: p.active }), t('ui.catalog.offered')),
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary', id: 'procedure-save' }, t('ui.save')),
+        h('button', { type: 'button', class: 'link', onclick: () => clear(editor) }, t('ui.cancel'))));
+    const showLimit = () => { days.hidden = unit.value === 'same_day'; cutoff.hidden = unit.value !== 'same_day'; };
+    unit.addEventListener('change', showLimit);
+    showLimit();
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearFieldErrors(form);
+      const data = new FormData(form);
+      const limit = unit.value === 'same_day'
+        ? { unit: 'same_day', cutoff: (cutoff.value || '15:00') + ':00' }
+        : { unit: unit.value, days: Number(days.value || 0) };
+      const procedure = {
+        code: data.get('code') || '', name: data.get('name') || '', field: data.get('field') || '',
+        limit, pause_policy: data.get('pause_policy'), fee_text: data.get('fee_text') || '',
+        documents: [...docs.querySelectorAll('tr.doc')].map((r) => ({
+          name: r.querySelector('[name=doc-name]').value,
+          originals: Number(r.querySelector('[name=doc-originals]').value || 0),
+          copies: Number(r.querySelector('[name=doc-copies]').value || 0),
+          required: true,
+        })),
+        active: form.querySelector('#procedure-active').checked,
+      };
+      try {
+        await call('save_procedure', { procedure, replaces: original && original !== procedure.code ? original : null });
+        clear(editor);
+        await load();
+      } catch (e) {
+        showFieldErrors(form, e);
+      }
+    });
+    clear(editor).append(form);
+    form.querySelector('#procedure-code').focus();
+  }
+
+  box.append(
+    h('table', { class: 'accounts', id: 'catalog-table' },
+      h('thead', {}, h('tr', {}, ['field.procedure.code', 'field.procedure.name', 'field.procedure.field', 'field.procedure.limit', 'ui.accounts.state', ''].map((k) => h('th', {}, k ? t(k) : '')))),
+      body),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'link', id: 'procedure-new', onclick: () => edit({ ...blank }) }, t('ui.catalog.new'))),
+    editor);
   await load();
   return box;
 }

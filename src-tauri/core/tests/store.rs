@@ -672,6 +672,65 @@ async fn catalog_import_is_all_or_nothing_and_export_round_trips() {
 }
 
 #[tokio::test]
+async fn the_catalog_editor_replaces_a_placeholder_code_in_one_step() {
+    for t in stores().await {
+        let s = &t.store;
+        let land = s.procedure("DD.001").await.unwrap().unwrap();
+        let position = |list: &[motcua_core::procedure::Procedure], code: &str| {
+            list.iter().position(|p| p.code == code)
+        };
+        let before = s.procedures(true).await.unwrap();
+
+        // A bad entry is refused field by field, and nothing changes.
+        let mut bad = land.clone();
+        bad.code = "mã sai!".into();
+        bad.name = " ".into();
+        let err = s.save_procedure(bad, Some("DD.001")).await.unwrap_err();
+        let fields: Vec<&str> = err
+            .field_errors()
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect();
+        assert_eq!(fields, ["procedure.code", "procedure.name"], "{}", t.name);
+        // Replacing an entry that does not exist saves nothing either.
+        let mut stray = land.clone();
+        stray.code = "1.999999".into();
+        let err = s.save_procedure(stray, Some("KHONG.CO")).await.unwrap_err();
+        assert_eq!(err.kind(), "procedure_not_found", "{}", t.name);
+        assert_eq!(s.procedures(true).await.unwrap(), before, "{}", t.name);
+
+        // The province's own code takes the placeholder's place in the list.
+        let mut real = land.clone();
+        real.code = "1.004227".into();
+        real.fee_text = "  Theo nghị quyết của tỉnh ".into();
+        let saved = s.save_procedure(real, Some("DD.001")).await.unwrap();
+        assert_eq!(saved.fee_text, "Theo nghị quyết của tỉnh");
+        let after = s.procedures(true).await.unwrap();
+        assert_eq!(
+            position(&after, "1.004227"),
+            position(&before, "DD.001"),
+            "{}",
+            t.name
+        );
+        assert!(!s.procedure("DD.001").await.unwrap().unwrap().active);
+        let offered = s.procedures(false).await.unwrap();
+        assert!(position(&offered, "DD.001").is_none());
+        assert!(position(&offered, "1.004227").is_some());
+
+        // Editing it again keeps its place; a new entry goes last.
+        let mut edited = saved.clone();
+        edited.name = "Đăng ký đất đai lần đầu".into();
+        s.save_procedure(edited, None).await.unwrap();
+        let mut added = saved.clone();
+        added.code = "9.9".into();
+        s.save_procedure(added, None).await.unwrap();
+        let last = s.procedures(true).await.unwrap();
+        assert_eq!(position(&last, "1.004227"), position(&after, "1.004227"));
+        assert_eq!(last.last().unwrap().code, "9.9", "{}", t.name);
+    }
+}
+
+#[tokio::test]
 async fn statuses_move_only_along_the_transition_table_and_each_move_is_logged() {
     for t in ready_stores().await {
         let s = &t.store;

@@ -48,6 +48,7 @@ pub enum ProceduresCommand {
         /// Include procedures not currently accepted
         #[arg(long)]
         all: bool,
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },
@@ -67,6 +68,7 @@ pub enum ProceduresCommand {
 pub enum SettingsCommand {
     /// Every named setting with its value
     List {
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },

@@ -19,6 +19,7 @@ pub enum CalendarCommand {
     /// Every non-working weekday and working weekend day of YEAR, with its reason
     Days {
         year: i32,
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },
@@ -26,6 +27,7 @@ pub enum CalendarCommand {
     ToLunar {
         #[arg(value_parser = parse_date)]
         date: NaiveDate,
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },
@@ -52,6 +54,7 @@ pub enum CalendarCommand {
     },
     /// Warn when this year or next year has no government notice yet (exit status 3)
     Check {
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },
@@ -77,6 +80,7 @@ pub struct DueDateArgs {
     /// Reception time, RFC 3339 (e.g. 2027-03-03T09:00:00+07:00)
     #[arg(long)]
     pub received: String,
+    /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
 }

@@ -40,12 +40,14 @@ pub struct PrintArgs {
 pub struct ScanArgs {
     /// What the scanner typed: a receipt's QR payload or the code from its barcode
     pub payload: String,
+    /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct PrintersArgs {
+    /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
 }

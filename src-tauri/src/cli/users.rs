@@ -38,6 +38,7 @@ pub enum UserCommand {
     },
     /// Every account with its roles and state
     List {
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },
@@ -82,6 +83,7 @@ pub enum AuditCommand {
         subject: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: i64,
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },

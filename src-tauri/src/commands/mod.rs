@@ -3,6 +3,7 @@
 
 mod accounts;
 mod app;
+mod catalog;
 mod dossiers;
 mod idcard;
 mod lifecycle;
@@ -48,6 +49,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         dossiers::intake,
         dossiers::preview_due,
         dossiers::last_applicant,
+        catalog::catalog,
+        catalog::save_procedure,
         settings::settings_list,
         settings::settings_set,
         settings::list_printers,

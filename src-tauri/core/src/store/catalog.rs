@@ -113,6 +113,58 @@ impl Store {
         Ok(catalog.procedures.len())
     }
 
+    /// Adds or changes one procedure from the catalog editor, checked as an import is.
+    /// `replaces` names the entry it takes over when its code changed (the land procedure's
+    /// placeholder `DD.001` replaced by the province's own code, say): that entry is set
+    /// inactive in the same transaction, so the picker never offers both, and dossiers
+    /// already received keep the code they were received under.
+    pub async fn save_procedure(
+        &self,
+        procedure: Procedure,
+        replaces: Option<&str>,
+    ) -> CoreResult<Procedure> {
+        let p = procedure.validated("procedure.")?;
+        let replaces = replaces
+            .map(str::trim)
+            .filter(|r| !r.is_empty() && *r != p.code);
+        let mut tx = self.pool().begin().await?;
+        let place_of = |code: String| {
+            sqlx::query_scalar::<_, i64>("SELECT sort_order FROM procedures WHERE code = $1")
+                .bind(code)
+        };
+        let own: Option<i64> = place_of(p.code.clone()).fetch_optional(&mut *tx).await?;
+        let replaced: Option<i64> = match replaces {
+            Some(old) => Some(
+                place_of(old.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| CoreError::ProcedureNotFound {
+                        code: old.to_string(),
+                    })?,
+            ),
+            None => None,
+        };
+        let sort_order = match own.or(replaced) {
+            Some(place) => place,
+            None => {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COALESCE(MAX(sort_order), 0) + 1 FROM procedures",
+                )
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        upsert(&mut tx, &p, sort_order).await?;
+        if let Some(old) = replaces {
+            sqlx::query("UPDATE procedures SET active = 0 WHERE code = $1")
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(p)
+    }
+
     pub async fn export_catalog(&self) -> CoreResult<Catalog> {
         Ok(Catalog {
             procedures: self.procedures(true).await?,
