@@ -14,6 +14,7 @@ pub mod numbering;
 pub mod printing;
 pub mod procedure;
 pub mod report;
+pub mod sample;
 pub mod slip;
 pub mod status;
 pub mod store;

@@ -11,6 +11,8 @@
 //!
 //! So received total = resolved + in progress + closed, for every row.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -54,10 +56,10 @@ pub struct Report {
 
 /// What the report needs to know of one dossier.
 #[derive(Debug, Clone)]
-pub struct Facts {
-    pub field: String,
-    pub procedure: String,
-    pub procedure_name: String,
+pub struct Facts<'a> {
+    pub field: &'a str,
+    pub procedure: &'a str,
+    pub procedure_name: &'a str,
     pub online: bool,
     pub received_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
@@ -69,7 +71,7 @@ pub struct Facts {
 }
 
 impl Counters {
-    fn add(&mut self, f: &Facts, start: DateTime<Utc>, end: DateTime<Utc>) {
+    fn add(&mut self, f: &Facts<'_>, start: DateTime<Utc>, end: DateTime<Utc>) {
         let resolved_at = f.ready_at.or(f.returned_at);
         let before = |t: Option<DateTime<Utc>>, limit: DateTime<Utc>| t.is_some_and(|t| t < limit);
         let in_period = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t >= start && t < end);
@@ -138,40 +140,81 @@ impl Counters {
     }
 }
 
+/// Counts dossiers one at a time over the Vietnam dates `from..=to`, a row per field and
+/// procedure: a year of a busy centre never has to sit in memory at once.
+pub struct Tally {
+    from: NaiveDate,
+    to: NaiveDate,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    /// field → procedure → row, so both come out sorted.
+    rows: BTreeMap<String, BTreeMap<String, Row>>,
+}
+
+impl Tally {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Tally {
+        Tally {
+            from,
+            to,
+            start: crate::vntime::vn_day_start(from),
+            end: to
+                .succ_opt()
+                .map(crate::vntime::vn_day_start)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            rows: BTreeMap::new(),
+        }
+    }
+
+    pub fn add(&mut self, f: &Facts<'_>) {
+        if !self.rows.contains_key(f.field) {
+            self.rows.insert(f.field.to_string(), BTreeMap::new());
+        }
+        let Some(procedures) = self.rows.get_mut(f.field) else {
+            return;
+        };
+        if !procedures.contains_key(f.procedure) {
+            procedures.insert(
+                f.procedure.to_string(),
+                Row {
+                    field: f.field.to_string(),
+                    procedure: f.procedure.to_string(),
+                    procedure_name: f.procedure_name.to_string(),
+                    counters: Counters::default(),
+                },
+            );
+        }
+        if let Some(row) = procedures.get_mut(f.procedure) {
+            row.counters.add(f, self.start, self.end);
+        }
+    }
+
+    pub fn finish(self) -> Report {
+        let rows: Vec<Row> = self
+            .rows
+            .into_values()
+            .flat_map(BTreeMap::into_values)
+            .filter(|r| !r.counters.is_empty())
+            .collect();
+        let mut totals = Counters::default();
+        for r in &rows {
+            totals.merge(&r.counters);
+        }
+        Report {
+            from: self.from,
+            to: self.to,
+            totals,
+            rows,
+        }
+    }
+}
+
 /// Counts `facts` over the Vietnam dates `from..=to`, a row per field and procedure.
-pub fn build(from: NaiveDate, to: NaiveDate, facts: &[Facts]) -> Report {
-    let start = crate::vntime::vn_day_start(from);
-    let end = to
-        .succ_opt()
-        .map(crate::vntime::vn_day_start)
-        .unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let mut rows: std::collections::BTreeMap<(String, String), Row> =
-        std::collections::BTreeMap::new();
+pub fn build(from: NaiveDate, to: NaiveDate, facts: &[Facts<'_>]) -> Report {
+    let mut tally = Tally::new(from, to);
     for f in facts {
-        let row = rows
-            .entry((f.field.clone(), f.procedure.clone()))
-            .or_insert_with(|| Row {
-                field: f.field.clone(),
-                procedure: f.procedure.clone(),
-                procedure_name: f.procedure_name.clone(),
-                counters: Counters::default(),
-            });
-        row.counters.add(f, start, end);
+        tally.add(f);
     }
-    let rows: Vec<Row> = rows
-        .into_values()
-        .filter(|r| !r.counters.is_empty())
-        .collect();
-    let mut totals = Counters::default();
-    for r in &rows {
-        totals.merge(&r.counters);
-    }
-    Report {
-        from,
-        to,
-        totals,
-        rows,
-    }
+    tally.finish()
 }
 
 const CSV_HEADER: [&str; 18] = [

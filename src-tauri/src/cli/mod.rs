@@ -74,7 +74,7 @@ pub enum Command {
     Printers(slips::PrintersArgs),
     /// Check a scanned receipt (QR payload or barcode) and show its dossier
     Scan(slips::ScanArgs),
-    /// Measure durable intake and receipt generation on a temporary database
+    /// Measure intake, receipts, scan, search, the report and the window on temporary databases
     Bench(bench::BenchArgs),
 }
 
@@ -111,7 +111,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
     }
     let command = match command {
         Command::Printers(args) => return slips::printers(args),
-        Command::Bench(args) => return bench::run(args).await,
+        Command::Bench(args) => return bench::run(global, args).await,
         other => other,
     };
     let store = Store::open(&global.database()).await?;

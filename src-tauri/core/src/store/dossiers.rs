@@ -7,7 +7,7 @@ use super::events::{append, NewEvent};
 use super::rows::{self, DOSSIER_COLUMNS, SUMMARY_COLUMNS};
 use super::{Actor, Backend, Store};
 use crate::calendar::due_at;
-use crate::dossier::{Dossier, DossierSummary, ProcedureRef};
+use crate::dossier::{Dossier, DossierSummary, ProcedureRef, RegisterLine};
 use crate::error::{CoreError, CoreResult};
 use crate::intake::{validate, IntakeRequest};
 use crate::numbering::{day_part, format_code, normalize_code};
@@ -60,16 +60,25 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> CoreResult<Dossier> {
-        let agency = self.agency().await?;
+        // Few round trips: the settings in one query, the calendar kept while its notices
+        // are unchanged, the dossier returned from what was written rather than read back.
+        let settings = self.intake_settings().await?;
+        let agency = settings.agency;
         let procedure = self.procedure(&req.procedure).await?;
         let valid = validate(req, procedure, now)?;
         if let Some(existing) = self.by_request_id(valid.request_id.as_deref()).await? {
             return Ok(existing);
         }
-        let first_number = self.first_number().await?;
-        let calendar = self.work_calendar().await?;
-        let hours = self.office_hours().await?;
-        let due = due_at(&calendar, &hours, valid.procedure.limit, valid.received_at);
+        let first_number = settings.first_number;
+        let calendar = self
+            .calendar_at(settings.calendar_version.as_deref(), settings.rules)
+            .await?;
+        let due = due_at(
+            &calendar,
+            &settings.hours,
+            valid.procedure.limit,
+            valid.received_at,
+        );
 
         let day = vn_date(valid.received_at);
         let day_key = day_part(day);
@@ -167,12 +176,20 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         };
-        for term in suffix_terms(&fold(&valid.applicant.name)) {
-            sqlx::query("INSERT INTO dossier_terms (term, dossier_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(term)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+        let terms = suffix_terms(&fold(&valid.applicant.name));
+        if !terms.is_empty() {
+            let values: Vec<String> = (0..terms.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "INSERT INTO dossier_terms (term, dossier_id) VALUES {} ON CONFLICT DO NOTHING",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for term in terms {
+                query = query.bind(term).bind(id);
+            }
+            query.execute(&mut *tx).await?;
         }
         append(
             &mut tx,
@@ -189,7 +206,31 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.dossier(&code).await
+        // As `rows::dossier` would read it back: instants to the millisecond.
+        Ok(Dossier {
+            code,
+            status: Status::Accepted,
+            procedure: procedure_ref,
+            applicant: valid.applicant,
+            submitter: valid.submitter,
+            documents: valid.documents,
+            sets: valid.sets,
+            channel: valid.channel,
+            return_method: valid.return_method,
+            received_at: vntime::from_millis(to_millis(valid.received_at)),
+            due_at: vntime::from_millis(to_millis(due)),
+            fee_vnd: valid.fee_vnd,
+            fee_text,
+            note: valid.note,
+            register: RegisterLine {
+                year: day.year(),
+                book,
+                line,
+            },
+            desk: actor.desk.clone(),
+            issuer: agency,
+            version: 1,
+        })
     }
 
     async fn by_request_id(&self, request_id: Option<&str>) -> CoreResult<Option<Dossier>> {

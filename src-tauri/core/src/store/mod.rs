@@ -3,6 +3,7 @@
 //! Instants are stored as UTC milliseconds and flags as integers, the types both engines
 //! share; the few statements that differ branch on `Backend`.
 
+mod bulk;
 mod calendar;
 mod catalog;
 mod dossiers;
@@ -15,14 +16,17 @@ mod slips;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
+use crate::calendar::{CalendarRules, WorkCalendar};
 use crate::error::{CoreError, CoreResult};
 
+pub use bulk::BulkDossier;
 pub use dossiers::{ListFilter, SearchHit};
 pub use events::Event;
 pub use settings::NAMED_SETTINGS;
@@ -53,10 +57,14 @@ impl Actor {
     }
 }
 
+/// The last calendar built, by notices version and rules (see `Store::calendar_at`).
+type CalendarCache = Arc<Mutex<Option<(String, CalendarRules, Arc<WorkCalendar>)>>>;
+
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    calendar_cache: CalendarCache,
 }
 
 /// A database location: a PostgreSQL URL, or a path to an SQLite file.
@@ -125,7 +133,11 @@ impl Store {
                     .await?
             }
         };
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            calendar_cache: CalendarCache::default(),
+        };
         store.migrate().await?;
         store.seed().await?;
         Ok(store)
