@@ -10,8 +10,10 @@
 //!   its appointment is before the period's end.
 //!
 //! So received total = resolved + in progress + closed, for every row.
-
-use std::collections::BTreeMap;
+//!
+//! `build` is the definition, over the facts of each dossier. The store counts the same in
+//! one SQL aggregate (`store/report.rs`), because a year at a busy centre is a million
+//! dossiers; the store tests hold the two equal on generated years.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -56,10 +58,10 @@ pub struct Report {
 
 /// What the report needs to know of one dossier.
 #[derive(Debug, Clone)]
-pub struct Facts<'a> {
-    pub field: &'a str,
-    pub procedure: &'a str,
-    pub procedure_name: &'a str,
+pub struct Facts {
+    pub field: String,
+    pub procedure: String,
+    pub procedure_name: String,
     pub online: bool,
     pub received_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
@@ -71,7 +73,7 @@ pub struct Facts<'a> {
 }
 
 impl Counters {
-    fn add(&mut self, f: &Facts<'_>, start: DateTime<Utc>, end: DateTime<Utc>) {
+    fn add(&mut self, f: &Facts, start: DateTime<Utc>, end: DateTime<Utc>) {
         let resolved_at = f.ready_at.or(f.returned_at);
         let before = |t: Option<DateTime<Utc>>, limit: DateTime<Utc>| t.is_some_and(|t| t < limit);
         let in_period = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t >= start && t < end);
@@ -140,81 +142,57 @@ impl Counters {
     }
 }
 
-/// Counts dossiers one at a time over the Vietnam dates `from..=to`, a row per field and
-/// procedure: a year of a busy centre never has to sit in memory at once.
-pub struct Tally {
-    from: NaiveDate,
-    to: NaiveDate,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    /// field → procedure → row, so both come out sorted.
-    rows: BTreeMap<String, BTreeMap<String, Row>>,
-}
-
-impl Tally {
-    pub fn new(from: NaiveDate, to: NaiveDate) -> Tally {
-        Tally {
-            from,
-            to,
-            start: crate::vntime::vn_day_start(from),
-            end: to
-                .succ_opt()
-                .map(crate::vntime::vn_day_start)
-                .unwrap_or(DateTime::<Utc>::MAX_UTC),
-            rows: BTreeMap::new(),
-        }
-    }
-
-    pub fn add(&mut self, f: &Facts<'_>) {
-        if !self.rows.contains_key(f.field) {
-            self.rows.insert(f.field.to_string(), BTreeMap::new());
-        }
-        let Some(procedures) = self.rows.get_mut(f.field) else {
-            return;
-        };
-        if !procedures.contains_key(f.procedure) {
-            procedures.insert(
-                f.procedure.to_string(),
-                Row {
-                    field: f.field.to_string(),
-                    procedure: f.procedure.to_string(),
-                    procedure_name: f.procedure_name.to_string(),
-                    counters: Counters::default(),
-                },
-            );
-        }
-        if let Some(row) = procedures.get_mut(f.procedure) {
-            row.counters.add(f, self.start, self.end);
-        }
-    }
-
-    pub fn finish(self) -> Report {
-        let rows: Vec<Row> = self
-            .rows
-            .into_values()
-            .flat_map(BTreeMap::into_values)
-            .filter(|r| !r.counters.is_empty())
-            .collect();
-        let mut totals = Counters::default();
-        for r in &rows {
-            totals.merge(&r.counters);
-        }
-        Report {
-            from: self.from,
-            to: self.to,
-            totals,
-            rows,
-        }
-    }
-}
-
 /// Counts `facts` over the Vietnam dates `from..=to`, a row per field and procedure.
-pub fn build(from: NaiveDate, to: NaiveDate, facts: &[Facts<'_>]) -> Report {
-    let mut tally = Tally::new(from, to);
+pub fn build(from: NaiveDate, to: NaiveDate, facts: &[Facts]) -> Report {
+    let start = crate::vntime::vn_day_start(from);
+    let end = to
+        .succ_opt()
+        .map(crate::vntime::vn_day_start)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let mut rows: std::collections::BTreeMap<(String, String), Row> =
+        std::collections::BTreeMap::new();
     for f in facts {
-        tally.add(f);
+        let row = rows
+            .entry((f.field.clone(), f.procedure.clone()))
+            .or_insert_with(|| Row {
+                field: f.field.clone(),
+                procedure: f.procedure.clone(),
+                procedure_name: f.procedure_name.clone(),
+                counters: Counters::default(),
+            });
+        row.counters.add(f, start, end);
     }
-    tally.finish()
+    let rows: Vec<Row> = rows
+        .into_values()
+        .filter(|r| !r.counters.is_empty())
+        .collect();
+    let mut totals = Counters::default();
+    for r in &rows {
+        totals.merge(&r.counters);
+    }
+    Report {
+        from,
+        to,
+        totals,
+        rows,
+    }
+}
+
+/// The report from counters already made per procedure (by the store's query): rows in
+/// field and procedure order, and their totals.
+pub fn from_rows(from: NaiveDate, to: NaiveDate, mut rows: Vec<Row>) -> Report {
+    rows.retain(|r| !r.counters.is_empty());
+    rows.sort_by(|a, b| (&a.field, &a.procedure).cmp(&(&b.field, &b.procedure)));
+    let mut totals = Counters::default();
+    for r in &rows {
+        totals.merge(&r.counters);
+    }
+    Report {
+        from,
+        to,
+        totals,
+        rows,
+    }
 }
 
 const CSV_HEADER: [&str; 18] = [

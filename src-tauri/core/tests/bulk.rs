@@ -171,3 +171,106 @@ async fn a_history_the_lifecycle_refuses_writes_nothing() {
         assert_eq!(s.count().await.unwrap(), 0, "{}", t.name);
     }
 }
+
+/// The report's SQL aggregate against `report::build`, the rules in Rust, over a generated
+/// year: every month, a quarter and the whole year, facts read back from each dossier's
+/// events.
+#[tokio::test]
+async fn the_report_query_counts_what_the_rules_say() {
+    use motcua_core::report::{build, Facts};
+    for t in stores().await {
+        let s = &t.store;
+        s.setup(&agency_input(1)).await.unwrap();
+        let mut sampler = Sampler::new(9);
+        let procedures = s.procedures(false).await.unwrap();
+        let calendar = s.work_calendar().await.unwrap();
+        let hours = s.office_hours().await.unwrap();
+        // Histories stop in mid-October: later dossiers are still in progress.
+        let now = at("2025-10-15T12:00:00+07:00");
+        let mut batch = Vec::new();
+        for i in 0..600 {
+            let received = at("2025-01-02T08:00:00+07:00") + Duration::hours(i * 14);
+            let p = sampler.procedure(&procedures).unwrap().clone();
+            let req = sampler.request(&p, received);
+            let limit = p.limit;
+            let intake = validate(&req, Some(p), received).unwrap();
+            let due = due_at(&calendar, &hours, limit, received);
+            let h = sampler.history(received, due, now);
+            batch.push(BulkDossier {
+                intake,
+                due_at: due,
+                steps: h.steps,
+                rating: h.rating,
+            });
+        }
+        let codes = s.insert_bulk(&batch, &actor()).await.unwrap();
+
+        let mut facts = Vec::new();
+        for code in &codes {
+            let d = s.dossier(code).await.unwrap();
+            let events = s.events(code).await.unwrap();
+            let first = |statuses: &[Status]| {
+                events
+                    .iter()
+                    .filter(|e| e.to_status.is_some_and(|st| statuses.contains(&st)))
+                    .map(|e| e.at)
+                    .min()
+            };
+            let handed = events.iter().find(|e| e.kind == "handed_over");
+            let rating = handed.and_then(|e| match e.data["rating"].as_str() {
+                Some("very_satisfied") => Some(1),
+                Some("satisfied") => Some(2),
+                Some("unsatisfied") => Some(3),
+                _ => None,
+            });
+            facts.push(Facts {
+                field: d.procedure.field.clone(),
+                procedure: d.procedure.code.clone(),
+                procedure_name: d.procedure.name.clone(),
+                online: d.channel.as_str() == "online",
+                received_at: d.received_at,
+                due_at: d.due_at,
+                ready_at: first(&[Status::Ready]),
+                returned_at: first(&[Status::Returned]),
+                closed_at: first(&[Status::Refused, Status::Withdrawn, Status::Stopped]),
+                handed_at: handed.map(|e| e.at),
+                rating,
+            });
+        }
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let mut periods: Vec<(NaiveDate, NaiveDate)> = (1..=12)
+            .map(|m| {
+                let next = if m == 12 {
+                    date(2026, 1, 1)
+                } else {
+                    date(2025, m + 1, 1)
+                };
+                (date(2025, m, 1), next.pred_opt().unwrap())
+            })
+            .collect();
+        periods.push((date(2025, 4, 1), date(2025, 6, 30)));
+        periods.push((date(2025, 1, 1), date(2025, 12, 31)));
+        let mut resolved = 0;
+        for (from, to) in periods {
+            let sql = s.report(from, to).await.unwrap();
+            let rules = build(from, to, &facts);
+            assert_eq!(sql, rules, "{} {from}..{to}", t.name);
+            resolved += sql.totals.resolved_total;
+        }
+        // The year has something of each kind to count.
+        let year = s
+            .report(date(2025, 1, 1), date(2025, 12, 31))
+            .await
+            .unwrap();
+        let c = year.totals;
+        assert!(
+            resolved > 0 && c.resolved_early > 0 && c.resolved_late > 0,
+            "{c:?}"
+        );
+        assert!(c.in_progress_total > 0 && c.closed_total > 0, "{c:?}");
+        assert!(
+            c.rating_very_satisfied > 0 && c.rating_satisfied > 0,
+            "{c:?}"
+        );
+    }
+}

@@ -63,6 +63,9 @@ impl Generator {
             .take_while(|d| chrono::Datelike::year(d) == YEAR)
             .filter(|d| calendar.is_working_day(*d))
             .collect();
+        if days.is_empty() {
+            return Err(CoreError::Bench(format!("no working day in {YEAR}")));
+        }
         let year_end = NaiveDate::from_ymd_opt(YEAR + 1, 1, 1)
             .map(vn_day_start)
             .unwrap_or(DateTime::<Utc>::MAX_UTC);

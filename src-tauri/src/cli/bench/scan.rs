@@ -9,11 +9,7 @@ use super::stats::{stats, timed, Stats};
 pub async fn run(store: &Store, probes: &[Probe], samples: usize) -> Result<Stats, CoreError> {
     // The payloads are what the slips carry; making them is not part of the scan.
     let mut payloads = Vec::with_capacity(samples);
-    for p in probes
-        .iter()
-        .cycle()
-        .take(samples.max(1).min(probes.len() * samples.max(1)))
-    {
+    for p in probes.iter().cycle().take(samples.max(1)) {
         payloads.push(store.qr_payload(&p.code).await?);
     }
     let mut times = Vec::with_capacity(payloads.len());

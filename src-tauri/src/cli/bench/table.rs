@@ -168,9 +168,12 @@ pub fn print(r: &Results) {
             String::new(),
             String::new(),
             format!(
-                "PSS {:.0} MB, RSS sum {:.0} MB (target < {IDLE_MB:.0} MB: {})",
+                "PSS {:.0} MB (anonymous {:.0} MB), RSS sum {:.0} MB, app alone {:.0} MB \
+                 (target < {IDLE_MB:.0} MB for the whole: {})",
                 w.pss_mb,
+                w.anon_mb,
                 w.rss_mb,
+                w.app_rss_mb,
                 mark(w.pss_mb < IDLE_MB)
             ),
         ));

@@ -30,6 +30,10 @@ pub struct WindowResult {
     pub rss_mb: f64,
     /// Sum of proportional set sizes: shared pages divided among the processes sharing them.
     pub pss_mb: f64,
+    /// The anonymous part of that: memory the processes allocated, not library code.
+    pub anon_mb: f64,
+    /// Our own process alone, without WebKit's web and network processes.
+    pub app_rss_mb: f64,
     pub processes: usize,
 }
 
@@ -176,8 +180,15 @@ pub async fn run(dir: &Path, runs: usize) -> Result<WindowResult, CoreError> {
                 .iter()
                 .map(|p| kb(&format!("/proc/{p}/smaps_rollup"), "Pss:"))
                 .sum();
+            let anon: u64 = pids
+                .iter()
+                .map(|p| kb(&format!("/proc/{p}/smaps_rollup"), "Pss_Anon:"))
+                .sum();
             result.rss_mb = rss as f64 / 1024.0;
             result.pss_mb = pss as f64 / 1024.0;
+            result.anon_mb = anon as f64 / 1024.0;
+            result.app_rss_mb =
+                kb(&format!("/proc/{}/status", child.id()), "VmRSS:") as f64 / 1024.0;
             result.processes = pids.len();
         }
         stop(&mut child, &pids);
