@@ -48,9 +48,11 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER handovers_rating AFTER INSERT ON handovers
     FOR EACH ROW EXECUTE FUNCTION handovers_rating();
 
--- Every change to the calendar notices bumps a counter, from whichever process makes it, so
--- a desk keeps the calendar it built (lunar computations included) until the notices change.
+-- Every change to the calendar notices or to the procedures bumps a counter, from whichever
+-- process makes it, so a desk keeps the calendar it built (lunar computations included) and
+-- the catalog it read until they change: registering a dossier reads two counters instead.
 INSERT INTO settings (key, value) VALUES ('internal.calendar-version', '0') ON CONFLICT (key) DO NOTHING;
+INSERT INTO settings (key, value) VALUES ('internal.catalog-version', '0') ON CONFLICT (key) DO NOTHING;
 
 CREATE FUNCTION calendar_notices_changed() RETURNS trigger AS $$
 BEGIN
@@ -62,3 +64,14 @@ $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER calendar_notices_changed AFTER INSERT OR UPDATE OR DELETE ON calendar_notices
     FOR EACH STATEMENT EXECUTE FUNCTION calendar_notices_changed();
+
+CREATE FUNCTION procedures_changed() RETURNS trigger AS $$
+BEGIN
+    UPDATE settings SET value = (value::BIGINT + 1)::TEXT
+    WHERE key = 'internal.catalog-version';
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER procedures_changed AFTER INSERT OR UPDATE OR DELETE ON procedures
+    FOR EACH STATEMENT EXECUTE FUNCTION procedures_changed();

@@ -39,9 +39,11 @@ BEGIN
     UPDATE dossiers SET handover_rating = NEW.rating WHERE id = NEW.dossier_id;
 END;
 
--- Every change to the calendar notices bumps a counter, from whichever process makes it, so
--- a desk keeps the calendar it built (lunar computations included) until the notices change.
+-- Every change to the calendar notices or to the procedures bumps a counter, from whichever
+-- process makes it, so a desk keeps the calendar it built (lunar computations included) and
+-- the catalog it read until they change: registering a dossier reads two counters instead.
 INSERT INTO settings (key, value) VALUES ('internal.calendar-version', '0') ON CONFLICT (key) DO NOTHING;
+INSERT INTO settings (key, value) VALUES ('internal.catalog-version', '0') ON CONFLICT (key) DO NOTHING;
 CREATE TRIGGER calendar_notices_inserted AFTER INSERT ON calendar_notices
 BEGIN
     UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
@@ -56,4 +58,19 @@ CREATE TRIGGER calendar_notices_deleted AFTER DELETE ON calendar_notices
 BEGIN
     UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
     WHERE key = 'internal.calendar-version';
+END;
+CREATE TRIGGER procedures_inserted AFTER INSERT ON procedures
+BEGIN
+    UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+    WHERE key = 'internal.catalog-version';
+END;
+CREATE TRIGGER procedures_updated AFTER UPDATE ON procedures
+BEGIN
+    UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+    WHERE key = 'internal.catalog-version';
+END;
+CREATE TRIGGER procedures_deleted AFTER DELETE ON procedures
+BEGIN
+    UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+    WHERE key = 'internal.catalog-version';
 END;

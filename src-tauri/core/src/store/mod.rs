@@ -8,12 +8,14 @@ mod calendar;
 mod catalog;
 mod dossiers;
 mod events;
+mod intake;
 mod lifecycle;
 mod report;
 mod rows;
 mod settings;
 mod slips;
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
@@ -25,6 +27,7 @@ use sqlx::{AnyPool, Executor};
 
 use crate::calendar::{CalendarRules, WorkCalendar};
 use crate::error::{CoreError, CoreResult};
+use crate::procedure::Procedure;
 
 pub use bulk::BulkDossier;
 pub use dossiers::{ListFilter, SearchHit};
@@ -59,12 +62,15 @@ impl Actor {
 
 /// The last calendar built, by notices version and rules (see `Store::calendar_at`).
 type CalendarCache = Arc<Mutex<Option<(String, CalendarRules, Arc<WorkCalendar>)>>>;
+/// The catalog by procedure code, by catalog version (see `Store::procedure_at`).
+type CatalogCache = Arc<Mutex<Option<(String, Arc<HashMap<String, Procedure>>)>>>;
 
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
     calendar_cache: CalendarCache,
+    catalog_cache: CatalogCache,
 }
 
 /// A database location: a PostgreSQL URL, or a path to an SQLite file.
@@ -137,6 +143,7 @@ impl Store {
             pool,
             backend,
             calendar_cache: CalendarCache::default(),
+            catalog_cache: CatalogCache::default(),
         };
         store.migrate().await?;
         store.seed().await?;

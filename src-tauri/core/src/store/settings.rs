@@ -19,6 +19,7 @@ pub const LOOKUP_URL: &str = "lookup-url";
 pub const PRINTER: &str = "printer";
 pub const PAPER: &str = "paper";
 pub(crate) const CALENDAR_VERSION: &str = "internal.calendar-version";
+pub(crate) const CATALOG_VERSION: &str = "internal.catalog-version";
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -129,6 +130,7 @@ impl Store {
             hours: parse_office_hours(values.remove(OFFICE_HOURS))?,
             rules: parse_rules(values.remove(NOV24_COMPENSATE)),
             calendar_version: values.remove(CALENDAR_VERSION),
+            catalog_version: values.remove(CATALOG_VERSION),
         })
     }
 
@@ -150,6 +152,8 @@ pub(super) struct IntakeSettings {
     pub rules: CalendarRules,
     /// Bumped by triggers on every change to the calendar notices (migration 0005).
     pub calendar_version: Option<String>,
+    /// Bumped by triggers on every change to the procedures (migration 0005).
+    pub catalog_version: Option<String>,
 }
 
 fn parse_agency(json: Option<String>) -> CoreResult<Agency> {

@@ -1,6 +1,6 @@
-//! An intake keeps the working-day calendar it built while the notices are unchanged; a
-//! notice added or removed by another desk (another process, another connection) is seen by
-//! the next intake. On SQLite and PostgreSQL.
+//! An intake keeps the working-day calendar it built and the catalog it read while they are
+//! unchanged; a notice or a procedure changed by another desk (another process, another
+//! connection) is seen by the next intake. On SQLite and PostgreSQL.
 
 mod common;
 
@@ -53,6 +53,44 @@ async fn a_notice_from_another_desk_moves_the_next_appointment() {
             "{}",
             t.name
         );
+        other.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_procedure_changed_by_another_desk_is_seen_by_the_next_intake() {
+    for t in stores().await {
+        let desk = &t.store;
+        desk.setup(&agency_input(1)).await.unwrap();
+        let other = Store::open(&t.location).await.unwrap();
+        let request = birth_request("Lê Văn Tám", "2027-03-05T09:00:00+07:00");
+        let first = desk.intake(&request, &actor()).await.unwrap();
+        assert_eq!(first.procedure.name, "Đăng ký khai sinh", "{}", t.name);
+
+        let mut p = other.procedure("1.001193").await.unwrap().unwrap();
+        p.name = "Đăng ký khai sinh (tên mới)".into();
+        other
+            .import_catalog(&motcua_core::procedure::Catalog {
+                procedures: vec![p.clone()],
+            })
+            .await
+            .unwrap();
+        let renamed = desk.intake(&request, &actor()).await.unwrap();
+        assert_eq!(
+            renamed.procedure.name, "Đăng ký khai sinh (tên mới)",
+            "{}",
+            t.name
+        );
+
+        p.active = false;
+        other
+            .import_catalog(&motcua_core::procedure::Catalog {
+                procedures: vec![p],
+            })
+            .await
+            .unwrap();
+        let refused = desk.intake(&request, &actor()).await.unwrap_err();
+        assert_eq!(refused.kind(), "invalid", "{}", t.name);
         other.close().await;
     }
 }
