@@ -74,3 +74,14 @@ BEGIN
     UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
     WHERE key = 'internal.catalog-version';
 END;
+
+-- The search terms keyed by their primary key alone: one B-tree instead of a table and its
+-- index, one page less to write per registered dossier, and a name search reads no table.
+CREATE TABLE dossier_terms_keyed (
+    term       TEXT NOT NULL,
+    dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+    PRIMARY KEY (term, dossier_id)
+) WITHOUT ROWID;
+INSERT INTO dossier_terms_keyed (term, dossier_id) SELECT term, dossier_id FROM dossier_terms;
+DROP TABLE dossier_terms;
+ALTER TABLE dossier_terms_keyed RENAME TO dossier_terms;

@@ -115,8 +115,10 @@ impl Store {
         let pool_options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool = match backend {
             Backend::Sqlite => {
+                // A file cannot drop the connection: no ping (a round trip) before each use.
                 pool_options
                     .max_connections(4)
+                    .test_before_acquire(false)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             // FULL: a dossier whose intake returned success survives a power

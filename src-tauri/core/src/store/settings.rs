@@ -108,15 +108,14 @@ impl Store {
             OFFICE_HOURS,
             NOV24_COMPENSATE,
             CALENDAR_VERSION,
+            CATALOG_VERSION,
         ];
-        let rows = sqlx::query("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5)")
-            .bind(keys[0])
-            .bind(keys[1])
-            .bind(keys[2])
-            .bind(keys[3])
-            .bind(keys[4])
-            .fetch_all(self.pool())
-            .await?;
+        let mut query =
+            sqlx::query("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5, $6)");
+        for key in keys {
+            query = query.bind(key);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
         let mut values = std::collections::HashMap::new();
         for row in &rows {
             values.insert(

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use motcua_core::CoreError;
 use serde::Serialize;
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::any::AnyConnectOptions;
+use sqlx::AnyConnection;
+use sqlx::{Connection, Executor};
 
 use super::stats::{stats, timed};
 
@@ -22,7 +23,7 @@ pub struct RawResult {
     pub row_bytes: i64,
 }
 
-async fn pool(location: &str, sqlite: bool) -> Result<AnyPool, CoreError> {
+fn options(location: &str, sqlite: bool) -> Result<AnyConnectOptions, CoreError> {
     sqlx::any::install_default_drivers();
     let url = if sqlite {
         let mut encoded = String::new();
@@ -38,29 +39,25 @@ async fn pool(location: &str, sqlite: bool) -> Result<AnyPool, CoreError> {
     } else {
         location.to_string()
     };
-    let options = AnyConnectOptions::from_str(&url)?;
-    let pool = AnyPoolOptions::new().max_connections(1);
-    let pool = if sqlite {
-        pool.after_connect(|conn, _| {
-            Box::pin(async move {
-                // The store's settings (store/mod.rs), so only the work differs.
-                conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;",
-                )
-                .await?;
-                Ok(())
-            })
-        })
-    } else {
-        pool
-    };
-    Ok(pool.connect_with(options).await?)
+    Ok(AnyConnectOptions::from_str(&url)?)
+}
+
+/// One connection with the store's settings (store/mod.rs), so only the work differs.
+async fn connect(location: &str, sqlite: bool) -> Result<AnyConnection, CoreError> {
+    let mut conn = AnyConnection::connect_with(&options(location, sqlite)?).await?;
+    if sqlite {
+        conn.execute(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;",
+        )
+        .await?;
+    }
+    Ok(conn)
 }
 
 /// What one intake stores, on average, in the intake benchmark's database.
 pub async fn row_bytes(intake_location: &str, sqlite: bool) -> Result<i64, CoreError> {
-    let pool = pool(intake_location, sqlite).await?;
+    let mut conn = connect(intake_location, sqlite).await?;
     let text = |cols: &[&str]| {
         cols.iter()
             .map(|c| format!("COALESCE(OCTET_LENGTH({c}), 0)"))
@@ -97,31 +94,32 @@ pub async fn row_bytes(intake_location: &str, sqlite: bool) -> Result<i64, CoreE
         text(&["actor", "kind", "note", "data_json"])
     );
     let (d, t, e, n): (Option<i64>, Option<i64>, Option<i64>, i64) =
-        sqlx::query_as(&sql).fetch_one(&pool).await?;
-    pool.close().await;
+        sqlx::query_as(&sql).fetch_one(&mut conn).await?;
+    conn.close().await?;
     let total = d.unwrap_or(0) + t.unwrap_or(0) + e.unwrap_or(0);
     Ok(if n > 0 { total / n } else { 0 })
 }
 
 /// A table of its own at `location` (an SQLite file beside the intake database, or the
-/// PostgreSQL benchmark database) that takes one durable row per `insert`.
+/// PostgreSQL benchmark database) that takes one durable row per `insert`, on a connection
+/// of its own: no pool between the loop and the disk.
 pub struct Probe {
-    pool: AnyPool,
+    conn: AnyConnection,
     body: String,
     next: i64,
 }
 
 impl Probe {
     pub async fn open(location: &str, sqlite: bool, bytes: i64) -> Result<Probe, CoreError> {
-        let pool = pool(location, sqlite).await?;
-        pool.execute("CREATE TABLE raw_probe (id BIGINT PRIMARY KEY NOT NULL, body TEXT NOT NULL)")
+        let mut conn = connect(location, sqlite).await?;
+        conn.execute("CREATE TABLE raw_probe (id BIGINT PRIMARY KEY NOT NULL, body TEXT NOT NULL)")
             .await?;
         // Letters, so no engine compresses the row away.
         let body = (0..bytes.max(1))
             .map(|i| char::from(b'a' + u8::try_from(i % 26).unwrap_or(0)))
             .collect();
         Ok(Probe {
-            pool,
+            conn,
             body,
             next: 0,
         })
@@ -131,7 +129,7 @@ impl Probe {
     pub async fn insert(&mut self) -> Result<Duration, CoreError> {
         self.next += 1;
         let (result, took) = timed(async {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.conn.begin().await?;
             sqlx::query("INSERT INTO raw_probe (id, body) VALUES ($1, $2)")
                 .bind(self.next)
                 .bind(self.body.as_str())
@@ -145,8 +143,9 @@ impl Probe {
     }
 
     pub async fn close(self) -> Result<(), CoreError> {
-        self.pool.execute("DROP TABLE raw_probe").await?;
-        self.pool.close().await;
+        let mut conn = self.conn;
+        conn.execute("DROP TABLE raw_probe").await?;
+        conn.close().await?;
         Ok(())
     }
 }
