@@ -94,3 +94,53 @@ async fn a_procedure_changed_by_another_desk_is_seen_by_the_next_intake() {
         other.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_procedure_added_by_another_desk_is_accepted_at_once() {
+    for t in stores().await {
+        let desk = &t.store;
+        desk.setup(&agency_input(1)).await.unwrap();
+        let other = Store::open(&t.location).await.unwrap();
+        // The desk has registered (and so read the settings and the catalog) before.
+        let request = birth_request("Lê Văn Tám", "2027-03-05T09:00:00+07:00");
+        desk.intake(&request, &actor()).await.unwrap();
+
+        let mut p = other.procedure("1.001193").await.unwrap().unwrap();
+        p.code = "1.999999".into();
+        p.name = "Thủ tục mới".into();
+        other
+            .import_catalog(&motcua_core::procedure::Catalog {
+                procedures: vec![p],
+            })
+            .await
+            .unwrap();
+        let mut new = request.clone();
+        new.procedure = "1.999999".into();
+        let d = desk.intake(&new, &actor()).await.unwrap();
+        assert_eq!(d.procedure.name, "Thủ tục mới", "{}", t.name);
+        other.close().await;
+    }
+}
+
+#[tokio::test]
+async fn settings_changed_by_another_desk_number_the_next_dossier() {
+    for t in stores().await {
+        let desk = &t.store;
+        desk.setup(&agency_input(1)).await.unwrap();
+        let other = Store::open(&t.location).await.unwrap();
+        let request = birth_request("Lê Văn Tám", "2027-03-05T09:00:00+07:00");
+        let first = desk.intake(&request, &actor()).await.unwrap();
+        assert!(first.code.ends_with("-270305-0001"), "{}", first.code);
+
+        other.set_named("first-number", "5001").await.unwrap();
+        other
+            .set_named("unit", "BỘ PHẬN MỘT CỬA MỚI")
+            .await
+            .unwrap();
+        let second = desk.intake(&request, &actor()).await.unwrap();
+        assert!(second.code.ends_with("-270305-5001"), "{}", second.code);
+        assert_eq!(second.issuer.unit, "BỘ PHẬN MỘT CỬA MỚI", "{}", t.name);
+        assert_eq!(desk.dossier(&second.code).await.unwrap(), second);
+        other.close().await;
+    }
+}

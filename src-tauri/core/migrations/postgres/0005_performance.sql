@@ -48,6 +48,24 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER handovers_rating AFTER INSERT ON handovers
     FOR EACH ROW EXECUTE FUNCTION handovers_rating();
 
+-- Every change to the settings bumps a counter too. A desk keeps the settings it read and
+-- checks that counter in the transaction that registers a dossier, starting again with
+-- fresh settings when another desk changed them meanwhile.
+INSERT INTO settings (key, value) VALUES ('internal.settings-version', '0') ON CONFLICT (key) DO NOTHING;
+
+CREATE FUNCTION settings_changed() RETURNS trigger AS $$
+BEGIN
+    UPDATE settings SET value = (value::BIGINT + 1)::TEXT
+    WHERE key = 'internal.settings-version';
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER settings_written AFTER INSERT OR UPDATE ON settings
+    FOR EACH ROW WHEN (NEW.key <> 'internal.settings-version') EXECUTE FUNCTION settings_changed();
+CREATE TRIGGER settings_deleted AFTER DELETE ON settings
+    FOR EACH ROW WHEN (OLD.key <> 'internal.settings-version') EXECUTE FUNCTION settings_changed();
+
 -- Every change to the calendar notices or to the procedures bumps a counter, from whichever
 -- process makes it, so a desk keeps the calendar it built (lunar computations included) and
 -- the catalog it read until they change: registering a dossier reads two counters instead.

@@ -39,6 +39,29 @@ BEGIN
     UPDATE dossiers SET handover_rating = NEW.rating WHERE id = NEW.dossier_id;
 END;
 
+-- Every change to the settings bumps a counter too. A desk keeps the settings it read and
+-- checks that counter in the transaction that registers a dossier, starting again with
+-- fresh settings when another desk changed them meanwhile.
+INSERT INTO settings (key, value) VALUES ('internal.settings-version', '0') ON CONFLICT (key) DO NOTHING;
+CREATE TRIGGER settings_inserted AFTER INSERT ON settings
+WHEN NEW.key <> 'internal.settings-version'
+BEGIN
+    UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+    WHERE key = 'internal.settings-version';
+END;
+CREATE TRIGGER settings_updated AFTER UPDATE ON settings
+WHEN NEW.key <> 'internal.settings-version'
+BEGIN
+    UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+    WHERE key = 'internal.settings-version';
+END;
+CREATE TRIGGER settings_deleted AFTER DELETE ON settings
+WHEN OLD.key <> 'internal.settings-version'
+BEGIN
+    UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+    WHERE key = 'internal.settings-version';
+END;
+
 -- Every change to the calendar notices or to the procedures bumps a counter, from whichever
 -- process makes it, so a desk keeps the calendar it built (lunar computations included) and
 -- the catalog it read until they change: registering a dossier reads two counters instead.

@@ -1,13 +1,16 @@
 //! Registering a dossier handed in at the desk. Durability is paid per transaction, so
-//! everything else is kept to few round trips to the database: the settings in one query,
-//! the catalog and the calendar kept while their version counters stand still, the numbers
-//! in one statement, the dossier with its search terms and "created" event in another, and
-//! the dossier returned from what was written rather than read back.
+//! everything else is kept to few round trips to the database: the settings kept between
+//! intakes and checked by their version counter inside the transaction (starting again with
+//! fresh ones when another desk changed them), the catalog and the calendar kept while their
+//! own counters stand still, the numbers in one statement, the dossier with its search terms
+//! and "created" event in another, and the dossier returned from what was written rather
+//! than read back.
 
 use chrono::{DateTime, Datelike, Utc};
 use sqlx::Row;
 
 use super::rows::{self, DOSSIER_COLUMNS};
+use super::settings::IntakeSettings;
 use super::{Actor, Backend, Store};
 use crate::calendar::due_at;
 use crate::dossier::{Dossier, ProcedureRef, RegisterLine};
@@ -38,13 +41,15 @@ const NUMBERS_SQLITE: &str = "INSERT INTO day_counters (agency_code, day, last_s
     RETURNING last_seq AS n1, 0 AS n2; \
     INSERT INTO register_counters (year, book, last_line) VALUES ($4, 1, 1) \
     ON CONFLICT (year) DO UPDATE SET last_line = register_counters.last_line + 1 \
-    RETURNING book AS n1, last_line AS n2";
+    RETURNING book AS n1, last_line AS n2; \
+    SELECT value AS version FROM settings WHERE key = 'internal.settings-version'";
 const NUMBERS_POSTGRES: &str = "WITH d AS (INSERT INTO day_counters (agency_code, day, last_seq) VALUES ($1, $2, $3) \
     ON CONFLICT (agency_code, day) DO UPDATE SET last_seq = GREATEST(day_counters.last_seq + 1, excluded.last_seq) \
     RETURNING last_seq), \
     r AS (INSERT INTO register_counters (year, book, last_line) VALUES ($4, 1, 1) \
     ON CONFLICT (year) DO UPDATE SET last_line = register_counters.last_line + 1 RETURNING book, last_line) \
-    SELECT d.last_seq AS seq, r.book AS book, r.last_line AS line FROM d, r";
+    SELECT d.last_seq AS seq, r.book AS book, r.last_line AS line, \
+    (SELECT value FROM settings WHERE key = 'internal.settings-version') AS version FROM d, r";
 
 const DOSSIER_INSERT: &str = "INSERT INTO dossiers (code, agency_code, day, seq, request_id, status_code, \
     procedure_code, procedure_json, applicant_name, applicant_id_number, applicant_phone, applicant_email, \
@@ -119,17 +124,49 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> CoreResult<Dossier> {
+        let cached = self
+            .settings_cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.clone());
+        if let Some(settings) = cached {
+            // A refusal may come from a stale catalog (a procedure another desk has just
+            // added): it is decided again on fresh settings, like a change of version.
+            if let Ok(Some(dossier)) = self.register(req, actor, now, &settings, true).await {
+                return Ok(dossier);
+            }
+        }
+        // First intake, the settings changed, or a refusal: read them, as every intake once did.
         let settings = self.intake_settings().await?;
-        let agency = settings.agency;
+        if let Ok(mut cache) = self.settings_cache.lock() {
+            *cache = settings.version.is_some().then(|| settings.clone());
+        }
+        match self.register(req, actor, now, &settings, false).await? {
+            Some(dossier) => Ok(dossier),
+            None => Err(CoreError::Json("settings version".into())),
+        }
+    }
+
+    /// One attempt. With `check`, `None` when the settings changed since they were read: the
+    /// transaction is rolled back and nothing is written.
+    async fn register(
+        &self,
+        req: &IntakeRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        settings: &IntakeSettings,
+        check: bool,
+    ) -> CoreResult<Option<Dossier>> {
+        let agency = settings.agency.clone();
         let procedure = self
             .procedure_at(settings.catalog_version.as_deref(), &req.procedure)
             .await?;
         let valid = validate(req, procedure, now)?;
         if let Some(existing) = self.by_request_id(valid.request_id.as_deref()).await? {
-            return Ok(existing);
+            return Ok(Some(existing));
         }
         let calendar = self
-            .calendar_at(settings.calendar_version.as_deref(), settings.rules)
+            .calendar_at(settings.calendar_version.as_deref(), settings.rules.clone())
             .await?;
         let due = due_at(
             &calendar,
@@ -161,19 +198,26 @@ impl Store {
         .bind(year)
         .fetch_all(&mut *tx)
         .await?;
-        let (seq, book, line): (i64, i64, i64) = match (self.backend, numbers.as_slice()) {
-            (Backend::Sqlite, [day_row, register_row]) => (
-                day_row.try_get("n1")?,
-                register_row.try_get("n1")?,
-                register_row.try_get("n2")?,
-            ),
-            (Backend::Postgres, [row]) => (
-                row.try_get("seq")?,
-                row.try_get("book")?,
-                row.try_get("line")?,
-            ),
-            _ => return Err(CoreError::Json("numbering returned no row".into())),
-        };
+        let (seq, book, line, version): (i64, i64, i64, Option<String>) =
+            match (self.backend, numbers.as_slice()) {
+                (Backend::Sqlite, [day_row, register_row, rest @ ..]) => (
+                    day_row.try_get("n1")?,
+                    register_row.try_get("n1")?,
+                    register_row.try_get("n2")?,
+                    rest.first().map(|r| r.try_get("version")).transpose()?,
+                ),
+                (Backend::Postgres, [row]) => (
+                    row.try_get("seq")?,
+                    row.try_get("book")?,
+                    row.try_get("line")?,
+                    row.try_get("version")?,
+                ),
+                _ => return Err(CoreError::Json("numbering returned no row".into())),
+            };
+        if check && (version.is_none() || version != settings.version) {
+            tx.rollback().await?;
+            return Ok(None);
+        }
         let code = format_code(&agency.code, day, seq);
 
         let mut data = serde_json::json!({ "code": code, "due_at": vntime::rfc3339_vn(due) });
@@ -224,7 +268,7 @@ impl Store {
                 // Another save of the same form won the race: answer with its dossier.
                 tx.rollback().await?;
                 if let Some(existing) = self.by_request_id(valid.request_id.as_deref()).await? {
-                    return Ok(existing);
+                    return Ok(Some(existing));
                 }
                 return Err(e.into());
             }
@@ -232,7 +276,7 @@ impl Store {
         }
         tx.commit().await?;
         // As `rows::dossier` would read it back: instants to the millisecond.
-        Ok(Dossier {
+        Ok(Some(Dossier {
             code,
             status: Status::Accepted,
             procedure: procedure_ref,
@@ -255,7 +299,7 @@ impl Store {
             desk: actor.desk.clone(),
             issuer: agency,
             version: 1,
-        })
+        }))
     }
 
     async fn by_request_id(&self, request_id: Option<&str>) -> CoreResult<Option<Dossier>> {

@@ -62,6 +62,8 @@ impl Actor {
 
 /// The last calendar built, by notices version and rules (see `Store::calendar_at`).
 type CalendarCache = Arc<Mutex<Option<(String, CalendarRules, Arc<WorkCalendar>)>>>;
+/// The settings an intake reads, checked by their version inside its transaction.
+type SettingsCache = Arc<Mutex<Option<settings::IntakeSettings>>>;
 /// The catalog by procedure code, by catalog version (see `Store::procedure_at`).
 type CatalogCache = Arc<Mutex<Option<(String, Arc<HashMap<String, Procedure>>)>>>;
 
@@ -71,6 +73,7 @@ pub struct Store {
     backend: Backend,
     calendar_cache: CalendarCache,
     catalog_cache: CatalogCache,
+    settings_cache: SettingsCache,
 }
 
 /// A database location: a PostgreSQL URL, or a path to an SQLite file.
@@ -146,6 +149,7 @@ impl Store {
             backend,
             calendar_cache: CalendarCache::default(),
             catalog_cache: CatalogCache::default(),
+            settings_cache: SettingsCache::default(),
         };
         store.migrate().await?;
         store.seed().await?;

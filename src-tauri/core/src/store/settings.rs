@@ -20,6 +20,7 @@ pub const PRINTER: &str = "printer";
 pub const PAPER: &str = "paper";
 pub(crate) const CALENDAR_VERSION: &str = "internal.calendar-version";
 pub(crate) const CATALOG_VERSION: &str = "internal.catalog-version";
+pub(crate) const SETTINGS_VERSION: &str = "internal.settings-version";
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -109,9 +110,11 @@ impl Store {
             NOV24_COMPENSATE,
             CALENDAR_VERSION,
             CATALOG_VERSION,
+            SETTINGS_VERSION,
         ];
-        let mut query =
-            sqlx::query("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5, $6)");
+        let mut query = sqlx::query(
+            "SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5, $6, $7)",
+        );
         for key in keys {
             query = query.bind(key);
         }
@@ -130,6 +133,7 @@ impl Store {
             rules: parse_rules(values.remove(NOV24_COMPENSATE)),
             calendar_version: values.remove(CALENDAR_VERSION),
             catalog_version: values.remove(CATALOG_VERSION),
+            version: values.remove(SETTINGS_VERSION),
         })
     }
 
@@ -144,6 +148,7 @@ impl Store {
 }
 
 /// What an intake reads from the settings (see `Store::intake_settings`).
+#[derive(Debug, Clone)]
 pub(super) struct IntakeSettings {
     pub agency: Agency,
     pub first_number: i64,
@@ -153,6 +158,8 @@ pub(super) struct IntakeSettings {
     pub calendar_version: Option<String>,
     /// Bumped by triggers on every change to the procedures (migration 0005).
     pub catalog_version: Option<String>,
+    /// Bumped by triggers on every change to the settings, these counters included.
+    pub version: Option<String>,
 }
 
 fn parse_agency(json: Option<String>) -> CoreResult<Agency> {
