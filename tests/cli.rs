@@ -261,29 +261,37 @@ fn procedures_export_and_import_round_trip() {
 
 #[test]
 fn every_command_has_help() {
-    for args in [
-        vec!["--help"],
-        vec!["setup", "--help"],
-        vec!["intake", "--help"],
-        vec!["show", "--help"],
-        vec!["list", "--help"],
-        vec!["search", "--help"],
-        vec!["procedures", "--help"],
-        vec!["settings", "--help"],
-        vec!["calendar", "--help"],
-        vec!["calendar", "days", "--help"],
-        vec!["due-date", "--help"],
-    ] {
-        let out = std::process::Command::new(BIN)
-            .args(&args)
-            .output()
-            .unwrap();
+    let help = |args: &[&str]| {
+        let out = std::process::Command::new(BIN).args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(text.contains("Usage"), "{args:?}");
+        text
+    };
+    // The commands are read from the top-level help so a new one cannot be forgotten here.
+    let top = help(&["--help"]);
+    let commands: Vec<&str> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A long description wraps onto lines indented further.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    for expected in [
+        "setup", "intake", "serve", "backup", "form", "report", "calendar",
+    ] {
         assert!(
-            String::from_utf8_lossy(&out.stdout).contains("Usage"),
-            "{args:?}"
+            commands.contains(&expected),
+            "{expected} missing from {commands:?}"
         );
     }
+    for command in &commands {
+        help(&[command, "--help"]);
+    }
+    help(&["calendar", "days", "--help"]);
 }
 
 #[test]

@@ -15,10 +15,14 @@ PACKAGES=(
   webkit2gtk-driver xvfb xauth
   # reading documents back
   poppler-utils zbar-tools qpdf
+  # tampering with the database behind the app's back (audit tests)
+  sqlite3
   # printing through a real CUPS
   cups cups-client printer-driver-cups-pdf
   # the second database engine
   postgresql
+  # the citizens' status page rendered by a real browser
+  chromium
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -58,6 +62,8 @@ as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
   -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on" start >/dev/null
 export MOTCUA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 export MOTCUA_REQUIRE_POSTGRES=1
+# The status page must be rendered by a real browser, not skipped.
+export MOTCUA_REQUIRE_CHROMIUM=1
 echo "== PostgreSQL on port $PG_PORT"
 
 # CUPS with a cups-pdf virtual printer: printing tests print for real into PDF files.

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use motcua_core::i18n::Lang;
-use motcua_core::store::{Actor, IssuedReceipt};
+use motcua_core::store::{Actor, IssuedForm, IssuedReceipt};
+use motcua_core::transfer::TransferBatch;
 use motcua_core::CoreError;
 
 /// Options every entry point accepts.
@@ -50,39 +51,93 @@ impl Global {
     }
 }
 
-/// Where issued receipts are kept: beside an SQLite database file, or in the data folder
-/// when the database is a server.
-pub fn archive_dir(global: &Global) -> PathBuf {
+/// Where issued papers are kept: beside an SQLite database file, or in the data folder when
+/// the database is a server. Receipts go under `receipts/`, other forms under `forms/`,
+/// hand-over lists under `transfers/`.
+pub fn archive_root(global: &Global) -> PathBuf {
     let db = global.database();
     if motcua_core::store::is_postgres_url(&db) {
-        return data_dir().join("receipts");
+        return data_dir();
     }
     std::path::Path::new(&db)
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .map(|p| p.join("receipts"))
-        .unwrap_or_else(|| PathBuf::from("receipts"))
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+pub fn archive_dir(global: &Global) -> PathBuf {
+    archive_root(global).join("receipts")
+}
+
+/// Keeps a copy of an issued paper as `<archive>/<folder>/<year>/<name>`.
+pub fn archive_file(
+    global: &Global,
+    folder: &str,
+    year: i32,
+    name: &str,
+    bytes: &[u8],
+) -> Result<PathBuf, CoreError> {
+    let dir = archive_root(global).join(folder).join(year.to_string());
+    std::fs::create_dir_all(&dir).map_err(|source| CoreError::File {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|source| CoreError::File {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// Where backups are kept: `backups/` beside an SQLite database file, or in the data
+/// folder when the database is a server.
+pub fn backup_dir(global: &Global) -> PathBuf {
+    let db = global.database();
+    if motcua_core::store::is_postgres_url(&db) {
+        return data_dir().join("backups");
+    }
+    std::path::Path::new(&db)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| p.join("backups"))
+        .unwrap_or_else(|| PathBuf::from("backups"))
 }
 
 /// Keeps a copy of an issued receipt: `receipts/<year>/<code>.pdf`, reprints `-reprint-N`.
 pub fn archive_receipt(global: &Global, issued: &IssuedReceipt) -> Result<PathBuf, CoreError> {
     let d = &issued.dossier;
-    let dir = archive_dir(global).join(d.register.year.to_string());
-    std::fs::create_dir_all(&dir).map_err(|source| CoreError::File {
-        path: dir.display().to_string(),
-        source,
-    })?;
     let name = if issued.reprint == 0 {
         format!("{}.pdf", d.code)
     } else {
         format!("{}-reprint-{}.pdf", d.code, issued.reprint)
     };
-    let path = dir.join(name);
-    std::fs::write(&path, &issued.pdf).map_err(|source| CoreError::File {
-        path: path.display().to_string(),
-        source,
-    })?;
-    Ok(path)
+    archive_file(global, "receipts", d.register.year, &name, &issued.pdf)
+}
+
+/// Keeps a copy of an issued form: `forms/<year>/<code>-mau-<NN>[-N].pdf`, the N-th issue
+/// after the first marked.
+pub fn archive_form(global: &Global, issued: &IssuedForm) -> Result<PathBuf, CoreError> {
+    let d = &issued.dossier;
+    let name = if issued.issue <= 1 {
+        format!("{}-mau-{}.pdf", d.code, issued.number)
+    } else {
+        format!("{}-mau-{}-{}.pdf", d.code, issued.number, issued.issue)
+    };
+    archive_file(global, "forms", d.register.year, &name, &issued.pdf)
+}
+
+/// Keeps a copy of a hand-over list: `transfers/<year>/ban-giao-<number>.pdf`.
+pub fn archive_transfer_list(
+    global: &Global,
+    batch: &TransferBatch,
+    pdf: &[u8],
+) -> Result<PathBuf, CoreError> {
+    use chrono::Datelike;
+    let year = motcua_core::vntime::vn_date(batch.at).year();
+    let name = format!("ban-giao-{}.pdf", batch.id);
+    archive_file(global, "transfers", year, &name, pdf)
 }
 
 /// The user's data folder for Một Cửa (e.g. `~/.local/share/motcua` on Linux).

@@ -23,12 +23,19 @@ impl AppState {
     pub async fn open(global: Global) -> AppState {
         let lang = global.lang();
         match Store::open(&global.database()).await {
-            Ok(store) => AppState {
-                store: Some(store),
-                open_error: None,
-                global,
-                lang: RwLock::new(lang),
-            },
+            Ok(store) => {
+                // --lang / MOTCUA_LANG win; otherwise the language this desk last chose.
+                let lang = match global.lang {
+                    Some(lang) => lang,
+                    None => store.language(&global.desk_name()).await.unwrap_or(lang),
+                };
+                AppState {
+                    store: Some(store),
+                    open_error: None,
+                    global,
+                    lang: RwLock::new(lang),
+                }
+            }
             Err(e) => AppState {
                 store: None,
                 open_error: Some(e.message(lang)),
@@ -41,6 +48,12 @@ impl AppState {
     pub fn lang(&self) -> Lang {
         self.lang.read().map(|l| *l).unwrap_or_default()
     }
+
+    pub fn set_lang(&self, lang: Lang) {
+        if let Ok(mut current) = self.lang.write() {
+            *current = lang;
+        }
+    }
 }
 
 pub const WINDOW: &str = "main";
@@ -52,7 +65,10 @@ pub const FIRST_SCREEN_LINE: &str = "motcua: first screen shown";
 
 /// The app's commands and state on any builder (the real one, or the mock one in tests).
 pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
-    builder.manage(state).invoke_handler(commands::handler())
+    builder
+        .manage(state)
+        .manage(crate::scanner::ScannerState::default())
+        .invoke_handler(commands::handler())
 }
 
 pub fn window_title(unit: Option<&str>) -> String {
@@ -62,11 +78,33 @@ pub fn window_title(unit: Option<&str>) -> String {
     }
 }
 
+/// The automatic daily backup, in the background so the window opens at once.
+fn daily_backup(state: &AppState) {
+    if let Some(store) = state.store.clone() {
+        let dir = crate::context::backup_dir(&state.global);
+        let lang = state.lang();
+        // On a thread of its own: the backup's future is not `Send` (it streams rows through
+        // closures), and it should not hold up the window's runtime anyway.
+        std::thread::spawn(move || {
+            tauri::async_runtime::block_on(async move {
+                let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
+                if let Err(e) = store.daily_backup(&dir, today).await {
+                    eprintln!("motcua: {}", e.message(lang));
+                }
+            })
+        });
+    }
+}
+
 pub fn run(global: Global) -> ExitCode {
     let state = tauri::async_runtime::block_on(AppState::open(global));
+    daily_backup(&state);
     let result = setup(Builder::default(), state)
         .setup(|app| {
             let state = app.state::<AppState>();
+            if let Some(store) = &state.store {
+                crate::serve::start_in_background(store);
+            }
             let unit = match &state.store {
                 Some(store) => tauri::async_runtime::block_on(store.agency())
                     .ok()
@@ -78,6 +116,7 @@ pub fn run(global: Global) -> ExitCode {
                 .inner_size(1280.0, 800.0)
                 .min_inner_size(1000.0, 640.0)
                 .build()?;
+            crate::scanner::start(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -6,6 +6,8 @@ pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod gui;
+pub mod scanner;
+pub mod serve;
 
 use clap::Parser;
 

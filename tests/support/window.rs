@@ -89,12 +89,24 @@ impl Window {
             "tauri:options".into(),
             serde_json::json!({ "application": BIN }),
         );
-        let client = ClientBuilder::rustls()
-            .expect("TLS roots")
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("WebDriver session");
+        // On a loaded machine the first session request can race WebKitWebDriver's start.
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match ClientBuilder::rustls()
+                .expect("TLS roots")
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if attempt < 4 => {
+                    eprintln!("WebDriver session attempt {attempt}: {e}");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+                Err(e) => panic!("WebDriver session: {e}"),
+            }
+        };
         Window {
             client,
             driver: Some(driver),
@@ -129,7 +141,10 @@ impl Window {
                     }
                 }
             }
-            assert!(Instant::now() < deadline, "{css} never appeared");
+            if Instant::now() > deadline {
+                self.screenshot("failure").await;
+                panic!("{css} never appeared");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -145,6 +160,59 @@ impl Window {
         {
             std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
         }
+    }
+
+    /// Types into whatever has the focus, as a person (or a keyboard-mode scanner) does.
+    pub async fn type_keys(&self, text: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("an element has the focus")
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typing {text:?}: {e}"));
+    }
+
+    /// A key pressed with a modifier held (Ctrl+Enter, Alt+F), through the actions API:
+    /// modifiers in typed text are not honoured on every element.
+    pub async fn chord(&self, modifier: fantoccini::key::Key, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down {
+                value: modifier.into(),
+            })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up {
+                value: modifier.into(),
+            });
+        self.client
+            .perform_actions(actions)
+            .await
+            .unwrap_or_else(|e| panic!("pressing a chord: {e}"));
+    }
+
+    /// The `id` of the element that has the focus.
+    pub async fn focused_id(&self) -> String {
+        match self.client.active_element().await {
+            Ok(el) => el.attr("id").await.ok().flatten().unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_css(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .unwrap_or_else(|e| panic!("resize to {width}x{height}: {e}"));
     }
 
     pub async fn close(mut self) {

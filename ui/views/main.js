@@ -1,45 +1,102 @@
-// The first screen: today's dossiers, search, and a dossier's details.
+// The desk's lists: today's intake, due today, overdue, ready to collect, and every dossier
+// with filters; search by name, code, ID number or phone; a dossier opens beside the list.
 import { call } from '../api.js';
-import { t, lang } from '../i18n.js';
+import { t } from '../i18n.js';
 import { h, clear, vnTime } from '../dom.js';
+import { onScan, looksLikeIdCard } from '../scanner.js';
+import { renderDossier, overdue } from './dossier.js';
 
-export function renderMain(ctx) {
-  const { state } = ctx;
-  const search = h('input', {
-    type: 'search', id: 'search', class: 'search',
-    placeholder: t('ui.search.placeholder'), 'aria-label': t('ui.search.placeholder'),
-    autocomplete: 'off', spellcheck: 'false',
-  });
+const PAGE = 50;
+const LISTS = ['today', 'due_today', 'overdue', 'ready', 'all'];
+
+export function renderMain(ctx, container, search) {
+  const tabs = h('nav', { class: 'tabs', role: 'tablist' });
+  const filters = h('form', { class: 'filters', id: 'filters', hidden: true });
   const heading = h('h2', { id: 'list-title' });
   const list = h('div', { id: 'dossier-list', class: 'list' });
-  const detail = h('aside', { id: 'detail', class: 'detail', hidden: true });
+  const pager = h('div', { class: 'pager', id: 'pager' });
+  const detail = h('aside', { id: 'detail', class: 'detail', hidden: true, tabindex: '-1' });
+  let current = 'today';
+  let offset = 0;
+  let searching = '';
 
-  const header = h('header', { class: 'topbar' },
-    h('div', { class: 'brand' },
-      h('strong', {}, 'Một Cửa'),
-      h('span', { class: 'unit', id: 'unit-name' }, state.agency ? state.agency.unit : '')),
-    search,
-    h('button', { class: 'link', id: 'lang-switch', onclick: ctx.switchLang }, t('ui.switch_lang')));
+  for (const name of LISTS) {
+    tabs.append(h('button', {
+      role: 'tab', id: 'tab-' + name, type: 'button',
+      onclick: () => { searching = ''; search.value = ''; show(name, 0); },
+    }, t('ui.list.' + name)));
+  }
 
-  const warnings = (state.warnings || []).map((w) => h('div', { class: 'banner warn', role: 'status' }, w));
+  const status = h('select', { name: 'status', id: 'filter-status' },
+    h('option', { value: '' }, t('ui.filter.any_status')),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((s) => h('option', { value: String(s) }, t('status.' + s))));
+  const from = h('input', { type: 'date', name: 'from', id: 'filter-from' });
+  const to = h('input', { type: 'date', name: 'to', id: 'filter-to' });
+  const procedure = h('select', { name: 'procedure', id: 'filter-procedure' }, h('option', { value: '' }, t('ui.filter.any_procedure')));
+  call('procedures', {}).then((ps) => ps.forEach((p) => procedure.append(h('option', { value: p.code }, `${p.code} – ${p.name}`))), () => {});
+  filters.append(
+    h('label', {}, t('cli.status'), status),
+    h('label', {}, t('field.from'), from),
+    h('label', {}, t('field.to'), to),
+    h('label', { class: 'grow' }, t('cli.procedure'), procedure));
+  filters.addEventListener('change', () => show('all', 0));
+  filters.addEventListener('submit', (ev) => { ev.preventDefault(); show('all', 0); });
 
-  ctx.root.append(header, ...warnings, h('main', { class: 'workspace' },
-    h('section', { class: 'listpane' }, heading, list), detail));
+  const dashboard = h('div', { class: 'dashboard', id: 'dashboard' });
+  clear(container).append(h('div', { class: 'workspace' },
+    h('section', { class: 'listpane' }, dashboard, tabs, filters, heading, list, pager), detail));
 
-  async function showToday() {
-    heading.textContent = t('ui.today.title');
-    await fill(() => call('list_dossiers', { query: { date: 'today' } }), t('ui.today.empty'));
+  // The day at a glance; each figure opens its list.
+  async function figures() {
+    try {
+      const f = await call('dashboard_figures');
+      const rate = f.month_on_time_rate === null || f.month_on_time_rate === undefined
+        ? '—' : `${Math.round(f.month_on_time_rate * 100)}%`;
+      const tile = (name, value, cls) => h('button', { type: 'button', class: 'tile ' + (cls || ''), id: 'dash-' + name, onclick: () => name !== 'rate' && show(name, 0) },
+        h('strong', {}, String(value)), h('span', {}, t('ui.dash.' + name)));
+      clear(dashboard).append(
+        tile('due_today', f.due_today), tile('overdue', f.overdue, f.overdue ? 'alert' : ''),
+        tile('ready', f.ready_not_collected), tile('rate', rate));
+    } catch (e) { clear(dashboard); }
+  }
+  figures();
+
+  async function show(name, at) {
+    current = name; offset = at;
+    filters.hidden = name !== 'all';
+    for (const b of tabs.children) b.setAttribute('aria-selected', String(b.id === 'tab-' + name));
+    heading.textContent = t('ui.list.' + name + '.title');
+    const query = { limit: PAGE, offset };
+    if (name === 'today') query.date = 'today';
+    else if (name === 'all') {
+      if (status.value) query.status = Number(status.value);
+      if (from.value) query.from = from.value;
+      if (to.value) query.to = to.value;
+      if (procedure.value) query.procedure = procedure.value;
+    } else query.worklist = name;
+    await fill(() => call('list_dossiers', { query }), t('ui.list.' + name + '.empty'));
+    if (at === 0) figures();
   }
 
   async function showSearch(text) {
+    searching = text;
     heading.textContent = t('ui.search.title', { text });
-    await fill(() => call('search_dossiers', { text }), t('ui.search.empty'));
+    for (const b of tabs.children) b.setAttribute('aria-selected', 'false');
+    filters.hidden = true;
+    await fill(async () => ({ rows: await call('search_dossiers', { text }), has_more: false }), t('ui.search.empty'));
   }
 
   async function fill(load, emptyText) {
     try {
-      const rows = await load();
-      clear(list).append(rows.length ? table(rows, open) : h('p', { class: 'empty' }, emptyText));
+      const page = await load();
+      clear(list).append(page.rows.length ? table(page.rows, open) : h('p', { class: 'empty' }, emptyText));
+      clear(pager);
+      if (!searching && (offset > 0 || page.has_more)) {
+        pager.append(
+          h('button', { type: 'button', id: 'page-prev', disabled: offset === 0, onclick: () => show(current, Math.max(0, offset - PAGE)) }, '‹ ' + t('ui.page.prev')),
+          h('span', {}, t('ui.page.n', { n: offset / PAGE + 1 })),
+          h('button', { type: 'button', id: 'page-next', disabled: !page.has_more, onclick: () => show(current, offset + PAGE) }, t('ui.page.next') + ' ›'));
+      }
     } catch (e) {
       clear(list).append(h('div', { class: 'banner error', role: 'alert' }, e.message));
     }
@@ -48,41 +105,58 @@ export function renderMain(ctx) {
   async function open(code, scan) {
     try {
       const view = await call('get_dossier', { code });
-      renderDetail(detail, view, () => { detail.hidden = true; search.focus(); }, scan);
+      renderDossier(detail, view, { close: () => { detail.hidden = true; search.focus(); }, scan, reopen: (c) => { open(c); show(current, offset); } });
     } catch (e) {
       detail.hidden = false;
-      clear(detail).append(h('div', { class: 'banner error', role: 'alert' }, e.message));
+      clear(detail).append(h('div', { class: 'banner error', role: 'alert', id: 'scan-error' }, e.message));
     }
   }
 
-  let timer = null;
-  search.addEventListener('input', () => {
-    clearTimeout(timer);
-    const text = search.value.trim();
-    timer = setTimeout(() => (text ? showSearch(text) : showToday()), 150);
-  });
-  search.addEventListener('keydown', async (ev) => {
-    if (ev.key === 'Escape') { search.value = ''; showToday(); }
-    if (ev.key === 'Enter') {
-      // A desk scanner types the slip's QR payload or barcode and presses Enter.
-      const text = search.value.trim();
-      if (!text) return;
-      try {
-        const scan = await call('scan_slip', { input: text });
-        clearTimeout(timer);
-        search.value = '';
-        await open(scan.code, scan);
-        showToday();
-      } catch (e) {
-        if (e.kind !== 'not_a_slip') {
-          clear(list).prepend(h('div', { class: 'banner error', role: 'alert', id: 'scan-error' }, e.message));
-        }
+  // Check-in: a scanned slip anywhere on this screen opens its dossier; a scanned ID card
+  // finds the citizen's dossiers.
+  async function scanned(text) {
+    if (looksLikeIdCard(text)) {
+      const id = (text.match(/\d{12}|\d{9}/) || [''])[0];
+      search.value = id;
+      return showSearch(id);
+    }
+    try {
+      const scan = await call('scan_slip', { input: text });
+      search.value = '';
+      await open(scan.code, scan);
+    } catch (e) {
+      if (e.kind === 'not_a_slip') {
+        search.value = text;
+        showSearch(text);
+      } else {
+        detail.hidden = false;
+        clear(detail).append(h('div', { class: 'banner error', role: 'alert', id: 'scan-error' }, e.message));
       }
     }
-  });
+  }
+  onScan((text) => { scanned(text); return true; });
 
-  showToday();
-  search.focus();
+  let timer = null;
+  const onInput = () => {
+    clearTimeout(timer);
+    const text = search.value.trim();
+    timer = setTimeout(() => (text ? showSearch(text) : show(current, 0)), 150);
+  };
+  const onKey = (ev) => {
+    if (ev.key === 'Escape') { search.value = ''; searching = ''; show(current, 0); }
+    // A code typed by hand (or a scanner too slow to be told from a person) and Enter.
+    if (ev.key === 'Enter' && search.value.trim()) { clearTimeout(timer); scanned(search.value.trim()); }
+    if (ev.key === 'ArrowDown') { const first = list.querySelector('tr.row'); if (first) { ev.preventDefault(); first.focus(); } }
+  };
+  search.addEventListener('input', onInput);
+  search.addEventListener('keydown', onKey);
+  detail.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { detail.hidden = true; search.focus(); } });
+
+  if (search.value.trim()) showSearch(search.value.trim()); else show('today', 0);
+  return {
+    open,
+    destroy: () => { search.removeEventListener('input', onInput); search.removeEventListener('keydown', onKey); clearTimeout(timer); },
+  };
 }
 
 function table(rows, open) {
@@ -92,61 +166,17 @@ function table(rows, open) {
   const body = rows.map((d) => h('tr', {
       tabindex: '0', class: 'row', dataset: { code: d.code },
       onclick: () => open(d.code),
-      onkeydown: (ev) => { if (ev.key === 'Enter') open(d.code); },
+      onkeydown: (ev) => {
+        if (ev.key === 'Enter') open(d.code);
+        else if (ev.key === 'ArrowDown' && ev.target.nextElementSibling) { ev.preventDefault(); ev.target.nextElementSibling.focus(); }
+        else if (ev.key === 'ArrowUp' && ev.target.previousElementSibling) { ev.preventDefault(); ev.target.previousElementSibling.focus(); }
+      },
     },
     h('td', { class: 'code' }, d.code),
     h('td', {}, d.applicant_name),
-    h('td', {}, d.procedure_name),
+    h('td', { class: 'proc' }, d.procedure_name),
     h('td', { class: 'nowrap' }, vnTime(d.received_at)),
-    h('td', { class: 'nowrap' }, vnTime(d.due_at)),
+    h('td', { class: 'nowrap' + (overdue(d) ? ' late' : '') }, vnTime(d.due_at)),
     h('td', {}, h('span', { class: 'status s' + d.status_code }, t('status.' + d.status_code)))));
   return h('table', { class: 'dossiers' }, h('thead', {}, head), h('tbody', {}, body));
-}
-
-function renderDetail(detail, view, close, scan) {
-  const d = view.dossier;
-  const status = h('div', { class: 'receipt-status', id: 'receipt-status', role: 'status' });
-  const issue = (command) => async () => {
-    status.textContent = '…';
-    try {
-      const r = await call(command, { code: d.code });
-      status.className = 'receipt-status ok';
-      status.textContent = (command === 'print_receipt' ? t('ui.printed') : t('ui.opened')) +
-        (r.reprint ? ` (${t('cli.reprint')} ${r.reprint})` : '');
-    } catch (e) {
-      status.className = 'receipt-status banner error';
-      status.textContent = e.message;
-    }
-  };
-  const scanBanner = !scan ? null : scan.tag === 'invalid'
-    ? h('div', { class: 'banner error', role: 'alert', id: 'scan-banner' }, t('scan.invalid'))
-    : h('div', { class: 'banner ' + (scan.tag === 'verified' ? 'ok' : 'warn'), id: 'scan-banner' }, t('scan.' + scan.tag));
-  const row = (label, value) => value ? h('div', { class: 'kv' }, h('dt', {}, label), h('dd', {}, value)) : null;
-  clear(detail).append(
-    h('div', { class: 'detail-head' },
-      h('h2', { class: 'code', id: 'detail-code' }, d.code),
-      h('button', { class: 'link', onclick: close, 'aria-label': t('ui.close') }, '✕')),
-    scanBanner,
-    h('span', { class: 'status s' + d.status_code }, t('status.' + d.status_code)),
-    h('div', { class: 'actions' },
-      h('button', { class: 'primary', id: 'print-receipt', onclick: issue('print_receipt') }, t('ui.print')),
-      h('button', { id: 'open-receipt', onclick: issue('open_receipt') }, t('ui.open_pdf'))),
-    status,
-    h('dl', {},
-      row(t('cli.procedure'), `${d.procedure.code} – ${d.procedure.name}`),
-      row(t('field.applicant.name'), d.applicant.name),
-      row(t('field.applicant.id_number'), d.applicant.id_number),
-      row(t('field.applicant.phone'), d.applicant.phone),
-      row(t('field.applicant.address'), d.applicant.address),
-      row(t('cli.received_at'), vnTime(d.received_at)),
-      row(t('cli.due_at'), vnTime(d.due_at)),
-      row(t('cli.register'), `${d.register.book}/${d.register.year} – ${d.register.line}`)),
-    h('h3', {}, t('field.documents')),
-    h('ol', {}, d.documents.map((doc) => h('li', {}, `${doc.name} (${doc.originals} ${t('cli.originals')}, ${doc.copies} ${t('cli.copies')})`))),
-    h('h3', {}, t('ui.history')),
-    h('ol', { class: 'timeline' }, view.events.map((e) => h('li', {},
-      h('span', { class: 'nowrap' }, vnTime(e.at)), ' ',
-      t('event.' + e.kind), e.to_status ? ` → ${t('status.' + e.to_status)}` : '', ' · ', e.actor))));
-  detail.hidden = false;
-  void lang;
 }

@@ -1,8 +1,11 @@
 //! Errors of the core. Each one can say itself in the user's language: Vietnamese is its
 //! `Display`, `message(Lang::En)` gives English. Validation errors name the field.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::accounts::Action;
+use crate::audit::BrokenEntry;
 use crate::calendar::CalendarError;
 use crate::i18n::{t, tf, Lang};
 
@@ -11,23 +14,55 @@ use crate::i18n::{t, tf, Lang};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     ForbiddenChars,
     NotAName,
     IdNumber,
     Phone,
     Email,
-    OutOfRange { min: i64, max: i64 },
-    TooMany { max: usize },
-    UnknownProcedure { code: String },
-    InactiveProcedure { code: String },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    TooMany {
+        max: usize,
+    },
+    UnknownProcedure {
+        code: String,
+    },
+    InactiveProcedure {
+        code: String,
+    },
     AgencyCode,
     ProcedureCode,
     DateTime,
     Date,
     Time,
-    Invalid { detail: String },
+    Invalid {
+        detail: String,
+    },
     LookupUrl,
+    AccountName,
+    PasswordTooShort {
+        min: usize,
+    },
+    PasswordOneClass,
+    PasswordIsName,
+    ScannerPort,
+    /// A time that must come after another (a new appointment after the current one).
+    NotAfter {
+        when: String,
+    },
+    /// A date that must be a working day.
+    DayOff {
+        date: String,
+    },
+    /// The same dossier named twice in one list.
+    Repeated {
+        value: String,
+    },
 }
 
 impl Problem {
@@ -59,6 +94,18 @@ impl Problem {
             Problem::Time => t(lang, "problem.time"),
             Problem::Invalid { detail } => tf(lang, "problem.invalid", &[("detail", detail)]),
             Problem::LookupUrl => t(lang, "problem.lookup_url"),
+            Problem::AccountName => t(lang, "problem.account_name"),
+            Problem::PasswordTooShort { min } => tf(
+                lang,
+                "problem.password_too_short",
+                &[("min", &min.to_string())],
+            ),
+            Problem::PasswordOneClass => t(lang, "problem.password_one_class"),
+            Problem::PasswordIsName => t(lang, "problem.password_is_name"),
+            Problem::ScannerPort => t(lang, "problem.scanner_port"),
+            Problem::NotAfter { when } => tf(lang, "problem.not_after", &[("when", when)]),
+            Problem::DayOff { date } => tf(lang, "problem.day_off", &[("date", date)]),
+            Problem::Repeated { value } => tf(lang, "problem.repeated", &[("value", value)]),
         }
     }
 }
@@ -140,9 +187,26 @@ pub enum CoreError {
     #[error("{0}")]
     Calendar(#[from] CalendarError),
     #[error("{}", tf(Lang::Vi, "error.database", &[("detail", &.0.to_string())]))]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The database server cannot be reached (stopped, restarting, network down). Nothing
+    /// of the failed action was written; the same store carries on once it is back.
+    #[error("{}", tf(Lang::Vi, "error.offline", &[("detail", .detail)]))]
+    Offline { detail: String },
+    #[error("{}", t(Lang::Vi, "error.disk_full"))]
+    DiskFull,
+    #[error("{}", tf(Lang::Vi, "error.read_only", &[("detail", .detail)]))]
+    ReadOnly { detail: String },
+    /// `reason` is a key of the language table (`backup.*`); `detail` is what was found.
+    #[error("{}", backup_message(.path, .reason, .detail, Lang::Vi))]
+    BackupInvalid {
+        path: String,
+        reason: &'static str,
+        detail: String,
+    },
+    #[error("{}", transfer_conflict_message(.codes, *.total, Lang::Vi))]
+    TransferConflict { codes: Vec<String>, total: usize },
     #[error("{}", tf(Lang::Vi, "error.migration", &[("detail", &.0.to_string())]))]
-    Migration(#[from] sqlx::migrate::MigrateError),
+    Migration(sqlx::migrate::MigrateError),
     #[error("{}", tf(Lang::Vi, "error.file", &[("path", .path), ("detail", &.source.to_string())]))]
     File {
         path: String,
@@ -161,12 +225,177 @@ pub enum CoreError {
     /// A benchmark step that could not run (a helper program failed, no display).
     #[error("{}", tf(Lang::Vi, "error.bench", &[("detail", .0)]))]
     Bench(String),
+    #[error("{}", .0.message(Lang::Vi))]
+    NotAnIdCard(crate::idcard::NotACard),
     #[error("{}", transition_message(.code, *.from, *.to, Lang::Vi))]
     Transition {
         code: String,
         from: crate::status::Status,
         to: crate::status::Status,
     },
+    #[error("{}", tf(Lang::Vi, "error.transfer_not_found", &[("id", &.id.to_string())]))]
+    TransferNotFound { id: i64 },
+    #[error("{}", tf(Lang::Vi, "error.not_posted", &[("code", .code)]))]
+    NotPosted { code: String },
+    #[error("{}", tf(Lang::Vi, "error.not_open", &[("code", .code), ("status", &.status.label(Lang::Vi))]))]
+    NotOpen {
+        code: String,
+        status: crate::status::Status,
+    },
+    #[error("{}", t(Lang::Vi, "error.not_logged_in"))]
+    NotLoggedIn,
+    #[error("{}", t(Lang::Vi, "error.session_locked"))]
+    SessionLocked,
+    #[error("{}", forbidden_message(*.action, Lang::Vi))]
+    Forbidden { action: Action },
+    #[error("{}", t(Lang::Vi, "error.bad_credentials"))]
+    BadCredentials,
+    #[error("{}", tf(Lang::Vi, "error.account_locked", &[("until", &vn_clock(*.until))]))]
+    AccountLocked { until: DateTime<Utc> },
+    #[error("{}", tf(Lang::Vi, "error.account_disabled", &[("name", .name)]))]
+    AccountDisabled { name: String },
+    #[error("{}", tf(Lang::Vi, "error.account_not_found", &[("name", .name)]))]
+    AccountNotFound { name: String },
+    #[error("{}", tf(Lang::Vi, "error.account_exists", &[("name", .name)]))]
+    AccountExists { name: String },
+    #[error("{}", t(Lang::Vi, "error.accounts_exist"))]
+    AccountsExist,
+    #[error("{}", tf(Lang::Vi, "error.last_administrator", &[("name", .name)]))]
+    LastAdministrator { name: String },
+    #[error("{}", tf(Lang::Vi, "error.password_hash", &[("detail", .0)]))]
+    PasswordHash(String),
+    #[error("{}", .0.message(Lang::Vi))]
+    AuditBroken(BrokenEntry),
+}
+
+fn forbidden_message(action: Action, lang: Lang) -> String {
+    let roles: Vec<String> = action
+        .roles()
+        .iter()
+        .map(|r| format!("{} ({})", r.label(lang), r.code()))
+        .collect();
+    tf(
+        lang,
+        "error.forbidden",
+        &[
+            ("action", &action.label(lang)),
+            ("roles", &roles.join(", ")),
+        ],
+    )
+}
+
+/// "09:05:30 ngày 03/03/2027", Vietnam time.
+fn vn_clock(instant: DateTime<Utc>) -> String {
+    crate::vntime::to_vn(instant)
+        .format("%H:%M:%S %d/%m/%Y")
+        .to_string()
+}
+
+fn backup_message(path: &str, reason: &str, detail: &str, lang: Lang) -> String {
+    tf(
+        lang,
+        "error.backup_invalid",
+        &[
+            ("path", path),
+            ("reason", &tf(lang, reason, &[("detail", detail)])),
+        ],
+    )
+}
+
+fn transfer_conflict_message(codes: &[String], total: usize, lang: Lang) -> String {
+    let mut list = codes.join(", ");
+    if total > codes.len() {
+        list.push_str(&tf(
+            lang,
+            "error.and_more",
+            &[("n", &(total - codes.len()).to_string())],
+        ));
+    }
+    tf(
+        lang,
+        "error.transfer_conflict",
+        &[("n", &total.to_string()), ("codes", &list)],
+    )
+}
+
+/// Sorts a database error into what a person can act on: the server is gone, the disk is
+/// full, the file cannot be written, or something else.
+impl From<sqlx::Error> for CoreError {
+    fn from(e: sqlx::Error) -> Self {
+        classify(e)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for CoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        match e {
+            sqlx::migrate::MigrateError::Execute(inner) => match classify(inner) {
+                CoreError::Database(inner) => {
+                    CoreError::Migration(sqlx::migrate::MigrateError::Execute(inner))
+                }
+                other => other,
+            },
+            other => CoreError::Migration(other),
+        }
+    }
+}
+
+/// SQLite primary result codes (the low byte of an extended code).
+const SQLITE_READONLY: i64 = 8;
+const SQLITE_FULL: i64 = 13;
+const SQLITE_CANTOPEN: i64 = 14;
+/// SQLITE_IOERR_WRITE, _FSYNC, _TRUNCATE, _SHMSIZE: what a write to a full disk reports
+/// when it is not SQLITE_FULL.
+const SQLITE_IOERR_ON_FULL_DISK: [i64; 4] = [778, 1034, 1546, 4874];
+
+fn classify(e: sqlx::Error) -> CoreError {
+    use sqlx::error::DatabaseError;
+    match &e {
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::StorageFull => CoreError::DiskFull,
+            std::io::ErrorKind::ReadOnlyFilesystem => CoreError::ReadOnly {
+                detail: io.to_string(),
+            },
+            _ => CoreError::Offline {
+                detail: io.to_string(),
+            },
+        },
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => CoreError::Offline {
+            detail: e.to_string(),
+        },
+        sqlx::Error::Database(db) => {
+            if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                let code = pg.code();
+                // 08: connection exceptions; 57P01–57P03: the server is shutting down or
+                // starting; 53100: disk full; 25006: a read-only transaction (a standby).
+                if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03") {
+                    return CoreError::Offline {
+                        detail: pg.message().to_string(),
+                    };
+                }
+                if code == "53100" {
+                    return CoreError::DiskFull;
+                }
+                if code == "25006" {
+                    return CoreError::ReadOnly {
+                        detail: pg.message().to_string(),
+                    };
+                }
+            } else if let Some(lite) = db.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+                let code: i64 = lite.code().and_then(|c| c.parse().ok()).unwrap_or_default();
+                if code & 0xff == SQLITE_FULL || SQLITE_IOERR_ON_FULL_DISK.contains(&code) {
+                    return CoreError::DiskFull;
+                }
+                if code & 0xff == SQLITE_READONLY || code & 0xff == SQLITE_CANTOPEN {
+                    return CoreError::ReadOnly {
+                        detail: lite.message().to_string(),
+                    };
+                }
+            }
+            CoreError::Database(e)
+        }
+        _ => CoreError::Database(e),
+    }
 }
 
 fn transition_message(
@@ -228,6 +457,22 @@ impl CoreError {
             (CoreError::Database(e), _) => {
                 tf(lang, "error.database", &[("detail", &e.to_string())])
             }
+            (CoreError::Offline { detail }, _) => tf(lang, "error.offline", &[("detail", detail)]),
+            (CoreError::DiskFull, _) => t(lang, "error.disk_full"),
+            (CoreError::ReadOnly { detail }, _) => {
+                tf(lang, "error.read_only", &[("detail", detail)])
+            }
+            (
+                CoreError::BackupInvalid {
+                    path,
+                    reason,
+                    detail,
+                },
+                _,
+            ) => backup_message(path, reason, detail, lang),
+            (CoreError::TransferConflict { codes, total }, _) => {
+                transfer_conflict_message(codes, *total, lang)
+            }
             (CoreError::Migration(e), _) => {
                 tf(lang, "error.migration", &[("detail", &e.to_string())])
             }
@@ -242,9 +487,45 @@ impl CoreError {
             (CoreError::ForgedSlip { code }, _) => tf(lang, "error.forged_slip", &[("code", code)]),
             (CoreError::Print(e), _) => e.message_en(),
             (CoreError::Bench(detail), _) => tf(lang, "error.bench", &[("detail", detail)]),
+            (CoreError::NotAnIdCard(reason), _) => reason.message(lang),
             (CoreError::Transition { code, from, to }, _) => {
                 transition_message(code, *from, *to, lang)
             }
+            (CoreError::NotLoggedIn, _) => t(lang, "error.not_logged_in"),
+            (CoreError::SessionLocked, _) => t(lang, "error.session_locked"),
+            (CoreError::Forbidden { action }, _) => forbidden_message(*action, lang),
+            (CoreError::BadCredentials, _) => t(lang, "error.bad_credentials"),
+            (CoreError::AccountLocked { until }, _) => tf(
+                lang,
+                "error.account_locked",
+                &[("until", &vn_clock(*until))],
+            ),
+            (CoreError::AccountDisabled { name }, _) => {
+                tf(lang, "error.account_disabled", &[("name", name)])
+            }
+            (CoreError::AccountNotFound { name }, _) => {
+                tf(lang, "error.account_not_found", &[("name", name)])
+            }
+            (CoreError::AccountExists { name }, _) => {
+                tf(lang, "error.account_exists", &[("name", name)])
+            }
+            (CoreError::AccountsExist, _) => t(lang, "error.accounts_exist"),
+            (CoreError::LastAdministrator { name }, _) => {
+                tf(lang, "error.last_administrator", &[("name", name)])
+            }
+            (CoreError::PasswordHash(detail), _) => {
+                tf(lang, "error.password_hash", &[("detail", detail)])
+            }
+            (CoreError::AuditBroken(broken), _) => broken.message(lang),
+            (CoreError::TransferNotFound { id }, _) => {
+                tf(lang, "error.transfer_not_found", &[("id", &id.to_string())])
+            }
+            (CoreError::NotPosted { code }, _) => tf(lang, "error.not_posted", &[("code", code)]),
+            (CoreError::NotOpen { code, status }, _) => tf(
+                lang,
+                "error.not_open",
+                &[("code", code), ("status", &status.label(lang))],
+            ),
         }
     }
 
@@ -267,6 +548,11 @@ impl CoreError {
             CoreError::SchemaTooNew { .. } => "schema_too_new",
             CoreError::Calendar(_) => "calendar",
             CoreError::Database(_) => "database",
+            CoreError::Offline { .. } => "offline",
+            CoreError::DiskFull => "disk_full",
+            CoreError::ReadOnly { .. } => "read_only",
+            CoreError::BackupInvalid { .. } => "backup_invalid",
+            CoreError::TransferConflict { .. } => "transfer_conflict",
             CoreError::Migration(_) => "migration",
             CoreError::File { .. } => "file",
             CoreError::Json(_) => "json",
@@ -275,7 +561,23 @@ impl CoreError {
             CoreError::ForgedSlip { .. } => "forged_slip",
             CoreError::Print(_) => "print",
             CoreError::Bench(_) => "bench",
+            CoreError::NotAnIdCard(_) => "not_an_id_card",
             CoreError::Transition { .. } => "transition",
+            CoreError::NotLoggedIn => "not_logged_in",
+            CoreError::SessionLocked => "session_locked",
+            CoreError::Forbidden { .. } => "forbidden",
+            CoreError::BadCredentials => "bad_credentials",
+            CoreError::AccountLocked { .. } => "account_locked",
+            CoreError::AccountDisabled { .. } => "account_disabled",
+            CoreError::AccountNotFound { .. } => "account_not_found",
+            CoreError::AccountExists { .. } => "account_exists",
+            CoreError::AccountsExist => "accounts_exist",
+            CoreError::LastAdministrator { .. } => "last_administrator",
+            CoreError::PasswordHash(_) => "password_hash",
+            CoreError::AuditBroken(_) => "audit_broken",
+            CoreError::TransferNotFound { .. } => "transfer_not_found",
+            CoreError::NotPosted { .. } => "not_posted",
+            CoreError::NotOpen { .. } => "not_open",
         }
     }
 }

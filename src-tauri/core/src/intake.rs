@@ -126,8 +126,14 @@ impl IntakeRequest {
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let detail = e.inner().to_string();
-            if path.is_empty() || path == "." {
+            // A document that is not an object has no field to name, and a key the form
+            // does not have has no label: both are told as the JSON's own fault.
+            let labelled =
+                !crate::error::field_label(&path, crate::i18n::Lang::Vi).starts_with("field.");
+            if path.is_empty() || path == "." || path.starts_with('[') {
                 CoreError::Json(detail)
+            } else if !labelled {
+                CoreError::Json(format!("{path}: {detail}"))
             } else {
                 CoreError::invalid(path, Problem::Invalid { detail })
             }

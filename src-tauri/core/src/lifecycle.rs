@@ -9,9 +9,11 @@ pub fn allowed(from: Status, to: Status) -> bool {
     use Status::*;
     match from {
         Submitted => matches!(to, Accepted | Refused | SupplementRequested),
+        // The desk registers a dossier as accepted when it saves it; one then found outside
+        // the desk's remit is refused with Mẫu 03 rather than stopped.
         Accepted => matches!(
             to,
-            Processing | SupplementRequested | AwaitingFees | Withdrawn | Stopped | Ready
+            Refused | Processing | SupplementRequested | AwaitingFees | Withdrawn | Stopped | Ready
         ),
         Processing => matches!(
             to,

@@ -20,6 +20,35 @@ use serde::Serialize;
 
 use crate::vntime::vn_date;
 
+/// Early, on time or late: judged by the Vietnam date against the appointment (domain
+/// reference §5), so a result on the appointment day is on time whatever the hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timeliness {
+    Early,
+    OnTime,
+    Late,
+}
+
+impl Timeliness {
+    pub fn judge(done: DateTime<Utc>, due: DateTime<Utc>) -> Timeliness {
+        match vn_date(done).cmp(&vn_date(due)) {
+            std::cmp::Ordering::Less => Timeliness::Early,
+            std::cmp::Ordering::Equal => Timeliness::OnTime,
+            std::cmp::Ordering::Greater => Timeliness::Late,
+        }
+    }
+
+    /// As printed on the forms (Vietnamese by law).
+    pub fn words(self) -> &'static str {
+        match self {
+            Timeliness::Early => "Trước hạn",
+            Timeliness::OnTime => "Đúng hạn",
+            Timeliness::Late => "Quá hạn",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counters {
     pub received_total: i64,
@@ -91,13 +120,12 @@ impl Counters {
             self.received_direct += 1;
         }
         self.received_total += 1;
-        if in_period(resolved_at) {
+        if let Some(done) = resolved_at.filter(|t| *t >= start && *t < end) {
             self.resolved_total += 1;
-            let (done, due) = (resolved_at.map(vn_date), vn_date(f.due_at));
-            match done.map(|d| d.cmp(&due)) {
-                Some(std::cmp::Ordering::Less) => self.resolved_early += 1,
-                Some(std::cmp::Ordering::Equal) => self.resolved_on_time += 1,
-                _ => self.resolved_late += 1,
+            match Timeliness::judge(done, f.due_at) {
+                Timeliness::Early => self.resolved_early += 1,
+                Timeliness::OnTime => self.resolved_on_time += 1,
+                Timeliness::Late => self.resolved_late += 1,
             }
         } else if in_period(f.closed_at) {
             self.closed_total += 1;
@@ -195,10 +223,11 @@ pub fn from_rows(from: NaiveDate, to: NaiveDate, mut rows: Vec<Row>) -> Report {
     }
 }
 
-const CSV_HEADER: [&str; 18] = [
-    "Lĩnh vực",
-    "Mã thủ tục",
-    "Tên thủ tục",
+/// The row labels' columns of every export.
+pub const LABEL_TITLES: [&str; 3] = ["Lĩnh vực", "Mã thủ tục", "Tên thủ tục"];
+
+/// The counters' columns of every export, in `Counters::values` order.
+pub const COUNTER_TITLES: [&str; 15] = [
     "Tổng số tiếp nhận",
     "Trực tuyến",
     "Trực tiếp và bưu chính",
@@ -216,6 +245,65 @@ const CSV_HEADER: [&str; 18] = [
     "Không hài lòng",
 ];
 
+/// The counters' titles under their group's title (`COUNTER_GROUPS`), as Biểu 06 words
+/// its second header row.
+pub const COUNTER_SHORT_TITLES: [&str; 15] = [
+    "Tổng số",
+    "Trực tuyến",
+    "Trực tiếp, bưu chính",
+    "Kỳ trước chuyển qua",
+    "Tổng số",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Tổng số",
+    "Trong hạn",
+    "Quá hạn",
+    "Tổng số",
+    "Rất hài lòng",
+    "Hài lòng",
+    "Không hài lòng",
+];
+
+/// How the counters group under the two-level header of Biểu 06: a title over so many
+/// columns of `COUNTER_SHORT_TITLES`.
+pub const COUNTER_GROUPS: [(&str, usize); 5] = [
+    ("Số hồ sơ nhận giải quyết", 4),
+    ("Số hồ sơ đã giải quyết", 4),
+    ("Số hồ sơ đang giải quyết", 3),
+    ("Trả lại, rút, dừng", 1),
+    ("Mức độ hài lòng", 3),
+];
+
+/// The rows of one field and their subtotal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldGroup<'a> {
+    pub field: &'a str,
+    pub totals: Counters,
+    pub rows: Vec<&'a Row>,
+}
+
+impl Report {
+    /// The rows grouped by field (they are sorted by field already), each with its total.
+    pub fn by_field(&self) -> Vec<FieldGroup<'_>> {
+        let mut groups: Vec<FieldGroup<'_>> = Vec::new();
+        for row in &self.rows {
+            match groups.last_mut() {
+                Some(g) if g.field == row.field => {
+                    g.totals.merge(&row.counters);
+                    g.rows.push(row);
+                }
+                _ => groups.push(FieldGroup {
+                    field: &row.field,
+                    totals: row.counters,
+                    rows: vec![row],
+                }),
+            }
+        }
+        groups
+    }
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -224,34 +312,50 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv_counts(c: &Counters) -> [i64; 15] {
-    [
-        c.received_total,
-        c.received_online,
-        c.received_direct,
-        c.received_carried_over,
-        c.resolved_total,
-        c.resolved_early,
-        c.resolved_on_time,
-        c.resolved_late,
-        c.in_progress_total,
-        c.in_progress_within,
-        c.in_progress_overdue,
-        c.closed_total,
-        c.rating_very_satisfied,
-        c.rating_satisfied,
-        c.rating_unsatisfied,
-    ]
+impl Counters {
+    /// The counters in `COUNTER_TITLES` order.
+    pub fn values(&self) -> [i64; 15] {
+        let c = self;
+        [
+            c.received_total,
+            c.received_online,
+            c.received_direct,
+            c.received_carried_over,
+            c.resolved_total,
+            c.resolved_early,
+            c.resolved_on_time,
+            c.resolved_late,
+            c.in_progress_total,
+            c.in_progress_within,
+            c.in_progress_overdue,
+            c.closed_total,
+            c.rating_very_satisfied,
+            c.rating_satisfied,
+            c.rating_unsatisfied,
+        ]
+    }
+
+    /// The share of resolved dossiers resolved early or on time, when any were resolved.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        (self.resolved_total > 0).then(|| {
+            (self.resolved_early + self.resolved_on_time) as f64 / self.resolved_total as f64
+        })
+    }
 }
 
 /// CSV in UTF-8 with a byte-order mark: spreadsheet programs then read Vietnamese right.
 pub fn to_csv(report: &Report) -> String {
     let mut out = String::from("\u{FEFF}");
-    out.push_str(&CSV_HEADER.join(","));
+    let header: Vec<&str> = LABEL_TITLES
+        .iter()
+        .chain(&COUNTER_TITLES)
+        .copied()
+        .collect();
+    out.push_str(&header.join(","));
     out.push_str("\r\n");
     let line = |out: &mut String, texts: [&str; 3], c: &Counters| {
         let mut cells: Vec<String> = texts.iter().map(|t| csv_field(t)).collect();
-        cells.extend(csv_counts(c).iter().map(i64::to_string));
+        cells.extend(c.values().iter().map(i64::to_string));
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     };

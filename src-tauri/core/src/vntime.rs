@@ -54,9 +54,43 @@ pub fn from_millis(ms: i64) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// What a person types for a moment: RFC 3339 with any offset, a Vietnam wall-clock time
+/// `YYYY-MM-DDTHH:MM[:SS]` (also with a space, as a window's date-time field sends it), or a
+/// bare date `YYYY-MM-DD`, which means `time_of_day` that day.
+pub fn parse_vn(s: &str, time_of_day: chrono::NaiveTime) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(s, format) {
+            return Some(from_vn(local));
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .map(|d| from_vn(d.and_time(time_of_day)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_moments_are_vietnam_time() {
+        let five = chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap();
+        let want = |s: &str| rfc3339_vn(parse_vn(s, five).unwrap());
+        assert_eq!(want("2027-03-10"), "2027-03-10T17:00:00+07:00");
+        assert_eq!(want("2027-03-10T08:30"), "2027-03-10T08:30:00+07:00");
+        assert_eq!(want("2027-03-10 08:30:15"), "2027-03-10T08:30:15+07:00");
+        assert_eq!(want("2027-03-10T01:30:00Z"), "2027-03-10T08:30:00+07:00");
+        assert!(parse_vn("10/03/2027", five).is_none());
+    }
 
     #[test]
     fn vietnam_midnight_is_17_utc_the_day_before() {
@@ -88,5 +122,28 @@ pub mod serde_vn {
         DateTime::parse_from_rfc3339(&text)
             .map(|t| t.with_timezone(&Utc))
             .map_err(serde::de::Error::custom)
+    }
+}
+
+/// `serde_vn` for an instant that may be missing (`null`).
+pub mod serde_vn_opt {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&super::rfc3339_vn(*t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| {
+                DateTime::parse_from_rfc3339(&text)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(serde::de::Error::custom)
+            })
+            .transpose()
     }
 }

@@ -274,3 +274,86 @@ async fn the_report_query_counts_what_the_rules_say() {
         );
     }
 }
+
+/// Every event written by the fast intake, by bulk loading (alone and beside desks
+/// registering at the same time) and by later moves stays on the one hash chain that
+/// `motcua audit verify` walks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn intake_and_bulk_loading_keep_the_audit_chain() {
+    for t in stores().await {
+        let s = &t.store;
+        s.setup(&agency_input(1)).await.unwrap();
+        let first = s
+            .intake(
+                &common::birth_request("Nguyễn Văn An", "2027-03-03T08:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let mut sampler = Sampler::new(7);
+        let mut batch = Vec::new();
+        for i in 0..40 {
+            let steps = match i % 3 {
+                0 => vec![],
+                1 => vec![(Duration::hours(1), Status::Processing)],
+                _ => vec![
+                    (Duration::hours(1), Status::Processing),
+                    (Duration::hours(2), Status::Ready),
+                    (Duration::hours(3), Status::Returned),
+                ],
+            };
+            let rating = (i % 3 == 2).then_some(Rating::Satisfied);
+            let received = at("2025-03-03T09:00:00+07:00") + Duration::minutes(i);
+            batch.push(dossier(s, &mut sampler, received, steps, rating).await);
+        }
+        // Two desks register while the batch loads: their events queue on the chain's head.
+        let desks: Vec<_> = (0..2)
+            .map(|desk| {
+                let s = s.clone();
+                tokio::spawn(async move {
+                    let actor = motcua_core::store::Actor::new("tester", format!("Quầy {desk}"));
+                    for _ in 0..5 {
+                        s.intake(
+                            &common::birth_request("Trần Thị Bình", "2027-03-04T09:00:00+07:00"),
+                            &actor,
+                        )
+                        .await
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        let (half, rest) = batch.split_at(20);
+        s.insert_bulk(half, &actor()).await.unwrap();
+        s.insert_bulk(rest, &actor()).await.unwrap();
+        for desk in desks {
+            desk.await.unwrap();
+        }
+        s.transition(&first.code, Status::Processing, "", None, None, &actor())
+            .await
+            .unwrap();
+
+        // First intake, ten at the desks, 40 loaded, their 13 + 13 × 3 later moves, one move.
+        let events: i64 = 1 + 10 + 40 + 13 + 13 * 3 + 1;
+        let report = s.verify_audit().await.unwrap();
+        assert!(report.ok, "{}: {report:?}", t.name);
+        assert_eq!(report.checked, events, "{}", t.name);
+        assert_eq!(report.heads[0].entries, events, "{}", t.name);
+
+        // The chain notices an event edited behind the app's back.
+        let drop = if t.name == "sqlite" {
+            "DROP TRIGGER events_no_update"
+        } else {
+            "DROP TRIGGER events_no_change ON events"
+        };
+        common::raw(&t, drop).await.unwrap();
+        common::raw(
+            &t,
+            "UPDATE events SET note = 'sửa' WHERE id = (SELECT MAX(id) - 5 FROM events)",
+        )
+        .await
+        .unwrap();
+        let report = s.verify_audit().await.unwrap();
+        assert!(!report.ok, "{}: tampering not noticed", t.name);
+    }
+}

@@ -132,9 +132,12 @@ async fn settings_changed_by_another_desk_number_the_next_dossier() {
         let first = desk.intake(&request, &actor()).await.unwrap();
         assert!(first.code.ends_with("-270305-0001"), "{}", first.code);
 
-        other.set_named("first-number", "5001").await.unwrap();
         other
-            .set_named("unit", "BỘ PHẬN MỘT CỬA MỚI")
+            .set_named("desk-2", "first-number", "5001")
+            .await
+            .unwrap();
+        other
+            .set_named("desk-2", "unit", "BỘ PHẬN MỘT CỬA MỚI")
             .await
             .unwrap();
         let second = desk.intake(&request, &actor()).await.unwrap();

@@ -6,7 +6,7 @@ use common::{actor, birth_request, ready_stores, stores};
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
 use motcua_core::status::Status;
-use motcua_core::store::ListFilter;
+use motcua_core::store::{ListFilter, Worklist};
 use motcua_core::CoreError;
 use unicode_normalization::UnicodeNormalization;
 
@@ -536,6 +536,87 @@ async fn lists_filter_by_date_status_and_procedure() {
             .await
             .unwrap();
         assert!(ready.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn working_lists_show_due_today_overdue_and_ready() {
+    for t in ready_stores().await {
+        let s = &t.store;
+        let intake = |name: &'static str, at: &'static str| async move {
+            s.intake(&birth_request(name, at), &actor()).await.unwrap()
+        };
+        // Birth registration is same-day: each is due at 17:00 on its reception day.
+        let early = intake("Phạm Văn Dũng", "2027-03-01T09:00:00+07:00").await;
+        let ready = intake("Hoàng Thị Em", "2027-03-01T10:00:00+07:00").await;
+        let today = intake("Vũ Văn Phúc", "2027-03-03T09:00:00+07:00").await;
+        let paused = intake("Đỗ Thị Giang", "2027-03-01T11:00:00+07:00").await;
+        for to in [Status::Processing, Status::Ready] {
+            s.transition(&ready.code, to, "", None, None, &actor())
+                .await
+                .unwrap();
+        }
+        s.transition(
+            &paused.code,
+            Status::SupplementRequested,
+            "",
+            None,
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+        let now = at("2027-03-03T10:00:00+07:00").unwrap();
+        let list = |w: Worklist| async move {
+            s.list(&ListFilter {
+                worklist: Some((w, now)),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            list(Worklist::DueToday).await,
+            vec![today.code.clone()],
+            "{}",
+            t.name
+        );
+        // A dossier waiting for papers is not late: its clock is stopped.
+        assert_eq!(
+            list(Worklist::Overdue).await,
+            vec![early.code.clone()],
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            list(Worklist::Ready).await,
+            vec![ready.code.clone()],
+            "{}",
+            t.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_desk_keeps_its_own_printer_paper_and_language() {
+    for t in ready_stores().await {
+        let s = &t.store;
+        s.set_named("Quầy 1", "printer", "HP_Quay_1").await.unwrap();
+        s.set_named("Quầy 1", "paper", "80mm").await.unwrap();
+        s.set_named("Quầy 2", "language", "EN").await.unwrap();
+        assert_eq!(s.get_named("Quầy 1", "printer").await.unwrap(), "HP_Quay_1");
+        assert_eq!(s.get_named("Quầy 2", "printer").await.unwrap(), "");
+        assert_eq!(s.get_named("Quầy 1", "paper").await.unwrap(), "80mm");
+        assert_eq!(s.get_named("Quầy 2", "paper").await.unwrap(), "a5");
+        assert_eq!(s.get_named("Quầy 2", "language").await.unwrap(), "en");
+        assert_eq!(s.get_named("Quầy 1", "language").await.unwrap(), "vi");
+        let err = s.set_named("Quầy 1", "language", "fr").await.unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "language", "{}", t.name);
+        let err = s.set_named("Quầy 1", "paper", "a3").await.unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "paper");
     }
 }
 

@@ -1,10 +1,12 @@
 //! setup, procedures, settings.
 
 use clap::{Args, Subcommand};
+use motcua_core::accounts::{NewAccount, Role};
 use motcua_core::agency::AgencyInput;
 use motcua_core::i18n::t;
 use motcua_core::procedure::Catalog;
 use motcua_core::store::{Store, NAMED_SETTINGS};
+use motcua_core::vntime;
 use motcua_core::CoreError;
 
 use super::output;
@@ -27,6 +29,16 @@ pub struct SetupArgs {
     /// First dossier number of each day (e.g. 5001 to stay clear of the province's system)
     #[arg(long)]
     pub first_number: Option<i64>,
+    /// Create the first administrator account with this login name (only while no account
+    /// exists); its password is the first line of standard input
+    #[arg(long, requires = "admin_password_stdin")]
+    pub admin: Option<String>,
+    /// Full name of the first administrator [default: the login name]
+    #[arg(long, requires = "admin")]
+    pub admin_display_name: Option<String>,
+    /// Read the first administrator's password from standard input
+    #[arg(long, requires = "admin")]
+    pub admin_password_stdin: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,6 +77,24 @@ pub enum SettingsCommand {
 }
 
 pub async fn setup(global: &Global, store: &Store, args: SetupArgs) -> Result<(), CoreError> {
+    // The administrator is checked before the agency is saved, so a refused administrator
+    // leaves nothing half done.
+    let admin = match &args.admin {
+        Some(name) => {
+            let input = NewAccount {
+                name: name.clone(),
+                display_name: args.admin_display_name.clone().unwrap_or_default(),
+                roles: vec![Role::Administrator],
+                password: super::users::first_line()?,
+            };
+            input.validate()?;
+            if store.account_count().await? > 0 {
+                return Err(CoreError::AccountsExist);
+            }
+            Some(input)
+        }
+        None => None,
+    };
     let agency = store
         .setup(&AgencyInput {
             agency_code: args.agency_code,
@@ -80,6 +110,12 @@ pub async fn setup(global: &Global, store: &Store, args: SetupArgs) -> Result<()
         agency.code,
         agency.unit
     );
+    if let Some(input) = admin {
+        let account = store
+            .create_first_administrator(&input, &global.desk_name(), vntime::now())
+            .await?;
+        println!("{} {}", t(global.lang(), "cli.admin_created"), account.name);
+    }
     Ok(())
 }
 
@@ -131,15 +167,16 @@ pub async fn procedures(
 }
 
 pub async fn settings(
-    _global: &Global,
+    global: &Global,
     store: &Store,
     command: SettingsCommand,
 ) -> Result<(), CoreError> {
+    let desk = global.desk_name();
     match command {
         SettingsCommand::List { json } => {
             let mut values = serde_json::Map::new();
             for key in NAMED_SETTINGS {
-                let value = match store.get_named(key).await {
+                let value = match store.get_named(&desk, key).await {
                     Ok(v) => v,
                     Err(CoreError::NotSetUp) => String::new(),
                     Err(e) => return Err(e),
@@ -155,9 +192,9 @@ pub async fn settings(
             Ok(())
         }
         SettingsCommand::Get { key } => {
-            println!("{}", store.get_named(key.trim()).await?);
+            println!("{}", store.get_named(&desk, key.trim()).await?);
             Ok(())
         }
-        SettingsCommand::Set { key, value } => store.set_named(key.trim(), &value).await,
+        SettingsCommand::Set { key, value } => store.set_named(&desk, key.trim(), &value).await,
     }
 }

@@ -7,7 +7,7 @@ use clap::Args;
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
 use motcua_core::status::Status;
-use motcua_core::store::{ListFilter, Store};
+use motcua_core::store::{ListFilter, Store, Worklist};
 use motcua_core::CoreError;
 
 use super::output;
@@ -54,6 +54,9 @@ pub struct ListArgs {
     /// Procedure code, e.g. 1.001193
     #[arg(long)]
     pub procedure: Option<String>,
+    /// A working list: due-today and overdue (still being processed), ready (not collected)
+    #[arg(long, value_enum)]
+    pub worklist: Option<WorklistArg>,
     /// At most this many dossiers (1–1000)
     #[arg(long, default_value_t = 200)]
     pub limit: i64,
@@ -63,6 +66,23 @@ pub struct ListArgs {
     /// Print a JSON array
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum WorklistArg {
+    DueToday,
+    Overdue,
+    Ready,
+}
+
+impl From<WorklistArg> for Worklist {
+    fn from(w: WorklistArg) -> Worklist {
+        match w {
+            WorklistArg::DueToday => Worklist::DueToday,
+            WorklistArg::Overdue => Worklist::Overdue,
+            WorklistArg::Ready => Worklist::Ready,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +208,9 @@ pub async fn list(global: &Global, store: &Store, args: ListArgs) -> Result<(), 
         to: args.to,
         status: args.status,
         procedure: args.procedure,
+        worklist: args
+            .worklist
+            .map(|w| (w.into(), motcua_core::vntime::now())),
         limit: Some(args.limit),
         offset: Some(args.offset),
     };
@@ -305,6 +328,8 @@ pub async fn handover(global: &Global, store: &Store, args: HandoverArgs) -> Res
 pub enum ReportFormat {
     Json,
     Csv,
+    Xlsx,
+    Pdf,
 }
 
 #[derive(Debug, Args)]
@@ -315,7 +340,8 @@ pub struct ReportArgs {
     /// Last day of the period, YYYY-MM-DD
     #[arg(long, value_parser = parse_date)]
     pub to: NaiveDate,
-    /// json, or csv (UTF-8 with BOM, so spreadsheet programs show Vietnamese)
+    /// json; csv (UTF-8 with BOM, so spreadsheet programs show Vietnamese); xlsx (an Excel
+    /// workbook, counts as numbers); pdf (the printed Biểu 06 table). xlsx and pdf need --out
     #[arg(long, value_enum, default_value = "json")]
     pub format: ReportFormat,
     /// Write to this file instead of standard output
@@ -325,19 +351,24 @@ pub struct ReportArgs {
 
 pub async fn report(store: &Store, args: ReportArgs) -> Result<(), CoreError> {
     let report = store.report(args.from, args.to).await?;
-    let text = match args.format {
-        ReportFormat::Json => {
-            serde_json::to_string_pretty(&report).map_err(|e| CoreError::Json(e.to_string()))?
-        }
-        ReportFormat::Csv => motcua_core::report::to_csv(&report),
+    let bytes = match args.format {
+        ReportFormat::Json => serde_json::to_string_pretty(&report)
+            .map_err(|e| CoreError::Json(e.to_string()))?
+            .into_bytes(),
+        ReportFormat::Csv => motcua_core::report::to_csv(&report).into_bytes(),
+        ReportFormat::Xlsx => store.report_xlsx(&report).await?,
+        ReportFormat::Pdf => store.report_pdf(&report).await?,
     };
-    match args.out {
-        Some(path) => std::fs::write(&path, text).map_err(|source| CoreError::File {
+    match (args.out, args.format) {
+        (Some(path), _) => std::fs::write(&path, bytes).map_err(|source| CoreError::File {
             path: path.display().to_string(),
             source,
         }),
-        None => {
-            println!("{text}");
+        (None, ReportFormat::Xlsx | ReportFormat::Pdf) => {
+            Err(CoreError::invalid("out", Problem::Required))
+        }
+        (None, _) => {
+            println!("{}", String::from_utf8_lossy(&bytes));
             Ok(())
         }
     }

@@ -6,8 +6,13 @@ mod admin;
 mod bench;
 mod calendar;
 mod dossiers;
+mod forms;
+mod idcard;
+mod ops;
 mod output;
+mod serve;
 mod slips;
+mod users;
 
 use std::process::ExitCode;
 
@@ -55,7 +60,7 @@ pub enum Command {
     Transition(dossiers::TransitionArgs),
     /// Hand a ready result over (status 10): who received it, and the citizen's rating
     Handover(dossiers::HandoverArgs),
-    /// The Biểu 06 counters for a period: received, resolved (early/on time/late), in progress
+    /// The Biểu 06 counters for a period (received, resolved early/on time/late, in progress) as JSON, CSV, XLSX or PDF
     Report(dossiers::ReportArgs),
     /// List dossiers by reception date, status or procedure (newest first)
     List(dossiers::ListArgs),
@@ -74,8 +79,35 @@ pub enum Command {
     Printers(slips::PrintersArgs),
     /// Check a scanned receipt (QR payload or barcode) and show its dossier
     Scan(slips::ScanArgs),
-    /// Measure intake, receipts, scan, search, the report and the window on temporary databases
+    /// Measure intake, receipts, scan, search, lists and the report on temporary databases
     Bench(bench::BenchArgs),
+    /// Staff accounts: add, list, disable, enable, roles, reset-password, passwd
+    #[command(subcommand)]
+    User(users::UserCommand),
+    /// The audit trail: verify the hash chains, read the access log
+    #[command(subcommand)]
+    Audit(users::AuditCommand),
+    /// Citizen ID card QR: read one, or try a scanner in serial (COM) mode
+    #[command(subcommand)]
+    Idcard(idcard::IdcardCommand),
+    /// A consistent, checked copy of the whole database while desks keep working
+    Backup(ops::BackupArgs),
+    /// Replace the database with a checked backup (the current one is kept aside)
+    Restore(ops::RestoreArgs),
+    /// Move a commune's SQLite database into a centre's PostgreSQL (codes, events, history)
+    Migrate(ops::MigrateArgs),
+    /// Check the database: integrity, every dossier's events, numbering without gaps
+    Check(ops::CheckArgs),
+    /// Issue form 02 (supplement request), 03 (refusal), 04 (apology, new appointment) or 05 (control slip) as PDF
+    Form(forms::FormArgs),
+    /// The register book (Mẫu 06, Sổ theo dõi hồ sơ) of the dossiers received in a period, as PDF
+    Register(forms::RegisterArgs),
+    /// Hand dossiers over to the processing unit, or take results back, all at once, with a hand-over list
+    Transfer(forms::TransferArgs),
+    /// Record what the post says of a result sent by post: delivered or returned
+    Delivery(forms::DeliveryArgs),
+    /// Serve the citizens' status page (read-only) on the office network
+    Serve(serve::ServeArgs),
 }
 
 /// Runs one CLI command to completion.
@@ -112,6 +144,11 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
     let command = match command {
         Command::Printers(args) => return slips::printers(args),
         Command::Bench(args) => return bench::run(global, args).await,
+        Command::Idcard(c) => return idcard::run(global, c).await,
+        Command::Migrate(args) => return ops::migrate(global, args).await,
+        Command::Backup(ops::BackupArgs {
+            verify: Some(file), ..
+        }) => return ops::verify(file).await,
         other => other,
     };
     let store = Store::open(&global.database()).await?;
@@ -132,7 +169,19 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Receipt(args) => slips::receipt(global, &store, args).await,
         Command::Print(args) => slips::print(global, &store, args).await,
         Command::Scan(args) => slips::scan(global, &store, args).await,
-        Command::Printers(_) | Command::Bench(_) => Ok(()),
+        Command::User(c) => users::user(global, &store, c).await,
+        Command::Audit(c) => users::audit(global, &store, c).await,
+        Command::Backup(args) => ops::backup(global, &store, args).await,
+        Command::Restore(args) => ops::restore(global, &store, args).await,
+        Command::Check(args) => ops::check(global, &store, args).await,
+        Command::Form(args) => forms::form(global, &store, args).await,
+        Command::Register(args) => forms::register(&store, args).await,
+        Command::Transfer(args) => forms::transfer(global, &store, args).await,
+        Command::Delivery(args) => forms::delivery(global, &store, args).await,
+        Command::Serve(args) => serve::run(global, &store, args).await,
+        Command::Printers(_) | Command::Bench(_) | Command::Idcard(_) | Command::Migrate(_) => {
+            Ok(())
+        }
     };
     store.close().await;
     result

@@ -50,10 +50,14 @@ pub struct PrintersArgs {
     pub json: bool,
 }
 
-async fn paper_or_setting(store: &Store, paper: Option<Paper>) -> Result<Paper, CoreError> {
+async fn paper_or_setting(
+    global: &Global,
+    store: &Store,
+    paper: Option<Paper>,
+) -> Result<Paper, CoreError> {
     match paper {
         Some(p) => Ok(p),
-        None => store.paper().await,
+        None => store.paper(&global.desk_name()).await,
     }
 }
 
@@ -65,7 +69,7 @@ fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CoreError> {
 }
 
 pub async fn receipt(global: &Global, store: &Store, args: ReceiptArgs) -> Result<(), CoreError> {
-    let paper = paper_or_setting(store, args.paper).await?;
+    let paper = paper_or_setting(global, store, args.paper).await?;
     let issued = store
         .issue_receipt(&args.code, paper, &global.actor())
         .await?;
@@ -74,10 +78,10 @@ pub async fn receipt(global: &Global, store: &Store, args: ReceiptArgs) -> Resul
 }
 
 pub async fn print(global: &Global, store: &Store, args: PrintArgs) -> Result<(), CoreError> {
-    let paper = paper_or_setting(store, args.paper).await?;
+    let paper = paper_or_setting(global, store, args.paper).await?;
     let printer = match args.printer {
         Some(p) => p,
-        None => store.get_named("printer").await?,
+        None => store.printer(&global.desk_name()).await?,
     };
     let issued = store
         .issue_receipt(&args.code, paper, &global.actor())

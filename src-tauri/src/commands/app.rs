@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use motcua_core::agency::{Agency, AgencyInput};
 use motcua_core::i18n::{strings, tf, Lang};
+use motcua_core::store::LANGUAGE;
 use motcua_core::vntime::{now, vn_date};
 use serde::Serialize;
 use tauri::{Manager, State};
@@ -26,16 +27,22 @@ pub fn ui_strings(state: State<'_, AppState>) -> UiStrings {
     }
 }
 
+/// Switches the window's language and remembers it for this desk.
 #[tauri::command]
-pub fn set_lang(state: State<'_, AppState>, lang: String) -> UiResult<UiStrings> {
+pub async fn set_lang(state: State<'_, AppState>, lang: String) -> UiResult<UiStrings> {
     let lang = Lang::parse(&lang).ok_or_else(|| UiError {
         kind: "invalid".into(),
         message: format!("{lang:?}"),
         fields: Vec::new(),
     })?;
-    if let Ok(mut current) = state.lang.write() {
-        *current = lang;
+    if let Some(s) = state.store.as_ref() {
+        ui(
+            &state,
+            s.set_named(&state.global.desk_name(), LANGUAGE, lang.code())
+                .await,
+        )?;
     }
+    state.set_lang(lang);
     Ok(UiStrings {
         lang,
         strings: strings(lang),
@@ -108,4 +115,11 @@ pub async fn setup_agency<R: tauri::Runtime>(
         let _ = window.set_title(&window_title(Some(&agency.unit)));
     }
     Ok(agency)
+}
+
+/// Whether the database answers now. The window polls it to show a desk that its server
+/// is offline (`kind: "offline"`) and that it is back, without a restart.
+#[tauri::command]
+pub async fn database_status(state: State<'_, AppState>) -> UiResult<()> {
+    ui(&state, store(&state)?.ping().await)
 }

@@ -2,12 +2,12 @@
 
 use chrono::NaiveDate;
 use motcua_core::calendar::due_at;
-use motcua_core::dossier::{Dossier, DossierSummary};
+use motcua_core::dossier::{Applicant, Dossier, DossierSummary};
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
 use motcua_core::procedure::Procedure;
 use motcua_core::status::Status;
-use motcua_core::store::{Event, ListFilter};
+use motcua_core::store::{Event, ListFilter, Worklist};
 use motcua_core::vntime::{now, rfc3339_vn, vn_date};
 use motcua_core::CoreError;
 use serde::{Deserialize, Serialize};
@@ -18,47 +18,65 @@ use crate::gui::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
-    /// "today" or a date YYYY-MM-DD; absent: every date.
+    /// "today" or a date YYYY-MM-DD: received that day.
     pub date: Option<String>,
+    /// Received from / to (YYYY-MM-DD, inclusive).
+    pub from: Option<String>,
+    pub to: Option<String>,
     pub status: Option<i64>,
     pub procedure: Option<String>,
+    /// A working list: due today, overdue, ready.
+    pub worklist: Option<Worklist>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
 
-#[tauri::command]
-pub async fn list_dossiers(
-    state: State<'_, AppState>,
-    query: ListQuery,
-) -> UiResult<Vec<DossierSummary>> {
-    let date = match query.date.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some("today") => Some(vn_date(now())),
-        Some(s) => Some(
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| CoreError::invalid("date", Problem::Date))
-                .or_else(|e| ui(&state, Err(e)))?,
-        ),
-    };
+/// One page of a list; `has_more` tells the window to offer the next page.
+#[derive(Serialize)]
+pub struct ListPage {
+    rows: Vec<DossierSummary>,
+    has_more: bool,
+}
+
+fn date_arg(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, CoreError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some("today") => Ok(Some(vn_date(now()))),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| CoreError::invalid(field, Problem::Date)),
+    }
+}
+
+fn list_filter(query: ListQuery) -> Result<ListFilter, CoreError> {
     let status = match query.status {
-        Some(code) => Some(
-            Status::from_code(code)
-                .ok_or_else(|| {
-                    CoreError::invalid("status", Problem::OutOfRange { min: 1, max: 10 })
-                })
-                .or_else(|e| ui(&state, Err(e)))?,
-        ),
+        Some(code) => Some(Status::from_code(code).ok_or_else(|| {
+            CoreError::invalid("status", Problem::OutOfRange { min: 1, max: 10 })
+        })?),
         None => None,
     };
-    let filter = ListFilter {
-        date,
+    Ok(ListFilter {
+        date: date_arg("date", query.date.as_deref())?,
+        from: date_arg("from", query.from.as_deref())?,
+        to: date_arg("to", query.to.as_deref())?,
         status,
         procedure: query.procedure.filter(|p| !p.trim().is_empty()),
+        worklist: query.worklist.map(|w| (w, now())),
         limit: query.limit,
         offset: query.offset,
-        ..ListFilter::default()
-    };
-    ui(&state, store(&state)?.list(&filter).await)
+    })
+}
+
+#[tauri::command]
+pub async fn list_dossiers(state: State<'_, AppState>, query: ListQuery) -> UiResult<ListPage> {
+    let mut filter = ui(&state, list_filter(query))?;
+    let limit = filter.limit.unwrap_or(50).clamp(1, 500);
+    // One row more than the page tells whether there is a next page without counting.
+    filter.limit = Some(limit + 1);
+    let mut rows = ui(&state, store(&state)?.list(&filter).await)?;
+    let has_more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(ListPage { rows, has_more })
 }
 
 #[tauri::command]
@@ -120,4 +138,13 @@ pub async fn preview_due(state: State<'_, AppState>, procedure: String) -> UiRes
     Ok(DuePreview {
         due_at: rfc3339_vn(due_at(&calendar, &hours, p.limit, now())),
     })
+}
+
+/// A returning citizen: their details from their last dossier, offered to the clerk.
+#[tauri::command]
+pub async fn last_applicant(
+    state: State<'_, AppState>,
+    id_number: String,
+) -> UiResult<Option<Applicant>> {
+    ui(&state, store(&state)?.last_applicant(&id_number).await)
 }

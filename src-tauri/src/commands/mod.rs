@@ -3,6 +3,9 @@
 
 mod app;
 mod dossiers;
+mod idcard;
+mod lifecycle;
+mod settings;
 mod slips;
 
 use motcua_core::i18n::Lang;
@@ -20,15 +23,40 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         app::first_screen,
         app::set_lang,
         app::setup_agency,
+        app::database_status,
         dossiers::list_dossiers,
         dossiers::search_dossiers,
         dossiers::get_dossier,
         dossiers::procedures,
         dossiers::intake,
         dossiers::preview_due,
+        dossiers::last_applicant,
+        settings::settings_list,
+        settings::settings_set,
+        settings::list_printers,
+        settings::calendar_notices,
+        settings::calendar_add,
+        settings::calendar_remove,
+        settings::receipt_preview,
         slips::print_receipt,
         slips::open_receipt,
         slips::scan_slip,
+        idcard::parse_id_card,
+        idcard::scan_kind,
+        idcard::list_serial_ports,
+        idcard::scanner_status,
+        idcard::set_scanner_port,
+        lifecycle::next_statuses,
+        lifecycle::transition_dossier,
+        lifecycle::hand_over_result,
+        lifecycle::issue_form,
+        lifecycle::control_rows,
+        lifecycle::transfer_dossiers,
+        lifecycle::record_delivery,
+        lifecycle::report_figures,
+        lifecycle::export_report,
+        lifecycle::export_register,
+        lifecycle::dashboard_figures,
     ]
 }
 

@@ -22,8 +22,9 @@ pub struct Issued {
 #[tauri::command]
 pub async fn print_receipt(state: State<'_, AppState>, code: String) -> UiResult<Issued> {
     let s = store(&state)?;
-    let paper = ui(&state, s.paper().await)?;
-    let printer = ui(&state, s.get_named("printer").await)?;
+    let desk = state.global.desk_name();
+    let paper = ui(&state, s.paper(&desk).await)?;
+    let printer = ui(&state, s.printer(&desk).await)?;
     let issued = ui(
         &state,
         s.issue_receipt(&code, paper, &state.global.actor()).await,
@@ -43,7 +44,7 @@ pub async fn print_receipt(state: State<'_, AppState>, code: String) -> UiResult
 #[tauri::command]
 pub async fn open_receipt(state: State<'_, AppState>, code: String) -> UiResult<Issued> {
     let s = store(&state)?;
-    let paper = ui(&state, s.paper().await)?;
+    let paper = ui(&state, s.paper(&state.global.desk_name()).await)?;
     let issued = ui(
         &state,
         s.issue_receipt(&code, paper, &state.global.actor()).await,
@@ -60,7 +61,7 @@ pub async fn open_receipt(state: State<'_, AppState>, code: String) -> UiResult<
     })
 }
 
-fn open_with_system(path: &Path) -> Result<(), String> {
+pub(super) fn open_with_system(path: &Path) -> Result<(), String> {
     let mut cmd = if cfg!(target_os = "windows") {
         let mut c = std::process::Command::new("cmd");
         c.args(["/C", "start", ""]);

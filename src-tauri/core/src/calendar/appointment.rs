@@ -104,7 +104,7 @@ pub fn due_with_pauses(
     pauses: &[Pause],
     policy: PausePolicy,
 ) -> DateTime<Utc> {
-    let mut valid: Vec<Pause> = pauses
+    let valid: Vec<Pause> = pauses
         .iter()
         .copied()
         .filter(|p| p.end >= p.start)
@@ -119,20 +119,38 @@ pub fn due_with_pauses(
         }
         PausePolicy::Extend => {
             let base = due_at(cal, hours, limit, received);
-            valid.sort_by_key(|p| p.start);
-            let mut paused = 0;
-            // Sweep the pauses in start order, counting only time not already counted.
-            let mut counted_until = received;
-            for p in valid {
-                let from = p.start.max(counted_until);
-                if p.end > from {
-                    paused += office_seconds_between(cal, hours, from, p.end);
-                    counted_until = p.end;
-                }
-            }
-            add_office_seconds(cal, hours, base, paused)
+            extend_by_pauses(cal, hours, base, received, &valid)
         }
     }
+}
+
+/// `base` moved later by the office time the pauses cover after `since` (overlaps counted
+/// once): an appointment given at `since` (the reception, or a new appointment of Mẫu 04)
+/// and then held up by the citizen.
+pub fn extend_by_pauses(
+    cal: &WorkCalendar,
+    hours: &OfficeHours,
+    base: DateTime<Utc>,
+    since: DateTime<Utc>,
+    pauses: &[Pause],
+) -> DateTime<Utc> {
+    let mut valid: Vec<Pause> = pauses
+        .iter()
+        .copied()
+        .filter(|p| p.end >= p.start)
+        .collect();
+    valid.sort_by_key(|p| p.start);
+    let mut paused = 0;
+    // Sweep the pauses in start order, counting only time not already counted.
+    let mut counted_until = since;
+    for p in valid {
+        let from = p.start.max(counted_until);
+        if p.end > from {
+            paused += office_seconds_between(cal, hours, from, p.end);
+            counted_until = p.end;
+        }
+    }
+    add_office_seconds(cal, hours, base, paused)
 }
 
 /// Office time (whole minutes, rounded down) inside `[from, to)`; 0 if `to <= from`.

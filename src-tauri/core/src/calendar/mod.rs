@@ -11,8 +11,8 @@ mod hours;
 mod lunar;
 
 pub use appointment::{
-    add_office_minutes, due_at, due_with_pauses, office_minutes_between, Pause, PausePolicy,
-    TimeLimit,
+    add_office_minutes, due_at, due_with_pauses, extend_by_pauses, office_minutes_between, Pause,
+    PausePolicy, TimeLimit,
 };
 pub use error::{CalendarError, LunarDateProblem, OfficeHoursProblem};
 pub use holidays::{seed_notices, CalendarRules, DayInfo, DayKind, Notice, WorkCalendar};

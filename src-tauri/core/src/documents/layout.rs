@@ -180,6 +180,36 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// What a printed page must never show: an element outside the printable box, text over
+    /// text, or text over a QR or barcode module. Empty when the layout is sound.
+    pub fn defects(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for (n, page) in self.pages.iter().enumerate() {
+            let printable = page.printable();
+            for e in &page.elements {
+                if !printable.contains(&e.bbox()) {
+                    found.push(format!("page {n}: {e:?} leaves {printable:?}"));
+                }
+            }
+            let texts: Vec<&TextRun> = page.text_runs().collect();
+            for (i, a) in texts.iter().enumerate() {
+                for b in &texts[i + 1..] {
+                    if a.bbox().overlaps(&b.bbox()) {
+                        found.push(format!("page {n}: {a:?} overlaps {b:?}"));
+                    }
+                }
+                for e in &page.elements {
+                    if let Element::Fill(f) = e {
+                        if a.bbox().overlaps(f) {
+                            found.push(format!("page {n}: {a:?} overlaps a module at {f:?}"));
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// All text of the layout in reading order, runs joined by spaces: for tests and search.
     pub fn text(&self) -> String {
         let mut out = String::new();
@@ -338,6 +368,51 @@ pub struct Table {
     pub size: f32,
     pub leading: f32,
     pub rule: f32,
+    /// A header row above the column titles: each title spans so many columns, in order.
+    /// An empty title leaves its columns' titles spanning both header rows. None: one row.
+    pub groups: Vec<(String, usize)>,
+    /// Rows set in bold (totals).
+    pub bold_rows: Vec<usize>,
+}
+
+/// A table's header, wrapped: column titles and, optionally, the group row above them as
+/// (first column, end column, title lines).
+struct Head {
+    titles: Vec<Vec<LineOut>>,
+    groups: Vec<(usize, usize, Vec<LineOut>)>,
+    group_h: f32,
+    title_h: f32,
+}
+
+impl Head {
+    fn height(&self) -> f32 {
+        self.group_h + self.title_h
+    }
+}
+
+impl Table {
+    /// A table with one header row and the engine's usual rules.
+    pub fn new(columns: Vec<TableColumn>, rows: Vec<Vec<String>>, size: f32) -> Table {
+        Table {
+            columns,
+            rows,
+            size,
+            leading: 1.15,
+            rule: 0.2,
+            groups: Vec::new(),
+            bold_rows: Vec::new(),
+        }
+    }
+}
+
+impl TableColumn {
+    pub fn new(title: impl Into<String>, weight: f32, align: Align) -> TableColumn {
+        TableColumn {
+            title: title.into(),
+            weight,
+            align,
+        }
+    }
 }
 
 const CELL_PAD_X: f32 = 1.2;
@@ -382,6 +457,8 @@ pub struct Builder<'f> {
     breaks: Breaks,
     overflowed: bool,
     continuation: Vec<Para>,
+    /// Height kept free at the foot of every page (page numbers).
+    footer: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -408,6 +485,7 @@ impl<'f> Builder<'f> {
             breaks: Breaks::Allowed,
             overflowed: false,
             continuation: Vec::new(),
+            footer: 0.0,
         };
         b.push_page();
         b
@@ -469,8 +547,36 @@ impl<'f> Builder<'f> {
             margins: self.margins,
             elements: Vec::new(),
         });
-        let bottom = self.height - self.margins.bottom;
+        let bottom = self.height - self.margins.bottom - self.footer;
         self.set_frame(self.margins.top, bottom);
+    }
+
+    /// Keeps `h` mm at the foot of this page and every later one out of the flow.
+    pub fn reserve_footer(&mut self, h: f32) {
+        self.footer = h.max(0.0);
+        let bottom = self.height - self.margins.bottom - self.footer;
+        if self.frame.bottom() > bottom {
+            self.frame.h = (bottom - self.frame.y).max(0.0);
+        }
+    }
+
+    /// Writes `text(page, pages)` (1-based) centred at the foot of every page, inside the
+    /// space `reserve_footer` kept.
+    pub fn number_pages(&mut self, size: f32, text: impl Fn(usize, usize) -> String) {
+        let total = self.pages.len();
+        let baseline =
+            self.height - self.margins.bottom - self.fonts.descent_mm(Face::Italic, size);
+        let runs: Vec<TextRun> = (0..total)
+            .map(|i| {
+                let mut run = self.text_run(Face::Italic, size, 0.0, baseline, &text(i + 1, total));
+                run.x = self.margins.left
+                    + (self.width - self.margins.left - self.margins.right - run.width) / 2.0;
+                run
+            })
+            .collect();
+        for (page, run) in self.pages.iter_mut().zip(runs) {
+            page.elements.push(Element::Text(run));
+        }
     }
 
     /// Starts a new page with the continuation heading.
@@ -970,7 +1076,7 @@ impl<'f> Builder<'f> {
     }
 
     /// A ruled table across the frame. Rows never split unless taller than a page; the header
-    /// row is repeated after every page break.
+    /// (with its group row, if any) is repeated after every page break.
     pub fn table(&mut self, t: &Table) {
         self.clear();
         let half = t.rule / 2.0;
@@ -983,36 +1089,27 @@ impl<'f> Builder<'f> {
             edges.push(last + w);
         }
         let lh = t.size * t.leading * MM_PER_PT;
-        let cell = |b: &Builder, text: &str, face: Face, w: f32| {
-            let p = Para::new(t.size).leading(t.leading).span(face, text);
-            b.wrap_fixed(&p, (w - 2.0 * CELL_PAD_X).max(1.0))
-        };
-        let header: Vec<Vec<LineOut>> = t
-            .columns
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| cell(self, &c.title, Face::Bold, *w))
-            .collect();
-        let header_aligns: Vec<Align> = t.columns.iter().map(|_| Align::Center).collect();
+        let head = self.table_head_cells(t, &edges, lh);
         let aligns: Vec<Align> = t.columns.iter().map(|c| c.align).collect();
         let lines_of =
             |cells: &[Vec<LineOut>]| cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        let header_h = lines_of(&header) as f32 * lh + 2.0 * CELL_PAD_Y;
 
         let rows: Vec<Vec<Vec<LineOut>>> = t
             .rows
             .iter()
-            .map(|row| {
+            .enumerate()
+            .map(|(r, row)| {
+                let face = if t.bold_rows.contains(&r) {
+                    Face::Bold
+                } else {
+                    Face::Regular
+                };
                 widths
                     .iter()
                     .enumerate()
                     .map(|(i, w)| {
-                        cell(
-                            self,
-                            row.get(i).map(String::as_str).unwrap_or(""),
-                            Face::Regular,
-                            *w,
-                        )
+                        let text = row.get(i).map(String::as_str).unwrap_or("");
+                        self.cell_lines(t, text, face, *w)
                     })
                     .collect()
             })
@@ -1021,17 +1118,8 @@ impl<'f> Builder<'f> {
         let first_h = rows
             .first()
             .map_or(0.0, |r| lines_of(r) as f32 * lh + 2.0 * CELL_PAD_Y);
-        self.ensure(header_h + first_h.min(lh + 2.0 * CELL_PAD_Y));
-        self.table_segment(
-            &edges,
-            &header,
-            &header_aligns,
-            0,
-            lines_of(&header),
-            lh,
-            t,
-            true,
-        );
+        self.ensure(head.height() + first_h.min(lh + 2.0 * CELL_PAD_Y));
+        self.table_head(&edges, &head, lh, t);
 
         for row in &rows {
             let n = lines_of(row);
@@ -1053,16 +1141,7 @@ impl<'f> Builder<'f> {
                 if take == 0 {
                     broke = true;
                     self.new_page();
-                    self.table_segment(
-                        &edges,
-                        &header,
-                        &header_aligns,
-                        0,
-                        lines_of(&header),
-                        lh,
-                        t,
-                        true,
-                    );
+                    self.table_head(&edges, &head, lh, t);
                     continue;
                 }
                 if self.breaks == Breaks::Forbidden
@@ -1074,24 +1153,151 @@ impl<'f> Builder<'f> {
                 start += take;
                 if start < n {
                     self.new_page();
-                    self.table_segment(
-                        &edges,
-                        &header,
-                        &header_aligns,
-                        0,
-                        lines_of(&header),
-                        lh,
-                        t,
-                        true,
-                    );
+                    self.table_head(&edges, &head, lh, t);
                 }
             }
         }
     }
 
-    /// Column widths from the weights, widened where a header would otherwise break inside a
-    /// word ("ST/T") or, for short headers, at all; the widening comes out of the other columns
-    /// in proportion.
+    fn cell_lines(&self, t: &Table, text: &str, face: Face, w: f32) -> Vec<LineOut> {
+        let p = Para::new(t.size).leading(t.leading).span(face, text);
+        self.wrap_fixed(&p, (w - 2.0 * CELL_PAD_X).max(1.0))
+    }
+
+    /// The header's cells wrapped to their widths, and the rows' heights.
+    fn table_head_cells(&self, t: &Table, edges: &[f32], lh: f32) -> Head {
+        let ncols = t.columns.len();
+        let titles: Vec<Vec<LineOut>> = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| self.cell_lines(t, &c.title, Face::Bold, edges[i + 1] - edges[i]))
+            .collect();
+        let mut groups = Vec::new();
+        let mut col = 0;
+        for (title, span) in &t.groups {
+            let end = (col + span).min(ncols);
+            if end > col {
+                let lines = if title.trim().is_empty() {
+                    Vec::new()
+                } else {
+                    self.cell_lines(t, title, Face::Bold, edges[end] - edges[col])
+                };
+                groups.push((col, end, lines));
+            }
+            col = end;
+        }
+        if !groups.is_empty() && col < ncols {
+            groups.push((col, ncols, Vec::new()));
+        }
+        let height = |n: usize| n.max(1) as f32 * lh + 2.0 * CELL_PAD_Y;
+        let merged = |c: usize| {
+            groups
+                .iter()
+                .any(|(a, b, lines)| lines.is_empty() && (*a..*b).contains(&c))
+        };
+        let group_h = if groups.is_empty() {
+            0.0
+        } else {
+            height(groups.iter().map(|g| g.2.len()).max().unwrap_or(0))
+        };
+        let mut title_h = height(
+            titles
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| !merged(*c))
+                .map(|(_, l)| l.len())
+                .max()
+                .unwrap_or(0),
+        );
+        for (c, lines) in titles.iter().enumerate() {
+            if merged(c) {
+                title_h = title_h.max(height(lines.len()) - group_h);
+            }
+        }
+        Head {
+            titles,
+            groups,
+            group_h,
+            title_h,
+        }
+    }
+
+    /// Draws the header: the plain title row, or the group row over the title row with
+    /// untitled groups' titles spanning both.
+    fn table_head(&mut self, edges: &[f32], head: &Head, lh: f32, t: &Table) {
+        if head.groups.is_empty() {
+            let n = head.titles.iter().map(Vec::len).max().unwrap_or(0).max(1);
+            let aligns = vec![Align::Center; head.titles.len()];
+            self.table_segment(edges, &head.titles, &aligns, 0, n, lh, t, true);
+            return;
+        }
+        let top = self.y;
+        let (gh, th) = (head.group_h, head.title_h);
+        let half = t.rule / 2.0;
+        let (l, r) = (edges[0], edges[edges.len() - 1]);
+        self.stroke(l - half, top, r + half, top, t.rule, None);
+        for (a, b, lines) in &head.groups {
+            if !lines.is_empty() {
+                self.centred_lines(lines, edges[*a], edges[*b], top, gh, lh, t);
+                self.stroke(edges[*a], top + gh, edges[*b], top + gh, t.rule, None);
+            }
+        }
+        for (c, lines) in head.titles.iter().enumerate() {
+            let spans_both = head
+                .groups
+                .iter()
+                .any(|(a, b, g)| g.is_empty() && (*a..*b).contains(&c));
+            let (y, h) = if spans_both {
+                (top, gh + th)
+            } else {
+                (top + gh, th)
+            };
+            self.centred_lines(lines, edges[c], edges[c + 1], y, h, lh, t);
+        }
+        for (i, x) in edges.iter().enumerate() {
+            // Inside a titled group the column rules start under the group's title.
+            let inside_titled = head
+                .groups
+                .iter()
+                .any(|(a, b, g)| !g.is_empty() && *a < i && i < *b);
+            let y0 = if inside_titled { top + gh } else { top };
+            self.stroke(*x, y0, *x, top + gh + th, t.rule, None);
+        }
+        self.stroke(
+            l - half,
+            top + gh + th,
+            r + half,
+            top + gh + th,
+            t.rule,
+            None,
+        );
+        self.y = top + gh + th;
+    }
+
+    /// Lines centred both ways in the box from `x0` to `x1`, `top` to `top + h`.
+    #[allow(clippy::too_many_arguments)]
+    fn centred_lines(
+        &mut self,
+        lines: &[LineOut],
+        x0: f32,
+        x1: f32,
+        top: f32,
+        h: f32,
+        lh: f32,
+        t: &Table,
+    ) {
+        let y = top + (h - lines.len() as f32 * lh) / 2.0;
+        for (k, line) in lines.iter().enumerate() {
+            let lx = x0 + (x1 - x0 - line.width) / 2.0;
+            self.emit_line(line, lx, y + k as f32 * lh, t.size, t.leading);
+        }
+    }
+
+    /// Column widths from the weights, widened first where a word of a header or a cell (a
+    /// dossier code) would otherwise break inside, then, if there is still room, where a
+    /// short header would break at all; the widening comes out of the other columns in
+    /// proportion to their spare width.
     fn column_widths(&self, t: &Table, total_w: f32) -> Vec<f32> {
         let weight: f32 = t
             .columns
@@ -1104,45 +1310,48 @@ impl<'f> Builder<'f> {
             .iter()
             .map(|c| c.weight.max(0.0) / weight * total_w)
             .collect();
-        let minimums: Vec<f32> = t
+        let longest = |face: Face, text: &str| {
+            text.split_whitespace()
+                .map(|w| self.text_width(face, t.size, w))
+                .fold(0.0, f32::max)
+        };
+        let pad = 2.0 * CELL_PAD_X + 0.2;
+        let words: Vec<f32> = t
             .columns
             .iter()
-            .map(|c| {
-                let longest_word = c
-                    .title
-                    .split_whitespace()
-                    .map(|w| self.text_width(Face::Bold, t.size, w))
+            .enumerate()
+            .map(|(i, c)| {
+                let cells = t
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(r, row)| {
+                        let face = if t.bold_rows.contains(&r) {
+                            Face::Bold
+                        } else {
+                            Face::Regular
+                        };
+                        row.get(i).map(|text| longest(face, text))
+                    })
                     .fold(0.0, f32::max);
-                let whole = self.text_width(Face::Bold, t.size, &c.title);
-                let wanted = if whole <= total_w * 0.2 {
-                    whole
-                } else {
-                    longest_word
-                };
-                wanted + 2.0 * CELL_PAD_X + 0.2
+                longest(Face::Bold, &c.title).max(cells) + pad
             })
             .collect();
-        let deficit: f32 = widths
+        widen(&mut widths, &words);
+        let headers: Vec<f32> = t
+            .columns
             .iter()
-            .zip(&minimums)
-            .map(|(w, m)| (m - w).max(0.0))
-            .sum();
-        if deficit > 0.0 {
-            let spare: f32 = widths
-                .iter()
-                .zip(&minimums)
-                .map(|(w, m)| (w - m).max(0.0))
-                .sum();
-            if spare > deficit {
-                for (w, m) in widths.iter_mut().zip(&minimums) {
-                    if *w < *m {
-                        *w = *m;
-                    } else {
-                        *w -= (*w - m) / spare * deficit;
-                    }
+            .zip(&words)
+            .map(|(c, word)| {
+                let whole = self.text_width(Face::Bold, t.size, &c.title) + pad;
+                if whole - pad <= total_w * 0.2 {
+                    whole.max(*word)
+                } else {
+                    *word
                 }
-            }
-        }
+            })
+            .collect();
+        widen(&mut widths, &headers);
         widths
     }
 
@@ -1208,6 +1417,34 @@ impl<'f> Builder<'f> {
             }
         }
         Layout { pages: self.pages }
+    }
+}
+
+/// Raises every width below its minimum, taking the difference from the widths above theirs
+/// in proportion to their spare; leaves the widths alone when there is not enough spare.
+fn widen(widths: &mut [f32], minimums: &[f32]) {
+    let deficit: f32 = widths
+        .iter()
+        .zip(minimums)
+        .map(|(w, m)| (m - w).max(0.0))
+        .sum();
+    if deficit <= 0.0 {
+        return;
+    }
+    let spare: f32 = widths
+        .iter()
+        .zip(minimums)
+        .map(|(w, m)| (w - m).max(0.0))
+        .sum();
+    if spare <= deficit {
+        return;
+    }
+    for (w, m) in widths.iter_mut().zip(minimums) {
+        if *w < *m {
+            *w = *m;
+        } else {
+            *w -= (*w - m) / spare * deficit;
+        }
     }
 }
 

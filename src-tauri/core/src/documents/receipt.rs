@@ -4,14 +4,16 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::DocumentError;
 use super::fonts::{self, Face, Fonts};
-use super::layout::{Align, Builder, Column, Item, Layout, Margins, Para, Table, TableColumn};
+use super::layout::{Align, Builder, Layout, Margins, Para, Table, TableColumn};
+use super::letterhead::{header, labelled, lines_or_one, signatures, top_line, Signer};
 use super::pdf::layout_pdf;
 use super::qr::{Barcode, EcLevel, QrSymbol, QuietSides, BARCODE_QUIET_MODULES, QR_QUIET_MODULES};
+use super::wording::{dateline, short_date, time_words, vnd};
 use crate::calendar::TimeLimit;
 use crate::dossier::{Dossier, ReturnMethod};
 use crate::vntime::to_vn;
@@ -213,12 +215,7 @@ impl<'a> Ctx<'a> {
         opts: &'a ReceiptOptions,
         ec: EcLevel,
     ) -> Result<Ctx<'a>, DocumentError> {
-        let place = d.issuer.place.trim();
-        let header_date = if place.is_empty() {
-            date_words(d.received_at)
-        } else {
-            format!("{place}, {}", date_words(d.received_at))
-        };
+        let header_date = dateline(&d.issuer.place, d.received_at);
         let limit = match d.procedure.limit {
             TimeLimit::WorkingDays { days } => format!("{days} ngày làm việc"),
             TimeLimit::CalendarDays { days } => format!("{days} ngày"),
@@ -254,13 +251,11 @@ impl<'a> Ctx<'a> {
         let reprint = opts.reprint.map(|r| {
             let t = to_vn(r.at);
             format!(
-                "In lại lần {} – {:02}:{:02} {:02}/{:02}/{:04}",
+                "In lại lần {} – {:02}:{:02} {}",
                 r.number,
                 t.hour(),
                 t.minute(),
-                t.day(),
-                t.month(),
-                t.year()
+                short_date(r.at)
             )
         });
         Ok(Ctx {
@@ -279,165 +274,8 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// "ngày 03 tháng 03 năm 2027" in Vietnam time.
-fn date_words(t: DateTime<Utc>) -> String {
-    let t = to_vn(t);
-    format!(
-        "ngày {:02} tháng {:02} năm {:04}",
-        t.day(),
-        t.month(),
-        t.year()
-    )
-}
-
-/// "17 giờ 00 phút, ngày 03 tháng 03 năm 2027" in Vietnam time.
-fn time_words(t: DateTime<Utc>) -> String {
-    let v = to_vn(t);
-    format!(
-        "{:02} giờ {:02} phút, {}",
-        v.hour(),
-        v.minute(),
-        date_words(t)
-    )
-}
-
-/// "8.000 đồng": Vietnamese groups thousands with dots.
-fn vnd(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    let sign = if amount < 0 { "-" } else { "" };
-    format!("{sign}{grouped} đồng")
-}
-
 fn line(style: &Style, label: &str, value: &str, value_face: Face) -> Para {
-    Para::new(style.body)
-        .span(Face::Regular, label)
-        .span(value_face, value)
-        .after(style.gap)
-}
-
-/// Short lines side by side when the paper is wide enough for all of them on one line, each
-/// on its own line otherwise: never wrapped into one another.
-fn lines_or_one(b: &mut Builder, style: &Style, parts: Vec<Para>) {
-    let parts: Vec<Para> = parts
-        .into_iter()
-        .filter(|p| p.spans.iter().any(|s| !s.text.trim().is_empty()))
-        .collect();
-    let sep = "     ";
-    let mut joined = Para::new(style.body).after(style.gap);
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            joined = joined.span(Face::Regular, sep);
-        }
-        joined.spans.extend(p.spans.iter().cloned());
-    }
-    if parts.len() > 1 && b.natural_width(&joined) <= b.band_width(joined.line_height()) {
-        b.paragraph(&joined);
-    } else {
-        for p in &parts {
-            b.paragraph(p);
-        }
-    }
-}
-
-/// The header's left column (issuing body) and right column (national motto), sized so the
-/// motto fits on one line.
-fn header(b: &mut Builder, ctx: &Ctx, style: &Style) {
-    let issuer = &ctx.d.issuer;
-    let motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
-    let motto2 = "Độc lập - Tự do - Hạnh phúc";
-    let fw = b.frame().w;
-    let mut size = style.header;
-    while size > 8.0 && b.text_width(Face::Bold, size, motto) > fw * 0.6 - 2.0 {
-        size -= 0.5;
-    }
-    let right_w = ((b.text_width(Face::Bold, size, motto).max(b.text_width(
-        Face::Italic,
-        size,
-        &ctx.header_date,
-    )) + 4.0)
-        / fw)
-        .clamp(0.5, 0.62);
-    let left_w = 1.0 - right_w - 0.02;
-    let motto2_w = b.text_width(Face::Bold, size, motto2);
-    let left = vec![
-        Item::Para(
-            Para::new(size)
-                .center()
-                .balanced()
-                .span(Face::Bold, issuer.governing_body.trim()),
-        ),
-        Item::Para(
-            Para::new(size)
-                .center()
-                .balanced()
-                .span(Face::Bold, issuer.unit.trim()),
-        ),
-        Item::Rule {
-            width: (left_w * fw / 3.0).min(30.0),
-            thickness: 0.3,
-            space: 1.8,
-        },
-    ];
-    let right = vec![
-        Item::Para(Para::new(size).center().span(Face::Bold, motto)),
-        Item::Para(Para::new(size).center().span(Face::Bold, motto2)),
-        Item::Rule {
-            width: motto2_w,
-            thickness: 0.3,
-            space: 1.8,
-        },
-        Item::Para(
-            Para::new(size)
-                .center()
-                .balanced()
-                .span(Face::Italic, &ctx.header_date),
-        ),
-    ];
-    b.columns(&[
-        Column {
-            left: 0.0,
-            width: left_w,
-            items: left,
-        },
-        Column {
-            left: 1.0 - right_w,
-            width: right_w,
-            items: right,
-        },
-    ]);
-}
-
-/// The reprint notice (left) and the form citation (right) on one top line.
-fn top_line(b: &mut Builder, ctx: &Ctx, style: &Style) {
-    let reprint = ctx.reprint.clone().unwrap_or_default();
-    let citation = ctx.opts.form_citation.trim();
-    if reprint.is_empty() && citation.is_empty() {
-        return;
-    }
-    b.columns(&[
-        Column {
-            left: 0.0,
-            width: 0.5,
-            items: vec![Item::Para(Para::new(style.body).span(Face::Bold, reprint))],
-        },
-        Column {
-            left: 0.5,
-            width: 0.5,
-            items: vec![Item::Para(
-                Para::new(style.small)
-                    .align(Align::Right)
-                    .span(Face::Regular, citation),
-            )],
-        },
-    ]);
-    b.space(0.5);
+    labelled(style.body, style.gap, label, value, value_face)
 }
 
 fn title_paras(ctx: &Ctx, style: &Style, copy: Lien) -> Vec<Para> {
@@ -469,8 +307,14 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
             .span(Face::Italic, which.label())
             .after(1.5),
     ]);
-    top_line(b, ctx, style);
-    header(b, ctx, style);
+    top_line(
+        b,
+        ctx.reprint.as_deref().unwrap_or_default(),
+        &ctx.opts.form_citation,
+        style.body,
+        style.small,
+    );
+    header(b, &d.issuer, &ctx.header_date, style.header);
     b.space(style.block_gap);
 
     let titles = title_paras(ctx, style, which);
@@ -555,7 +399,7 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
                 .after(style.gap),
         );
     }
-    lines_or_one(b, style, who);
+    lines_or_one(b, style.body, style.gap, who);
     if !a.address.trim().is_empty() {
         b.paragraph(&line(style, "Địa chỉ: ", a.address.trim(), Face::Regular));
     }
@@ -649,12 +493,15 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
             size: style.body - 0.5,
             leading: 1.15,
             rule: 0.2,
+            groups: Vec::new(),
+            bold_rows: Vec::new(),
         });
         b.space(1.0 + style.gap);
     }
     lines_or_one(
         b,
-        style,
+        style.body,
+        style.gap,
         vec![
             line(
                 style,
@@ -698,14 +545,16 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
     match &ctx.fee {
         Some(fee) => lines_or_one(
             b,
-            style,
+            style.body,
+            style.gap,
             vec![line(style, "Phí, lệ phí: ", fee, Face::Regular), register],
         ),
         None => b.paragraph(&register),
     }
     lines_or_one(
         b,
-        style,
+        style.body,
+        style.gap,
         vec![
             Para::new(style.body)
                 .span(Face::Regular, ctx.opts.lookup_hint.trim())
@@ -717,29 +566,15 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
     );
     b.space(style.block_gap);
 
-    let sign = |title: &str| {
-        vec![
-            Item::Para(Para::new(style.body).center().span(Face::Bold, title)),
-            Item::Para(
-                Para::new(style.body)
-                    .center()
-                    .span(Face::Italic, "(Ký và ghi rõ họ tên)"),
-            ),
-            Item::Space(style.sign_space),
-        ]
-    };
-    b.columns(&[
-        Column {
-            left: 0.0,
-            width: 0.5,
-            items: sign("NGƯỜI NỘP HỒ SƠ"),
-        },
-        Column {
-            left: 0.5,
-            width: 0.5,
-            items: sign("NGƯỜI TIẾP NHẬN HỒ SƠ"),
-        },
-    ]);
+    signatures(
+        b,
+        &[
+            Signer::new("NGƯỜI NỘP HỒ SƠ"),
+            Signer::new("NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        ],
+        style.body,
+        style.sign_space,
+    );
 }
 
 fn a4(fonts: &Fonts, ctx: &Ctx) -> Layout {
@@ -857,27 +692,6 @@ fn roll(fonts: &Fonts, ctx: &Ctx) -> Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_is_grouped_with_dots() {
-        assert_eq!(vnd(0), "0 đồng");
-        assert_eq!(vnd(8000), "8.000 đồng");
-        assert_eq!(vnd(200_000), "200.000 đồng");
-        assert_eq!(vnd(1_234_567), "1.234.567 đồng");
-        assert_eq!(vnd(-50_000), "-50.000 đồng");
-    }
-
-    #[test]
-    fn times_are_vietnam_wall_clock() {
-        let t = DateTime::parse_from_rfc3339("2027-03-03T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(time_words(t), "17 giờ 00 phút, ngày 03 tháng 03 năm 2027");
-        let late = DateTime::parse_from_rfc3339("2027-03-03T17:30:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(date_words(late), "ngày 04 tháng 03 năm 2027");
-    }
 
     #[test]
     fn paper_names() {

@@ -2,13 +2,15 @@
 //! in minutes, for the benchmark. The same tables and numbering rules as `intake` (codes
 //! consecutive per agency and Vietnam day from the first number, register lines per year,
 //! search terms, the "created" event), the same transitions as `transition` and `handover`;
-//! only the statements are batched, many rows each, in one transaction per call.
+//! the events hash-chained as `events::append` chains them; only the statements are
+//! batched, many rows each, in one transaction per call.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Utc};
 use sqlx::{Any, Row, Transaction};
 
+use super::events::EventRow;
 use super::{Actor, Backend, Store};
 use crate::dossier::ProcedureRef;
 use crate::error::{CoreError, CoreResult, Problem};
@@ -154,7 +156,16 @@ impl Store {
         );
 
         let mut tx = self.pool.begin().await?;
-        // Numbers first, as in `intake`: the day counters take the write lock at once.
+        // The events chain's head first, as in `intake` and every append (`store/audit.rs`):
+        // it takes the write lock (SQLite) or the head's row lock (PostgreSQL) at once, so
+        // every event of the batch follows the head and no other desk's event comes between.
+        let count: usize = batch.iter().map(|d| 1 + d.steps.len()).sum();
+        let mut prev_hash: String = sqlx::query_scalar(
+            "UPDATE audit_head SET entries = entries + $1 WHERE chain = 'events' RETURNING last_hash",
+        )
+        .bind(i64::try_from(count).unwrap_or(i64::MAX))
+        .fetch_one(&mut *tx)
+        .await?;
         let mut per_day: Vec<(String, i64)> = Vec::new();
         for &i in &order {
             let key = day_part(vn_date(batch[i].intake.received_at));
@@ -301,15 +312,29 @@ impl Store {
                 if let serde_json::Value::Object(map) = &mut data {
                     map.insert("desk".into(), serde_json::Value::String(actor.desk.clone()));
                 }
+                let data_json = data.to_string();
+                let row = EventRow {
+                    dossier_id: id,
+                    at: to_millis(at),
+                    actor: &actor.name,
+                    kind,
+                    from_status: from.map(Status::code),
+                    to_status: Some(to.code()),
+                    note: "",
+                    data_json: &data_json,
+                };
+                let hash = row.hash(&prev_hash);
                 events.push(vec![
                     Value::Int(id),
-                    Value::Int(to_millis(at)),
+                    Value::Int(row.at),
                     Value::Text(actor.name.clone()),
                     Value::Text(kind.to_string()),
-                    Value::OptInt(from.map(Status::code)),
+                    Value::OptInt(row.from_status),
                     Value::Int(to.code()),
                     Value::Text(String::new()),
-                    Value::Text(data.to_string()),
+                    Value::Text(data_json.clone()),
+                    Value::Text(std::mem::replace(&mut prev_hash, hash.clone())),
+                    Value::Text(hash),
                 ]);
             };
             event(
@@ -364,12 +389,13 @@ impl Store {
             )
             .await?;
         }
+        // In chain order: the ids grow as the hashes follow one another.
         for chunk in events.chunks(SMALL_ROWS / 2) {
             insert_rows(
                 &mut tx,
                 self.backend,
-                "INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json) VALUES ",
-                8,
+                "INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash) VALUES ",
+                10,
                 chunk,
                 "",
             )
@@ -386,6 +412,10 @@ impl Store {
             )
             .await?;
         }
+        sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE chain = 'events'")
+            .bind(&prev_hash)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(codes)
     }

@@ -10,7 +10,7 @@ use crate::numbering::normalize_code;
 use crate::status::Status;
 use crate::text::{digits_only, fold};
 use crate::validate::normalize_phone;
-use crate::vntime::{to_millis, vn_day_start};
+use crate::vntime::{to_millis, vn_date, vn_day_start};
 
 /// What a list shows. Every condition is optional; they combine with AND.
 #[derive(Debug, Clone, Default)]
@@ -22,8 +22,32 @@ pub struct ListFilter {
     pub to: Option<NaiveDate>,
     pub status: Option<Status>,
     pub procedure: Option<String>,
+    /// One of the desk's working lists, judged at the given instant.
+    pub worklist: Option<(Worklist, DateTime<Utc>)>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+}
+
+/// The lists a desk works from besides the day's intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Worklist {
+    /// Still being processed, appointment today.
+    DueToday,
+    /// Still being processed, appointment on an earlier day.
+    Overdue,
+    /// Result ready at the desk, not collected yet.
+    Ready,
+}
+
+/// Statuses whose clock runs (`dashboard::CLOCK_RUNNING`): a paused dossier (5, 6) gets a new
+/// appointment when it resumes.
+fn running() -> String {
+    let codes: Vec<String> = crate::dashboard::CLOCK_RUNNING
+        .iter()
+        .map(|s| s.code().to_string())
+        .collect();
+    format!("status_code IN ({})", codes.join(", "))
 }
 
 /// One search result and how it matched.
@@ -93,11 +117,38 @@ impl Store {
             let p = arg(&mut binds, Bind::Text(procedure.trim().to_string()));
             sql.push_str(&format!(" AND procedure_code = {p}"));
         }
+        let mut order = "received_at DESC, id DESC";
+        match filter.worklist {
+            Some((Worklist::DueToday, now)) => {
+                let today = vn_date(now);
+                let start = arg(&mut binds, Bind::Int(to_millis(vn_day_start(today))));
+                let end = today
+                    .succ_opt()
+                    .map(vn_day_start)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC);
+                let end = arg(&mut binds, Bind::Int(to_millis(end)));
+                sql.push_str(&format!(
+                    " AND {} AND due_at >= {start} AND due_at < {end}",
+                    running()
+                ));
+                order = "due_at, id";
+            }
+            Some((Worklist::Overdue, now)) => {
+                // Late is judged by date, as the report judges it: due before today.
+                let p = arg(&mut binds, Bind::Int(to_millis(vn_day_start(vn_date(now)))));
+                sql.push_str(&format!(" AND {} AND due_at < {p}", running()));
+                order = "due_at, id";
+            }
+            Some((Worklist::Ready, _)) => {
+                let p = arg(&mut binds, Bind::Int(Status::Ready.code()));
+                sql.push_str(&format!(" AND status_code = {p}"));
+                order = "updated_at, id";
+            }
+            None => {}
+        }
         let limit = filter.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
         let offset = filter.offset.unwrap_or(0).max(0);
-        sql.push_str(&format!(
-            " ORDER BY received_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
-        ));
+        sql.push_str(&format!(" ORDER BY {order} LIMIT {limit} OFFSET {offset}"));
         let mut query = sqlx::query(&sql);
         for b in binds {
             query = match b {

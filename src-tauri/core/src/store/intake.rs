@@ -2,13 +2,15 @@
 //! everything else is kept to few round trips to the database: the settings kept between
 //! intakes and checked by their version counter inside the transaction (starting again with
 //! fresh ones when another desk changed them), the catalog and the calendar kept while their
-//! own counters stand still, the numbers in one statement, the dossier with its search terms
-//! and "created" event in another, and the dossier returned from what was written rather
+//! own counters stand still, the chain's head, the numbers and the new id in one statement,
+//! the dossier with its search terms, its hash-chained "created" event and the chain's new
+//! head in another, and the dossier returned from what was written rather
 //! than read back.
 
 use chrono::{DateTime, Datelike, Utc};
 use sqlx::Row;
 
+use super::events::EventRow;
 use super::rows::{self, DOSSIER_COLUMNS};
 use super::settings::IntakeSettings;
 use super::{Actor, Backend, Store};
@@ -32,57 +34,73 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     }
 }
 
-/// The day's next number (max(last + 1, first number)) and the year's next register line.
-/// The counter update comes first: on SQLite it takes the write lock at once, so concurrent
-/// desks queue here instead of failing on a stale read snapshot. SQLite runs the two
-/// statements in one call; PostgreSQL in one statement.
-const NUMBERS_SQLITE: &str = "INSERT INTO day_counters (agency_code, day, last_seq) VALUES ($1, $2, $3) \
+/// The events chain's head, the day's next number (max(last + 1, first number)), the year's
+/// next register line, the settings' version and the new dossier's id. The head comes first,
+/// as in every transaction that appends an event (`store/audit.rs`): on SQLite it takes the
+/// write lock at once, so concurrent desks queue here instead of failing on a stale read
+/// snapshot; on PostgreSQL the counters are written from its row, so after its lock. SQLite
+/// runs the statements in one call; PostgreSQL runs one statement. The id is taken here, under
+/// the lock, because the event's hash covers it and is computed before the dossier is written.
+const NUMBERS_SQLITE: &str = "UPDATE audit_head SET entries = entries + 1 WHERE chain = 'events' \
+    RETURNING last_hash AS prev_hash; \
+    INSERT INTO day_counters (agency_code, day, last_seq) VALUES ($1, $2, $3) \
     ON CONFLICT (agency_code, day) DO UPDATE SET last_seq = MAX(day_counters.last_seq + 1, excluded.last_seq) \
     RETURNING last_seq AS n1, 0 AS n2; \
     INSERT INTO register_counters (year, book, last_line) VALUES ($4, 1, 1) \
     ON CONFLICT (year) DO UPDATE SET last_line = register_counters.last_line + 1 \
     RETURNING book AS n1, last_line AS n2; \
-    SELECT value AS version FROM settings WHERE key = 'internal.settings-version'";
-const NUMBERS_POSTGRES: &str = "WITH d AS (INSERT INTO day_counters (agency_code, day, last_seq) VALUES ($1, $2, $3) \
+    SELECT (SELECT value FROM settings WHERE key = 'internal.settings-version') AS version, \
+    MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'dossiers'), 0), \
+        COALESCE((SELECT MAX(id) FROM dossiers), 0)) + 1 AS id";
+const NUMBERS_POSTGRES: &str = "WITH h AS (UPDATE audit_head SET entries = entries + 1 WHERE chain = 'events' \
+    RETURNING last_hash), \
+    d AS (INSERT INTO day_counters (agency_code, day, last_seq) SELECT $1, $2, $3 FROM h \
     ON CONFLICT (agency_code, day) DO UPDATE SET last_seq = GREATEST(day_counters.last_seq + 1, excluded.last_seq) \
     RETURNING last_seq), \
-    r AS (INSERT INTO register_counters (year, book, last_line) VALUES ($4, 1, 1) \
+    r AS (INSERT INTO register_counters (year, book, last_line) SELECT $4, 1, 1 FROM h \
     ON CONFLICT (year) DO UPDATE SET last_line = register_counters.last_line + 1 RETURNING book, last_line) \
-    SELECT d.last_seq AS seq, r.book AS book, r.last_line AS line, \
-    (SELECT value FROM settings WHERE key = 'internal.settings-version') AS version FROM d, r";
+    SELECT h.last_hash AS prev_hash, d.last_seq AS seq, r.book AS book, r.last_line AS line, \
+    (SELECT value FROM settings WHERE key = 'internal.settings-version') AS version, \
+    nextval(pg_get_serial_sequence('dossiers', 'id')) AS id FROM h, d, r";
 
-const DOSSIER_INSERT: &str = "INSERT INTO dossiers (code, agency_code, day, seq, request_id, status_code, \
+const DOSSIER_INSERT: &str = "INSERT INTO dossiers (id, code, agency_code, day, seq, request_id, status_code, \
     procedure_code, procedure_json, applicant_name, applicant_id_number, applicant_phone, applicant_email, \
     applicant_address, submitter_json, documents_json, sets, channel, return_json, received_at, due_at, fee_vnd, \
     fee_text, note, register_year, register_book, register_line, desk, issuer_json, version, updated_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+    VALUES ($34, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
     $23, $24, $25, $26, $27, $28, 1, $29)";
-/// Parameters after the dossier's 29: the event's time, actor and data, then the terms.
+/// Parameters after the dossier's 29: the event's time, actor, data and status, the dossier's
+/// id, the event's previous and own hash, then the terms.
 const EVENT_PARAMS: usize = 29;
-const FIRST_TERM: usize = EVENT_PARAMS + 5;
+const FIRST_TERM: usize = EVENT_PARAMS + 8;
 
-/// The dossier, its "created" event (as `events::append` writes one) and its search terms.
+/// The dossier, its "created" event (as `events::append` writes one, linked to the chain),
+/// the chain's new head and the search terms.
 fn writes_sql(backend: Backend, terms: usize) -> String {
     let term_values: Vec<String> = (0..terms)
         .map(|i| format!("(${})", FIRST_TERM + i))
         .collect();
-    let (at, actor, data, status) = (
+    let (at, actor, data, status, id, prev, hash) = (
         EVENT_PARAMS + 1,
         EVENT_PARAMS + 2,
         EVENT_PARAMS + 3,
         EVENT_PARAMS + 4,
+        EVENT_PARAMS + 5,
+        EVENT_PARAMS + 6,
+        EVENT_PARAMS + 7,
     );
     match backend {
         Backend::Sqlite => {
             let mut sql = format!(
                 "{DOSSIER_INSERT}; \
-                 INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json) \
-                 VALUES (last_insert_rowid(), ${at}, ${actor}, 'created', NULL, ${status}, '', ${data});"
+                 INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash) \
+                 VALUES (${id}, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data}, ${prev}, ${hash}); \
+                 UPDATE audit_head SET last_hash = ${hash} WHERE chain = 'events';"
             );
             if terms > 0 {
                 sql.push_str(&format!(
                     " INSERT INTO dossier_terms (term, dossier_id) \
-                     SELECT column1, (SELECT id FROM dossiers WHERE code = $1) FROM (VALUES {}) \
+                     SELECT column1, ${id} FROM (VALUES {}) \
                      WHERE true ON CONFLICT DO NOTHING;",
                     term_values.join(", ")
                 ));
@@ -101,8 +119,9 @@ fn writes_sql(backend: Backend, terms: usize) -> String {
             };
             format!(
                 "WITH d AS ({DOSSIER_INSERT} RETURNING id), \
-                 e AS (INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json) \
-                 SELECT d.id, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data} FROM d){terms_cte} \
+                 e AS (INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash) \
+                 SELECT d.id, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data}, ${prev}, ${hash} FROM d), \
+                 h AS (UPDATE audit_head SET last_hash = ${hash} WHERE chain = 'events'){terms_cte} \
                  SELECT id FROM d"
             )
         }
@@ -198,22 +217,32 @@ impl Store {
         .bind(year)
         .fetch_all(&mut *tx)
         .await?;
-        let (seq, book, line, version): (i64, i64, i64, Option<String>) =
-            match (self.backend, numbers.as_slice()) {
-                (Backend::Sqlite, [day_row, register_row, rest @ ..]) => (
-                    day_row.try_get("n1")?,
-                    register_row.try_get("n1")?,
-                    register_row.try_get("n2")?,
-                    rest.first().map(|r| r.try_get("version")).transpose()?,
-                ),
-                (Backend::Postgres, [row]) => (
-                    row.try_get("seq")?,
-                    row.try_get("book")?,
-                    row.try_get("line")?,
-                    row.try_get("version")?,
-                ),
-                _ => return Err(CoreError::Json("numbering returned no row".into())),
-            };
+        let (prev_hash, seq, book, line, version, id): (
+            String,
+            i64,
+            i64,
+            i64,
+            Option<String>,
+            i64,
+        ) = match (self.backend, numbers.as_slice()) {
+            (Backend::Sqlite, [head, day_row, register_row, last]) => (
+                head.try_get("prev_hash")?,
+                day_row.try_get("n1")?,
+                register_row.try_get("n1")?,
+                register_row.try_get("n2")?,
+                last.try_get("version")?,
+                last.try_get("id")?,
+            ),
+            (Backend::Postgres, [row]) => (
+                row.try_get("prev_hash")?,
+                row.try_get("seq")?,
+                row.try_get("book")?,
+                row.try_get("line")?,
+                row.try_get("version")?,
+                row.try_get("id")?,
+            ),
+            _ => return Err(CoreError::Json("numbering returned no row".into())),
+        };
         if check && (version.is_none() || version != settings.version) {
             tx.rollback().await?;
             return Ok(None);
@@ -224,6 +253,18 @@ impl Store {
         if let serde_json::Value::Object(map) = &mut data {
             map.insert("desk".into(), serde_json::Value::String(actor.desk.clone()));
         }
+        let data_json = data.to_string();
+        let event = EventRow {
+            dossier_id: id,
+            at: to_millis(now),
+            actor: &actor.name,
+            kind: "created",
+            from_status: None,
+            to_status: Some(Status::Accepted.code()),
+            note: "",
+            data_json: &data_json,
+        };
+        let hash = event.hash(&prev_hash);
         let sql = writes_sql(self.backend, terms.len());
         let mut query = sqlx::query(&sql)
             .bind(&code)
@@ -257,8 +298,11 @@ impl Store {
             .bind(to_millis(now))
             .bind(to_millis(now))
             .bind(&actor.name)
-            .bind(data.to_string())
-            .bind(Status::Accepted.code());
+            .bind(&data_json)
+            .bind(Status::Accepted.code())
+            .bind(id)
+            .bind(&prev_hash)
+            .bind(&hash);
         for term in terms {
             query = query.bind(term);
         }

@@ -6,13 +6,25 @@ use sqlx::Row;
 
 use super::events::{append, NewEvent};
 use super::{Actor, Store};
-use crate::calendar::{due_with_pauses, Pause, PausePolicy};
+use crate::calendar::{due_with_pauses, extend_by_pauses, Pause, PausePolicy};
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
 use crate::lifecycle::allowed;
 use crate::status::Status;
 use crate::validate::{Checker, MAX_NOTE};
 use crate::vntime::{self, to_millis};
+
+/// One status move inside a transaction, as `Store::apply_move` makes it.
+pub(super) struct Move<'a> {
+    pub to: Status,
+    pub at: DateTime<Utc>,
+    /// The version the mover saw: a dossier changed since is refused with `Conflict`.
+    pub version: i64,
+    /// The event's kind ("status_changed", "transferred", …), note and extra data.
+    pub kind: &'a str,
+    pub note: &'a str,
+    pub data: serde_json::Value,
+}
 
 impl Store {
     /// Moves `code` to `to`. With `expected_version`, a dossier changed since the caller read
@@ -32,20 +44,41 @@ impl Store {
             return Err(CoreError::Invalid(c.errors));
         }
         let current = self.dossier(code).await?;
-        if !allowed(current.status, to) {
-            return Err(CoreError::Transition {
-                code: current.code,
-                from: current.status,
-                to,
-            });
+        // A desk that read an older version is told so first: what it would refuse or allow
+        // was decided on a dossier that is no longer there.
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(CoreError::Conflict { code: current.code });
         }
-        let version = expected_version.unwrap_or(current.version);
-        let at = at.unwrap_or_else(vntime::now);
+        check_move(&current, to)?;
         let id = self.dossier_id(&current.code).await?;
         let mut tx = self.pool.begin().await?;
-        set_status(&mut tx, id, &current, version, to, at).await?;
+        let step = Move {
+            to,
+            at: at.unwrap_or_else(vntime::now),
+            version: expected_version.unwrap_or(current.version),
+            kind: "status_changed",
+            note: &note,
+            data: serde_json::json!({}),
+        };
+        self.apply_move(&mut tx, id, &current, step, actor).await?;
+        tx.commit().await?;
+        self.dossier(&current.code).await
+    }
+
+    /// Applies one move inside `tx`: the versioned status change, the pause it opens or
+    /// closes with the appointment that closing moves, and the event. The caller commits.
+    pub(super) async fn apply_move(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: i64,
+        current: &Dossier,
+        step: Move<'_>,
+        actor: &Actor,
+    ) -> CoreResult<()> {
+        let (to, at) = (step.to, step.at);
+        set_status(tx, id, current, step.version, to, at).await?;
         let was_paused = current.status.pauses_clock();
-        let mut data = serde_json::json!({});
+        let mut data = step.data;
         if !was_paused && to.pauses_clock() {
             sqlx::query(
                 "INSERT INTO pauses (dossier_id, status_code, started_at) VALUES ($1, $2, $3)",
@@ -53,7 +86,7 @@ impl Store {
             .bind(id)
             .bind(to.code())
             .bind(to_millis(at))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         } else if was_paused && !to.pauses_clock() {
             sqlx::query(
@@ -61,55 +94,76 @@ impl Store {
             )
             .bind(to_millis(at))
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-            // The clock runs again: the appointment moves by the pause, or the limit restarts,
-            // as the procedure says.
-            let pauses: Vec<Pause> = read_pauses(&mut tx, id)
-                .await?
-                .into_iter()
-                .map(|(start, end)| Pause {
-                    start,
-                    end: end.unwrap_or(at),
-                })
-                .collect();
-            let policy = match self.procedure(&current.procedure.code).await? {
-                Some(p) => p.pause_policy,
-                None => PausePolicy::Extend,
-            };
-            let calendar = self.work_calendar().await?;
-            let hours = self.office_hours().await?;
-            let due = due_with_pauses(
-                &calendar,
-                &hours,
-                current.procedure.limit,
-                current.received_at,
-                &pauses,
-                policy,
-            );
+            let due = self.due_after_pauses(tx, id, current, at).await?;
             sqlx::query("UPDATE dossiers SET due_at = $1 WHERE id = $2")
                 .bind(to_millis(due))
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
-            data = serde_json::json!({ "due_at": vntime::rfc3339_vn(due), "previous_due_at": vntime::rfc3339_vn(current.due_at) });
+            if let serde_json::Value::Object(map) = &mut data {
+                map.insert("due_at".into(), vntime::rfc3339_vn(due).into());
+                map.insert(
+                    "previous_due_at".into(),
+                    vntime::rfc3339_vn(current.due_at).into(),
+                );
+            }
         }
         append(
-            &mut tx,
+            tx,
             id,
             at,
             actor,
             NewEvent {
-                kind: "status_changed",
+                kind: step.kind,
                 from_status: Some(current.status),
                 to_status: Some(to),
-                note: &note,
+                note: step.note,
                 data,
             },
         )
-        .await?;
-        tx.commit().await?;
-        self.dossier(&current.code).await
+        .await
+    }
+
+    /// The clock runs again at `at`: the appointment moves by the pauses, or the limit
+    /// restarts, as the procedure says; a new appointment given with an apology (Mẫu 04)
+    /// stands, moved by the pauses that came after it.
+    async fn due_after_pauses(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: i64,
+        current: &Dossier,
+        at: DateTime<Utc>,
+    ) -> CoreResult<DateTime<Utc>> {
+        let pauses: Vec<Pause> = read_pauses(tx, id)
+            .await?
+            .into_iter()
+            .map(|(start, end)| Pause {
+                start,
+                end: end.unwrap_or(at),
+            })
+            .collect();
+        let policy = match self.procedure(&current.procedure.code).await? {
+            Some(p) => p.pause_policy,
+            None => PausePolicy::Extend,
+        };
+        let calendar = self.work_calendar().await?;
+        let hours = self.office_hours().await?;
+        let due = due_with_pauses(
+            &calendar,
+            &hours,
+            current.procedure.limit,
+            current.received_at,
+            &pauses,
+            policy,
+        );
+        Ok(match last_reappointment(tx, id).await? {
+            Some((given_at, promised)) => due.max(extend_by_pauses(
+                &calendar, &hours, promised, given_at, &pauses,
+            )),
+            None => due,
+        })
     }
 
     /// Hands the result of a ready dossier over (status 10), recording who received it,
@@ -123,13 +177,7 @@ impl Store {
     ) -> CoreResult<Dossier> {
         let current = self.dossier(code).await?;
         let handover = input.validate(&current.applicant.id_number)?;
-        if !allowed(current.status, Status::Returned) {
-            return Err(CoreError::Transition {
-                code: current.code,
-                from: current.status,
-                to: Status::Returned,
-            });
-        }
+        check_move(&current, Status::Returned)?;
         let at = at.unwrap_or_else(vntime::now);
         let id = self.dossier_id(&current.code).await?;
         let mut tx = self.pool.begin().await?;
@@ -184,6 +232,45 @@ impl Store {
     }
 }
 
+/// Whether the transition table lets `current` move to `to`.
+pub(super) fn check_move(current: &Dossier, to: Status) -> CoreResult<()> {
+    if allowed(current.status, to) {
+        Ok(())
+    } else {
+        Err(CoreError::Transition {
+            code: current.code.clone(),
+            from: current.status,
+            to,
+        })
+    }
+}
+
+/// The latest new appointment given with an apology: when it was given, and for when.
+async fn last_reappointment(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> CoreResult<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+    let row = sqlx::query(
+        "SELECT at, data_json FROM events WHERE dossier_id = $1 AND kind = 'reappointed' \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let data: serde_json::Value = serde_json::from_str(&row.try_get::<String, _>("data_json")?)
+        .map_err(|e| CoreError::Json(e.to_string()))?;
+    let promised = data
+        .get("due_at")
+        .and_then(|v| v.as_str())
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| CoreError::Json("reappointed.due_at".into()))?;
+    Ok(Some((vntime::from_millis(row.try_get("at")?), promised)))
+}
+
 /// A dossier's pause intervals, oldest first; an open one ends `None`.
 async fn read_pauses(
     conn: &mut sqlx::AnyConnection,
@@ -207,7 +294,7 @@ async fn read_pauses(
 
 /// The version check and the change are one statement: of two desks, one wins; the other
 /// gets `Conflict` and its transaction is dropped (rolled back) by the caller's `?`.
-async fn set_status(
+pub(super) async fn set_status(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: i64,
     current: &Dossier,

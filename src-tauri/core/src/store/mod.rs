@@ -3,17 +3,30 @@
 //! Instants are stored as UTC milliseconds and flags as integers, the types both engines
 //! share; the few statements that differ branch on `Backend`.
 
+mod access_log;
+mod accounts;
+mod audit;
+pub mod backup;
 mod bulk;
 mod calendar;
 mod catalog;
+mod dashboard;
+mod delivery;
 mod dossiers;
 mod events;
+mod forms;
+mod health;
 mod intake;
 mod lifecycle;
+mod public;
+mod register;
 mod report;
 mod rows;
 mod settings;
 mod slips;
+pub mod tables;
+pub mod transfer;
+mod transfers;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -23,17 +36,30 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::calendar::{CalendarRules, WorkCalendar};
 use crate::error::{CoreError, CoreResult};
 use crate::procedure::Procedure;
 
+pub use access_log::{AccessEntry, AccessKind};
+pub use backup::{verify_backup, BackupReport, RestoreReport};
 pub use bulk::BulkDossier;
-pub use dossiers::{ListFilter, SearchHit};
+pub use delivery::PostalState;
+pub use dossiers::{ListFilter, SearchHit, Worklist};
 pub use events::Event;
-pub use settings::NAMED_SETTINGS;
+pub use forms::IssuedForm;
+pub use health::{Gap, Health};
+pub use settings::{
+    parse_listen_address, CONTACT, DESK_SETTINGS, FORM_SET, IDLE_LOCK_MINUTES, LANGUAGE,
+    NAMED_SETTINGS, SCANNER_PORT, STATUS_SERVER,
+};
 pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
+
+/// FULL: a dossier whose intake returned success survives a power cut. The busy timeout
+/// lets several desk processes share a file.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;";
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -76,12 +102,33 @@ pub struct Store {
     settings_cache: SettingsCache,
 }
 
+pub(crate) fn migrator(backend: Backend) -> &'static Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    }
+}
+
+/// The newest schema this version of the app knows.
+pub fn supported_version() -> i64 {
+    SQLITE_MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
 /// A database location: a PostgreSQL URL, or a path to an SQLite file.
 pub fn is_postgres_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
 fn sqlite_url(path: &Path) -> String {
+    sqlite_url_mode(path, "rwc")
+}
+
+/// `mode` is SQLite's: `ro`, `rw` or `rwc` (create if missing).
+pub(crate) fn sqlite_url_mode(path: &Path, mode: &str) -> String {
     // Percent-encode everything but unreserved characters and '/', so that spaces, '?' and
     // '#' in a folder name survive URL parsing (sqlx decodes them again).
     let raw = path.to_string_lossy();
@@ -94,7 +141,7 @@ fn sqlite_url(path: &Path) -> String {
             other => encoded.push_str(&format!("%{other:02X}")),
         }
     }
-    format!("sqlite://{encoded}?mode=rwc")
+    format!("sqlite://{encoded}?mode={mode}")
 }
 
 impl Store {
@@ -115,22 +162,23 @@ impl Store {
             (sqlite_url(path), Backend::Sqlite)
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool_options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool = match backend {
             Backend::Sqlite => {
+                // The pool retries a failing connection until its timeout and then says only
+                // that it timed out; one connection first lets a read-only or full disk, or
+                // a damaged file, be told for what it is, at once.
+                let mut probe = AnyConnection::connect_with(&options).await?;
+                let probed = probe.execute(SQLITE_PRAGMAS).await;
+                let _ = probe.close().await;
+                probed?;
                 // A file cannot drop the connection: no ping (a round trip) before each use.
-                pool_options
+                AnyPoolOptions::new()
+                    .acquire_timeout(Duration::from_secs(30))
                     .max_connections(4)
                     .test_before_acquire(false)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
-                            // FULL: a dossier whose intake returned success survives a power
-                            // cut. The busy timeout lets several desk processes share a file.
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;",
-                            )
-                            .await?;
+                            conn.execute(SQLITE_PRAGMAS).await?;
                             Ok(())
                         })
                     })
@@ -138,7 +186,10 @@ impl Store {
                     .await?
             }
             Backend::Postgres => {
-                pool_options
+                // A stopped server is retried until this timeout, then reported as offline:
+                // long enough to ride out a restart, short enough for a clerk to be told.
+                AnyPoolOptions::new()
+                    .acquire_timeout(Duration::from_secs(5))
                     .max_connections(8)
                     .connect_with(options)
                     .await?
@@ -152,16 +203,14 @@ impl Store {
             settings_cache: SettingsCache::default(),
         };
         store.migrate().await?;
+        store.seal_chains().await?;
         store.seed().await?;
         Ok(store)
     }
 
     async fn migrate(&self) -> CoreResult<()> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        let supported = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        let migrator = migrator(self.backend);
+        let supported = supported_version();
         if let Some(found) = self.applied_version().await? {
             if found > supported {
                 return Err(CoreError::SchemaTooNew { found, supported });
@@ -212,6 +261,19 @@ impl Store {
             tx.commit().await?;
         }
         Ok(())
+    }
+
+    /// Whether the database answers now: for a window that shows it is offline.
+    pub async fn ping(&self) -> CoreResult<()> {
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The schema version this database is at.
+    pub async fn schema_version(&self) -> CoreResult<i64> {
+        Ok(self.applied_version().await?.unwrap_or(0))
     }
 
     pub fn backend(&self) -> Backend {

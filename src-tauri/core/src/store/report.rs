@@ -1,10 +1,10 @@
 //! Counting the Biểu 06 report in the database. The moments it needs (ready, returned,
 //! closed, and the hand-over rating) are kept on each dossier by triggers on the events and
-//! hand-overs, and an index holds them beside the procedure code (migration 0005), so a year
+//! hand-overs, and an index holds them beside the procedure code (migration 0008), so a year
 //! at a busy centre is one pass over one index and a row per procedure comes back. The query
 //! says in SQL what `report::build` says in Rust; the store tests hold the two equal.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
 use super::Store;
@@ -42,16 +42,22 @@ const COUNTERS: &str = "SELECT procedure_code, \
         AND (closed_at IS NULL OR closed_at >= $2)) AS facts \
     GROUP BY procedure_code";
 
+/// The instants a period of Vietnam dates `from..=to` spans, start included, end excluded.
+pub(super) fn period(from: NaiveDate, to: NaiveDate) -> CoreResult<(DateTime<Utc>, DateTime<Utc>)> {
+    if to < from {
+        return Err(CoreError::invalid("to", Problem::Date));
+    }
+    let end = to
+        .succ_opt()
+        .map(vn_day_start)
+        .ok_or_else(|| CoreError::invalid("to", Problem::Date))?;
+    Ok((vn_day_start(from), end))
+}
+
 impl Store {
     pub async fn report(&self, from: NaiveDate, to: NaiveDate) -> CoreResult<Report> {
-        if to < from {
-            return Err(CoreError::invalid("to", Problem::Date));
-        }
-        let end = to
-            .succ_opt()
-            .map(vn_day_start)
-            .ok_or_else(|| CoreError::invalid("to", Problem::Date))?;
-        let (end, start) = (to_millis(end), to_millis(vn_day_start(from)));
+        let (start, end) = period(from, to)?;
+        let (end, start) = (to_millis(end), to_millis(start));
         let groups = sqlx::query(COUNTERS)
             .bind(end)
             .bind(start)
@@ -97,5 +103,25 @@ impl Store {
             });
         }
         Ok(from_rows(from, to, rows))
+    }
+}
+
+impl Store {
+    /// The report as the printed Biểu 06 table (PDF), dated today.
+    pub async fn report_pdf(&self, report: &Report) -> CoreResult<Vec<u8>> {
+        let agency = self.agency().await?;
+        let opts = crate::documents::FormOptions {
+            citation: crate::documents::statistics::CITATION.to_string(),
+            title: crate::documents::statistics::TITLE.to_string(),
+            issued_at: crate::vntime::now(),
+        };
+        crate::documents::report_pdf(&agency, report, &opts)
+            .map_err(|e| CoreError::Document(e.to_string()))
+    }
+
+    /// The report as an Excel workbook, with the unit's name when the desk is set up.
+    pub async fn report_xlsx(&self, report: &Report) -> CoreResult<Vec<u8>> {
+        let agency = self.agency().await.ok();
+        crate::spreadsheet::report_xlsx(report, agency.as_ref())
     }
 }

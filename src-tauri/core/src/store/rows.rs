@@ -21,7 +21,7 @@ pub(super) const SUMMARY_COLUMNS: &str =
     "id, code, status_code, procedure_code, procedure_json, applicant_name, \
     applicant_id_number, applicant_phone, received_at, due_at";
 
-fn json<T: DeserializeOwned>(row: &AnyRow, col: &str) -> CoreResult<T> {
+pub(super) fn json<T: DeserializeOwned>(row: &AnyRow, col: &str) -> CoreResult<T> {
     let text: String = row.try_get(col)?;
     serde_json::from_str(&text).map_err(|e| CoreError::Json(format!("{col}: {e}")))
 }

@@ -1,6 +1,8 @@
 //! Settings shared by every desk on the database: the agency, numbering, calendar rules,
 //! office hours and the secret that signs slips. Stored as key → text.
 
+use std::net::SocketAddr;
+
 use rand::RngCore;
 use sqlx::Row;
 
@@ -8,6 +10,8 @@ use super::Store;
 use crate::agency::{Agency, AgencyInput};
 use crate::calendar::{CalendarRules, OfficeHours};
 use crate::error::{CoreError, CoreResult, Problem};
+use crate::form_set::{FormSet, FORM_SETS};
+use crate::i18n::Lang;
 
 pub(crate) const SEEDED: &str = "internal.seeded";
 pub const AGENCY: &str = "agency";
@@ -21,6 +25,42 @@ pub const PAPER: &str = "paper";
 pub(crate) const CALENDAR_VERSION: &str = "internal.calendar-version";
 pub(crate) const CATALOG_VERSION: &str = "internal.catalog-version";
 pub(crate) const SETTINGS_VERSION: &str = "internal.settings-version";
+/// Minutes without activity after which a desk's session locks.
+pub const IDLE_LOCK_MINUTES: &str = "idle-lock-minutes";
+pub const IDLE_LOCK_DEFAULT: i64 = 10;
+pub const IDLE_LOCK_MAX: i64 = 240;
+pub const LANGUAGE: &str = "language";
+/// The device of a desk scanner in serial (COM) mode; empty when the scanner is a keyboard.
+pub const SCANNER_PORT: &str = "scanner-port";
+pub const BACKUP_KEEP: &str = "backup-keep";
+/// Which circular numbers the forms (`tt01-2018` or `tt03-2025`), see `crate::form_set`.
+pub const FORM_SET: &str = "form-set";
+/// The office's contact line shown on the citizens' status page.
+pub const CONTACT: &str = "contact";
+/// Where the desk window runs the citizens' status page in the background (`ADDR:PORT`);
+/// empty for not at all.
+pub const STATUS_SERVER: &str = "status-server";
+/// The longest contact line: a phone number, hours and a counter fit in one line of a phone.
+pub const MAX_CONTACT: usize = 200;
+
+/// Gives the change counters of the settings, the calendar and the catalog values never used
+/// before. A restore brings back the counters of the backup's day, which a desk may have seen
+/// with other settings; the desk would then keep what it read. (Triggers count every other
+/// change, `store/intake.rs` explains why.)
+pub(super) async fn renew_versions(conn: &mut sqlx::AnyConnection) -> CoreResult<()> {
+    for key in [SETTINGS_VERSION, CALENDAR_VERSION, CATALOG_VERSION] {
+        let fresh = (rand::thread_rng().next_u64() >> 2).to_string();
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(fresh)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> CoreResult<Option<String>> {
@@ -137,6 +177,23 @@ impl Store {
         })
     }
 
+    /// Every secret whose slips this desk accepts as its own: the one created at set-up,
+    /// then those of databases moved into this one.
+    pub async fn slip_secrets(&self) -> CoreResult<Vec<Vec<u8>>> {
+        let mut all = vec![self.slip_secret().await?];
+        let prefix = super::transfer::IMPORTED_SECRET_PREFIX;
+        let sql = format!(
+            "SELECT value FROM settings WHERE substr(key, 1, {}) = $1 ORDER BY key",
+            prefix.len()
+        );
+        let imported: Vec<String> = sqlx::query_scalar(&sql)
+            .bind(prefix)
+            .fetch_all(self.pool())
+            .await?;
+        all.extend(imported.iter().filter_map(|s| unhex(s)));
+        Ok(all)
+    }
+
     /// The secret that signs slips, created at set-up.
     pub async fn slip_secret(&self) -> CoreResult<Vec<u8>> {
         let text = self
@@ -154,9 +211,9 @@ pub(super) struct IntakeSettings {
     pub first_number: i64,
     pub hours: OfficeHours,
     pub rules: CalendarRules,
-    /// Bumped by triggers on every change to the calendar notices (migration 0005).
+    /// Bumped by triggers on every change to the calendar notices (migration 0008).
     pub calendar_version: Option<String>,
-    /// Bumped by triggers on every change to the procedures (migration 0005).
+    /// Bumped by triggers on every change to the procedures (migration 0008).
     pub catalog_version: Option<String>,
     /// Bumped by triggers on every change to the settings, these counters included.
     pub version: Option<String>,
@@ -202,7 +259,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 7] = [
+pub const NAMED_SETTINGS: [&str; 17] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -210,10 +267,39 @@ pub const NAMED_SETTINGS: [&str; 7] = [
     "first-number",
     "office-hours",
     NOV24_COMPENSATE,
+    LOOKUP_URL,
+    PRINTER,
+    PAPER,
+    LANGUAGE,
+    SCANNER_PORT,
+    BACKUP_KEEP,
+    FORM_SET,
+    CONTACT,
+    STATUS_SERVER,
+    IDLE_LOCK_MINUTES,
 ];
 
+/// Settings that belong to one desk (its computer's printer and scanner, its clerk's
+/// language), not to the whole office.
+pub const DESK_SETTINGS: [&str; 4] = [PRINTER, PAPER, LANGUAGE, SCANNER_PORT];
+
+/// Where a desk setting is kept: one row per desk, so desks sharing a PostgreSQL server each
+/// keep their own printer.
+fn desk_key(desk: &str, key: &str) -> String {
+    format!("desk.{desk}.{key}")
+}
+
 impl Store {
-    pub async fn get_named(&self, key: &str) -> CoreResult<String> {
+    /// A desk's own setting, or the office-wide value that databases from before desk
+    /// settings kept.
+    async fn get_desk_setting(&self, desk: &str, key: &str) -> CoreResult<Option<String>> {
+        match self.get_setting(&desk_key(desk, key)).await? {
+            Some(v) => Ok(Some(v)),
+            None => self.get_setting(key).await,
+        }
+    }
+
+    pub async fn get_named(&self, desk: &str, key: &str) -> CoreResult<String> {
         let agency = || async { self.agency().await };
         Ok(match key {
             "agency-code" => agency().await?.code.to_string(),
@@ -224,13 +310,23 @@ impl Store {
             "office-hours" => self.office_hours().await?.to_string(),
             NOV24_COMPENSATE => self.calendar_rules().await?.nov24_compensate.to_string(),
             LOOKUP_URL => self.get_setting(LOOKUP_URL).await?.unwrap_or_default(),
-            PRINTER => self.get_setting(PRINTER).await?.unwrap_or_default(),
-            PAPER => self.paper().await?.to_string(),
+            PRINTER => self.printer(desk).await?,
+            PAPER => self.paper(desk).await?.to_string(),
+            LANGUAGE => self.language(desk).await?.code().to_string(),
+            SCANNER_PORT => self
+                .get_desk_setting(desk, SCANNER_PORT)
+                .await?
+                .unwrap_or_default(),
+            BACKUP_KEEP => self.backup_keep().await?.to_string(),
+            FORM_SET => self.form_set().await?.to_string(),
+            CONTACT => self.get_setting(CONTACT).await?.unwrap_or_default(),
+            STATUS_SERVER => self.get_setting(STATUS_SERVER).await?.unwrap_or_default(),
+            IDLE_LOCK_MINUTES => self.idle_lock_minutes().await?.to_string(),
             other => return Err(unknown_setting(other)),
         })
     }
 
-    pub async fn set_named(&self, key: &str, value: &str) -> CoreResult<()> {
+    pub async fn set_named(&self, desk: &str, key: &str, value: &str) -> CoreResult<()> {
         match key {
             "agency-code" | "governing-body" | "unit" | "place" => {
                 let current = self.agency().await?;
@@ -287,7 +383,7 @@ impl Store {
                 if !c.is_ok() {
                     return Err(CoreError::Invalid(c.errors));
                 }
-                self.set_setting(PRINTER, &name).await
+                self.set_setting(&desk_key(desk, PRINTER), &name).await
             }
             PAPER => {
                 let paper: crate::documents::Paper = value.trim().parse().map_err(|_| {
@@ -298,20 +394,154 @@ impl Store {
                         },
                     )
                 })?;
-                self.set_setting(PAPER, &paper.to_string()).await
+                self.set_setting(&desk_key(desk, PAPER), &paper.to_string())
+                    .await
+            }
+            LANGUAGE => {
+                let lang = Lang::parse(value.trim()).ok_or_else(|| {
+                    CoreError::invalid(
+                        LANGUAGE,
+                        Problem::Invalid {
+                            detail: "vi, en".into(),
+                        },
+                    )
+                })?;
+                self.set_setting(&desk_key(desk, LANGUAGE), lang.code())
+                    .await
+            }
+            SCANNER_PORT => {
+                let port = value.trim();
+                if !port.is_empty() && !is_device_path(port) {
+                    return Err(CoreError::invalid(SCANNER_PORT, Problem::ScannerPort));
+                }
+                self.set_setting(&desk_key(desk, SCANNER_PORT), port).await
+            }
+            BACKUP_KEEP => {
+                let max = super::backup::MAX_KEEP;
+                let out_of_range =
+                    || CoreError::invalid(BACKUP_KEEP, Problem::OutOfRange { min: 0, max });
+                let n = value.trim().parse::<i64>().map_err(|_| out_of_range())?;
+                if !(0..=max).contains(&n) {
+                    return Err(out_of_range());
+                }
+                self.set_setting(BACKUP_KEEP, &n.to_string()).await
+            }
+            FORM_SET => {
+                let set = FormSet::parse(value).ok_or_else(|| {
+                    CoreError::invalid(
+                        FORM_SET,
+                        Problem::Invalid {
+                            detail: FORM_SETS.map(FormSet::as_str).join(", "),
+                        },
+                    )
+                })?;
+                self.set_setting(FORM_SET, set.as_str()).await
+            }
+            CONTACT => {
+                let mut c = crate::validate::Checker::new();
+                let line = c.line(CONTACT, value, false, MAX_CONTACT);
+                if !c.is_ok() {
+                    return Err(CoreError::Invalid(c.errors));
+                }
+                self.set_setting(CONTACT, &line).await
+            }
+            STATUS_SERVER => {
+                let value = value.trim();
+                let stored = if value.is_empty() {
+                    String::new()
+                } else {
+                    parse_listen_address(STATUS_SERVER, value)?.to_string()
+                };
+                self.set_setting(STATUS_SERVER, &stored).await
+            }
+            IDLE_LOCK_MINUTES => {
+                let out_of_range = || {
+                    CoreError::invalid(
+                        IDLE_LOCK_MINUTES,
+                        Problem::OutOfRange {
+                            min: 1,
+                            max: IDLE_LOCK_MAX,
+                        },
+                    )
+                };
+                let minutes = value.trim().parse::<i64>().map_err(|_| out_of_range())?;
+                if !(1..=IDLE_LOCK_MAX).contains(&minutes) {
+                    return Err(out_of_range());
+                }
+                self.set_setting(IDLE_LOCK_MINUTES, &minutes.to_string())
+                    .await
             }
             other => Err(unknown_setting(other)),
         }
     }
 
-    /// The desk's paper for receipts (A5 unless chosen).
-    pub async fn paper(&self) -> CoreResult<crate::documents::Paper> {
+    /// Idle minutes before a session locks (10 unless set).
+    pub async fn idle_lock_minutes(&self) -> CoreResult<i64> {
         Ok(self
-            .get_setting(PAPER)
+            .get_setting(IDLE_LOCK_MINUTES)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .filter(|m| (1..=IDLE_LOCK_MAX).contains(m))
+            .unwrap_or(IDLE_LOCK_DEFAULT))
+    }
+
+    /// The form set new slips are issued under (Thông tư 01/2018 unless chosen).
+    pub async fn form_set(&self) -> CoreResult<FormSet> {
+        Ok(self
+            .get_setting(FORM_SET)
+            .await?
+            .and_then(|v| FormSet::parse(&v))
+            .unwrap_or_default())
+    }
+
+    /// The language the desk's window speaks (Vietnamese unless chosen).
+    pub async fn language(&self, desk: &str) -> CoreResult<Lang> {
+        Ok(self
+            .get_desk_setting(desk, LANGUAGE)
+            .await?
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_default())
+    }
+
+    /// The desk's printer; empty for the computer's default printer.
+    pub async fn printer(&self, desk: &str) -> CoreResult<String> {
+        Ok(self
+            .get_desk_setting(desk, PRINTER)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// The desk's paper for receipts (A5 unless chosen).
+    pub async fn paper(&self, desk: &str) -> CoreResult<crate::documents::Paper> {
+        Ok(self
+            .get_desk_setting(desk, PAPER)
             .await?
             .and_then(|p| p.parse().ok())
             .unwrap_or(crate::documents::Paper::A5))
     }
+}
+
+impl Store {
+    /// Where the desk window should run the status page, if anywhere.
+    pub async fn status_server(&self) -> CoreResult<Option<SocketAddr>> {
+        match self.get_setting(STATUS_SERVER).await? {
+            Some(v) if !v.trim().is_empty() => parse_listen_address(STATUS_SERVER, &v).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// An address to listen on, `ADDR:PORT` (`0.0.0.0:8080`, `192.168.1.10:8080`,
+/// `[::]:8080`); `field` names the setting or option in the error.
+pub fn parse_listen_address(field: &str, value: &str) -> CoreResult<SocketAddr> {
+    value.trim().parse::<SocketAddr>().map_err(|_| {
+        CoreError::invalid(
+            field,
+            Problem::Invalid {
+                detail: format!("{}: ADDR:PORT, 0.0.0.0:8080", value.trim()),
+            },
+        )
+    })
 }
 
 /// An http(s) URL in plain ASCII with a `{code}` placeholder: a desk scanner must be able
@@ -321,6 +551,16 @@ fn is_lookup_template(t: &str) -> bool {
         && t.contains("{code}")
         && t.len() <= 300
         && t.chars().all(|c| c.is_ascii_graphic())
+}
+
+/// An absolute path under /dev/ (`/dev/ttyUSB0`, `/dev/serial/by-id/…`) in plain ASCII, with
+/// no `..` that could lead the reader out of /dev/.
+fn is_device_path(p: &str) -> bool {
+    p.len() <= 200
+        && p.chars().all(|c| c.is_ascii_graphic())
+        && p.strip_prefix("/dev/").is_some_and(|rest| {
+            !rest.is_empty() && rest.split('/').all(|part| !part.is_empty() && part != "..")
+        })
 }
 
 fn unknown_setting(key: &str) -> CoreError {

@@ -7,12 +7,14 @@ use sqlx::Row;
 use super::events::{append, NewEvent};
 use super::settings::LOOKUP_URL;
 use super::{Actor, Store};
-use crate::documents::{receipt_pdf, Paper, ReceiptOptions, Reprint};
+use crate::documents::{layout_svg, receipt_layout, receipt_pdf, Paper, ReceiptOptions, Reprint};
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
+use crate::form_set::{Form, FormSet};
 use crate::slip;
 use crate::vntime;
 
+/// The receipt's citation under the default form set (the `form-set` setting chooses).
 pub const FORM_CITATION: &str = "Mẫu số 01 – Thông tư 01/2018/TT-VPCP";
 pub const LOOKUP_HINT: &str = "Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại dichvucong.gov.vn";
 
@@ -72,42 +74,42 @@ impl Store {
     ) -> CoreResult<IssuedReceipt> {
         let dossier = self.dossier(code).await?;
         let id = self.dossier_id(&dossier.code).await?;
-        let previous: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM events WHERE dossier_id = $1 AND kind IN ('printed', 'reprinted')",
+        let issues: Vec<String> = sqlx::query_scalar(
+            "SELECT data_json FROM events WHERE dossier_id = $1 AND kind IN ('printed', 'reprinted') \
+             ORDER BY id",
         )
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        let now = vntime::now();
-        let reprint = u32::try_from(previous).unwrap_or(u32::MAX);
-        let qr_payload = self.qr_payload(&dossier.code).await?;
-        let options = ReceiptOptions {
-            paper,
-            qr_payload: qr_payload.clone(),
-            lookup_hint: LOOKUP_HINT.to_string(),
-            reprint: (reprint > 0).then_some(Reprint {
-                number: reprint,
-                at: now,
-            }),
-            form_citation: FORM_CITATION.to_string(),
+        // A reprint keeps the form set of the first issue: two originals never differ.
+        let first_set = issues
+            .first()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+            .and_then(|data| data.get("form_set")?.as_str().and_then(FormSet::parse));
+        let form_set = match first_set {
+            Some(set) => set,
+            None => self.form_set().await?,
         };
+        let now = vntime::now();
+        let reprint = u32::try_from(issues.len()).unwrap_or(u32::MAX);
+        let options = self
+            .receipt_options(
+                &dossier,
+                paper,
+                (reprint > 0).then_some(Reprint {
+                    number: reprint,
+                    at: now,
+                }),
+                form_set,
+            )
+            .await?;
+        let qr_payload = options.qr_payload.clone();
         let pdf =
             receipt_pdf(&dossier, &options).map_err(|e| CoreError::Document(e.to_string()))?;
         let mut tx = self.pool.begin().await?;
-        append(
-            &mut tx,
-            id,
-            now,
-            actor,
-            NewEvent {
-                kind: if reprint == 0 { "printed" } else { "reprinted" },
-                from_status: None,
-                to_status: None,
-                note: "",
-                data: serde_json::json!({ "paper": paper, "reprint": reprint }),
-            },
-        )
-        .await?;
+        let kind = if reprint == 0 { "printed" } else { "reprinted" };
+        let data = serde_json::json!({ "paper": paper, "reprint": reprint, "form_set": form_set });
+        append(&mut tx, id, now, actor, NewEvent::plain(kind, "", data)).await?;
         tx.commit().await?;
         Ok(IssuedReceipt {
             dossier,
@@ -115,6 +117,35 @@ impl Store {
             reprint,
             qr_payload,
         })
+    }
+
+    async fn receipt_options(
+        &self,
+        dossier: &Dossier,
+        paper: Paper,
+        reprint: Option<Reprint>,
+        form_set: FormSet,
+    ) -> CoreResult<ReceiptOptions> {
+        Ok(ReceiptOptions {
+            paper,
+            qr_payload: self.qr_payload(&dossier.code).await?,
+            lookup_hint: LOOKUP_HINT.to_string(),
+            reprint,
+            form_citation: form_set.citation(Form::Receipt),
+        })
+    }
+
+    /// The receipt's first page as SVG, from the same layout as the PDF, for the window's
+    /// preview (the webview cannot show PDFs). Nothing is logged: it is not an issue.
+    pub async fn receipt_preview(&self, code: &str, paper: Paper) -> CoreResult<String> {
+        let dossier = self.dossier(code).await?;
+        let form_set = self.form_set().await?;
+        let options = self
+            .receipt_options(&dossier, paper, None, form_set)
+            .await?;
+        let layout =
+            receipt_layout(&dossier, &options).map_err(|e| CoreError::Document(e.to_string()))?;
+        Ok(layout_svg(&layout, 0))
     }
 
     /// What the desk scanner typed: a slip's QR payload or the bare code of its barcode.
@@ -130,7 +161,15 @@ impl Store {
         let code: String = row.try_get("code")?;
         let tag = match &scanned.tag {
             None => TagCheck::Missing,
-            Some(t) if slip::verify(&self.slip_secret().await?, &code, t) => TagCheck::Verified,
+            Some(t)
+                if self
+                    .slip_secrets()
+                    .await?
+                    .iter()
+                    .any(|secret| slip::verify(secret, &code, t)) =>
+            {
+                TagCheck::Verified
+            }
             Some(_) => TagCheck::Invalid,
         };
         Ok(ScanResult {

@@ -1,0 +1,80 @@
+//! The figures the desk sees first: appointments falling today, appointments already missed,
+//! results waiting to be collected, and how many of this month's results were on time.
+//!
+//! Only dossiers whose clock runs (accepted, processing) can fall due: a dossier waiting for
+//! papers or fees has its appointment moved when the wait ends. Late is judged by date
+//! (domain reference §5), so a dossier due earlier today is not yet overdue.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::report::Counters;
+use crate::status::Status;
+
+/// The statuses whose appointment is still ahead of the desk.
+pub const CLOCK_RUNNING: [Status; 2] = [Status::Accepted, Status::Processing];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dashboard {
+    pub today: NaiveDate,
+    pub due_today: i64,
+    pub overdue: i64,
+    pub ready_not_collected: i64,
+    /// From the first of this month to today.
+    pub month_resolved: i64,
+    pub month_on_time: i64,
+    /// `month_on_time / month_resolved` (0–1), or `None` before any result this month.
+    pub month_on_time_rate: Option<f64>,
+}
+
+impl Dashboard {
+    pub fn new(
+        today: NaiveDate,
+        due_today: i64,
+        overdue: i64,
+        ready_not_collected: i64,
+        month: &Counters,
+    ) -> Dashboard {
+        Dashboard {
+            today,
+            due_today,
+            overdue,
+            ready_not_collected,
+            month_resolved: month.resolved_total,
+            month_on_time: month.resolved_early + month.resolved_on_time,
+            month_on_time_rate: month.on_time_rate(),
+        }
+    }
+}
+
+/// The first day of `today`'s month.
+pub fn month_start(today: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    today.with_day(1).unwrap_or(today)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_counts_early_and_on_time_results() {
+        let month = Counters {
+            resolved_total: 4,
+            resolved_early: 1,
+            resolved_on_time: 2,
+            resolved_late: 1,
+            ..Counters::default()
+        };
+        let today = NaiveDate::from_ymd_opt(2027, 3, 17).unwrap();
+        let d = Dashboard::new(today, 2, 1, 3, &month);
+        assert_eq!(d.month_on_time, 3);
+        assert_eq!(d.month_on_time_rate, Some(0.75));
+        assert_eq!(
+            month_start(today),
+            NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()
+        );
+        let empty = Dashboard::new(today, 0, 0, 0, &Counters::default());
+        assert_eq!(empty.month_on_time_rate, None);
+    }
+}

@@ -1,0 +1,346 @@
+//! What the desk writes on forms 02–04 before printing them: every missing document and why
+//! (Mẫu 02 lists everything at once, so the citizen comes back once), the reasons for a
+//! refusal (Mẫu 03), and the reason for a delay with the new appointment (Mẫu 04). Checked
+//! here with an error per field, whichever front end typed them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{OfficeHours, WorkCalendar};
+use crate::error::{CoreError, Problem};
+use crate::form_set::Form;
+use crate::validate::{Checker, MAX_DOC_NAME};
+use crate::vntime::{parse_vn, rfc3339_vn, to_vn, vn_date};
+
+pub const MAX_REASON: usize = 1000;
+pub const MAX_ITEMS: usize = 50;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct MissingInput {
+    #[serde(default)]
+    pub document: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl MissingInput {
+    /// "Tờ khai đăng ký khai sinh:chưa có chữ ký" → the document and the reason, split at
+    /// the first colon (a document name rarely has one; a reason may).
+    pub fn from_pair(s: &str) -> MissingInput {
+        match s.split_once(':') {
+            Some((document, reason)) => MissingInput {
+                document: document.to_string(),
+                reason: reason.to_string(),
+            },
+            None => MissingInput {
+                document: s.to_string(),
+                reason: String::new(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SupplementInput {
+    #[serde(default)]
+    pub missing: Vec<MissingInput>,
+    /// Who to ask while completing the dossier, or anything else the clerk adds.
+    #[serde(default)]
+    pub guide: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct RefusalInput {
+    #[serde(default)]
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ApologyInput {
+    #[serde(default)]
+    pub reason: String,
+    /// The new appointment: RFC 3339, `YYYY-MM-DDTHH:MM` (Vietnam time) or a date, which
+    /// means closing time that day.
+    #[serde(default)]
+    pub new_due: String,
+}
+
+/// A form to issue for a dossier, with what the desk wrote on it. In JSON:
+/// `{"form": "supplement", "missing": [{"document", "reason"}], "guide": ""}`,
+/// `{"form": "refusal", "reasons": […]}`, `{"form": "apology", "reason", "new_due"}`,
+/// `{"form": "control"}` (the 2018 numbers "02"–"05" work as well).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(tag = "form", rename_all = "snake_case")]
+pub enum FormRequest {
+    #[serde(alias = "02")]
+    Supplement(SupplementInput),
+    #[serde(alias = "03")]
+    Refusal(RefusalInput),
+    #[serde(alias = "04")]
+    Apology(ApologyInput),
+    #[serde(alias = "05")]
+    Control,
+}
+
+impl FormRequest {
+    pub fn form(&self) -> Form {
+        match self {
+            FormRequest::Supplement(_) => Form::Supplement,
+            FormRequest::Refusal(_) => Form::Refusal,
+            FormRequest::Apology(_) => Form::Apology,
+            FormRequest::Control => Form::Control,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Missing {
+    pub document: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supplement {
+    pub missing: Vec<Missing>,
+    pub guide: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Apology {
+    pub reason: String,
+    #[serde(with = "crate::vntime::serde_vn")]
+    pub new_due: DateTime<Utc>,
+}
+
+fn done<T>(c: Checker, value: T) -> Result<T, CoreError> {
+    if c.is_ok() {
+        Ok(value)
+    } else {
+        Err(CoreError::Invalid(c.errors))
+    }
+}
+
+/// At least one item, at most `MAX_ITEMS`.
+fn count(c: &mut Checker, field: &str, n: usize) {
+    if n == 0 {
+        c.fail(field, Problem::Required);
+    } else if n > MAX_ITEMS {
+        c.fail(field, Problem::TooMany { max: MAX_ITEMS });
+    }
+}
+
+impl SupplementInput {
+    pub fn validate(&self) -> Result<Supplement, CoreError> {
+        let mut c = Checker::new();
+        // Rows left blank in a form are not an error, only an empty list is.
+        let rows: Vec<&MissingInput> = self
+            .missing
+            .iter()
+            .filter(|m| !(m.document.trim().is_empty() && m.reason.trim().is_empty()))
+            .collect();
+        count(&mut c, "supplement.missing", rows.len());
+        let missing = rows
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Missing {
+                document: c.line(
+                    &format!("supplement.missing[{i}].document"),
+                    &m.document,
+                    true,
+                    MAX_DOC_NAME,
+                ),
+                reason: c.text(
+                    &format!("supplement.missing[{i}].reason"),
+                    &m.reason,
+                    true,
+                    MAX_REASON,
+                ),
+            })
+            .collect();
+        let guide = c.text("supplement.guide", &self.guide, false, MAX_REASON);
+        done(c, Supplement { missing, guide })
+    }
+}
+
+impl RefusalInput {
+    pub fn validate(&self) -> Result<Refusal, CoreError> {
+        let mut c = Checker::new();
+        let given: Vec<&String> = self
+            .reasons
+            .iter()
+            .filter(|r| !r.trim().is_empty())
+            .collect();
+        count(&mut c, "refusal.reasons", given.len());
+        let reasons = given
+            .iter()
+            .enumerate()
+            .map(|(i, r)| c.text(&format!("refusal.reasons[{i}]"), r, true, MAX_REASON))
+            .collect();
+        done(c, Refusal { reasons })
+    }
+}
+
+impl ApologyInput {
+    /// The new appointment must be a working day and later than `current_due`.
+    pub fn validate(
+        &self,
+        current_due: DateTime<Utc>,
+        calendar: &WorkCalendar,
+        hours: &OfficeHours,
+    ) -> Result<Apology, CoreError> {
+        let mut c = Checker::new();
+        let reason = c.text("apology.reason", &self.reason, true, MAX_REASON);
+        let field = "apology.new_due";
+        let new_due = if self.new_due.trim().is_empty() {
+            c.fail(field, Problem::Required);
+            current_due
+        } else {
+            match parse_vn(&self.new_due, hours.afternoon_end) {
+                None => {
+                    c.fail(field, Problem::DateTime);
+                    current_due
+                }
+                Some(t) => {
+                    if t <= current_due {
+                        c.fail(
+                            field,
+                            Problem::NotAfter {
+                                when: to_vn(current_due).format("%H:%M %d/%m/%Y").to_string(),
+                            },
+                        );
+                    } else if !calendar.is_working_day(vn_date(t)) {
+                        c.fail(
+                            field,
+                            Problem::DayOff {
+                                date: vn_date(t).format("%d/%m/%Y").to_string(),
+                            },
+                        );
+                    }
+                    t
+                }
+            }
+        };
+        done(c, Apology { reason, new_due })
+    }
+}
+
+impl Apology {
+    /// What the history records of it.
+    pub fn event_data(&self, previous_due: DateTime<Utc>) -> serde_json::Value {
+        serde_json::json!({
+            "reason": self.reason,
+            "due_at": rfc3339_vn(self.new_due),
+            "previous_due_at": rfc3339_vn(previous_due),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::CalendarRules;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_supplement_request_needs_each_document_and_its_reason() {
+        let err = SupplementInput::default().validate().unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "supplement.missing");
+        let input = SupplementInput {
+            missing: vec![
+                MissingInput::from_pair("Tờ khai đăng ký khai sinh:chưa ký: thiếu trang 2"),
+                MissingInput::from_pair("Giấy chứng sinh"),
+                MissingInput::default(),
+            ],
+            guide: String::new(),
+        };
+        let err = input.validate().unwrap_err();
+        let fields: Vec<&str> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(fields, ["supplement.missing[1].reason"]);
+        assert!(err
+            .message(crate::i18n::Lang::En)
+            .contains("Reason for missing document no. 2"));
+        let ok = SupplementInput {
+            missing: vec![MissingInput::from_pair("Tờ khai:chưa ký: thiếu trang 2")],
+            guide: String::new(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.missing[0].document, "Tờ khai");
+        assert_eq!(ok.missing[0].reason, "chưa ký: thiếu trang 2");
+    }
+
+    #[test]
+    fn a_refusal_needs_a_reason() {
+        let blank = RefusalInput {
+            reasons: vec!["  ".into()],
+        };
+        assert_eq!(
+            blank.validate().unwrap_err().field_errors()[0].field,
+            "refusal.reasons"
+        );
+        use unicode_normalization::UnicodeNormalization;
+        let nfd: String = "Không thuộc thẩm quyền".nfd().collect();
+        let ok = RefusalInput {
+            reasons: vec![nfd, String::new()],
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.reasons, ["Không thuộc thẩm quyền"]);
+    }
+
+    #[test]
+    fn a_new_appointment_comes_later_on_a_working_day() {
+        let cal = WorkCalendar::new(crate::calendar::seed_notices(), CalendarRules::default());
+        let hours = OfficeHours::default();
+        let due = at("2027-03-04T09:00:00+07:00");
+        let input = |new_due: &str| ApologyInput {
+            reason: "Chờ xác minh".into(),
+            new_due: new_due.into(),
+        };
+        let ok = input("2027-03-10").validate(due, &cal, &hours).unwrap();
+        assert_eq!(rfc3339_vn(ok.new_due), "2027-03-10T17:00:00+07:00");
+        let field_problem = |s: &str| {
+            input(s)
+                .validate(due, &cal, &hours)
+                .unwrap_err()
+                .field_errors()[0]
+                .problem
+                .clone()
+        };
+        assert!(matches!(
+            field_problem("2027-03-03"),
+            Problem::NotAfter { .. }
+        ));
+        assert!(matches!(
+            field_problem("2027-03-06"),
+            Problem::DayOff { .. }
+        ));
+        assert_eq!(field_problem("mai"), Problem::DateTime);
+        let err = ApologyInput::default()
+            .validate(due, &cal, &hours)
+            .unwrap_err();
+        assert_eq!(err.field_errors().len(), 2);
+    }
+
+    #[test]
+    fn requests_read_by_name_or_2018_number() {
+        let r: FormRequest =
+            serde_json::from_str(r#"{"form": "03", "reasons": ["Không thuộc thẩm quyền"]}"#)
+                .unwrap();
+        assert_eq!(r.form(), Form::Refusal);
+        let r: FormRequest = serde_json::from_str(r#"{"form": "control"}"#).unwrap();
+        assert_eq!(r, FormRequest::Control);
+    }
+}

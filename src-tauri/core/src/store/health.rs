@@ -1,0 +1,85 @@
+//! Is the database whole? The engine's own check, and the promises the store makes: every
+//! dossier has its "created" event, and each day's numbers run without a gap up to the
+//! day's counter. Used after a crash, by backups, and by `motcua check`.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::Store;
+use crate::error::CoreResult;
+
+/// Numbers of one day that were issued by the counter but belong to no dossier, or the
+/// counter lagging behind the dossiers (the next intake would collide).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    pub agency_code: String,
+    pub day: String,
+    pub first: i64,
+    pub last: i64,
+    pub dossiers: i64,
+    pub counter: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Health {
+    pub integrity_ok: bool,
+    pub dossiers: i64,
+    pub events: i64,
+    /// Codes of dossiers without their "created" event (at most 100).
+    pub without_created_event: Vec<String>,
+    /// Days whose numbers are not `first..=last` with the counter at `last`. Raising the
+    /// first number in the middle of a day makes such a jump on purpose.
+    pub gaps: Vec<Gap>,
+}
+
+impl Health {
+    pub fn ok(&self) -> bool {
+        self.integrity_ok && self.without_created_event.is_empty() && self.gaps.is_empty()
+    }
+}
+
+impl Store {
+    pub async fn health(&self) -> CoreResult<Health> {
+        let integrity_ok = self.integrity_check().await?;
+        let dossiers = self.count().await?;
+        let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+            .fetch_one(self.pool())
+            .await?;
+        let without_created_event: Vec<String> = sqlx::query_scalar(
+            "SELECT code FROM dossiers d WHERE NOT EXISTS \
+             (SELECT 1 FROM events e WHERE e.dossier_id = d.id AND e.kind = 'created') \
+             ORDER BY code LIMIT 100",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let rows = sqlx::query(
+            "SELECT d.agency_code, d.day, MIN(d.seq) AS first, MAX(d.seq) AS last, COUNT(*) AS n, \
+             MAX(c.last_seq) AS counter FROM dossiers d \
+             LEFT JOIN day_counters c ON c.agency_code = d.agency_code AND c.day = d.day \
+             GROUP BY d.agency_code, d.day ORDER BY d.day, d.agency_code",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut gaps = Vec::new();
+        for row in rows {
+            let gap = Gap {
+                agency_code: row.try_get("agency_code")?,
+                day: row.try_get("day")?,
+                first: row.try_get("first")?,
+                last: row.try_get("last")?,
+                dossiers: row.try_get("n")?,
+                counter: row.try_get("counter")?,
+            };
+            if gap.dossiers != gap.last - gap.first + 1 || gap.counter != Some(gap.last) {
+                gaps.push(gap);
+            }
+        }
+        Ok(Health {
+            integrity_ok,
+            dossiers,
+            events,
+            without_created_event,
+            gaps,
+        })
+    }
+}

@@ -1,0 +1,242 @@
+//! form (Mẫu 02–05), register (Mẫu 06), transfer (batch hand-over with its list), delivery
+//! (what the post says of a result sent by post).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{ArgGroup, Args};
+use motcua_core::delivery::DeliveryInput;
+use motcua_core::error::Problem;
+use motcua_core::form_input::{
+    ApologyInput, FormRequest, MissingInput, RefusalInput, SupplementInput,
+};
+use motcua_core::form_set::Form;
+use motcua_core::i18n::tf;
+use motcua_core::store::Store;
+use motcua_core::transfer::{TransferInput, TransferItem};
+use motcua_core::vntime::parse_vn;
+use motcua_core::CoreError;
+
+use super::dossiers::parse_date;
+use super::output;
+use crate::context::{archive_form, archive_transfer_list, Global};
+
+fn parse_form(s: &str) -> Result<Form, String> {
+    match Form::parse(s) {
+        Some(f @ (Form::Supplement | Form::Refusal | Form::Apology | Form::Control)) => Ok(f),
+        Some(Form::Receipt) => Err("the receipt (01) is `motcua receipt`".into()),
+        Some(Form::Register) => Err("the register book (06) is `motcua register`".into()),
+        None => Err(format!("{s:?} is not a form: use 02, 03, 04 or 05")),
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    motcua form CODE --form 02 --missing 'Tờ khai đăng ký khai sinh:chưa có chữ ký' \\\n      \
+    --missing 'Giấy chứng sinh:bản sao không rõ' --out mau02.pdf\n  \
+    motcua form CODE --form 03 --reason 'Không thuộc thẩm quyền giải quyết' --out mau03.pdf\n  \
+    motcua form CODE --form 04 --reason 'Chờ kết quả xác minh' --new-due 2027-03-12 --out mau04.pdf\n  \
+    motcua form CODE --form 05 --out mau05.pdf")]
+pub struct FormArgs {
+    /// The dossier code
+    pub code: String,
+    /// Which form, by its Thông tư 01/2018 number (or name): 02 supplement request (moves the
+    /// dossier to status 5), 03 refusal (status 3), 04 apology with a new appointment, 05
+    /// control slip. The printed number follows the form-set setting.
+    #[arg(long, value_parser = parse_form, value_name = "02|03|04|05")]
+    pub form: Form,
+    /// Mẫu 02: a missing document and why, as 'DOCUMENT:REASON' (repeat for each)
+    #[arg(long = "missing", value_name = "DOCUMENT:REASON")]
+    pub missing: Vec<String>,
+    /// Mẫu 02: whom to ask while completing the dossier, or another note
+    #[arg(long, default_value = "")]
+    pub guide: String,
+    /// Mẫu 03: a reason for the refusal (repeat for each); Mẫu 04: the reason for the delay
+    #[arg(long = "reason", value_name = "TEXT")]
+    pub reasons: Vec<String>,
+    /// Mẫu 04: the new appointment: YYYY-MM-DD (closing time that day), YYYY-MM-DDTHH:MM
+    /// (Vietnam time) or RFC 3339
+    #[arg(long, value_name = "WHEN")]
+    pub new_due: Option<String>,
+    /// When it is issued, RFC 3339 or YYYY-MM-DDTHH:MM [default: now]
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Where to write the PDF (a copy is also kept under forms/ beside the database)
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// First day of reception, YYYY-MM-DD
+    #[arg(long, value_parser = parse_date)]
+    pub from: NaiveDate,
+    /// Last day of reception, YYYY-MM-DD
+    #[arg(long, value_parser = parse_date)]
+    pub to: NaiveDate,
+    /// Where to write the PDF
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("direction").required(true).args(["to_unit", "back"])))]
+pub struct TransferArgs {
+    /// The dossier codes (all move, or none does)
+    #[arg(required = true, num_args = 1..)]
+    pub codes: Vec<String>,
+    /// From the desk to the processing unit (status 4)
+    #[arg(long)]
+    pub to_unit: bool,
+    /// Results back from the processing unit to the desk (status 9)
+    #[arg(long)]
+    pub back: bool,
+    /// The processing unit, e.g. 'Công chức Tư pháp – Hộ tịch' [default with --back: the unit
+    /// the dossiers went to]
+    #[arg(long, default_value = "")]
+    pub unit: String,
+    /// Who hands the dossiers over, printed under the list's signature (blank: written by hand)
+    #[arg(long, default_value = "")]
+    pub giver: String,
+    /// Who receives them, printed under the list's signature (blank: written by hand)
+    #[arg(long, default_value = "")]
+    pub receiver: String,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// When, RFC 3339 or YYYY-MM-DDTHH:MM [default: now]
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Also write the hand-over list (PDF) here; it is always kept under transfers/
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeliveryArgs {
+    /// The dossier code (its result was handed to the post)
+    pub code: String,
+    /// What the post reports
+    #[arg(long, value_name = "delivered|returned")]
+    pub status: String,
+    /// When it happened: YYYY-MM-DD, YYYY-MM-DDTHH:MM or RFC 3339 [default: now]
+    #[arg(long)]
+    pub at: Option<String>,
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CoreError> {
+    std::fs::write(path, bytes).map_err(|source| CoreError::File {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// A typed moment; a bare date means closing time that day.
+async fn moment(
+    store: &Store,
+    at: Option<&str>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, CoreError> {
+    let Some(s) = at else {
+        return Ok(None);
+    };
+    let closing = store.office_hours().await?.afternoon_end;
+    parse_vn(s, closing)
+        .map(Some)
+        .ok_or_else(|| CoreError::invalid("at", Problem::DateTime))
+}
+
+pub async fn form(global: &Global, store: &Store, args: FormArgs) -> Result<(), CoreError> {
+    let request = match args.form {
+        Form::Supplement => FormRequest::Supplement(SupplementInput {
+            missing: args
+                .missing
+                .iter()
+                .map(|m| MissingInput::from_pair(m))
+                .collect(),
+            guide: args.guide,
+        }),
+        Form::Refusal => FormRequest::Refusal(RefusalInput {
+            reasons: args.reasons,
+        }),
+        Form::Apology => FormRequest::Apology(ApologyInput {
+            reason: args.reasons.join("\n"),
+            new_due: args.new_due.unwrap_or_default(),
+        }),
+        _ => FormRequest::Control,
+    };
+    let at = moment(store, args.at.as_deref()).await?;
+    let issued = store
+        .issue_form(&args.code, &request, at, &global.actor())
+        .await?;
+    let archived = archive_form(global, &issued)?;
+    write(&args.out, &issued.pdf)?;
+    output::json(&serde_json::json!({
+        "code": issued.dossier.code,
+        "form": issued.form,
+        "number": issued.number,
+        "form_set": issued.form_set,
+        "issue": issued.issue,
+        "status_code": issued.dossier.status,
+        "due_at": motcua_core::vntime::rfc3339_vn(issued.dossier.due_at),
+        "archived": archived,
+    }))
+}
+
+pub async fn register(store: &Store, args: RegisterArgs) -> Result<(), CoreError> {
+    write(&args.out, &store.register_pdf(args.from, args.to).await?)
+}
+
+pub async fn transfer(global: &Global, store: &Store, args: TransferArgs) -> Result<(), CoreError> {
+    let input = TransferInput {
+        items: args
+            .codes
+            .into_iter()
+            .map(|code| TransferItem {
+                code,
+                version: None,
+            })
+            .collect(),
+        direction: if args.back { "back" } else { "to_unit" }.into(),
+        unit: args.unit,
+        giver: args.giver,
+        receiver: args.receiver,
+        note: args.note,
+    };
+    let at = moment(store, args.at.as_deref()).await?;
+    let batch = store.transfer(&input, at, &global.actor()).await?;
+    let pdf = store.transfer_list_pdf(&batch).await?;
+    let archived = archive_transfer_list(global, &batch, &pdf)?;
+    if let Some(out) = &args.out {
+        write(out, &pdf)?;
+    }
+    eprintln!(
+        "{}",
+        tf(
+            global.lang(),
+            "cli.transferred",
+            &[
+                ("count", &batch.rows.len().to_string()),
+                ("batch", &batch.id.to_string())
+            ]
+        )
+    );
+    let mut value = serde_json::to_value(&batch).map_err(|e| CoreError::Json(e.to_string()))?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("archived".into(), archived.display().to_string().into());
+    }
+    output::json(&value)
+}
+
+pub async fn delivery(global: &Global, store: &Store, args: DeliveryArgs) -> Result<(), CoreError> {
+    let at = moment(store, args.at.as_deref()).await?;
+    let input = DeliveryInput {
+        status: args.status,
+        note: args.note,
+    };
+    output::json(
+        &store
+            .record_delivery(&args.code, &input, at, &global.actor())
+            .await?,
+    )
+}

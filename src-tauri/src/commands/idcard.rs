@@ -1,0 +1,58 @@
+//! The citizen ID card's QR and the desk scanner: reading a scanned card into the intake
+//! form, routing a scan, and the serial scanner's settings.
+
+use motcua_core::idcard::{self, IdCard};
+use motcua_core::scan::{self, ScanKind};
+use motcua_core::serial_scanner;
+use motcua_core::store::SCANNER_PORT;
+use motcua_core::CoreError;
+use tauri::{AppHandle, Runtime, State};
+
+use super::{store, ui, UiError, UiResult};
+use crate::gui::AppState;
+use crate::scanner::{self, ScannerState, ScannerStatus};
+
+/// An ID card's QR text → the card, with the fields the clerk must check in `suspect`.
+#[tauri::command]
+pub fn parse_id_card(state: State<'_, AppState>, text: String) -> UiResult<IdCard> {
+    idcard::parse(&text)
+        .map_err(|reason| UiError::from_core(&CoreError::NotAnIdCard(reason), state.lang()))
+}
+
+/// What a scanned line is: "slip" (a receipt), "id_card" or "other".
+#[tauri::command]
+pub fn scan_kind(text: String) -> ScanKind {
+    scan::kind_of(&text)
+}
+
+/// Serial devices present, for choosing the scanner's port.
+#[tauri::command]
+pub fn list_serial_ports() -> Vec<String> {
+    serial_scanner::list_ports()
+}
+
+#[tauri::command]
+pub fn scanner_status(scanner: State<'_, ScannerState>) -> ScannerStatus {
+    scanner.status()
+}
+
+/// Saves the `scanner-port` setting (validated; empty for a keyboard scanner) and restarts
+/// the serial reader on it.
+#[tauri::command]
+pub async fn set_scanner_port<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    port: String,
+) -> UiResult<ScannerStatus> {
+    let s = store(&state)?;
+    ui(
+        &state,
+        s.set_named(&state.global.desk_name(), SCANNER_PORT, &port)
+            .await,
+    )?;
+    let saved = ui(
+        &state,
+        s.get_named(&state.global.desk_name(), SCANNER_PORT).await,
+    )?;
+    Ok(scanner::restart(&app, &saved))
+}

@@ -1,0 +1,288 @@
+//! The dossier's life after intake, for the window: status moves, hand-over of the result,
+//! forms 02–05, batch transfers, postal delivery, the Biểu 06 report and the dashboard.
+//!
+//! Every command rejects with `UiError { kind, message, fields: [{field, message}] }` in the
+//! user's language (see `commands/mod.rs`); `kind` is `CoreError::kind()` ("invalid",
+//! "transition", "conflict", "not_open", "not_posted", …). Instants are RFC 3339 in Vietnam
+//! time ("2027-03-03T09:00:00+07:00"); dates are "YYYY-MM-DD". A `Dossier` is the object
+//! `get_dossier` returns.
+//!
+//! | command | arguments | resolves to |
+//! | --- | --- | --- |
+//! | `next_statuses` | `{code}` | `[status_code, …]` the dossier may move to now |
+//! | `transition_dossier` | `{code, to: 1–10, note?: string, expectedVersion?: number}` | `Dossier` |
+//! | `hand_over_result` | `{code, input: {method: "person"\|"post", receiver_name, receiver_id, authorisation, tracking, rating: 1\|2\|3\|null}, at?: string}` | `Dossier` (status 10) |
+//! | `issue_form` | `{code, request, open?: bool}`; `request` is `{form: "supplement", missing: [{document, reason}], guide}`, `{form: "refusal", reasons: [string]}`, `{form: "apology", reason, new_due: "YYYY-MM-DD" \| "YYYY-MM-DDTHH:MM" \| RFC 3339}` or `{form: "control"}` ("02"–"05" also accepted as `form`) | `{path, form, number, form_set, issue, dossier: Dossier}`; `path` is the archived PDF, opened in the system viewer when `open` |
+//! | `control_rows` | `{code}` | `[{step: "transfer", direction: "to_unit"\|"back", unit, giver, receiver, batch, at, timeliness: "early"\|"on_time"\|"late", note} \| {step: "returned", receiver, by_post, tracking, clerk, at, timeliness, note}]` |
+//! | `transfer_dossiers` | `{input: {items: [{code, version?}], direction: "to_unit"\|"back", unit, giver, receiver, note}, open?: bool}` | `{batch: {id, direction, at, unit, giver, receiver, note, clerk, rows: [{code, procedure_name, applicant_name, sets, due_at, from_status, to_status}]}, path}`; all dossiers move or none |
+//! | `record_delivery` | `{code, input: {status: "delivered"\|"returned", note}, at?: string}` | `{code, tracking, handed_at, status, status_at}` |
+//! | `report_figures` | `{from, to}` | the Biểu 06 report: `{from, to, totals: Counters, rows: [{field, procedure, procedure_name, …Counters}]}` with `Counters` = `{received_total, received_online, received_direct, received_carried_over, resolved_total, resolved_early, resolved_on_time, resolved_late, in_progress_total, in_progress_within, in_progress_overdue, closed_total, rating_very_satisfied, rating_satisfied, rating_unsatisfied}` |
+//! | `export_report` | `{from, to, format: "json"\|"csv"\|"xlsx"\|"pdf", path}` | `{path}` (the file written) |
+//! | `export_register` | `{from, to, path}` | `{path}`: the register book (Mẫu 06) as PDF |
+//! | `dashboard_figures` | none | `{today, due_today, overdue, ready_not_collected, month_resolved, month_on_time, month_on_time_rate: 0–1 \| null}` |
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use motcua_core::dashboard::Dashboard;
+use motcua_core::delivery::DeliveryInput;
+use motcua_core::dossier::Dossier;
+use motcua_core::error::Problem;
+use motcua_core::form_input::FormRequest;
+use motcua_core::form_set::{Form, FormSet};
+use motcua_core::handover::HandoverInput;
+use motcua_core::report::Report;
+use motcua_core::status::Status;
+use motcua_core::store::PostalState;
+use motcua_core::transfer::{ControlRow, TransferBatch, TransferInput};
+use motcua_core::vntime::{now, parse_vn};
+use motcua_core::CoreError;
+use serde::Serialize;
+use tauri::State;
+
+use super::slips::open_with_system;
+use super::{store, ui, UiError, UiResult};
+use crate::context::{archive_form, archive_transfer_list};
+use crate::gui::AppState;
+
+fn date(state: &AppState, field: &str, s: &str) -> UiResult<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| UiError::from_core(&CoreError::invalid(field, Problem::Date), state.lang()))
+}
+
+async fn moment(
+    state: &AppState,
+    at: Option<String>,
+) -> UiResult<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(s) = at.filter(|s| !s.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let closing = ui(state, store(state)?.office_hours().await)?.afternoon_end;
+    parse_vn(&s, closing).map(Some).ok_or_else(|| {
+        UiError::from_core(&CoreError::invalid("at", Problem::DateTime), state.lang())
+    })
+}
+
+fn open_if(open: Option<bool>, path: &std::path::Path) -> UiResult<()> {
+    if open.unwrap_or(false) {
+        open_with_system(path).map_err(|message| UiError {
+            kind: "file".into(),
+            message,
+            fields: Vec::new(),
+        })?;
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn next_statuses(state: State<'_, AppState>, code: String) -> UiResult<Vec<Status>> {
+    let d = ui(&state, store(&state)?.dossier(&code).await)?;
+    Ok(motcua_core::lifecycle::next_statuses(d.status))
+}
+
+#[tauri::command]
+pub async fn transition_dossier(
+    state: State<'_, AppState>,
+    code: String,
+    to: i64,
+    note: Option<String>,
+    expected_version: Option<i64>,
+) -> UiResult<Dossier> {
+    let to = Status::from_code(to).ok_or_else(|| {
+        UiError::from_core(
+            &CoreError::invalid("status", Problem::OutOfRange { min: 1, max: 10 }),
+            state.lang(),
+        )
+    })?;
+    let actor = state.global.actor();
+    let note = note.unwrap_or_default();
+    ui(
+        &state,
+        store(&state)?
+            .transition(&code, to, &note, None, expected_version, &actor)
+            .await,
+    )
+}
+
+#[tauri::command]
+pub async fn hand_over_result(
+    state: State<'_, AppState>,
+    code: String,
+    input: HandoverInput,
+    at: Option<String>,
+) -> UiResult<Dossier> {
+    let at = moment(&state, at).await?;
+    let actor = state.global.actor();
+    ui(
+        &state,
+        store(&state)?.handover(&code, &input, at, &actor).await,
+    )
+}
+
+#[derive(Serialize)]
+pub struct IssuedFormView {
+    path: String,
+    form: Form,
+    number: String,
+    form_set: FormSet,
+    issue: u32,
+    dossier: Dossier,
+}
+
+/// Issues a form, archives it, and opens it in the system's PDF viewer when asked.
+#[tauri::command]
+pub async fn issue_form(
+    state: State<'_, AppState>,
+    code: String,
+    request: FormRequest,
+    open: Option<bool>,
+) -> UiResult<IssuedFormView> {
+    let actor = state.global.actor();
+    let issued = ui(
+        &state,
+        store(&state)?
+            .issue_form(&code, &request, None, &actor)
+            .await,
+    )?;
+    let path = ui(&state, archive_form(&state.global, &issued))?;
+    open_if(open, &path)?;
+    Ok(IssuedFormView {
+        path: path.display().to_string(),
+        form: issued.form,
+        number: issued.number,
+        form_set: issued.form_set,
+        issue: issued.issue,
+        dossier: issued.dossier,
+    })
+}
+
+#[tauri::command]
+pub async fn control_rows(state: State<'_, AppState>, code: String) -> UiResult<Vec<ControlRow>> {
+    ui(&state, store(&state)?.control_rows(&code).await)
+}
+
+#[derive(Serialize)]
+pub struct TransferView {
+    batch: TransferBatch,
+    path: String,
+}
+
+/// Moves every listed dossier (or none), archives the hand-over list and opens it when asked.
+#[tauri::command]
+pub async fn transfer_dossiers(
+    state: State<'_, AppState>,
+    input: TransferInput,
+    open: Option<bool>,
+) -> UiResult<TransferView> {
+    let s = store(&state)?;
+    let actor = state.global.actor();
+    let batch = ui(&state, s.transfer(&input, None, &actor).await)?;
+    let pdf = ui(&state, s.transfer_list_pdf(&batch).await)?;
+    let path = ui(&state, archive_transfer_list(&state.global, &batch, &pdf))?;
+    open_if(open, &path)?;
+    Ok(TransferView {
+        batch,
+        path: path.display().to_string(),
+    })
+}
+
+#[tauri::command]
+pub async fn record_delivery(
+    state: State<'_, AppState>,
+    code: String,
+    input: DeliveryInput,
+    at: Option<String>,
+) -> UiResult<PostalState> {
+    let at = moment(&state, at).await?;
+    let actor = state.global.actor();
+    ui(
+        &state,
+        store(&state)?
+            .record_delivery(&code, &input, at, &actor)
+            .await,
+    )
+}
+
+#[tauri::command]
+pub async fn report_figures(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> UiResult<Report> {
+    let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
+    ui(&state, store(&state)?.report(from, to).await)
+}
+
+#[derive(Serialize)]
+pub struct Written {
+    path: String,
+}
+
+fn write_file(state: &AppState, path: &str, bytes: &[u8]) -> UiResult<Written> {
+    let path = PathBuf::from(path.trim());
+    if path.as_os_str().is_empty() {
+        return Err(UiError::from_core(
+            &CoreError::invalid("out", Problem::Required),
+            state.lang(),
+        ));
+    }
+    ui(
+        state,
+        std::fs::write(&path, bytes).map_err(|source| CoreError::File {
+            path: path.display().to_string(),
+            source,
+        }),
+    )?;
+    Ok(Written {
+        path: path.display().to_string(),
+    })
+}
+
+#[tauri::command]
+pub async fn export_report(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    format: String,
+    path: String,
+) -> UiResult<Written> {
+    let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
+    let s = store(&state)?;
+    let report = ui(&state, s.report(from, to).await)?;
+    let bytes = match format.trim() {
+        "json" => ui(
+            &state,
+            serde_json::to_vec_pretty(&report).map_err(|e| CoreError::Json(e.to_string())),
+        )?,
+        "csv" => motcua_core::report::to_csv(&report).into_bytes(),
+        "xlsx" => ui(&state, s.report_xlsx(&report).await)?,
+        "pdf" => ui(&state, s.report_pdf(&report).await)?,
+        other => {
+            let e = CoreError::invalid(
+                "format",
+                Problem::Invalid {
+                    detail: format!("{other}: json, csv, xlsx, pdf"),
+                },
+            );
+            return Err(UiError::from_core(&e, state.lang()));
+        }
+    };
+    write_file(&state, &path, &bytes)
+}
+
+#[tauri::command]
+pub async fn export_register(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    path: String,
+) -> UiResult<Written> {
+    let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
+    let pdf = ui(&state, store(&state)?.register_pdf(from, to).await)?;
+    write_file(&state, &path, &pdf)
+}
+
+#[tauri::command]
+pub async fn dashboard_figures(state: State<'_, AppState>) -> UiResult<Dashboard> {
+    ui(&state, store(&state)?.dashboard(now()).await)
+}

@@ -1,0 +1,115 @@
+//! The settings screen: office-wide and desk settings by name (validated by the core exactly
+//! as `motcua settings set` is), the printers, the calendar's notice table, and the receipt
+//! preview.
+
+use chrono::NaiveDate;
+use motcua_core::calendar::{DayKind, Notice};
+use motcua_core::error::Problem;
+use motcua_core::i18n::Lang;
+use motcua_core::printing::{self, Printer};
+use motcua_core::store::{DESK_SETTINGS, LANGUAGE, NAMED_SETTINGS};
+use motcua_core::CoreError;
+use serde::Serialize;
+use tauri::State;
+
+use super::{store, ui, UiResult};
+use crate::gui::AppState;
+
+#[derive(Serialize)]
+pub struct SettingView {
+    key: String,
+    value: String,
+    /// Kept for this desk only (its printer, paper, language), not for the whole office.
+    desk: bool,
+}
+
+#[tauri::command]
+pub async fn settings_list(state: State<'_, AppState>) -> UiResult<Vec<SettingView>> {
+    let s = store(&state)?;
+    let desk = state.global.desk_name();
+    let mut out = Vec::with_capacity(NAMED_SETTINGS.len());
+    for key in NAMED_SETTINGS {
+        let value = match s.get_named(&desk, key).await {
+            Ok(v) => v,
+            Err(CoreError::NotSetUp) => String::new(),
+            Err(e) => return ui(&state, Err(e)),
+        };
+        out.push(SettingView {
+            key: key.to_string(),
+            value,
+            desk: DESK_SETTINGS.contains(&key),
+        });
+    }
+    Ok(out)
+}
+
+/// Sets one setting; the answer is the value as stored (normalised), or the field error.
+#[tauri::command]
+pub async fn settings_set(
+    state: State<'_, AppState>,
+    key: String,
+    value: String,
+) -> UiResult<SettingView> {
+    let s = store(&state)?;
+    let desk = state.global.desk_name();
+    let key = key.trim();
+    ui(&state, s.set_named(&desk, key, &value).await)?;
+    if key == LANGUAGE {
+        state.set_lang(Lang::parse(&value).unwrap_or_default());
+    }
+    Ok(SettingView {
+        key: key.to_string(),
+        value: ui(&state, s.get_named(&desk, key).await)?,
+        desk: DESK_SETTINGS.contains(&key),
+    })
+}
+
+/// The printers CUPS knows on this computer; an empty list (not an error) without CUPS, so
+/// the screen can still offer "open the PDF".
+#[tauri::command]
+pub fn list_printers() -> Vec<Printer> {
+    printing::printers().unwrap_or_default()
+}
+
+#[tauri::command]
+pub async fn calendar_notices(state: State<'_, AppState>) -> UiResult<Vec<Notice>> {
+    ui(&state, store(&state)?.notices().await)
+}
+
+fn notice_date(text: &str) -> Result<NaiveDate, CoreError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| CoreError::invalid("notice.date", Problem::Date))
+}
+
+/// Adds a day off or a make-up working day from a government notice.
+#[tauri::command]
+pub async fn calendar_add(
+    state: State<'_, AppState>,
+    date: String,
+    work: bool,
+    reason: String,
+    reference: String,
+) -> UiResult<Notice> {
+    let date = ui(&state, notice_date(&date))?;
+    let kind = if work { DayKind::Work } else { DayKind::Off };
+    ui(
+        &state,
+        store(&state)?
+            .add_notice(date, kind, &reason, &reference)
+            .await,
+    )
+}
+
+#[tauri::command]
+pub async fn calendar_remove(state: State<'_, AppState>, date: String) -> UiResult<bool> {
+    let date = ui(&state, notice_date(&date))?;
+    ui(&state, store(&state)?.remove_notice(date).await)
+}
+
+/// The receipt as an SVG image on this desk's paper: what the printer will print.
+#[tauri::command]
+pub async fn receipt_preview(state: State<'_, AppState>, code: String) -> UiResult<String> {
+    let s = store(&state)?;
+    let paper = ui(&state, s.paper(&state.global.desk_name()).await)?;
+    ui(&state, s.receipt_preview(&code, paper).await)
+}

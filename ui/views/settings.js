@@ -1,0 +1,146 @@
+// Settings: every named setting (the same ones, validated the same way, as
+// `motcua settings set`), and the calendar's table of notices.
+import { call } from '../api.js';
+import { t, lang } from '../i18n.js';
+import { h, clear, vnDate } from '../dom.js';
+
+const GROUPS = [
+  ['ui.settings.agency', ['agency-code', 'governing-body', 'unit', 'place', 'contact', 'first-number', 'form-set']],
+  ['ui.settings.desk', ['printer', 'paper', 'language', 'scanner-port']],
+  ['ui.settings.lookup', ['lookup-url', 'status-server']],
+  ['ui.settings.time', ['office-hours', 'calendar.nov24-compensate', 'backup-keep']],
+];
+
+const CHOICES = {
+  paper: [['a5', 'A5'], ['a4', 'A4'], ['80mm', '80 mm']],
+  language: [['vi', 'Tiếng Việt'], ['en', 'English']],
+  'calendar.nov24-compensate': [['false', null], ['true', null]],
+  'form-set': [['tt01-2018', null], ['tt03-2025', null]],
+};
+
+export async function renderSettings(ctx, container) {
+  const page = h('div', { class: 'settings', id: 'settings' }, h('h1', {}, t('ui.settings.title')));
+  clear(container).append(h('div', { class: 'scroll' }, page));
+  let settings;
+  try {
+    settings = await call('settings_list');
+  } catch (e) {
+    page.append(h('div', { class: 'banner error', role: 'alert' }, e.message));
+    return {};
+  }
+  const printers = await call('list_printers').catch(() => []);
+  const ports = await call('list_serial_ports').catch(() => []);
+  const byKey = new Map(settings.map((s) => [s.key, s]));
+  const placed = new Set();
+
+  const section = (title, keys) => {
+    const rows = keys.filter((k) => byKey.has(k)).map((k) => { placed.add(k); return settingRow(byKey.get(k)); });
+    return rows.length ? h('section', { class: 'card wide' }, h('h2', {}, t(title)), rows) : null;
+  };
+  page.append(...GROUPS.map(([title, keys]) => section(title, keys)));
+  const others = settings.map((s) => s.key).filter((k) => !placed.has(k));
+  if (others.length) page.append(section('ui.settings.other', others));
+  page.append(await notices());
+  const first = page.querySelector('input, select');
+  if (first) first.focus();
+  return {};
+
+  function settingRow(s) {
+    const id = 'setting-' + s.key.replace(/[^a-z0-9]+/g, '-');
+    let control;
+    if (s.key === 'printer') {
+      control = h('select', { id },
+        h('option', { value: '' }, t('ui.settings.default_printer')),
+        printers.map((p) => h('option', { value: p.name, selected: p.name === s.value }, p.name + (p.default ? ' *' : ''))));
+      if (s.value && !printers.some((p) => p.name === s.value)) control.append(h('option', { value: s.value, selected: true }, s.value));
+    } else if (CHOICES[s.key]) {
+      control = h('select', { id }, CHOICES[s.key].map(([v, label]) =>
+        h('option', { value: v, selected: v === s.value }, label || t('ui.settings.' + v))));
+    } else {
+      control = h('input', { id, value: s.value, autocomplete: 'off', spellcheck: 'false', list: s.key === 'scanner-port' ? 'serial-ports' : null });
+    }
+    const error = h('div', { class: 'field-error', id: id + '-error', role: 'alert' });
+    const saved = h('span', { class: 'saved', id: id + '-saved', 'aria-live': 'polite' });
+    const box = h('div', { class: 'field setting', dataset: { key: s.key } },
+      h('label', { for: id }, t('setting.' + s.key), s.desk ? h('span', { class: 'tag' }, t('ui.settings.this_desk')) : null),
+      h('div', { class: 'setting-row' }, control, saved),
+      h('div', { class: 'hint' }, t('setting.' + s.key + '.hint')),
+      error,
+      s.key === 'scanner-port' ? h('datalist', { id: 'serial-ports' }, ports.map((p) => h('option', { value: p }))) : null);
+    let last = s.value;
+    const save = async () => {
+      const value = control.value;
+      if (value === last) return;
+      error.textContent = ''; saved.textContent = '';
+      box.classList.remove('invalid');
+      try {
+        // The serial scanner's port also restarts its reader.
+        const r = s.key === 'scanner-port'
+          ? (await call('set_scanner_port', { port: value }), { value: value.trim() })
+          : await call('settings_set', { key: s.key, value });
+        last = r.value;
+        if (control.tagName === 'INPUT') control.value = r.value;
+        saved.textContent = '✓ ' + t('cli.saved');
+        if (s.key === 'language' && r.value !== lang()) await ctx.setLanguage(r.value);
+        if (s.key === 'unit') ctx.refreshTitle();
+      } catch (e) {
+        box.classList.add('invalid');
+        error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;
+      }
+    };
+    control.addEventListener('change', save);
+    control.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); save(); } });
+    return box;
+  }
+}
+
+// The notice table: extra days off and make-up working days from the government's yearly
+// notices; the appointment of every new dossier follows it.
+async function notices() {
+  const box = h('section', { class: 'card wide', id: 'notices' }, h('h2', {}, t('ui.settings.notices')),
+    h('p', { class: 'hint' }, t('ui.settings.notices_hint')));
+  const body = h('tbody');
+  const form = h('form', { class: 'notice-add', id: 'notice-add', novalidate: true });
+  const date = h('input', { type: 'date', name: 'date', id: 'notice-date', required: true });
+  const kind = h('select', { name: 'kind', id: 'notice-kind' },
+    h('option', { value: 'off' }, t('cli.day_off')), h('option', { value: 'work' }, t('cli.working_day')));
+  const reason = h('input', { name: 'reason', id: 'notice-reason', autocomplete: 'off' });
+  const reference = h('input', { name: 'reference', id: 'notice-reference', autocomplete: 'off' });
+  const error = h('div', { class: 'field-error', role: 'alert', id: 'notice-error' });
+  form.append(
+    h('label', {}, t('field.notice.date'), date),
+    h('label', {}, t('ui.settings.kind'), kind),
+    h('label', { class: 'grow' }, t('field.notice.reason'), reason),
+    h('label', { class: 'grow' }, t('field.notice.reference'), reference),
+    h('button', { type: 'submit', class: 'primary', id: 'notice-save' }, t('ui.settings.add')),
+    error);
+  const load = async () => {
+    clear(body);
+    const all = await call('calendar_notices').catch(() => []);
+    const year = new Date().getFullYear();
+    for (const n of all.filter((n) => Number(n.date.slice(0, 4)) >= year - 1)) {
+      body.append(h('tr', {},
+        h('td', { class: 'nowrap' }, vnDate(n.date)),
+        h('td', {}, n.kind === 'work' ? t('cli.working_day') : t('cli.day_off')),
+        h('td', {}, n.reason),
+        h('td', { class: 'hint' }, n.reference),
+        h('td', {}, h('button', { type: 'button', class: 'link', onclick: async () => { await call('calendar_remove', { date: n.date }); load(); } }, t('ui.settings.remove')))));
+    }
+  };
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    error.textContent = '';
+    try {
+      await call('calendar_add', { date: date.value, work: kind.value === 'work', reason: reason.value, reference: reference.value });
+      form.reset();
+      load();
+    } catch (e) {
+      error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;
+    }
+  });
+  box.append(h('table', { class: 'dossiers notices' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('field.notice.date')), h('th', {}, t('ui.settings.kind')), h('th', {}, t('field.notice.reason')), h('th', {}, t('field.notice.reference')), h('th', {}, ''))),
+    body), form);
+  await load();
+  return box;
+}
