@@ -52,10 +52,12 @@ fn a_small_benchmark_reports_every_figure() {
         stats(&r, &format!("receipt.{paper}"));
         assert!(number(&r, &format!("receipt.{paper}.bytes")) > 10_000.0);
     }
-    // Where Chromium is installed it prints the same receipt; without it, null.
+    // Where Chromium is installed it prints the same receipts; without it, null.
     if !r["receipt_chromium"].is_null() {
-        stats(&r, "receipt_chromium.a5");
-        assert!(number(&r, "receipt_chromium.a5.bytes") > 10_000.0);
+        for paper in ["a4", "a5", "80mm"] {
+            stats(&r, &format!("receipt_chromium.{paper}"));
+            assert!(number(&r, &format!("receipt_chromium.{paper}.bytes")) > 10_000.0);
+        }
     }
 
     stats(&r, "scan");
@@ -65,11 +67,21 @@ fn a_small_benchmark_reports_every_figure() {
         stats(&r, &format!("search.2000.{kind}"));
     }
 
+    let sizes: Vec<&String> = r["list"].as_object().unwrap().keys().collect();
+    assert_eq!(sizes, ["2000"]);
+    for kind in ["all_first", "overdue_first", "ready_first", "all_deep"] {
+        stats(&r, &format!("list.2000.{kind}"));
+    }
+
     assert!(number(&r, "report.median_ms") > 0.0);
     assert_eq!(number(&r, "report.dossiers"), 2000.0);
     assert_eq!(number(&r, "report.received_total"), 2000.0);
     assert!(number(&r, "generate.seconds") > 0.0);
     assert_eq!(number(&r, "generate.dossiers"), 2000.0);
+    // Every event of the bulk load and of the intakes after it is on the hash chain: at
+    // least the 2000 "created" events and the eight intakes' own.
+    assert_eq!(r["audit"]["ok"], true);
+    assert!(number(&r, "audit.entries") >= 2008.0);
     assert!(r["window"].is_null());
 
     // Nothing left behind in the temporary folder, and no desk database created.

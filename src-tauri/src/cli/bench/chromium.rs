@@ -1,14 +1,17 @@
-//! The comparison the issue asks for: the same A5 receipt written as HTML (the same text, the
-//! QR code and barcode as inline SVG) and printed by headless Chromium, as an app built on a
-//! browser engine would print it. Timed from writing the HTML to the PDF on disk.
+//! The comparison the issue asks for: the same receipt written as HTML (the same text, the QR
+//! code and barcode as inline SVG) and printed by headless Chromium, as an app built on a
+//! browser engine would print it, in the three papers: A4 and A5 with both copies, 80 mm
+//! with the citizen's copy on a roll page 297 mm long (Chromium cannot size a page to its
+//! content). Timed from writing the HTML to the PDF on disk.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use chrono::{Datelike, Timelike};
 use motcua_core::calendar::TimeLimit;
-use motcua_core::documents::{Barcode, EcLevel, Element, QrSymbol};
+use motcua_core::documents::{Barcode, EcLevel, Element, Paper, QrSymbol};
 use motcua_core::dossier::{Dossier, ReturnMethod};
 use motcua_core::store::{FORM_CITATION, LOOKUP_HINT};
 use motcua_core::vntime::to_vn;
@@ -164,8 +167,21 @@ fn copy(d: &Dossier, qr: &str, bar: &str, label: &str) -> String {
     )
 }
 
-/// The A5 receipt as a standalone HTML page: both copies, a page each.
-pub fn html(d: &Dossier, payload: &str) -> Result<String, CoreError> {
+/// Page size, margins and type size of each paper, as the PDF receipts use them.
+fn page_css(paper: Paper) -> &'static str {
+    match paper {
+        Paper::A4 => "@page { size: A4; margin: 15mm 15mm 15mm 20mm; } body { font-size: 12pt; }",
+        Paper::A5 => "@page { size: A5; margin: 8mm 9mm 8mm 11mm; } body { font-size: 10pt; }",
+        Paper::Roll80 => {
+            "@page { size: 80mm 297mm; margin: 3mm; } body { font-size: 8pt; } \
+             .head, .sign, .codes { display: block; }"
+        }
+    }
+}
+
+/// The receipt as a standalone HTML page: both copies, a page each (the citizen's only on
+/// the roll).
+pub fn html(d: &Dossier, payload: &str, paper: Paper) -> Result<String, CoreError> {
     let doc = |e: motcua_core::documents::DocumentError| CoreError::Document(e.to_string());
     let qr = QrSymbol::new(payload, EcLevel::M).map_err(doc)?;
     let n = qr.modules() as f32;
@@ -175,8 +191,8 @@ pub fn html(d: &Dossier, payload: &str) -> Result<String, CoreError> {
     let bar_svg = svg(&bar.elements(10.0, 0.0, 1.0, 20.0), m + 20.0, 20.0, "60mm");
     Ok(format!(
         r#"<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Giấy tiếp nhận hồ sơ {code}</title><style>
-@page {{ size: A5; margin: 8mm 9mm 8mm 11mm; }}
-body {{ font-family: 'Liberation Serif', 'Times New Roman', serif; font-size: 10pt; margin: 0; }}
+{page}
+body {{ font-family: 'Liberation Serif', 'Times New Roman', serif; margin: 0; }}
 section {{ page-break-after: always; }} section:last-child {{ page-break-after: auto; }}
 p {{ margin: 0 0 0.6mm; }} .c {{ text-align: center; }} .cite {{ text-align: right; font-size: 7pt; }}
 .head, .sign, .codes {{ display: flex; justify-content: space-between; text-align: center; font-size: 9pt; }}
@@ -185,7 +201,12 @@ h1 {{ font-size: 12pt; text-align: center; margin: 1.5mm 0 0.5mm; }}
 table {{ width: 100%; border-collapse: collapse; font-size: 9.5pt; }} td, th {{ border: 0.2mm solid #000; padding: 0 1mm; }}
 </style></head><body>{kept}{citizen}</body></html>"#,
         code = escape(&d.code),
-        kept = copy(d, &qr_svg, &bar_svg, "(Liên 1: Lưu)"),
+        page = page_css(paper),
+        kept = if paper == Paper::Roll80 {
+            String::new()
+        } else {
+            copy(d, &qr_svg, &bar_svg, "(Liên 1: Lưu)")
+        },
         citizen = copy(d, &qr_svg, &bar_svg, "(Liên 2: Giao khách hàng)"),
     ))
 }
@@ -224,33 +245,54 @@ fn print(
     Ok(())
 }
 
-/// `count` prints after one to warm the profile and the disk cache up.
+/// `count` prints of each paper after one to warm the profile and the disk cache up.
 pub fn run(
     chromium: &Path,
     d: &Dossier,
     payload: &str,
     dir: &Path,
     count: usize,
-) -> Result<PaperResult, CoreError> {
+) -> Result<BTreeMap<String, PaperResult>, CoreError> {
     let work = dir.join("chromium");
     let profile = work.join("profile");
     std::fs::create_dir_all(&profile).map_err(|source| CoreError::File {
         path: profile.display().to_string(),
         source,
     })?;
-    let html_path = work.join("receipt-a5.html");
-    let pdf_path = work.join("receipt-a5.pdf");
+    let mut out = BTreeMap::new();
+    let result = (|| {
+        for paper in [Paper::A4, Paper::A5, Paper::Roll80] {
+            let r = one_paper(chromium, &profile, &work, d, payload, paper, count)?;
+            out.insert(paper.to_string(), r);
+        }
+        Ok(())
+    })();
+    let _ = std::fs::remove_dir_all(&work);
+    result.map(|()| out)
+}
+
+fn one_paper(
+    chromium: &Path,
+    profile: &Path,
+    work: &Path,
+    d: &Dossier,
+    payload: &str,
+    paper: Paper,
+    count: usize,
+) -> Result<PaperResult, CoreError> {
+    let html_path = work.join(format!("receipt-{paper}.html"));
+    let pdf_path = work.join(format!("receipt-{paper}.pdf"));
     let mut samples = Vec::with_capacity(count);
     let mut bytes = 0;
     for i in 0..=count.max(1) {
         let _ = std::fs::remove_file(&pdf_path);
         let t = Instant::now();
-        let page = html(d, payload)?;
+        let page = html(d, payload, paper)?;
         std::fs::write(&html_path, page).map_err(|source| CoreError::File {
             path: html_path.display().to_string(),
             source,
         })?;
-        print(chromium, &profile, &html_path, &pdf_path)?;
+        print(chromium, profile, &html_path, &pdf_path)?;
         let took = t.elapsed();
         bytes = std::fs::metadata(&pdf_path)
             .map(|m| m.len() as usize)
@@ -259,7 +301,6 @@ pub fn run(
             samples.push(took);
         }
     }
-    let _ = std::fs::remove_dir_all(&work);
     let s = stats(samples);
     Ok(PaperResult {
         median_ms: s.median_ms,

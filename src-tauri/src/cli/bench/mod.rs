@@ -9,6 +9,7 @@ mod chromium;
 mod database;
 mod generate;
 mod intake;
+mod list;
 mod machine;
 mod raw;
 mod receipt;
@@ -76,15 +77,46 @@ pub struct Results {
     pub intake: intake::IntakeResult,
     pub intake_raw_limit: raw::RawResult,
     pub receipt: BTreeMap<String, receipt::PaperResult>,
-    /// The A5 receipt as HTML printed by headless Chromium; null without Chromium.
+    /// The same receipts as HTML printed by headless Chromium; null without Chromium.
     pub receipt_chromium: Option<BTreeMap<String, receipt::PaperResult>>,
     pub scan: stats::Stats,
     /// By database size, then by kind of search.
     pub search: BTreeMap<String, BTreeMap<String, stats::Stats>>,
+    /// By database size, then by page: the desk's lists as the window pages them.
+    pub list: BTreeMap<String, BTreeMap<String, stats::Stats>>,
     pub report: report::ReportResult,
     pub generate: generate::GenerateResult,
+    /// `motcua audit verify` on the generated database: every event of the bulk load and of
+    /// the intakes is on the hash chain.
+    pub audit: AuditResult,
     /// Only with --window.
     pub window: Option<window::WindowResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditResult {
+    pub ok: bool,
+    /// Chained entries checked (the events of every generated and registered dossier).
+    pub entries: i64,
+    pub seconds: f64,
+}
+
+/// The chains of a benchmark database must hold: a fast intake that broke them would be no
+/// result.
+async fn verify_chains(store: &Store, what: &str) -> Result<AuditResult, CoreError> {
+    let started = std::time::Instant::now();
+    let report = store.verify_audit().await?;
+    if !report.ok {
+        return Err(CoreError::Bench(format!(
+            "{what}: the audit chain is broken at {:?}",
+            report.first_broken
+        )));
+    }
+    Ok(AuditResult {
+        ok: report.ok,
+        entries: report.checked,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// How many samples each part takes.
@@ -181,7 +213,7 @@ async fn measure(place: &mut Place, args: &BenchArgs, plan: &Plan) -> Result<Res
                 &place.scratch_dir(),
                 plan.chromium,
             ) {
-                Ok(r) => Some(BTreeMap::from([("a5".to_string(), r)])),
+                Ok(r) => Some(r),
                 Err(e) => {
                     progress(&format!("Chromium left out: {e}"));
                     None
@@ -190,12 +222,14 @@ async fn measure(place: &mut Place, args: &BenchArgs, plan: &Plan) -> Result<Res
         }
         None => None,
     };
+    verify_chains(&store, "intake").await?;
     store.close().await;
 
     let big_db = place.create("dossiers").await?;
     let store = ready_store(&big_db).await?;
     let mut generator = generate::Generator::new(&store, args.dossiers).await?;
     let mut search = BTreeMap::new();
+    let mut list = BTreeMap::new();
     for size in sizes(args.dossiers) {
         progress(&format!("generating {size} dossiers"));
         generator.grow_to(&store, size).await?;
@@ -204,11 +238,24 @@ async fn measure(place: &mut Place, args: &BenchArgs, plan: &Plan) -> Result<Res
             size.to_string(),
             search::run(&store, &generator.probes, plan.samples).await?,
         );
+        progress(&format!("paging the lists of {size} dossiers"));
+        list.insert(
+            size.to_string(),
+            list::run(&store, size, plan.samples).await?,
+        );
     }
     progress("scanning");
     let scan = scan::run(&store, &generator.probes, plan.samples).await?;
     progress("the Biểu 06 report over the year");
     let report = report::run(&store, generator.made(), plan.reports).await?;
+    // A few desk intakes on top of the bulk load: both write onto the same chain.
+    let extra = intake::requests(&store, 8, 4).await?;
+    let desk = motcua_core::store::Actor::new("bench", "Quầy 2");
+    for req in &extra {
+        store.intake(req, &desk).await?;
+    }
+    progress("verifying the audit chain of every generated dossier");
+    let audit = verify_chains(&store, "generated dossiers").await?;
     store.close().await;
 
     let window = if args.window {
@@ -227,8 +274,10 @@ async fn measure(place: &mut Place, args: &BenchArgs, plan: &Plan) -> Result<Res
         receipt_chromium,
         scan,
         search,
+        list,
         report,
         generate: generator.result(),
+        audit,
         window,
     })
 }

@@ -7,6 +7,7 @@ const RECEIPT_BYTES: usize = 60_000;
 const SCAN_MS: f64 = 2.0;
 const SEARCH_MS: f64 = 20.0;
 const REPORT_MS: f64 = 2000.0;
+const LIST_MS: f64 = 100.0;
 const INTAKE_RATIO: f64 = 0.5;
 const FIRST_SCREEN_MS: f64 = 1500.0;
 const IDLE_MB: f64 = 150.0;
@@ -133,6 +134,24 @@ pub fn print(r: &Results) {
             ));
         }
     }
+    let mut sizes: Vec<(&String, usize)> =
+        r.list.keys().map(|k| (k, k.parse().unwrap_or(0))).collect();
+    sizes.sort_by_key(|(_, n)| *n);
+    for (key, n) in sizes {
+        for (kind, s) in &r.list[key] {
+            let target = if n >= 1_000_000 {
+                format!("target ≤ {LIST_MS:.0} ms: {}", mark(s.p95_ms <= LIST_MS))
+            } else {
+                String::new()
+            };
+            rows.push(row(
+                format!("List page {kind} ({n})"),
+                s.median_ms,
+                s.p95_ms,
+                target,
+            ));
+        }
+    }
     rows.push(row(
         format!("Report Biểu 06, one year ({} dossiers)", r.report.dossiers),
         r.report.median_ms,
@@ -152,6 +171,12 @@ pub fn print(r: &Results) {
         format!("{:.1} s", r.generate.seconds),
         String::new(),
         format!("{:.0}/s", r.generate.per_second),
+    ));
+    rows.push(Row(
+        format!("Audit verify ({} chained events)", r.audit.entries),
+        format!("{:.1} s", r.audit.seconds),
+        String::new(),
+        if r.audit.ok { "intact" } else { "BROKEN" }.into(),
     ));
     if let Some(w) = &r.window {
         rows.push(Row(
