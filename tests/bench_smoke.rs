@@ -45,7 +45,8 @@ fn a_small_benchmark_reports_every_figure() {
         assert!(number(&r, &format!("intake.{key}")) > 0.0, "intake.{key}");
     }
     assert!(number(&r, "intake_raw_limit.per_second") > 0.0);
-    assert!(number(&r, "intake_raw_limit.row_bytes") > 1000.0);
+    // A dossier row, its search terms and its chained event: several hundred bytes.
+    assert!(number(&r, "intake_raw_limit.row_bytes") > 500.0);
     assert!(number(&r, "intake.ratio_to_raw") > 0.0);
 
     for paper in ["a4", "a5", "80mm"] {

@@ -19,7 +19,8 @@ pub struct RawResult {
     pub per_second: f64,
     pub median_ms: f64,
     pub p95_ms: f64,
-    /// Bytes a registered dossier writes on average: the row, its search terms and events.
+    /// Bytes a registered dossier writes on average: the row, its search terms and its chained
+    /// event.
     pub row_bytes: i64,
 }
 
@@ -91,7 +92,7 @@ pub async fn row_bytes(intake_location: &str, sqlite: bool) -> Result<i64, CoreE
          CAST((SELECT SUM(OCTET_LENGTH(term) + 8) FROM dossier_terms) AS BIGINT), \
          CAST((SELECT SUM({} + 40) FROM events) AS BIGINT), \
          (SELECT COUNT(*) FROM dossiers)",
-        text(&["actor", "kind", "note", "data_json"])
+        text(&["actor", "kind", "note", "data_json", "prev_hash", "hash"])
     );
     let (d, t, e, n): (Option<i64>, Option<i64>, Option<i64>, i64) =
         sqlx::query_as(&sql).fetch_one(&mut conn).await?;
