@@ -1,8 +1,8 @@
 //! `motcua bench`: measures the desk's work on fresh temporary databases and prints median
 //! and p95 times (or JSON): durable intake beside the disk's raw durable insert rate, receipts
-//! beside Chromium printing the same receipt, scanning, searching at 10,000 / 100,000 /
-//! 1,000,000 dossiers, the yearly report, generating the test data, and optionally the
-//! window's start-up and memory. One concept a module; the README's Performance section shows
+//! beside Chromium printing the same receipt, scanning, searching and paging the lists at
+//! 10,000 / 100,000 / 1,000,000 dossiers, the yearly report, generating the test data (then
+//! checking its audit chain), and optionally the window's start-up and memory. One concept a module; the README's Performance section shows
 //! the figures of the reference machine and what each means.
 
 mod chromium;
@@ -42,8 +42,8 @@ use database::Place;
     Window: xvfb-run -a motcua bench --window --dossiers 10000"
 )]
 pub struct BenchArgs {
-    /// The largest database searched, scanned and reported on: sizes 10,000, 100,000 and
-    /// 1,000,000 up to N, and N itself
+    /// The largest database searched, paged, scanned and reported on: sizes 10,000, 100,000
+    /// and 1,000,000 up to N, and N itself
     #[arg(long, default_value_t = 1_000_000, value_name = "N")]
     pub dossiers: usize,
     /// Durable intakes to time at one desk (eight desks then register as many between them)
@@ -52,7 +52,7 @@ pub struct BenchArgs {
     /// Receipts of each paper to time
     #[arg(long, default_value_t = 50)]
     pub receipts: usize,
-    /// Searches of each kind at each size, and scans, to time
+    /// Searches and list pages of each kind at each size, and scans, to time
     #[arg(long, default_value_t = 50)]
     pub samples: usize,
     /// A few samples of everything: checks that the command works, not the figures
