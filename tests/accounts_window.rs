@@ -38,9 +38,10 @@ fn role_allows(role: &str, action: &str) -> bool {
 
 /// Commands any window may call: the language, the start state, the login and lock
 /// screens, the first administrator (refused by the core once accounts exist) and the
-/// database's heartbeat.
-const OPEN: [&str; 11] = [
+/// database's heartbeat, and the start-up mark the benchmark times.
+const OPEN: [&str; 12] = [
     "ui_strings",
+    "first_screen",
     "app_state",
     "set_lang",
     "database_status",

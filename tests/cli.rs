@@ -310,22 +310,6 @@ fn settings_are_validated_like_in_the_window() {
 }
 
 #[test]
-fn the_benchmark_runs_small() {
-    let desk = Desk::new();
-    let report = desk.json(&["bench", "--intakes", "5", "--receipts", "2", "--json"]);
-    assert_eq!(report["intake"]["count"], 5);
-    assert!(report["intake"]["per_second"].as_f64().unwrap() > 0.0);
-    let papers: Vec<&str> = report["receipt"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["paper"].as_str().unwrap())
-        .collect();
-    assert_eq!(papers, ["a4", "a5", "80mm"]);
-    assert!(report["receipt"][1]["bytes"].as_u64().unwrap() > 10_000);
-}
-
-#[test]
 fn transitions_through_the_cli() {
     let desk = Desk::ready();
     let d = desk.intake(&birth("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"));

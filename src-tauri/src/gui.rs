@@ -68,6 +68,11 @@ impl AppState {
 
 pub const WINDOW: &str = "main";
 
+/// Set in the environment by `motcua bench --window`: the window then prints
+/// `FIRST_SCREEN_LINE` on stderr when its first screen is shown.
+pub const FIRST_SCREEN_ENV: &str = "MOTCUA_FIRST_SCREEN_MARK";
+pub const FIRST_SCREEN_LINE: &str = "motcua: first screen shown";
+
 /// The app's commands and state on any builder (the real one, or the mock one in tests).
 pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder

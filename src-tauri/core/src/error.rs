@@ -222,6 +222,9 @@ pub enum CoreError {
     ForgedSlip { code: String },
     #[error("{0}")]
     Print(#[from] crate::printing::PrintError),
+    /// A benchmark step that could not run (a helper program failed, no display).
+    #[error("{}", tf(Lang::Vi, "error.bench", &[("detail", .0)]))]
+    Bench(String),
     #[error("{}", .0.message(Lang::Vi))]
     NotAnIdCard(crate::idcard::NotACard),
     #[error("{}", transition_message(.code, *.from, *.to, Lang::Vi))]
@@ -483,6 +486,7 @@ impl CoreError {
             (CoreError::NotASlip, _) => t(lang, "error.not_a_slip"),
             (CoreError::ForgedSlip { code }, _) => tf(lang, "error.forged_slip", &[("code", code)]),
             (CoreError::Print(e), _) => e.message_en(),
+            (CoreError::Bench(detail), _) => tf(lang, "error.bench", &[("detail", detail)]),
             (CoreError::NotAnIdCard(reason), _) => reason.message(lang),
             (CoreError::Transition { code, from, to }, _) => {
                 transition_message(code, *from, *to, lang)
@@ -556,6 +560,7 @@ impl CoreError {
             CoreError::NotASlip => "not_a_slip",
             CoreError::ForgedSlip { .. } => "forged_slip",
             CoreError::Print(_) => "print",
+            CoreError::Bench(_) => "bench",
             CoreError::NotAnIdCard(_) => "not_an_id_card",
             CoreError::Transition { .. } => "transition",
             CoreError::NotLoggedIn => "not_logged_in",

@@ -23,6 +23,7 @@ pub mod privacy;
 pub mod procedure;
 pub mod public_status;
 pub mod report;
+pub mod sample;
 pub mod scan;
 pub mod serial_scanner;
 pub mod session;

@@ -79,7 +79,7 @@ pub enum Command {
     Printers(slips::PrintersArgs),
     /// Check a scanned receipt (QR payload or barcode) and show its dossier
     Scan(slips::ScanArgs),
-    /// Measure durable intake and receipt generation on a temporary database
+    /// Measure intake, receipts, scan, search, lists and the report on temporary databases
     Bench(bench::BenchArgs),
     /// Staff accounts: add, list, disable, enable, roles, reset-password, passwd
     #[command(subcommand)]
@@ -143,7 +143,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
     }
     let command = match command {
         Command::Printers(args) => return slips::printers(args),
-        Command::Bench(args) => return bench::run(args).await,
+        Command::Bench(args) => return bench::run(global, args).await,
         Command::Idcard(c) => return idcard::run(global, c).await,
         Command::Migrate(args) => return ops::migrate(global, args).await,
         Command::Backup(ops::BackupArgs {

@@ -65,6 +65,15 @@ pub struct StartState {
     error: Option<String>,
 }
 
+/// Called once the window shows its first screen. Prints a line on stderr when
+/// `motcua bench --window` asked for it (`FIRST_SCREEN_ENV`), so it can time start-up.
+#[tauri::command]
+pub fn first_screen() {
+    if std::env::var_os(crate::gui::FIRST_SCREEN_ENV).is_some() {
+        eprintln!("{}", crate::gui::FIRST_SCREEN_LINE);
+    }
+}
+
 #[tauri::command]
 pub async fn app_state(state: State<'_, AppState>) -> UiResult<StartState> {
     let lang = state.lang();

@@ -25,6 +25,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
     tauri::generate_handler![
         app::ui_strings,
         app::app_state,
+        app::first_screen,
         app::set_lang,
         app::setup_agency,
         app::database_status,

@@ -53,7 +53,7 @@ pub struct Notice {
     pub reference: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarRules {
     /// Whether 24/11 on a weekend gives a compensatory day in unannounced years.
     pub nov24_compensate: bool,

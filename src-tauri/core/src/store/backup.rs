@@ -666,6 +666,11 @@ async fn load_rows(conn: &mut AnyConnection, partial: &Migrator, file: &Path) ->
     partial.run(&mut *conn).await?;
     exec(conn, "PRAGMA foreign_keys = OFF").await?;
     exec(conn, "BEGIN").await?;
+    // The migrations seed a few rows (the chains' heads, the settings' change counters); the
+    // export holds every row as it was, those included.
+    for table in tables::list(conn, Backend::Sqlite).await?.iter().rev() {
+        exec(conn, &format!("DELETE FROM {}", tables::quote(&table.name))).await?;
+    }
     // The file is read on its own thread and handed over a bounded channel: a large export
     // never sits in memory whole.
     let (send, mut receive) = tokio::sync::mpsc::channel::<Item>(1024);
@@ -694,13 +699,6 @@ async fn load_rows(conn: &mut AnyConnection, partial: &Migrator, file: &Path) ->
                     if let Some(mut done) = inserter.take() {
                         done.flush(&mut *conn).await?;
                     }
-                    // The file is the whole truth: rows a migration seeds (the audit
-                    // chains' heads) come from it too.
-                    exec(
-                        &mut *conn,
-                        &format!("DELETE FROM {}", tables::quote(&table.name)),
-                    )
-                    .await?;
                     inserter = Some(Inserter::new(table, false));
                 }
                 Item::Row(row) => {
@@ -811,6 +809,7 @@ async fn replace_all(target: &Store, source: &Store) -> CoreResult<()> {
     for sql in triggers {
         exec(&mut tx, &sql).await?;
     }
+    super::settings::renew_versions(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,10 +1,12 @@
 //! The yearly notices of the working-day calendar, and the calendar built from them.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use sqlx::{Any, Row, Transaction};
 
 use super::Store;
-use crate::calendar::{DayKind, Notice, WorkCalendar};
+use crate::calendar::{CalendarRules, DayKind, Notice, WorkCalendar};
 use crate::error::{CoreError, CoreResult, Problem};
 use crate::validate::Checker;
 
@@ -96,6 +98,29 @@ impl Store {
             self.notices().await?,
             self.calendar_rules().await?,
         ))
+    }
+
+    /// The calendar for `rules` and the notices at `version` (the counter that triggers bump
+    /// on every change to the notices, from any process): read and built once per version, so
+    /// its year plans and their lunar computations last from one intake to the next. Without
+    /// a version it is built afresh.
+    pub(super) async fn calendar_at(
+        &self,
+        version: Option<&str>,
+        rules: CalendarRules,
+    ) -> CoreResult<Arc<WorkCalendar>> {
+        if let (Some(v), Ok(cache)) = (version, self.calendar_cache.lock()) {
+            if let Some((cached_v, cached_rules, calendar)) = cache.as_ref() {
+                if cached_v == v && *cached_rules == rules {
+                    return Ok(Arc::clone(calendar));
+                }
+            }
+        }
+        let calendar = Arc::new(WorkCalendar::new(self.notices().await?, rules.clone()));
+        if let (Some(v), Ok(mut cache)) = (version, self.calendar_cache.lock()) {
+            *cache = Some((v.to_string(), rules, Arc::clone(&calendar)));
+        }
+        Ok(calendar)
     }
 }
 

@@ -1,5 +1,8 @@
 //! The procedure catalog in the database.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use sqlx::{Any, Row, Transaction};
 
 use super::Store;
@@ -72,6 +75,35 @@ impl Store {
         );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()
+    }
+
+    /// `procedure(code)` from the catalog as of `version` (the counter that triggers bump on
+    /// every change to the procedures, from any process): the catalog is read once per
+    /// version. Without a version it is read afresh.
+    pub(super) async fn procedure_at(
+        &self,
+        version: Option<&str>,
+        code: &str,
+    ) -> CoreResult<Option<Procedure>> {
+        let Some(version) = version else {
+            return self.procedure(code).await;
+        };
+        if let Ok(cache) = self.catalog_cache.lock() {
+            if let Some((_, catalog)) = cache.as_ref().filter(|(v, _)| v == version) {
+                return Ok(catalog.get(code.trim()).cloned());
+            }
+        }
+        let catalog: HashMap<String, Procedure> = self
+            .procedures(true)
+            .await?
+            .into_iter()
+            .map(|p| (p.code.clone(), p))
+            .collect();
+        let found = catalog.get(code.trim()).cloned();
+        if let Ok(mut cache) = self.catalog_cache.lock() {
+            *cache = Some((version.to_string(), Arc::new(catalog)));
+        }
+        Ok(found)
     }
 
     pub async fn procedure(&self, code: &str) -> CoreResult<Option<Procedure>> {

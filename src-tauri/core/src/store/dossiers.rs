@@ -1,20 +1,16 @@
-//! Registering, reading, listing and searching dossiers.
+//! Reading, listing and searching dossiers (registering them is `intake.rs`).
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sqlx::Row;
+use chrono::{DateTime, NaiveDate, Utc};
 
-use super::events::{append, NewEvent};
 use super::rows::{self, DOSSIER_COLUMNS, SUMMARY_COLUMNS};
-use super::{Actor, Backend, Store};
-use crate::calendar::due_at;
-use crate::dossier::{Dossier, DossierSummary, ProcedureRef};
+use super::Store;
+use crate::dossier::{Dossier, DossierSummary};
 use crate::error::{CoreError, CoreResult};
-use crate::intake::{validate, IntakeRequest};
-use crate::numbering::{day_part, format_code, normalize_code};
+use crate::numbering::normalize_code;
 use crate::status::Status;
-use crate::text::{digits_only, fold, suffix_terms};
+use crate::text::{digits_only, fold};
 use crate::validate::normalize_phone;
-use crate::vntime::{self, to_millis, vn_date, vn_day_start};
+use crate::vntime::{to_millis, vn_date, vn_day_start};
 
 /// What a list shows. Every condition is optional; they combine with AND.
 #[derive(Debug, Clone, Default)]
@@ -60,174 +56,12 @@ pub type SearchHit = DossierSummary;
 const DEFAULT_LIMIT: i64 = 200;
 const MAX_LIMIT: i64 = 1000;
 
-fn to_json<T: serde::Serialize>(value: &T) -> CoreResult<String> {
-    serde_json::to_string(value).map_err(|e| CoreError::Json(e.to_string()))
-}
-
 /// The first key after every key that starts with `prefix`, for an index range scan.
 fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
 impl Store {
-    /// Registers a dossier handed in at the desk: validates everything, then numbers and
-    /// stores it with its "created" event in one transaction. A repeated `request_id`
-    /// returns the dossier the first request made.
-    pub async fn intake(&self, req: &IntakeRequest, actor: &Actor) -> CoreResult<Dossier> {
-        self.intake_at(req, actor, vntime::now()).await
-    }
-
-    /// `intake` with an explicit "now" (the default reception time), for tests and imports.
-    pub async fn intake_at(
-        &self,
-        req: &IntakeRequest,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> CoreResult<Dossier> {
-        let agency = self.agency().await?;
-        let procedure = self.procedure(&req.procedure).await?;
-        let valid = validate(req, procedure, now)?;
-        if let Some(existing) = self.by_request_id(valid.request_id.as_deref()).await? {
-            return Ok(existing);
-        }
-        let first_number = self.first_number().await?;
-        let calendar = self.work_calendar().await?;
-        let hours = self.office_hours().await?;
-        let due = due_at(&calendar, &hours, valid.procedure.limit, valid.received_at);
-
-        let day = vn_date(valid.received_at);
-        let day_key = day_part(day);
-        let procedure_ref = ProcedureRef {
-            code: valid.procedure.code.clone(),
-            name: valid.procedure.name.clone(),
-            field: valid.procedure.field.clone(),
-            limit: valid.procedure.limit,
-        };
-        let fee_text = valid.procedure.fee_text.clone();
-        let submitter_json = valid.submitter.as_ref().map(to_json).transpose()?;
-        let next_seq_sql = match self.backend {
-            Backend::Sqlite => {
-                "INSERT INTO day_counters (agency_code, day, last_seq) VALUES ($1, $2, $3) \
-                 ON CONFLICT (agency_code, day) DO UPDATE SET last_seq = MAX(day_counters.last_seq + 1, excluded.last_seq) \
-                 RETURNING last_seq"
-            }
-            Backend::Postgres => {
-                "INSERT INTO day_counters (agency_code, day, last_seq) VALUES ($1, $2, $3) \
-                 ON CONFLICT (agency_code, day) DO UPDATE SET last_seq = GREATEST(day_counters.last_seq + 1, excluded.last_seq) \
-                 RETURNING last_seq"
-            }
-        };
-
-        let mut tx = self.pool.begin().await?;
-        // The counter update comes first: on SQLite it takes the write lock at once, so
-        // concurrent desks queue here instead of failing on a stale read snapshot.
-        let seq: i64 = sqlx::query_scalar(next_seq_sql)
-            .bind(agency.code.as_str())
-            .bind(&day_key)
-            .bind(first_number)
-            .fetch_one(&mut *tx)
-            .await?;
-        let year = i64::from(day.year());
-        let register = sqlx::query(
-            "INSERT INTO register_counters (year, book, last_line) VALUES ($1, 1, 1) \
-             ON CONFLICT (year) DO UPDATE SET last_line = register_counters.last_line + 1 RETURNING book, last_line",
-        )
-        .bind(year)
-        .fetch_one(&mut *tx)
-        .await?;
-        let book: i64 = register.try_get("book")?;
-        let line: i64 = register.try_get("last_line")?;
-        let code = format_code(&agency.code, day, seq);
-        let now_ms = to_millis(now);
-
-        let inserted = sqlx::query(
-            "INSERT INTO dossiers (code, agency_code, day, seq, request_id, status_code, procedure_code, procedure_json, \
-             applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, submitter_json, \
-             documents_json, sets, channel, return_json, received_at, due_at, fee_vnd, fee_text, note, \
-             register_year, register_book, register_line, desk, issuer_json, version, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-             $23, $24, $25, $26, $27, $28, 1, $29) RETURNING id",
-        )
-        .bind(&code)
-        .bind(agency.code.as_str())
-        .bind(&day_key)
-        .bind(seq)
-        .bind(valid.request_id.clone())
-        .bind(Status::Accepted.code())
-        .bind(&procedure_ref.code)
-        .bind(to_json(&procedure_ref)?)
-        .bind(&valid.applicant.name)
-        .bind(&valid.applicant.id_number)
-        .bind(&valid.applicant.phone)
-        .bind(&valid.applicant.email)
-        .bind(&valid.applicant.address)
-        .bind(submitter_json)
-        .bind(to_json(&valid.documents)?)
-        .bind(i64::from(valid.sets))
-        .bind(valid.channel.as_str())
-        .bind(to_json(&valid.return_method)?)
-        .bind(to_millis(valid.received_at))
-        .bind(to_millis(due))
-        .bind(valid.fee_vnd)
-        .bind(&fee_text)
-        .bind(&valid.note)
-        .bind(year)
-        .bind(book)
-        .bind(line)
-        .bind(&actor.desk)
-        .bind(to_json(&agency)?)
-        .bind(now_ms)
-        .fetch_one(&mut *tx)
-        .await;
-        let id: i64 = match inserted {
-            Ok(row) => row.try_get("id")?,
-            Err(e) if is_unique_violation(&e) && valid.request_id.is_some() => {
-                // Another save of the same form won the race: answer with its dossier.
-                tx.rollback().await?;
-                if let Some(existing) = self.by_request_id(valid.request_id.as_deref()).await? {
-                    return Ok(existing);
-                }
-                return Err(e.into());
-            }
-            Err(e) => return Err(e.into()),
-        };
-        for term in suffix_terms(&fold(&valid.applicant.name)) {
-            sqlx::query("INSERT INTO dossier_terms (term, dossier_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(term)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        append(
-            &mut tx,
-            id,
-            now,
-            actor,
-            NewEvent {
-                kind: "created",
-                from_status: None,
-                to_status: Some(Status::Accepted),
-                note: "",
-                data: serde_json::json!({ "code": code, "due_at": vntime::rfc3339_vn(due) }),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        self.dossier(&code).await
-    }
-
-    async fn by_request_id(&self, request_id: Option<&str>) -> CoreResult<Option<Dossier>> {
-        let Some(request_id) = request_id else {
-            return Ok(None);
-        };
-        let sql = format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE request_id = $1");
-        let row = sqlx::query(&sql)
-            .bind(request_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(rows::dossier).transpose()
-    }
-
     /// One dossier by its code, typed or scanned in any case.
     pub async fn dossier(&self, code: &str) -> CoreResult<Dossier> {
         let wanted = normalize_code(code).unwrap_or_else(|| code.trim().to_string());
@@ -253,7 +87,7 @@ impl Store {
 
     /// Dossiers by reception date, status and procedure, newest first.
     pub async fn list(&self, filter: &ListFilter) -> CoreResult<Vec<DossierSummary>> {
-        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM dossiers WHERE 1 = 1");
+        let mut sql = String::from("SELECT id FROM dossiers WHERE 1 = 1");
         let mut binds: Vec<Bind> = Vec::new();
         let arg = |binds: &mut Vec<Bind>, value: Bind| {
             binds.push(value);
@@ -314,7 +148,13 @@ impl Store {
         }
         let limit = filter.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
         let offset = filter.offset.unwrap_or(0).max(0);
-        sql.push_str(&format!(" ORDER BY {order} LIMIT {limit} OFFSET {offset}"));
+        // The page is found among the ids alone, in an index that holds the order (migration
+        // 0008), and only its rows are read: a page deep in a million costs an index walk,
+        // not a million row reads.
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM dossiers WHERE id IN ({sql} \
+             ORDER BY {order} LIMIT {limit} OFFSET {offset}) ORDER BY {order}"
+        );
         let mut query = sqlx::query(&sql);
         for b in binds {
             query = match b {
@@ -476,11 +316,4 @@ impl Store {
 enum Bind {
     Int(i64),
     Text(String),
-}
-
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Database(db) => db.is_unique_violation(),
-        _ => false,
-    }
 }

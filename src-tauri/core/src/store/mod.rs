@@ -7,6 +7,7 @@ mod access_log;
 mod accounts;
 mod audit;
 pub mod backup;
+mod bulk;
 mod calendar;
 mod catalog;
 mod dashboard;
@@ -15,6 +16,7 @@ mod dossiers;
 mod events;
 mod forms;
 mod health;
+mod intake;
 mod lifecycle;
 mod public;
 mod register;
@@ -26,18 +28,23 @@ pub mod tables;
 pub mod transfer;
 mod transfers;
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
+use crate::calendar::{CalendarRules, WorkCalendar};
 use crate::error::{CoreError, CoreResult};
+use crate::procedure::Procedure;
 
 pub use access_log::{AccessEntry, AccessKind};
 pub use backup::{verify_backup, BackupReport, RestoreReport};
+pub use bulk::BulkDossier;
 pub use delivery::PostalState;
 pub use dossiers::{ListFilter, SearchHit, Worklist};
 pub use events::Event;
@@ -79,10 +86,20 @@ impl Actor {
     }
 }
 
+/// The last calendar built, by notices version and rules (see `Store::calendar_at`).
+type CalendarCache = Arc<Mutex<Option<(String, CalendarRules, Arc<WorkCalendar>)>>>;
+/// The settings an intake reads, checked by their version inside its transaction.
+type SettingsCache = Arc<Mutex<Option<settings::IntakeSettings>>>;
+/// The catalog by procedure code, by catalog version (see `Store::procedure_at`).
+type CatalogCache = Arc<Mutex<Option<(String, Arc<HashMap<String, Procedure>>)>>>;
+
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    calendar_cache: CalendarCache,
+    catalog_cache: CatalogCache,
+    settings_cache: SettingsCache,
 }
 
 pub(crate) fn migrator(backend: Backend) -> &'static Migrator {
@@ -154,9 +171,11 @@ impl Store {
                 let probed = probe.execute(SQLITE_PRAGMAS).await;
                 let _ = probe.close().await;
                 probed?;
+                // A file cannot drop the connection: no ping (a round trip) before each use.
                 AnyPoolOptions::new()
                     .acquire_timeout(Duration::from_secs(30))
                     .max_connections(4)
+                    .test_before_acquire(false)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             conn.execute(SQLITE_PRAGMAS).await?;
@@ -176,7 +195,13 @@ impl Store {
                     .await?
             }
         };
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            calendar_cache: CalendarCache::default(),
+            catalog_cache: CatalogCache::default(),
+            settings_cache: SettingsCache::default(),
+        };
         store.migrate().await?;
         store.seal_chains().await?;
         store.seed().await?;

@@ -1,0 +1,360 @@
+//! Registering a dossier handed in at the desk. Durability is paid per transaction, so
+//! everything else is kept to few round trips to the database: the settings kept between
+//! intakes and checked by their version counter inside the transaction (starting again with
+//! fresh ones when another desk changed them), the catalog and the calendar kept while their
+//! own counters stand still, the chain's head, the numbers and the new id in one statement,
+//! the dossier with its search terms, its hash-chained "created" event and the chain's new
+//! head in another, and the dossier returned from what was written rather
+//! than read back.
+
+use chrono::{DateTime, Datelike, Utc};
+use sqlx::Row;
+
+use super::events::EventRow;
+use super::rows::{self, DOSSIER_COLUMNS};
+use super::settings::IntakeSettings;
+use super::{Actor, Backend, Store};
+use crate::calendar::due_at;
+use crate::dossier::{Dossier, ProcedureRef, RegisterLine};
+use crate::error::{CoreError, CoreResult};
+use crate::intake::{validate, IntakeRequest};
+use crate::numbering::{day_part, format_code};
+use crate::status::Status;
+use crate::text::{fold, suffix_terms};
+use crate::vntime::{self, to_millis, vn_date};
+
+fn to_json<T: serde::Serialize>(value: &T) -> CoreResult<String> {
+    serde_json::to_string(value).map_err(|e| CoreError::Json(e.to_string()))
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db.is_unique_violation(),
+        _ => false,
+    }
+}
+
+/// The events chain's head, the day's next number (max(last + 1, first number)), the year's
+/// next register line, the settings' version and the new dossier's id. The head comes first,
+/// as in every transaction that appends an event (`store/audit.rs`): on SQLite it takes the
+/// write lock at once, so concurrent desks queue here instead of failing on a stale read
+/// snapshot; on PostgreSQL the counters are written from its row, so after its lock. SQLite
+/// runs the statements in one call; PostgreSQL runs one statement. The id is taken here, under
+/// the lock, because the event's hash covers it and is computed before the dossier is written.
+const NUMBERS_SQLITE: &str = "UPDATE audit_head SET entries = entries + 1 WHERE chain = 'events' \
+    RETURNING last_hash AS prev_hash; \
+    INSERT INTO day_counters (agency_code, day, last_seq) VALUES ($1, $2, $3) \
+    ON CONFLICT (agency_code, day) DO UPDATE SET last_seq = MAX(day_counters.last_seq + 1, excluded.last_seq) \
+    RETURNING last_seq AS n1, 0 AS n2; \
+    INSERT INTO register_counters (year, book, last_line) VALUES ($4, 1, 1) \
+    ON CONFLICT (year) DO UPDATE SET last_line = register_counters.last_line + 1 \
+    RETURNING book AS n1, last_line AS n2; \
+    SELECT (SELECT value FROM settings WHERE key = 'internal.settings-version') AS version, \
+    MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'dossiers'), 0), \
+        COALESCE((SELECT MAX(id) FROM dossiers), 0)) + 1 AS id";
+const NUMBERS_POSTGRES: &str = "WITH h AS (UPDATE audit_head SET entries = entries + 1 WHERE chain = 'events' \
+    RETURNING last_hash), \
+    d AS (INSERT INTO day_counters (agency_code, day, last_seq) SELECT $1, $2, $3 FROM h \
+    ON CONFLICT (agency_code, day) DO UPDATE SET last_seq = GREATEST(day_counters.last_seq + 1, excluded.last_seq) \
+    RETURNING last_seq), \
+    r AS (INSERT INTO register_counters (year, book, last_line) SELECT $4, 1, 1 FROM h \
+    ON CONFLICT (year) DO UPDATE SET last_line = register_counters.last_line + 1 RETURNING book, last_line) \
+    SELECT h.last_hash AS prev_hash, d.last_seq AS seq, r.book AS book, r.last_line AS line, \
+    (SELECT value FROM settings WHERE key = 'internal.settings-version') AS version, \
+    nextval(pg_get_serial_sequence('dossiers', 'id')) AS id FROM h, d, r";
+
+const DOSSIER_INSERT: &str = "INSERT INTO dossiers (id, code, agency_code, day, seq, request_id, status_code, \
+    procedure_code, procedure_json, applicant_name, applicant_id_number, applicant_phone, applicant_email, \
+    applicant_address, submitter_json, documents_json, sets, channel, return_json, received_at, due_at, fee_vnd, \
+    fee_text, note, register_year, register_book, register_line, desk, issuer_json, version, updated_at) \
+    VALUES ($34, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+    $23, $24, $25, $26, $27, $28, 1, $29)";
+/// Parameters after the dossier's 29: the event's time, actor, data and status, the dossier's
+/// id, the event's previous and own hash, then the terms.
+const EVENT_PARAMS: usize = 29;
+const FIRST_TERM: usize = EVENT_PARAMS + 8;
+
+/// The dossier, its "created" event (as `events::append` writes one, linked to the chain),
+/// the chain's new head and the search terms.
+fn writes_sql(backend: Backend, terms: usize) -> String {
+    let term_values: Vec<String> = (0..terms)
+        .map(|i| format!("(${})", FIRST_TERM + i))
+        .collect();
+    let (at, actor, data, status, id, prev, hash) = (
+        EVENT_PARAMS + 1,
+        EVENT_PARAMS + 2,
+        EVENT_PARAMS + 3,
+        EVENT_PARAMS + 4,
+        EVENT_PARAMS + 5,
+        EVENT_PARAMS + 6,
+        EVENT_PARAMS + 7,
+    );
+    match backend {
+        Backend::Sqlite => {
+            let mut sql = format!(
+                "{DOSSIER_INSERT}; \
+                 INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash) \
+                 VALUES (${id}, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data}, ${prev}, ${hash}); \
+                 UPDATE audit_head SET last_hash = ${hash} WHERE chain = 'events';"
+            );
+            if terms > 0 {
+                sql.push_str(&format!(
+                    " INSERT INTO dossier_terms (term, dossier_id) \
+                     SELECT column1, ${id} FROM (VALUES {}) \
+                     WHERE true ON CONFLICT DO NOTHING;",
+                    term_values.join(", ")
+                ));
+            }
+            sql
+        }
+        Backend::Postgres => {
+            let terms_cte = if terms > 0 {
+                format!(
+                    ", t AS (INSERT INTO dossier_terms (term, dossier_id) \
+                     SELECT v.term, d.id FROM d, (VALUES {}) AS v(term) ON CONFLICT DO NOTHING)",
+                    term_values.join(", ")
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "WITH d AS ({DOSSIER_INSERT} RETURNING id), \
+                 e AS (INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash) \
+                 SELECT d.id, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data}, ${prev}, ${hash} FROM d), \
+                 h AS (UPDATE audit_head SET last_hash = ${hash} WHERE chain = 'events'){terms_cte} \
+                 SELECT id FROM d"
+            )
+        }
+    }
+}
+
+impl Store {
+    /// Registers a dossier handed in at the desk: validates everything, then numbers and
+    /// stores it with its "created" event in one transaction. A repeated `request_id`
+    /// returns the dossier the first request made.
+    pub async fn intake(&self, req: &IntakeRequest, actor: &Actor) -> CoreResult<Dossier> {
+        self.intake_at(req, actor, vntime::now()).await
+    }
+
+    /// `intake` with an explicit "now" (the default reception time), for tests and imports.
+    pub async fn intake_at(
+        &self,
+        req: &IntakeRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> CoreResult<Dossier> {
+        let cached = self
+            .settings_cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.clone());
+        if let Some(settings) = cached {
+            // A refusal may come from a stale catalog (a procedure another desk has just
+            // added): it is decided again on fresh settings, like a change of version.
+            if let Ok(Some(dossier)) = self.register(req, actor, now, &settings, true).await {
+                return Ok(dossier);
+            }
+        }
+        // First intake, the settings changed, or a refusal: read them, as every intake once did.
+        let settings = self.intake_settings().await?;
+        if let Ok(mut cache) = self.settings_cache.lock() {
+            *cache = settings.version.is_some().then(|| settings.clone());
+        }
+        match self.register(req, actor, now, &settings, false).await? {
+            Some(dossier) => Ok(dossier),
+            None => Err(CoreError::Json("settings version".into())),
+        }
+    }
+
+    /// One attempt. With `check`, `None` when the settings changed since they were read: the
+    /// transaction is rolled back and nothing is written.
+    async fn register(
+        &self,
+        req: &IntakeRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        settings: &IntakeSettings,
+        check: bool,
+    ) -> CoreResult<Option<Dossier>> {
+        let agency = settings.agency.clone();
+        let procedure = self
+            .procedure_at(settings.catalog_version.as_deref(), &req.procedure)
+            .await?;
+        let valid = validate(req, procedure, now)?;
+        if let Some(existing) = self.by_request_id(valid.request_id.as_deref()).await? {
+            return Ok(Some(existing));
+        }
+        let calendar = self
+            .calendar_at(settings.calendar_version.as_deref(), settings.rules.clone())
+            .await?;
+        let due = due_at(
+            &calendar,
+            &settings.hours,
+            valid.procedure.limit,
+            valid.received_at,
+        );
+
+        let day = vn_date(valid.received_at);
+        let day_key = day_part(day);
+        let year = i64::from(day.year());
+        let procedure_ref = ProcedureRef {
+            code: valid.procedure.code.clone(),
+            name: valid.procedure.name.clone(),
+            field: valid.procedure.field.clone(),
+            limit: valid.procedure.limit,
+        };
+        let fee_text = valid.procedure.fee_text.clone();
+        let terms = suffix_terms(&fold(&valid.applicant.name));
+
+        let mut tx = self.pool.begin().await?;
+        let numbers = sqlx::query(match self.backend {
+            Backend::Sqlite => NUMBERS_SQLITE,
+            Backend::Postgres => NUMBERS_POSTGRES,
+        })
+        .bind(agency.code.as_str())
+        .bind(&day_key)
+        .bind(settings.first_number)
+        .bind(year)
+        .fetch_all(&mut *tx)
+        .await?;
+        let (prev_hash, seq, book, line, version, id): (
+            String,
+            i64,
+            i64,
+            i64,
+            Option<String>,
+            i64,
+        ) = match (self.backend, numbers.as_slice()) {
+            (Backend::Sqlite, [head, day_row, register_row, last]) => (
+                head.try_get("prev_hash")?,
+                day_row.try_get("n1")?,
+                register_row.try_get("n1")?,
+                register_row.try_get("n2")?,
+                last.try_get("version")?,
+                last.try_get("id")?,
+            ),
+            (Backend::Postgres, [row]) => (
+                row.try_get("prev_hash")?,
+                row.try_get("seq")?,
+                row.try_get("book")?,
+                row.try_get("line")?,
+                row.try_get("version")?,
+                row.try_get("id")?,
+            ),
+            _ => return Err(CoreError::Json("numbering returned no row".into())),
+        };
+        if check && (version.is_none() || version != settings.version) {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let code = format_code(&agency.code, day, seq);
+
+        let mut data = serde_json::json!({ "code": code, "due_at": vntime::rfc3339_vn(due) });
+        if let serde_json::Value::Object(map) = &mut data {
+            map.insert("desk".into(), serde_json::Value::String(actor.desk.clone()));
+        }
+        let data_json = data.to_string();
+        let event = EventRow {
+            dossier_id: id,
+            at: to_millis(now),
+            actor: &actor.name,
+            kind: "created",
+            from_status: None,
+            to_status: Some(Status::Accepted.code()),
+            note: "",
+            data_json: &data_json,
+        };
+        let hash = event.hash(&prev_hash);
+        let sql = writes_sql(self.backend, terms.len());
+        let mut query = sqlx::query(&sql)
+            .bind(&code)
+            .bind(agency.code.as_str())
+            .bind(&day_key)
+            .bind(seq)
+            .bind(valid.request_id.clone())
+            .bind(Status::Accepted.code())
+            .bind(&procedure_ref.code)
+            .bind(to_json(&procedure_ref)?)
+            .bind(&valid.applicant.name)
+            .bind(&valid.applicant.id_number)
+            .bind(&valid.applicant.phone)
+            .bind(&valid.applicant.email)
+            .bind(&valid.applicant.address)
+            .bind(valid.submitter.as_ref().map(to_json).transpose()?)
+            .bind(to_json(&valid.documents)?)
+            .bind(i64::from(valid.sets))
+            .bind(valid.channel.as_str())
+            .bind(to_json(&valid.return_method)?)
+            .bind(to_millis(valid.received_at))
+            .bind(to_millis(due))
+            .bind(valid.fee_vnd)
+            .bind(&fee_text)
+            .bind(&valid.note)
+            .bind(year)
+            .bind(book)
+            .bind(line)
+            .bind(&actor.desk)
+            .bind(to_json(&agency)?)
+            .bind(to_millis(now))
+            .bind(to_millis(now))
+            .bind(&actor.name)
+            .bind(&data_json)
+            .bind(Status::Accepted.code())
+            .bind(id)
+            .bind(&prev_hash)
+            .bind(&hash);
+        for term in terms {
+            query = query.bind(term);
+        }
+        match query.execute(&mut *tx).await {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) && valid.request_id.is_some() => {
+                // Another save of the same form won the race: answer with its dossier.
+                tx.rollback().await?;
+                if let Some(existing) = self.by_request_id(valid.request_id.as_deref()).await? {
+                    return Ok(Some(existing));
+                }
+                return Err(e.into());
+            }
+            Err(e) => return Err(e.into()),
+        }
+        tx.commit().await?;
+        // As `rows::dossier` would read it back: instants to the millisecond.
+        Ok(Some(Dossier {
+            code,
+            status: Status::Accepted,
+            procedure: procedure_ref,
+            applicant: valid.applicant,
+            submitter: valid.submitter,
+            documents: valid.documents,
+            sets: valid.sets,
+            channel: valid.channel,
+            return_method: valid.return_method,
+            received_at: vntime::from_millis(to_millis(valid.received_at)),
+            due_at: vntime::from_millis(to_millis(due)),
+            fee_vnd: valid.fee_vnd,
+            fee_text,
+            note: valid.note,
+            register: RegisterLine {
+                year: day.year(),
+                book,
+                line,
+            },
+            desk: actor.desk.clone(),
+            issuer: agency,
+            version: 1,
+        }))
+    }
+
+    async fn by_request_id(&self, request_id: Option<&str>) -> CoreResult<Option<Dossier>> {
+        let Some(request_id) = request_id else {
+            return Ok(None);
+        };
+        let sql = format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE request_id = $1");
+        let row = sqlx::query(&sql)
+            .bind(request_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::dossier).transpose()
+    }
+}
