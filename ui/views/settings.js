@@ -9,7 +9,7 @@ const GROUPS = [
   ['ui.settings.agency', ['agency-code', 'governing-body', 'unit', 'place', 'contact', 'first-number', 'form-set']],
   ['ui.settings.desk', ['printer', 'paper', 'language', 'scanner-port']],
   ['ui.settings.lookup', ['lookup-url', 'status-server']],
-  ['ui.settings.time', ['office-hours', 'calendar.nov24-compensate', 'backup-keep']],
+  ['ui.settings.time', ['office-hours', 'calendar.nov24-compensate', 'backup-keep', 'idle-lock-minutes']],
 ];
 
 const CHOICES = {
