@@ -1,6 +1,11 @@
 // The only door to the Rust side: every call goes through a Tauri command.
 const core = window.__TAURI__ && window.__TAURI__.core;
 
+// Told of every call that failed because the database is unreachable (kind "offline"),
+// so the window can show its banner at once instead of at the next poll.
+let offlineListener = null;
+export function onOffline(fn) { offlineListener = fn; }
+
 export async function call(command, args = {}) {
   if (!core) {
     throw { kind: 'internal', message: 'Tauri IPC is not available', fields: [] };
@@ -8,7 +13,9 @@ export async function call(command, args = {}) {
   try {
     return await core.invoke(command, args);
   } catch (e) {
-    if (e && typeof e === 'object' && 'message' in e) throw e;
-    throw { kind: 'internal', message: String(e), fields: [] };
+    const error = (e && typeof e === 'object' && 'message' in e)
+      ? e : { kind: 'internal', message: String(e), fields: [] };
+    if (error.kind === 'offline' && offlineListener) offlineListener(error);
+    throw error;
   }
 }

@@ -22,7 +22,11 @@ pub struct AppState {
 impl AppState {
     pub async fn open(global: Global) -> AppState {
         let lang = global.lang();
-        match Store::open(&global.database()).await {
+        let opened = match crate::context::check_desk_config(&global) {
+            Ok(()) => Store::open(&global.database()).await,
+            Err(e) => Err(e),
+        };
+        match opened {
             Ok(store) => {
                 // --lang / MOTCUA_LANG win; otherwise the language this desk last chose.
                 let lang = match global.lang {

@@ -5,6 +5,7 @@ pub mod agency;
 pub mod calendar;
 pub mod dashboard;
 pub mod delivery;
+pub mod desk_config;
 pub mod documents;
 pub mod dossier;
 pub mod error;

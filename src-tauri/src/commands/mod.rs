@@ -2,7 +2,9 @@
 //! core's error to one the window can show next to the right field.
 
 mod app;
+mod database;
 mod dossiers;
+mod files;
 mod idcard;
 mod lifecycle;
 mod settings;
@@ -56,6 +58,11 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         lifecycle::export_report,
         lifecycle::export_register,
         lifecycle::dashboard_figures,
+        files::suggest_export_path,
+        files::path_exists,
+        files::open_file,
+        database::database_config,
+        database::choose_database,
     ]
 }
 
