@@ -105,16 +105,17 @@ function render(state, view) {
 const POLL_MS = 4000;
 const offline = h('div', { class: 'banner error offline', id: 'offline-banner', role: 'alert', hidden: true });
 let polling = null;
+function online() { offline.hidden = true; offline.textContent = ''; }
 async function checkDatabase() {
   clearTimeout(polling);
   try {
     await call('database_status');
-    offline.hidden = true;
+    online();
   } catch (e) {
     if (e.kind === 'offline') {
       offline.textContent = t('ui.offline');
       offline.hidden = false;
-    } else offline.hidden = true;
+    } else online();
   }
   polling = setTimeout(checkDatabase, POLL_MS);
 }

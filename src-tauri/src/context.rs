@@ -251,16 +251,13 @@ pub fn database_view(global: &Global) -> DatabaseView {
 }
 
 /// Chooses the database this desk opens from its next start: the location is checked,
-/// then (unless `test` is false) opened and asked a question, so that a desk is never
-/// pointed at a server it cannot reach; then kept in the configuration file. Opening a new
-/// database prepares its tables, as the desk's next start would.
+/// then (unless `test` is false) asked a question, so that a desk is never pointed at a
+/// server it cannot reach; then kept in the configuration file. Nothing is written to the
+/// database: the desk's next start prepares its tables.
 pub async fn choose_database(location: &str, test: bool) -> Result<String, CoreError> {
     let location = desk_config::check_location(location)?;
     if test {
-        let store = motcua_core::store::Store::open(&location).await?;
-        let pinged = store.ping().await;
-        store.close().await;
-        pinged?;
+        motcua_core::store::Store::probe(&location).await?;
     }
     let path = desk_config_path();
     let mut config = DeskConfig::load(&path)?;
