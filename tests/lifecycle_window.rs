@@ -58,7 +58,10 @@ async fn wait_value(w: &Window, css: &str, pred: impl Fn(&str) -> bool) -> Strin
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("{css} never had the value wanted; last {:?}", value(w, css).await);
+    panic!(
+        "{css} never had the value wanted; last {:?}",
+        value(w, css).await
+    );
 }
 
 async fn value(w: &Window, css: &str) -> String {
@@ -98,8 +101,22 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
         .collect();
     // The first is resolved and collected with a rating; the second goes to the unit; the
     // third is refused.
-    desk.ok(&["transition", &codes[0], "--to", "4", "--at", "2026-03-03T10:00:00+07:00"]);
-    desk.ok(&["transition", &codes[0], "--to", "9", "--at", "2026-03-03T15:00:00+07:00"]);
+    desk.ok(&[
+        "transition",
+        &codes[0],
+        "--to",
+        "4",
+        "--at",
+        "2026-03-03T10:00:00+07:00",
+    ]);
+    desk.ok(&[
+        "transition",
+        &codes[0],
+        "--to",
+        "9",
+        "--at",
+        "2026-03-03T15:00:00+07:00",
+    ]);
     desk.ok(&[
         "handover",
         &codes[0],
@@ -112,18 +129,34 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
         "--at",
         "2026-03-04T08:00:00+07:00",
     ]);
-    desk.ok(&["transition", &codes[1], "--to", "4", "--at", "2026-03-04T10:00:00+07:00"]);
-    desk.ok(&["transition", &codes[2], "--to", "3", "--at", "2026-03-05T10:00:00+07:00"]);
+    desk.ok(&[
+        "transition",
+        &codes[1],
+        "--to",
+        "4",
+        "--at",
+        "2026-03-04T10:00:00+07:00",
+    ]);
+    desk.ok(&[
+        "transition",
+        &codes[2],
+        "--to",
+        "3",
+        "--at",
+        "2026-03-05T10:00:00+07:00",
+    ]);
     let expected = desk.json(&["report", "--from", "2026-03-01", "--to", "2026-03-31"]);
 
     let w = Window::open(&desk, None).await;
     w.wait_css("#dossier-list").await;
-    w.type_keys(&Key::F4.to_string()).await;
+    w.click("#nav-reports").await;
     w.wait_css("#report-period").await;
     choose(&w, "#report-from", "2026-03-01").await;
     choose(&w, "#report-to", "2026-03-31").await;
-    w.wait_text("#report-range", |t| t.contains("01/03/2026") && t.contains("31/03/2026"))
-        .await;
+    w.wait_text("#report-range", |t| {
+        t.contains("01/03/2026") && t.contains("31/03/2026")
+    })
+    .await;
     let cell = |key: &str| format!("#report-totals td[data-key={key}]");
     for (key, want) in [
         ("received_total", 3),
@@ -139,8 +172,17 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
         assert_eq!(expected["totals"][key], want, "{key}");
     }
     // Every counter of the procedure's row, as the core counts it.
-    let proc = expected["rows"][0]["procedure"].as_str().unwrap().to_string();
-    for key in ["resolved_early", "resolved_on_time", "resolved_late", "in_progress_within", "in_progress_overdue"] {
+    let proc = expected["rows"][0]["procedure"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for key in [
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_late",
+        "in_progress_within",
+        "in_progress_overdue",
+    ] {
         let css = format!("tr[data-procedure='{proc}'] td[data-key={key}]");
         let shown = w.wait_text(&css, |t| !t.is_empty()).await;
         assert_eq!(shown, expected["rows"][0][key].to_string(), "{key}");
@@ -149,7 +191,10 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
 
     // The proposed path is in the Documents folder, named for the period.
     let proposed = wait_value(&w, "#export-path", |v| !v.is_empty()).await;
-    assert!(proposed.ends_with("/MotCua/bieu-06-2026-03.xlsx"), "{proposed}");
+    assert!(
+        proposed.ends_with("/MotCua/bieu-06-2026-03.xlsx"),
+        "{proposed}"
+    );
     let xlsx = desk.path("bieu-06.xlsx");
     retype(&w, "#export-path", xlsx.to_str().unwrap()).await;
     js_click(&w, "#export-write").await;
@@ -174,7 +219,8 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
     w.screenshot("report-overwrite-vi").await;
     assert_eq!(std::fs::read_to_string(&csv).unwrap(), "old");
     js_click(&w, "#export-overwrite").await;
-    w.wait_text("#export-written", |t| t.contains("bieu-06.csv")).await;
+    w.wait_text("#export-written", |t| t.contains("bieu-06.csv"))
+        .await;
     let bytes = std::fs::read(&csv).unwrap();
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "no BOM");
     let text = String::from_utf8(bytes).unwrap();
@@ -183,11 +229,15 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
 
     // The register book as PDF lists the three dossiers.
     choose(&w, "#export-kind", "register").await;
-    wait_value(&w, "#export-path", |v| v.ends_with("so-theo-doi-2026-03.pdf")).await;
+    wait_value(&w, "#export-path", |v| {
+        v.ends_with("so-theo-doi-2026-03.pdf")
+    })
+    .await;
     let register = desk.path("so.pdf");
     retype(&w, "#export-path", register.to_str().unwrap()).await;
     js_click(&w, "#export-write").await;
-    w.wait_text("#export-written", |t| t.contains("so.pdf")).await;
+    w.wait_text("#export-written", |t| t.contains("so.pdf"))
+        .await;
     let text = pdf_text(&register);
     for c in &codes {
         assert!(text.contains(c.as_str()), "{c} not in {text}");
@@ -196,7 +246,7 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
     // English, at the small screen size.
     w.resize(1366, 768).await;
     w.click("#lang-switch").await;
-    w.type_keys(&Key::F4.to_string()).await;
+    w.click("#nav-reports").await;
     w.wait_text("#reports h1", |t| t.contains("report")).await;
     w.screenshot("report-en-1366").await;
     w.close().await;
@@ -221,7 +271,12 @@ async fn form_02_from_the_dossier_panel_lists_the_missing_documents() {
     open_dossier(&w, &code).await;
     // A received dossier may wait for papers, be refused or be given a new appointment;
     // the control slip is always offered.
-    for id in ["#form-supplement", "#form-refusal", "#form-apology", "#form-control"] {
+    for id in [
+        "#form-supplement",
+        "#form-refusal",
+        "#form-apology",
+        "#form-control",
+    ] {
         w.wait_css(id).await;
     }
     w.click("#form-supplement").await;
@@ -274,21 +329,22 @@ async fn form_02_from_the_dossier_panel_lists_the_missing_documents() {
     }
     assert_eq!(desk.json(&["show", &code, "--json"])["status_code"], 5);
     // Waiting for papers: no refusal any more.
-    assert!(w
-        .client
-        .find(Locator::Css("#form-refusal"))
-        .await
-        .is_err());
+    assert!(w.client.find(Locator::Css("#form-refusal")).await.is_err());
     w.close().await;
 }
 
 #[tokio::test]
 async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
     let desk = Desk::ready();
-    let codes: Vec<String> = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
-        .iter()
-        .map(|n| code_of(&desk.intake(&birth(n, "2026-03-03T09:00:00+07:00"))))
-        .collect();
+    let codes: Vec<String> = [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Lê Văn Cường",
+        "Phạm Thị Dung",
+    ]
+    .iter()
+    .map(|n| code_of(&desk.intake(&birth(n, "2026-03-03T09:00:00+07:00"))))
+    .collect();
     // The fourth was refused: it cannot go to the unit.
     desk.ok(&["transition", &codes[3], "--to", "3"]);
     // The third arrives by scanning its receipt's QR.
@@ -302,7 +358,7 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
 
     let w = Window::open(&desk, None).await;
     w.wait_css("#dossier-list").await;
-    w.type_keys(&Key::F6.to_string()).await;
+    w.click("#nav-transfer").await;
     w.wait_css("#transfer-code").await;
     assert_eq!(w.focused_id().await, "transfer-code");
     let enter = Key::Enter.to_string();
@@ -339,11 +395,18 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
     w.screenshot("transfer-refused-vi").await;
     for c in &codes {
         let shown = desk.json(&["show", c, "--json"]);
-        assert_ne!(shown["status_code"], 4, "{c} moved although the batch was refused");
+        assert_ne!(
+            shown["status_code"], 4,
+            "{c} moved although the batch was refused"
+        );
     }
 
     // Without the refused one, all three move and the hand-over list is written.
-    js_click(&w, &format!("#transfer-items tr[data-code='{}'] button", codes[3])).await;
+    js_click(
+        &w,
+        &format!("#transfer-items tr[data-code='{}'] button", codes[3]),
+    )
+    .await;
     w.wait_text("#transfer-count", |t| t.starts_with('3')).await;
     js_click(&w, "#transfer-submit").await;
     let done = w.wait_text("#transfer-done", |t| t.contains(".pdf")).await;
@@ -359,8 +422,9 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
 
     w.resize(1366, 768).await;
     w.click("#lang-switch").await;
-    w.type_keys(&Key::F6.to_string()).await;
-    w.wait_text("#transfer-form h2", |t| t.contains("Hand")).await;
+    w.click("#nav-transfer").await;
+    w.wait_text("#transfer-form h2", |t| t.contains("Hand"))
+        .await;
     w.screenshot("transfer-en-1366").await;
     w.close().await;
 }
@@ -409,7 +473,15 @@ impl PrivateServer {
             .port();
         let server = PrivateServer { dir, bin, port };
         server.pg(&[
-            "initdb", "-D", &server.data(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+            "initdb",
+            "-D",
+            &server.data(),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
             "--locale=C.UTF-8",
         ]);
         server.start();
@@ -435,7 +507,14 @@ impl PrivateServer {
         );
         let log = self.dir.path().join("log");
         self.pg(&[
-            "pg_ctl", "-D", &self.data(), "-l", log.to_str().unwrap(), "-w", "-o", &options,
+            "pg_ctl",
+            "-D",
+            &self.data(),
+            "-l",
+            log.to_str().unwrap(),
+            "-w",
+            "-o",
+            &options,
             "start",
         ]);
     }
@@ -502,8 +581,10 @@ async fn the_offline_banner_comes_and_goes_with_the_server_and_the_typed_form_st
     w.type_keys(&Key::Enter.to_string()).await;
     w.wait_text("#due-at", |t| !t.is_empty()).await;
     let enter = Key::Enter.to_string();
-    w.type_keys(&format!("079203001234{enter}Trần Thị Bình{enter}0912345678{enter}{enter}Số 12, ấp Bình Hòa"))
-        .await;
+    w.type_keys(&format!(
+        "079203001234{enter}Trần Thị Bình{enter}0912345678{enter}{enter}Số 12, ấp Bình Hòa"
+    ))
+    .await;
 
     server.stop();
     let banner = w
@@ -517,7 +598,10 @@ async fn the_offline_banner_comes_and_goes_with_the_server_and_the_typed_form_st
         .await;
     assert_eq!(value(&w, "#f-applicant-name").await, "Trần Thị Bình");
     assert_eq!(value(&w, "#f-applicant-id-number").await, "079203001234");
-    assert_eq!(value(&w, "#f-applicant-address").await, "Số 12, ấp Bình Hòa");
+    assert_eq!(
+        value(&w, "#f-applicant-address").await,
+        "Số 12, ấp Bình Hòa"
+    );
     assert!(w.client.find(Locator::Css("#preview-code")).await.is_err());
 
     server.start();

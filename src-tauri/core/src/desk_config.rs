@@ -42,8 +42,7 @@ impl DeskConfig {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(DeskConfig::default()),
             Err(e) => return Err(file_error(path, e)),
         };
-        serde_json::from_str(&text)
-            .map_err(|e| CoreError::Json(format!("{}: {e}", path.display())))
+        serde_json::from_str(&text).map_err(|e| CoreError::Json(format!("{}: {e}", path.display())))
     }
 
     /// Writes the file whole (a temporary file renamed over it), readable by its owner only.
@@ -166,10 +165,7 @@ mod tests {
             redact("postgresql://10.0.0.5/motcua?user=a&password=b&sslmode=require"),
             "postgresql://10.0.0.5/motcua?user=a&password=***&sslmode=require"
         );
-        assert_eq!(
-            redact("postgres://desk@host/db"),
-            "postgres://desk@host/db"
-        );
+        assert_eq!(redact("postgres://desk@host/db"), "postgres://desk@host/db");
         assert_eq!(redact("/srv/motcua.db"), "/srv/motcua.db");
     }
 

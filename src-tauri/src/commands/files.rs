@@ -48,7 +48,12 @@ pub fn period_name(from: NaiveDate, to: NaiveDate) -> String {
             .and_then(|next| next.with_day(1))
             .and_then(|first| first.pred_opt())
     };
-    if from.day() == 1 && from.month() == 1 && to.month() == 12 && to.day() == 31 && from.year() == to.year() {
+    if from.day() == 1
+        && from.month() == 1
+        && to.month() == 12
+        && to.day() == 31
+        && from.year() == to.year()
+    {
         return from.year().to_string();
     }
     if from.day() == 1 && Some(to) == month_end(from) {
@@ -73,7 +78,8 @@ pub fn suggest_export_path(
     format: String,
 ) -> UiResult<Target> {
     let day = |field: &str, s: &str| {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| invalid(&state, field, Problem::Date))
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| invalid(&state, field, Problem::Date))
     };
     let (from, to) = (day("from", &from)?, day("to", &to)?);
     let format = format.trim().to_ascii_lowercase();
