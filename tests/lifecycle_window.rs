@@ -29,6 +29,12 @@ async fn choose(w: &Window, css: &str, value: &str) {
         .unwrap();
 }
 
+/// Ends the session; WebKitWebDriver sometimes never answers the session's deletion after
+/// a page has written files, and dropping the window stops its drivers anyway.
+async fn finish(w: Window) {
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), w.close()).await;
+}
+
 /// Clicks through the page's script: WebKitWebDriver never answers a click on a button
 /// whose own handler removes it from the page at once (a row's "Bỏ", "Ghi đè").
 async fn js_click(w: &Window, css: &str) {
@@ -148,7 +154,9 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
     let expected = desk.json(&["report", "--from", "2026-03-01", "--to", "2026-03-31"]);
 
     let w = Window::open(&desk, None).await;
-    w.wait_css("#dossier-list").await;
+    // The lists have drawn (their first fetch done) before leaving them.
+    w.wait_text("#list-title", |t| !t.is_empty()).await;
+    w.wait_text("#dashboard", |t| !t.is_empty()).await;
     w.click("#nav-reports").await;
     w.wait_css("#report-period").await;
     choose(&w, "#report-from", "2026-03-01").await;
@@ -249,7 +257,7 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
     w.click("#nav-reports").await;
     w.wait_text("#reports h1", |t| t.contains("report")).await;
     w.screenshot("report-en-1366").await;
-    w.close().await;
+    finish(w).await;
 }
 
 fn read_xlsx(path: &Path) -> Vec<Vec<String>> {
@@ -330,7 +338,7 @@ async fn form_02_from_the_dossier_panel_lists_the_missing_documents() {
     assert_eq!(desk.json(&["show", &code, "--json"])["status_code"], 5);
     // Waiting for papers: no refusal any more.
     assert!(w.client.find(Locator::Css("#form-refusal")).await.is_err());
-    w.close().await;
+    finish(w).await;
 }
 
 #[tokio::test]
@@ -357,7 +365,8 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
         .expect("a QR on the receipt");
 
     let w = Window::open(&desk, None).await;
-    w.wait_css("#dossier-list").await;
+    w.wait_text("#list-title", |t| !t.is_empty()).await;
+    w.wait_text("#dashboard", |t| !t.is_empty()).await;
     w.click("#nav-transfer").await;
     w.wait_css("#transfer-code").await;
     assert_eq!(w.focused_id().await, "transfer-code");
@@ -426,7 +435,7 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
     w.wait_text("#transfer-form h2", |t| t.contains("Hand"))
         .await;
     w.screenshot("transfer-en-1366").await;
-    w.close().await;
+    finish(w).await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -612,5 +621,5 @@ async fn the_offline_banner_comes_and_goes_with_the_server_and_the_typed_form_st
     let shown = desk.json(&["show", &code, "--json"]);
     assert_eq!(shown["applicant"]["name"], "Trần Thị Bình");
     assert_eq!(desk.json(&["list", "--json"]).as_array().unwrap().len(), 1);
-    w.close().await;
+    finish(w).await;
 }
