@@ -194,6 +194,23 @@ fn guarded(dir: &str) -> Vec<(&'static str, &'static str, Value)> {
         ("export_report", "report", period.clone()),
         ("export_register", "export_personal_data", period),
         ("dashboard_figures", "view_dossier", json!({})),
+        (
+            "suggest_export_path",
+            "report",
+            json!({ "kind": "report", "from": "x", "to": "y", "format": "csv" }),
+        ),
+        (
+            "path_exists",
+            "report",
+            json!({ "path": format!("{dir}/khong-co.csv") }),
+        ),
+        (
+            "open_file",
+            "view_dossier",
+            json!({ "path": format!("{dir}/khong-co.pdf") }),
+        ),
+        ("database_config", "settings", json!({})),
+        ("choose_database", "settings", json!({ "location": "" })),
     ]
 }
 

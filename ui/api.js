@@ -6,6 +6,11 @@ const core = window.__TAURI__ && window.__TAURI__.core;
 let sessionLost = () => {};
 export function onSessionLost(fn) { sessionLost = fn; }
 
+// Told of every call that failed because the database is unreachable (kind "offline"),
+// so the window can show its banner at once instead of at the next poll.
+let offlineListener = null;
+export function onOffline(fn) { offlineListener = fn; }
+
 export async function call(command, args = {}) {
   if (!core) {
     throw { kind: 'internal', message: 'Tauri IPC is not available', fields: [] };
@@ -13,10 +18,10 @@ export async function call(command, args = {}) {
   try {
     return await core.invoke(command, args);
   } catch (e) {
-    if (e && typeof e === 'object' && 'message' in e) {
-      if (e.kind === 'session_locked' || e.kind === 'not_logged_in') sessionLost(e.kind);
-      throw e;
-    }
-    throw { kind: 'internal', message: String(e), fields: [] };
+    const error = (e && typeof e === 'object' && 'message' in e)
+      ? e : { kind: 'internal', message: String(e), fields: [] };
+    if (error.kind === 'offline' && offlineListener) offlineListener(error);
+    if (error.kind === 'session_locked' || error.kind === 'not_logged_in') sessionLost(error.kind);
+    throw error;
   }
 }

@@ -1,6 +1,7 @@
 // Một Cửa desk window: start-up, sign-in, language, and the screens under one top bar.
-//   F2 new intake · F3 search and lists · F9 settings · F10 accounts · Ctrl+L lock
-import { call, onSessionLost } from './api.js';
+//   F2 new intake · F3 search and lists · F4 reports · F6 hand-over · F9 settings
+//   F10 accounts · Ctrl+L lock
+import { call, onSessionLost, onOffline } from './api.js';
 import { loadStrings, setLang, lang, t } from './i18n.js';
 import { h, clear } from './dom.js';
 import { onScan } from './scanner.js';
@@ -10,6 +11,8 @@ import { renderIntake } from './views/intake.js';
 import { renderSettings } from './views/settings.js';
 import { renderLogin, renderLock } from './views/login.js';
 import { renderAccounts, passwordDialog } from './views/accounts.js';
+import { renderReports } from './views/reports.js';
+import { renderTransfer } from './views/transfer.js';
 
 const root = document.getElementById('app');
 let screen = null;
@@ -34,6 +37,8 @@ function title(state) {
 const VIEWS = {
   intake: ['reception'],
   lists: ['reception', 'processing', 'supervisor'],
+  reports: ['supervisor'],
+  transfer: ['processing'],
   settings: ['supervisor'],
   accounts: ['administrator'],
 };
@@ -60,6 +65,7 @@ function render(state, view) {
     resume: () => { if (screen && screen.focus) screen.focus(); },
     refreshTitle: async () => title(await call('app_state')),
     openDossier: (code) => go('lists').then((s) => s.open && s.open(code)),
+    transfer: (codes) => go('transfer', { codes }),
   };
   // A new database: the first administrator (and the agency); a database set up from the
   // command line with accounts: sign in first, then the agency (a supervisor's setting).
@@ -94,6 +100,8 @@ function render(state, view) {
     nav('intake', 'F2', t('ui.nav.intake')),
     nav('lists', 'F3', t('ui.nav.lists')),
     search,
+    nav('reports', 'F4', t('ui.nav.reports')),
+    nav('transfer', 'F6', t('ui.nav.transfer')),
     nav('settings', 'F9', t('ui.nav.settings')),
     nav('accounts', 'F10', t('ui.nav.accounts')),
     // Who is signed in, with what they do less often behind it; Ctrl+L locks at once.
@@ -106,7 +114,7 @@ function render(state, view) {
     h('button', { class: 'link', id: 'lang-switch', type: 'button', onclick: ctx.switchLang }, t('ui.switch_lang')));
   const warnings = (state.warnings || []).map((w) => h('div', { class: 'banner warn', role: 'status' }, w));
   const body = h('div', { class: 'screen', id: 'screen' });
-  root.append(header, ...warnings, body);
+  root.append(header, offline, ...warnings, body);
 
   function closeMenu() { const m = header.querySelector('.usermenu'); if (m) m.open = false; }
   function ownPassword() {
@@ -130,7 +138,7 @@ function render(state, view) {
   };
 
   let current = view;
-  async function go(next) {
+  async function go(next, options = {}) {
     if (!mayOpen(roles, next)) return screen;
     if (screen && screen.destroy) screen.destroy();
     onScan(null);
@@ -140,6 +148,8 @@ function render(state, view) {
     if (next === 'intake') screen = renderIntake(ctx, body);
     else if (next === 'settings') screen = await renderSettings(ctx, body);
     else if (next === 'accounts') screen = await renderAccounts(ctx, body);
+    else if (next === 'reports') screen = renderReports(ctx, body);
+    else if (next === 'transfer') screen = renderTransfer(ctx, body, options.codes || []);
     else { screen = renderMain(ctx, body, search); search.focus(); }
     return screen;
   }
@@ -149,11 +159,41 @@ function render(state, view) {
     if (document.querySelector('.modal')) return;
     if (ev.key === 'F2') { ev.preventDefault(); go('intake'); }
     else if (ev.key === 'F3') { ev.preventDefault(); if (current !== 'lists') go('lists'); else search.focus(); }
+    else if (ev.key === 'F4') { ev.preventDefault(); go('reports'); }
+    else if (ev.key === 'F6') { ev.preventDefault(); go('transfer'); }
     else if (ev.key === 'F9') { ev.preventDefault(); go('settings'); }
     else if (ev.key === 'F10') { ev.preventDefault(); go('accounts'); }
   };
   go(view);
 }
+
+// The offline banner lives outside the screens, so showing or hiding it never redraws the
+// screen under it (a half-typed intake form stays as it is). The database is asked every
+// few seconds, and at once after any command fails because it is unreachable.
+const POLL_MS = 4000;
+const offline = h('div', { class: 'banner error offline', id: 'offline-banner', role: 'alert', hidden: true });
+let polling = null;
+function online() { offline.hidden = true; offline.textContent = ''; }
+async function checkDatabase() {
+  clearTimeout(polling);
+  try {
+    await call('database_status');
+    online();
+  } catch (e) {
+    if (e.kind === 'offline') {
+      offline.textContent = t('ui.offline');
+      offline.hidden = false;
+    } else online();
+  }
+  polling = setTimeout(checkDatabase, POLL_MS);
+}
+onOffline(() => {
+  offline.textContent = t('ui.offline');
+  offline.hidden = false;
+  clearTimeout(polling);
+  polling = setTimeout(checkDatabase, POLL_MS);
+});
+polling = setTimeout(checkDatabase, POLL_MS);
 
 // One listener for the whole life of the window: screens come and go.
 let keys = () => {};

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use motcua_core::desk_config::{self, DeskConfig};
 use motcua_core::i18n::Lang;
 use motcua_core::store::{Actor, IssuedForm, IssuedReceipt};
 use motcua_core::transfer::TransferBatch;
@@ -32,10 +33,31 @@ impl Global {
         self.lang.unwrap_or_default()
     }
 
+    /// The database this desk opens: `--db`, then `MOTCUA_DB`, then the desk configuration
+    /// file (`desk.json` in the data folder), then `motcua.db` in the data folder.
     pub fn database(&self) -> String {
+        self.database_choice().0
+    }
+
+    /// The database and where the choice came from. An unreadable configuration file counts
+    /// as none here; `check_desk_config` is what reports it.
+    pub fn database_choice(&self) -> (String, DatabaseSource) {
         match &self.db {
-            Some(db) if !db.trim().is_empty() => db.trim().to_string(),
-            _ => data_dir().join("motcua.db").to_string_lossy().into_owned(),
+            Some(db) if !db.trim().is_empty() => {
+                let from_env = std::env::var("MOTCUA_DB").is_ok_and(|v| v.trim() == db.trim());
+                let source = if from_env {
+                    DatabaseSource::Env
+                } else {
+                    DatabaseSource::Flag
+                };
+                (db.trim().to_string(), source)
+            }
+            _ => match DeskConfig::load(&desk_config_path()) {
+                Ok(c) if !c.database.trim().is_empty() => {
+                    (c.database.trim().to_string(), DatabaseSource::File)
+                }
+                _ => (default_database(), DatabaseSource::Default),
+            },
         }
     }
 
@@ -47,7 +69,42 @@ impl Global {
         self.desk
             .clone()
             .filter(|d| !d.trim().is_empty())
+            .or_else(|| {
+                DeskConfig::load(&desk_config_path())
+                    .ok()
+                    .map(|c| c.desk.trim().to_string())
+                    .filter(|d| !d.is_empty())
+            })
             .unwrap_or_else(host_name)
+    }
+}
+
+/// Where the database location in use came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatabaseSource {
+    Flag,
+    Env,
+    File,
+    Default,
+}
+
+/// The desk configuration file: `desk.json` in the user's data folder.
+pub fn desk_config_path() -> PathBuf {
+    data_dir().join(desk_config::FILE_NAME)
+}
+
+/// The default database: `motcua.db` in the user's data folder.
+pub fn default_database() -> String {
+    data_dir().join("motcua.db").to_string_lossy().into_owned()
+}
+
+/// A configuration file that cannot be read must stop the desk rather than let it open
+/// the default database unnoticed (a centre's desk would start a commune of its own).
+pub fn check_desk_config(global: &Global) -> Result<(), CoreError> {
+    match &global.db {
+        Some(db) if !db.trim().is_empty() => Ok(()),
+        _ => DeskConfig::load(&desk_config_path()).map(|_| ()),
     }
 }
 
@@ -161,4 +218,58 @@ fn host_name() -> String {
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "desk".to_string())
+}
+
+/// What a desk shows of its database choice: never a password.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DatabaseView {
+    /// The database in use (password hidden).
+    pub database: String,
+    pub source: DatabaseSource,
+    pub postgres: bool,
+    /// What the configuration file chooses, empty when it chooses nothing (password hidden).
+    pub configured: String,
+    /// The configuration file.
+    pub file: String,
+    /// The database used when nothing is chosen.
+    pub default: String,
+}
+
+pub fn database_view(global: &Global) -> DatabaseView {
+    let (database, source) = global.database_choice();
+    let configured = DeskConfig::load(&desk_config_path())
+        .map(|c| c.database)
+        .unwrap_or_default();
+    DatabaseView {
+        postgres: motcua_core::store::is_postgres_url(&database),
+        database: desk_config::redact(&database),
+        source,
+        configured: desk_config::redact(configured.trim()),
+        file: desk_config_path().display().to_string(),
+        default: default_database(),
+    }
+}
+
+/// Chooses the database this desk opens from its next start: the location is checked,
+/// then (unless `test` is false) asked a question, so that a desk is never pointed at a
+/// server it cannot reach; then kept in the configuration file. Nothing is written to the
+/// database: the desk's next start prepares its tables.
+pub async fn choose_database(location: &str, test: bool) -> Result<String, CoreError> {
+    let location = desk_config::check_location(location)?;
+    if test {
+        motcua_core::store::Store::probe(&location).await?;
+    }
+    let path = desk_config_path();
+    let mut config = DeskConfig::load(&path)?;
+    config.database = location.clone();
+    config.save(&path)?;
+    Ok(location)
+}
+
+/// Forgets the configuration file's choice: the default database from the next start.
+pub fn forget_database() -> Result<(), CoreError> {
+    let path = desk_config_path();
+    let mut config = DeskConfig::load(&path)?;
+    config.database.clear();
+    config.save(&path)
 }

@@ -2,8 +2,11 @@
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { h, clear, vnTime } from '../dom.js';
+import { renderForms } from './forms.js';
 
-export function renderDossier(panel, view, { close, scan, reopen }) {
+// `notice` is what the last action left to say (an issued form with its Open button),
+// kept across the panel's redraw.
+export function renderDossier(panel, view, { close, scan, reopen, notice }) {
   const d = view.dossier;
   const status = h('div', { class: 'receipt-status', id: 'receipt-status', role: 'status' });
   const issue = (command) => async () => {
@@ -39,6 +42,7 @@ export function renderDossier(panel, view, { close, scan, reopen }) {
       h('button', { class: 'primary', id: 'print-receipt', onclick: issue('print_receipt') }, t('ui.print')),
       h('button', { id: 'open-receipt', onclick: issue('open_receipt') }, t('ui.open_pdf'))),
     status,
+    notice || null,
     actions(d, reopen),
     h('dl', {},
       row(t('cli.procedure'), `${d.procedure.code} – ${d.procedure.name}`),
@@ -97,6 +101,7 @@ function actions(d, reopen) {
   box.append(h('div', { class: 'move-row' }, note, moves));
   if (d.status_code === 9) box.append(handover(d, reopen, fail));
   box.append(error);
+  renderForms(box, d, reopen);
   return box;
 }
 
@@ -104,6 +109,11 @@ function handover(d, reopen, fail) {
   const name = h('input', { name: 'receiver_name', id: 'handover-name', value: d.applicant.name, autocomplete: 'off' });
   const id = h('input', { name: 'receiver_id', id: 'handover-id', value: d.applicant.id_number, autocomplete: 'off' });
   const authorisation = h('input', { name: 'authorisation', id: 'handover-authorisation', autocomplete: 'off' });
+  // A result the citizen asked to receive by post is handed to the post office instead.
+  const byPost = h('input', { type: 'checkbox', id: 'handover-post', checked: (d.return || {}).method === 'post' });
+  const tracking = h('input', { name: 'tracking', id: 'handover-tracking', autocomplete: 'off' });
+  const trackingBox = h('label', { hidden: !byPost.checked }, t('field.handover.tracking'), tracking);
+  byPost.addEventListener('change', () => { trackingBox.hidden = !byPost.checked; });
   const ratings = [1, 2, 3].map((r) => h('label', { class: 'rating' },
     h('input', { type: 'radio', name: 'rating', value: String(r), id: 'rating-' + r }), ' ', t('ui.rating.' + r)));
   const form = h('form', { class: 'handover', id: 'handover-form', novalidate: true },
@@ -111,6 +121,8 @@ function handover(d, reopen, fail) {
     h('label', {}, t('field.handover.receiver_name'), name),
     h('label', {}, t('field.handover.receiver_id'), id),
     h('label', {}, t('field.handover.authorisation'), authorisation),
+    h('label', { class: 'rating' }, byPost, ' ', t('ui.handover.by_post')),
+    trackingBox,
     h('fieldset', {}, h('legend', {}, t('field.handover.rating')), ratings),
     h('button', { type: 'submit', class: 'primary', id: 'handover-save' }, t('ui.handover.save')));
   form.addEventListener('submit', async (ev) => {
@@ -119,7 +131,7 @@ function handover(d, reopen, fail) {
     try {
       await call('hand_over_result', {
         code: d.code,
-        input: { method: 'person', receiver_name: name.value, receiver_id: id.value, authorisation: authorisation.value, tracking: '', rating: chosen ? Number(chosen.value) : null },
+        input: { method: byPost.checked ? 'post' : 'person', receiver_name: name.value, receiver_id: id.value, authorisation: authorisation.value, tracking: byPost.checked ? tracking.value : '', rating: chosen ? Number(chosen.value) : null },
       });
       reopen(d.code);
     } catch (e) { fail(e); }

@@ -15,6 +15,14 @@ export function renderMain(ctx, container, search) {
   const heading = h('h2', { id: 'list-title' });
   const list = h('div', { id: 'dossier-list', class: 'list' });
   const pager = h('div', { class: 'pager', id: 'pager' });
+  // Dossiers ticked on the lists, to hand over together on the hand-over screen.
+  const selected = new Set();
+  const handOver = h('button', { type: 'button', class: 'primary', id: 'transfer-selected', hidden: true, onclick: () => ctx.transfer([...selected]) });
+  const selection = (code, on) => {
+    if (on) selected.add(code); else selected.delete(code);
+    handOver.hidden = selected.size === 0;
+    handOver.textContent = t('ui.transfer.selected', { n: selected.size });
+  };
   const detail = h('aside', { id: 'detail', class: 'detail', hidden: true, tabindex: '-1' });
   let current = 'today';
   let offset = 0;
@@ -44,7 +52,7 @@ export function renderMain(ctx, container, search) {
 
   const dashboard = h('div', { class: 'dashboard', id: 'dashboard' });
   clear(container).append(h('div', { class: 'workspace' },
-    h('section', { class: 'listpane' }, dashboard, tabs, filters, heading, list, pager), detail));
+    h('section', { class: 'listpane' }, dashboard, tabs, filters, h('div', { class: 'list-head' }, heading, handOver), list, pager), detail));
 
   // The day at a glance; each figure opens its list.
   async function figures() {
@@ -89,7 +97,7 @@ export function renderMain(ctx, container, search) {
   async function fill(load, emptyText) {
     try {
       const page = await load();
-      clear(list).append(page.rows.length ? table(page.rows, open) : h('p', { class: 'empty' }, emptyText));
+      clear(list).append(page.rows.length ? table(page.rows, open, selected, selection) : h('p', { class: 'empty' }, emptyText));
       clear(pager);
       if (!searching && (offset > 0 || page.has_more)) {
         pager.append(
@@ -102,10 +110,10 @@ export function renderMain(ctx, container, search) {
     }
   }
 
-  async function open(code, scan) {
+  async function open(code, scan, notice) {
     try {
       const view = await call('get_dossier', { code });
-      renderDossier(detail, view, { close: () => { detail.hidden = true; search.focus(); }, scan, reopen: (c) => { open(c); show(current, offset); } });
+      renderDossier(detail, view, { close: () => { detail.hidden = true; search.focus(); }, scan, notice, reopen: (c, n) => { open(c, null, n); show(current, offset); } });
     } catch (e) {
       detail.hidden = false;
       clear(detail).append(h('div', { class: 'banner error', role: 'alert', id: 'scan-error' }, e.message));
@@ -159,8 +167,9 @@ export function renderMain(ctx, container, search) {
   };
 }
 
-function table(rows, open) {
+function table(rows, open, selected, selection) {
   const head = h('tr', {},
+    h('th', { class: 'pick' }, ''),
     h('th', {}, t('cli.code')), h('th', {}, t('ui.col.applicant')), h('th', {}, t('cli.procedure')),
     h('th', { class: 'col-received' }, t('cli.received_at')), h('th', {}, t('cli.due_at')), h('th', {}, t('cli.status')));
   const body = rows.map((d) => h('tr', {
@@ -172,6 +181,9 @@ function table(rows, open) {
         else if (ev.key === 'ArrowUp' && ev.target.previousElementSibling) { ev.preventDefault(); ev.target.previousElementSibling.focus(); }
       },
     },
+    h('td', { class: 'pick', onclick: (ev) => ev.stopPropagation() },
+      h('input', { type: 'checkbox', class: 'pick-box', 'aria-label': t('ui.transfer.select') + ' ' + d.code, checked: selected.has(d.code),
+        onchange: (ev) => selection(d.code, ev.target.checked) })),
     h('td', { class: 'code' }, d.code),
     // Masked by the core: enough to tell two namesakes apart at the counter.
     h('td', {}, d.applicant_name,

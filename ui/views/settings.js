@@ -43,6 +43,7 @@ export async function renderSettings(ctx, container) {
   if (others.length) page.append(section('ui.settings.other', others));
   page.append(await notices());
   page.append(await catalogEditor());
+  page.append(await database());
   const first = page.querySelector('input, select');
   if (first) first.focus();
   return {};
@@ -248,5 +249,54 @@ async function catalogEditor() {
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'link', id: 'procedure-new', onclick: () => edit({ ...blank }) }, t('ui.catalog.new'))),
     editor);
   await load();
+
+// This desk's database: kept in its configuration file, not in the database. Switching
+// tests the connection first and takes effect when the app is opened again. Passwords are
+// never shown (the core hides them as ***).
+async function database() {
+  const box = h('section', { class: 'card wide', id: 'database' }, h('h2', {}, t('ui.db.title')));
+  const facts = h('dl', { id: 'database-facts' });
+  const location = h('input', { id: 'database-location', autocomplete: 'off', spellcheck: 'false', placeholder: 'postgres://…  /srv/motcua/motcua.db' });
+  const save = h('button', { type: 'button', class: 'primary', id: 'database-save' }, t('ui.db.test_save'));
+  const error = h('div', { class: 'field-error', id: 'database-error', role: 'alert' });
+  const result = h('div', { class: 'export-result', id: 'database-result', role: 'status' });
+  const show = (v) => {
+    const row = (label, value, id) => h('div', { class: 'kv' }, h('dt', {}, label), h('dd', { id }, value));
+    clear(facts).append(
+      row(t('ui.db.current'), v.database, 'database-current'),
+      row(t('ui.db.source'), t('ui.db.source.' + v.source), 'database-source'),
+      v.configured && v.source !== 'file' ? row(t('ui.db.configured'), v.configured, 'database-configured') : null,
+      row(t('ui.db.file'), v.file, 'database-file'));
+  };
+  try { show(await call('database_config')); } catch (e) { error.textContent = e.message; }
+  const submit = async () => {
+    error.textContent = '';
+    result.className = 'export-result';
+    result.textContent = t('ui.db.testing');
+    save.disabled = true;
+    try {
+      const v = await call('choose_database', { location: location.value });
+      show(v);
+      location.value = '';
+      result.className = 'export-result banner ok';
+      result.textContent = t('ui.db.saved', { database: v.configured });
+      if (v.source === 'flag' || v.source === 'env') result.append(h('div', {}, t('ui.db.overridden')));
+    } catch (e) {
+      result.className = 'export-result';
+      result.textContent = '';
+      error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;
+    } finally {
+      save.disabled = false;
+    }
+  };
+  save.addEventListener('click', submit);
+  location.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); submit(); } });
+  box.append(facts,
+    h('div', { class: 'field setting', dataset: { field: 'database' } },
+      h('label', { for: 'database-location' }, t('ui.db.new')),
+      h('div', { class: 'setting-row' }, location, save),
+      h('div', { class: 'hint' }, t('ui.db.hint')),
+      error),
+    result);
   return box;
 }

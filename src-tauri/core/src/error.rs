@@ -63,6 +63,8 @@ pub enum Problem {
     Repeated {
         value: String,
     },
+    /// Not an SQLite file's absolute path nor a `postgres://` URL naming a server.
+    DatabaseLocation,
 }
 
 impl Problem {
@@ -106,6 +108,7 @@ impl Problem {
             Problem::NotAfter { when } => tf(lang, "problem.not_after", &[("when", when)]),
             Problem::DayOff { date } => tf(lang, "problem.day_off", &[("date", date)]),
             Problem::Repeated { value } => tf(lang, "problem.repeated", &[("value", value)]),
+            Problem::DatabaseLocation => t(lang, "problem.database_location"),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod dashboard;
 pub mod delivery;
+pub mod desk_config;
 pub mod documents;
 pub mod dossier;
 pub mod error;

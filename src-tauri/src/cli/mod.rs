@@ -5,6 +5,7 @@
 mod admin;
 mod bench;
 mod calendar;
+mod database;
 mod dossiers;
 mod forms;
 mod idcard;
@@ -108,6 +109,9 @@ pub enum Command {
     Delivery(forms::DeliveryArgs),
     /// Serve the citizens' status page (read-only) on the office network
     Serve(serve::ServeArgs),
+    /// Which database this desk opens: show it, or choose another (kept in desk.json)
+    #[command(subcommand)]
+    Database(database::DatabaseCommand),
 }
 
 /// Runs one CLI command to completion.
@@ -146,11 +150,13 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Bench(args) => return bench::run(global, args).await,
         Command::Idcard(c) => return idcard::run(global, c).await,
         Command::Migrate(args) => return ops::migrate(global, args).await,
+        Command::Database(c) => return database::run(global, c).await,
         Command::Backup(ops::BackupArgs {
             verify: Some(file), ..
         }) => return ops::verify(file).await,
         other => other,
     };
+    crate::context::check_desk_config(global)?;
     let store = Store::open(&global.database()).await?;
     let result = match command {
         Command::Setup(args) => admin::setup(global, &store, args).await,
@@ -179,9 +185,11 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Transfer(args) => forms::transfer(global, &store, args).await,
         Command::Delivery(args) => forms::delivery(global, &store, args).await,
         Command::Serve(args) => serve::run(global, &store, args).await,
-        Command::Printers(_) | Command::Bench(_) | Command::Idcard(_) | Command::Migrate(_) => {
-            Ok(())
-        }
+        Command::Printers(_)
+        | Command::Bench(_)
+        | Command::Idcard(_)
+        | Command::Migrate(_)
+        | Command::Database(_) => Ok(()),
     };
     store.close().await;
     result

@@ -77,7 +77,7 @@ pub fn first_screen() {
 #[tauri::command]
 pub async fn app_state(state: State<'_, AppState>) -> UiResult<StartState> {
     let lang = state.lang();
-    let database = state.global.database();
+    let database = motcua_core::desk_config::redact(&state.global.database());
     let desk = state.global.desk_name();
     let Some(store) = state.store.as_ref() else {
         return Ok(StartState {

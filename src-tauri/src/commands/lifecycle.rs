@@ -242,6 +242,7 @@ fn write_file(state: &AppState, path: &str, bytes: &[u8]) -> UiResult<Written> {
             source,
         }),
     )?;
+    state.remember_written(&path);
     Ok(Written {
         path: path.display().to_string(),
     })

@@ -4,12 +4,16 @@
 mod accounts;
 mod app;
 mod catalog;
+mod database;
 mod dossiers;
+mod files;
 mod idcard;
 mod lifecycle;
 mod session;
 mod settings;
 mod slips;
+
+pub use files::export_dir;
 
 use motcua_core::accounts::Action;
 use motcua_core::i18n::Lang;
@@ -78,6 +82,11 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         lifecycle::export_report,
         lifecycle::export_register,
         lifecycle::dashboard_figures,
+        files::suggest_export_path,
+        files::path_exists,
+        files::open_file,
+        database::database_config,
+        database::choose_database,
     ]
 }
 

@@ -208,6 +208,39 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether `location` can be reached, without changing it: a PostgreSQL server is asked
+    /// one question (no tables are made; the desk's next start prepares them), an SQLite
+    /// file is opened (created empty if missing, as the desk would). A server that does
+    /// not answer within five seconds is offline.
+    pub async fn probe(location: &str) -> CoreResult<()> {
+        sqlx::any::install_default_drivers();
+        let url = if is_postgres_url(location) {
+            location.to_string()
+        } else {
+            let path = Path::new(location);
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|source| CoreError::File {
+                    path: parent.display().to_string(),
+                    source,
+                })?;
+            }
+            sqlite_url(path)
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let asked = async {
+            let mut conn = AnyConnection::connect_with(&options).await?;
+            let answered = sqlx::query_scalar::<_, i64>("SELECT 1")
+                .fetch_one(&mut conn)
+                .await;
+            let _ = conn.close().await;
+            answered.map(|_| ())
+        };
+        match tokio::time::timeout(Duration::from_secs(5), asked).await {
+            Ok(result) => Ok(result?),
+            Err(_) => Err(CoreError::from(sqlx::Error::PoolTimedOut)),
+        }
+    }
+
     async fn migrate(&self) -> CoreResult<()> {
         let migrator = migrator(self.backend);
         let supported = supported_version();

@@ -1,0 +1,79 @@
+//! `motcua database show|set|reset`: which database this desk opens, kept in the desk
+//! configuration file (`desk.json` in the data folder) because it cannot live in the
+//! database itself. `--db` and `MOTCUA_DB` still win over the file.
+
+use clap::Subcommand;
+use motcua_core::desk_config::redact;
+use motcua_core::i18n::{t, tf};
+use motcua_core::CoreError;
+
+use super::output;
+use crate::context::{choose_database, database_view, forget_database, DatabaseSource, Global};
+
+#[derive(Debug, Subcommand)]
+pub enum DatabaseCommand {
+    /// The database in use, where that choice comes from, and the configuration file
+    /// (passwords are shown as ***)
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Choose this desk's database (an SQLite file's absolute path or postgres://…) from its
+    /// next start; the connection is tested first
+    #[command(
+        after_help = "Examples:\n  motcua database set 'postgres://desk:PASSWORD@192.168.1.10:5432/motcua'\n  motcua database set /srv/motcua/motcua.db"
+    )]
+    Set {
+        /// An SQLite file's absolute path or a postgres:// URL
+        #[arg(value_name = "PATH|URL")]
+        location: String,
+        /// Keep the choice without opening the database first
+        #[arg(long)]
+        no_test: bool,
+    },
+    /// Forget the choice: the default SQLite file in the data folder from the next start
+    Reset,
+}
+
+pub async fn run(global: &Global, command: DatabaseCommand) -> Result<(), CoreError> {
+    let lang = global.lang();
+    match command {
+        DatabaseCommand::Show { json } => {
+            let view = database_view(global);
+            if json {
+                return output::json(&view);
+            }
+            let source = match view.source {
+                DatabaseSource::Flag => "--db",
+                DatabaseSource::Env => "MOTCUA_DB",
+                DatabaseSource::File => view.file.as_str(),
+                DatabaseSource::Default => "",
+            };
+            println!("{}: {}", t(lang, "ui.db.current"), view.database);
+            if !source.is_empty() {
+                println!("{}: {source}", t(lang, "ui.db.source"));
+            }
+            println!("{}: {}", t(lang, "ui.db.file"), view.file);
+            if !view.configured.is_empty() && view.source != DatabaseSource::File {
+                println!("{}: {}", t(lang, "ui.db.configured"), view.configured);
+            }
+            Ok(())
+        }
+        DatabaseCommand::Set { location, no_test } => {
+            let chosen = choose_database(&location, !no_test).await?;
+            println!(
+                "{}",
+                tf(lang, "ui.db.saved", &[("database", &redact(&chosen))])
+            );
+            if global.db.as_deref().is_some_and(|d| !d.trim().is_empty()) {
+                eprintln!("{}", t(lang, "ui.db.overridden"));
+            }
+            Ok(())
+        }
+        DatabaseCommand::Reset => {
+            forget_database()?;
+            println!("{}", t(lang, "ui.db.reset"));
+            Ok(())
+        }
+    }
+}

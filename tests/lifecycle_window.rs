@@ -1,0 +1,625 @@
+//! The dossier's life after intake in the real window under Xvfb: the Biểu 06 report and
+//! its exports, form 02 from the dossier panel, a batch hand-over by typed and scanned
+//! codes, and the offline banner while a private PostgreSQL server is stopped and started.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use support::window::Window;
+use support::{birth, pdf_text, symbols, Desk};
+
+fn code_of(dossier: &serde_json::Value) -> String {
+    dossier["code"].as_str().unwrap().to_string()
+}
+
+/// Sets a date or select control the way a person's choice does: value, then `change`.
+async fn choose(w: &Window, css: &str, value: &str) {
+    w.wait_css(css).await;
+    w.client
+        .execute(
+            "const el = document.querySelector(arguments[0]); el.value = arguments[1]; \
+             el.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![css.into(), value.into()],
+        )
+        .await
+        .unwrap();
+}
+
+/// Ends the session; WebKitWebDriver sometimes never answers the session's deletion after
+/// a page has written files, and dropping the window stops its drivers anyway.
+async fn finish(w: Window) {
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), w.close()).await;
+}
+
+/// Clicks through the page's script: WebKitWebDriver never answers a click on a button
+/// whose own handler removes it from the page at once (a row's "Bỏ", "Ghi đè").
+async fn js_click(w: &Window, css: &str) {
+    w.wait_css(css).await;
+    w.client
+        .execute(
+            "document.querySelector(arguments[0]).click();",
+            vec![css.into()],
+        )
+        .await
+        .unwrap();
+}
+
+/// Replaces a text field's content by typing, as the clerk edits the proposed path.
+async fn retype(w: &Window, css: &str, text: &str) {
+    let el = w.wait_css(css).await;
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+/// Waits until a field's value satisfies `pred` (a proposal arrives from the core).
+async fn wait_value(w: &Window, css: &str, pred: impl Fn(&str) -> bool) -> String {
+    for _ in 0..200 {
+        let v = value(w, css).await;
+        if pred(&v) {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{css} never had the value wanted; last {:?}",
+        value(w, css).await
+    );
+}
+
+async fn value(w: &Window, css: &str) -> String {
+    w.wait_css(css)
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// The path at the end of a "…: /path" message.
+fn path_in(text: &str) -> PathBuf {
+    let at = text.find(" /").expect("a path in the message");
+    PathBuf::from(text[at + 1..].split_whitespace().next().unwrap())
+}
+
+async fn open_dossier(w: &Window, code: &str) {
+    w.wait_css("#dossier-list").await;
+    w.click("#search").await;
+    w.type_keys(&format!("{code}{}", Key::Enter)).await;
+    w.wait_text("#detail-code", |t| t == code).await;
+}
+
+#[tokio::test]
+async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
+    let desk = Desk::ready();
+    let received = [
+        "2026-03-03T09:00:00+07:00",
+        "2026-03-04T09:00:00+07:00",
+        "2026-03-05T09:00:00+07:00",
+    ];
+    let codes: Vec<String> = received
+        .iter()
+        .zip(["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"])
+        .map(|(at, name)| code_of(&desk.intake(&birth(name, at))))
+        .collect();
+    // The first is resolved and collected with a rating; the second goes to the unit; the
+    // third is refused.
+    desk.ok(&[
+        "transition",
+        &codes[0],
+        "--to",
+        "4",
+        "--at",
+        "2026-03-03T10:00:00+07:00",
+    ]);
+    desk.ok(&[
+        "transition",
+        &codes[0],
+        "--to",
+        "9",
+        "--at",
+        "2026-03-03T15:00:00+07:00",
+    ]);
+    desk.ok(&[
+        "handover",
+        &codes[0],
+        "--receiver-name",
+        "Nguyễn Văn An",
+        "--receiver-id",
+        "079203001234",
+        "--rating",
+        "1",
+        "--at",
+        "2026-03-04T08:00:00+07:00",
+    ]);
+    desk.ok(&[
+        "transition",
+        &codes[1],
+        "--to",
+        "4",
+        "--at",
+        "2026-03-04T10:00:00+07:00",
+    ]);
+    desk.ok(&[
+        "transition",
+        &codes[2],
+        "--to",
+        "3",
+        "--at",
+        "2026-03-05T10:00:00+07:00",
+    ]);
+    let expected = desk.json(&["report", "--from", "2026-03-01", "--to", "2026-03-31"]);
+
+    let w = Window::open(&desk, None).await;
+    // The lists have drawn (their first fetch done) before leaving them.
+    w.wait_text("#list-title", |t| !t.is_empty()).await;
+    w.wait_text("#dashboard", |t| !t.is_empty()).await;
+    w.click("#nav-reports").await;
+    w.wait_css("#report-period").await;
+    choose(&w, "#report-from", "2026-03-01").await;
+    choose(&w, "#report-to", "2026-03-31").await;
+    w.wait_text("#report-range", |t| {
+        t.contains("01/03/2026") && t.contains("31/03/2026")
+    })
+    .await;
+    let cell = |key: &str| format!("#report-totals td[data-key={key}]");
+    for (key, want) in [
+        ("received_total", 3),
+        ("received_direct", 3),
+        ("received_online", 0),
+        ("resolved_total", 1),
+        ("in_progress_total", 1),
+        ("closed_total", 1),
+        ("rating_very_satisfied", 1),
+    ] {
+        let shown = w.wait_text(&cell(key), |t| !t.is_empty()).await;
+        assert_eq!(shown, want.to_string(), "{key}");
+        assert_eq!(expected["totals"][key], want, "{key}");
+    }
+    // Every counter of the procedure's row, as the core counts it.
+    let proc = expected["rows"][0]["procedure"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for key in [
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_late",
+        "in_progress_within",
+        "in_progress_overdue",
+    ] {
+        let css = format!("tr[data-procedure='{proc}'] td[data-key={key}]");
+        let shown = w.wait_text(&css, |t| !t.is_empty()).await;
+        assert_eq!(shown, expected["rows"][0][key].to_string(), "{key}");
+    }
+    w.screenshot("report-vi").await;
+
+    // The proposed path is in the Documents folder, named for the period.
+    let proposed = wait_value(&w, "#export-path", |v| !v.is_empty()).await;
+    assert!(
+        proposed.ends_with("/MotCua/bieu-06-2026-03.xlsx"),
+        "{proposed}"
+    );
+    let xlsx = desk.path("bieu-06.xlsx");
+    retype(&w, "#export-path", xlsx.to_str().unwrap()).await;
+    js_click(&w, "#export-write").await;
+    w.wait_text("#export-written", |t| t.contains("bieu-06.xlsx"))
+        .await;
+    w.wait_css("#export-open").await;
+    let sheet = read_xlsx(&xlsx);
+    let total_row = sheet
+        .iter()
+        .find(|r| r.iter().any(|c| c == "Tổng cộng"))
+        .unwrap_or_else(|| panic!("no total row in {sheet:?}"));
+    assert!(total_row.contains(&"3".to_string()), "{total_row:?}");
+
+    // CSV: an existing file is kept until the clerk confirms.
+    choose(&w, "#export-kind", "report_csv").await;
+    wait_value(&w, "#export-path", |v| v.ends_with("bieu-06-2026-03.csv")).await;
+    let csv = desk.path("bieu-06.csv");
+    std::fs::write(&csv, "old").unwrap();
+    retype(&w, "#export-path", csv.to_str().unwrap()).await;
+    js_click(&w, "#export-write").await;
+    w.wait_text("#export-exists", |t| !t.is_empty()).await;
+    w.screenshot("report-overwrite-vi").await;
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), "old");
+    js_click(&w, "#export-overwrite").await;
+    w.wait_text("#export-written", |t| t.contains("bieu-06.csv"))
+        .await;
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "no BOM");
+    let text = String::from_utf8(bytes).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(last.starts_with("Tổng cộng,,,3,0,3,0,1,"), "{last}");
+
+    // The register book as PDF lists the three dossiers.
+    choose(&w, "#export-kind", "register").await;
+    wait_value(&w, "#export-path", |v| {
+        v.ends_with("so-theo-doi-2026-03.pdf")
+    })
+    .await;
+    let register = desk.path("so.pdf");
+    retype(&w, "#export-path", register.to_str().unwrap()).await;
+    js_click(&w, "#export-write").await;
+    w.wait_text("#export-written", |t| t.contains("so.pdf"))
+        .await;
+    let text = pdf_text(&register);
+    for c in &codes {
+        assert!(text.contains(c.as_str()), "{c} not in {text}");
+    }
+
+    // English, at the small screen size.
+    w.resize(1366, 768).await;
+    w.click("#lang-switch").await;
+    w.click("#nav-reports").await;
+    w.wait_text("#reports h1", |t| t.contains("report")).await;
+    w.screenshot("report-en-1366").await;
+    finish(w).await;
+}
+
+fn read_xlsx(path: &Path) -> Vec<Vec<String>> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn form_02_from_the_dossier_panel_lists_the_missing_documents() {
+    let desk = Desk::ready();
+    let code = code_of(&desk.intake(&birth("Nguyễn Văn An", "2026-03-03T09:00:00+07:00")));
+    let w = Window::open(&desk, None).await;
+    open_dossier(&w, &code).await;
+    // A received dossier may wait for papers, be refused or be given a new appointment;
+    // the control slip is always offered.
+    for id in [
+        "#form-supplement",
+        "#form-refusal",
+        "#form-apology",
+        "#form-control",
+    ] {
+        w.wait_css(id).await;
+    }
+    w.click("#form-supplement").await;
+    // Pre-filled from the dossier's documents; a reason left empty is an error beside it.
+    let first = value(&w, "#missing-rows .missing-document").await;
+    assert_eq!(first, "Tờ khai đăng ký khai sinh");
+    w.click("#form-issue").await;
+    let err = w
+        .wait_text(
+            "[data-field='supplement.missing[0].reason'] .field-error",
+            |t| !t.is_empty(),
+        )
+        .await;
+    assert!(err.contains("trống"), "{err}");
+    assert_eq!(desk.json(&["show", &code, "--json"])["status_code"], 2);
+
+    w.client
+        .find(Locator::Css("#missing-rows .missing-reason"))
+        .await
+        .unwrap()
+        .send_keys("chưa có chữ ký của người đi khai")
+        .await
+        .unwrap();
+    w.click("#add-missing").await;
+    w.type_keys("Giấy chứng sinh").await;
+    let reasons = w
+        .client
+        .find_all(Locator::Css("#missing-rows .missing-reason"))
+        .await
+        .unwrap();
+    reasons[1].send_keys("bản chính").await.unwrap();
+    w.screenshot("form-02-vi").await;
+    w.click("#form-issue").await;
+    let issued = w.wait_text("#form-issued", |t| t.contains(".pdf")).await;
+    w.wait_text("#detail-status", |t| t == "Yêu cầu bổ sung giấy tờ")
+        .await;
+    w.wait_css("#form-open").await;
+    w.screenshot("form-02-issued-vi").await;
+
+    let pdf = path_in(&issued);
+    let text = pdf_text(&pdf);
+    for want in [
+        "Tờ khai đăng ký khai sinh",
+        "chưa có chữ ký của người đi khai",
+        "Giấy chứng sinh",
+        "bản chính",
+        code.as_str(),
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
+    assert_eq!(desk.json(&["show", &code, "--json"])["status_code"], 5);
+    // Waiting for papers: no refusal any more.
+    assert!(w.client.find(Locator::Css("#form-refusal")).await.is_err());
+    finish(w).await;
+}
+
+#[tokio::test]
+async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
+    let desk = Desk::ready();
+    let codes: Vec<String> = [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Lê Văn Cường",
+        "Phạm Thị Dung",
+    ]
+    .iter()
+    .map(|n| code_of(&desk.intake(&birth(n, "2026-03-03T09:00:00+07:00"))))
+    .collect();
+    // The fourth was refused: it cannot go to the unit.
+    desk.ok(&["transition", &codes[3], "--to", "3"]);
+    // The third arrives by scanning its receipt's QR.
+    let receipt = desk.path("r3.pdf");
+    desk.ok(&["receipt", &codes[2], "--out", receipt.to_str().unwrap()]);
+    let payload = symbols(&receipt)
+        .into_iter()
+        .find(|(kind, _)| kind == "QR-Code")
+        .map(|(_, data)| data)
+        .expect("a QR on the receipt");
+
+    let w = Window::open(&desk, None).await;
+    w.wait_text("#list-title", |t| !t.is_empty()).await;
+    w.wait_text("#dashboard", |t| !t.is_empty()).await;
+    w.click("#nav-transfer").await;
+    w.wait_css("#transfer-code").await;
+    assert_eq!(w.focused_id().await, "transfer-code");
+    let enter = Key::Enter.to_string();
+    // Typed by hand, one key at a time with pauses, so that it is not taken for a scan.
+    for c in codes[0].chars() {
+        w.type_keys(&c.to_string()).await;
+        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+    }
+    w.type_keys(&enter).await;
+    w.wait_text("#transfer-count", |t| t.starts_with('1')).await;
+    w.type_keys(&format!("{}{enter}", codes[1])).await;
+    w.wait_text("#transfer-count", |t| t.starts_with('2')).await;
+    // The scanner types the payload wherever the focus is, here on the page itself.
+    w.client
+        .execute("document.activeElement.blur();", vec![])
+        .await
+        .unwrap();
+    w.type_keys(&format!("{payload}{enter}")).await;
+    w.wait_text("#transfer-count", |t| t.starts_with('3')).await;
+    w.click("#transfer-code").await;
+    w.type_keys(&format!("{}{enter}", codes[3])).await;
+    w.wait_text("#transfer-count", |t| t.starts_with('4')).await;
+    // The same dossier twice is refused at once.
+    w.type_keys(&format!("{}{enter}", codes[0])).await;
+    w.wait_text("#transfer-add-error", |t| t.contains(codes[0].as_str()))
+        .await;
+
+    retype(&w, "#f-transfer-unit", "Công chức Tư pháp – Hộ tịch").await;
+    retype(&w, "#f-transfer-giver", "Nguyễn Thị Giao").await;
+    retype(&w, "#f-transfer-receiver", "Trần Văn Nhận").await;
+    js_click(&w, "#transfer-submit").await;
+    let refused = w.wait_text("#transfer-error", |t| !t.is_empty()).await;
+    assert!(refused.contains(codes[3].as_str()), "{refused}");
+    w.screenshot("transfer-refused-vi").await;
+    for c in &codes {
+        let shown = desk.json(&["show", c, "--json"]);
+        assert_ne!(
+            shown["status_code"], 4,
+            "{c} moved although the batch was refused"
+        );
+    }
+
+    // Without the refused one, all three move and the hand-over list is written.
+    js_click(
+        &w,
+        &format!("#transfer-items tr[data-code='{}'] button", codes[3]),
+    )
+    .await;
+    w.wait_text("#transfer-count", |t| t.starts_with('3')).await;
+    js_click(&w, "#transfer-submit").await;
+    let done = w.wait_text("#transfer-done", |t| t.contains(".pdf")).await;
+    w.wait_css("#transfer-open").await;
+    w.screenshot("transfer-done-vi").await;
+    let text = pdf_text(&path_in(&done));
+    for c in &codes[..3] {
+        assert!(text.contains(c.as_str()), "{c} not in {text}");
+        assert_eq!(desk.json(&["show", c, "--json"])["status_code"], 4);
+    }
+    assert!(!text.contains(codes[3].as_str()));
+    assert!(text.contains("Trần Văn Nhận"), "{text}");
+
+    w.resize(1366, 768).await;
+    w.click("#lang-switch").await;
+    w.click("#nav-transfer").await;
+    w.wait_text("#transfer-form h2", |t| t.contains("Hand"))
+        .await;
+    w.screenshot("transfer-en-1366").await;
+    finish(w).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// The offline banner needs a PostgreSQL server of the test's own, to stop and start: run as
+// the postgres user, so as root (as the test command and CI run).
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn run(cmd: &str, args: &[&str]) {
+    let out = Command::new(cmd).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+struct PrivateServer {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    port: u16,
+}
+
+impl PrivateServer {
+    fn start_new() -> Option<PrivateServer> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().join("bin"))
+            .filter(|p| p.join("pg_ctl").exists())
+            .max()?;
+        let dir = tempfile::tempdir().unwrap();
+        run("chown", &["postgres", dir.path().to_str().unwrap()]);
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let server = PrivateServer { dir, bin, port };
+        server.pg(&[
+            "initdb",
+            "-D",
+            &server.data(),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ]);
+        server.start();
+        Some(server)
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("data").to_string_lossy().into_owned()
+    }
+
+    fn pg(&self, args: &[&str]) {
+        let tool = self.bin.join(args[0]);
+        let mut all = vec!["-u", "postgres", "--", tool.to_str().unwrap()];
+        all.extend_from_slice(&args[1..]);
+        run("runuser", &all);
+    }
+
+    fn start(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1",
+            self.port,
+            self.dir.path().display()
+        );
+        let log = self.dir.path().join("log");
+        self.pg(&[
+            "pg_ctl",
+            "-D",
+            &self.data(),
+            "-l",
+            log.to_str().unwrap(),
+            "-w",
+            "-o",
+            &options,
+            "start",
+        ]);
+    }
+
+    fn stop(&self) {
+        self.pg(&["pg_ctl", "-D", &self.data(), "-m", "fast", "-w", "stop"]);
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for PrivateServer {
+    fn drop(&mut self) {
+        let _ = Command::new("runuser")
+            .args(["-u", "postgres", "--"])
+            .arg(self.bin.join("pg_ctl"))
+            .args(["-D", &self.data(), "-m", "immediate", "stop"])
+            .output();
+    }
+}
+
+#[tokio::test]
+async fn the_offline_banner_comes_and_goes_with_the_server_and_the_typed_form_stays() {
+    if !is_root() {
+        assert!(
+            std::env::var("MOTCUA_REQUIRE_POSTGRES").is_err(),
+            "a private PostgreSQL server needs root here"
+        );
+        eprintln!("skipped: a private PostgreSQL server needs root");
+        return;
+    }
+    let Some(server) = PrivateServer::start_new() else {
+        assert!(
+            std::env::var("MOTCUA_REQUIRE_POSTGRES").is_err(),
+            "PostgreSQL is not installed"
+        );
+        return;
+    };
+    let desk = Desk {
+        dir: tempfile::tempdir().unwrap(),
+        db: server.url(),
+    };
+    desk.ok(&[
+        "setup",
+        "--agency-code",
+        "000.00.14.H56",
+        "--governing-body",
+        "UBND XÃ HƯỚNG THỌ PHÚ",
+        "--unit",
+        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+        "--place",
+        "Hướng Thọ Phú",
+    ]);
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    assert_eq!(w.wait_text("#offline-banner", |_| true).await, "");
+    w.type_keys(&Key::F2.to_string()).await;
+    w.wait_css("#intake-form").await;
+    w.type_keys("khai sinh").await;
+    w.wait_text("#procedure-options", |t| t.contains("1.001193"))
+        .await;
+    w.type_keys(&Key::Enter.to_string()).await;
+    w.wait_text("#due-at", |t| !t.is_empty()).await;
+    let enter = Key::Enter.to_string();
+    w.type_keys(&format!(
+        "079203001234{enter}Trần Thị Bình{enter}0912345678{enter}{enter}Số 12, ấp Bình Hòa"
+    ))
+    .await;
+
+    server.stop();
+    let banner = w
+        .wait_text("#offline-banner", |t| t.contains("Mất kết nối"))
+        .await;
+    assert!(banner.contains("giữ nguyên"), "{banner}");
+    w.screenshot("offline-vi").await;
+    // A save while offline fails and keeps everything typed.
+    w.chord(Key::Control, Key::Enter.into()).await;
+    w.wait_text("#intake-form .form-error", |t| t.contains("Mất kết nối"))
+        .await;
+    assert_eq!(value(&w, "#f-applicant-name").await, "Trần Thị Bình");
+    assert_eq!(value(&w, "#f-applicant-id-number").await, "079203001234");
+    assert_eq!(
+        value(&w, "#f-applicant-address").await,
+        "Số 12, ấp Bình Hòa"
+    );
+    assert!(w.client.find(Locator::Css("#preview-code")).await.is_err());
+
+    server.start();
+    w.wait_text("#offline-banner", |t| t.is_empty()).await;
+    assert_eq!(value(&w, "#f-applicant-name").await, "Trần Thị Bình");
+    w.chord(Key::Control, Key::Enter.into()).await;
+    let code = w.wait_text("#preview-code", |t| !t.is_empty()).await;
+    let shown = desk.json(&["show", &code, "--json"]);
+    assert_eq!(shown["applicant"]["name"], "Trần Thị Bình");
+    assert_eq!(desk.json(&["list", "--json"]).as_array().unwrap().len(), 1);
+    finish(w).await;
+}

@@ -1,0 +1,189 @@
+// Forms 02–05 from a dossier's panel, and the post's word on a result sent by post.
+// Only the forms the dossier's status allows are offered (the core refuses the others and
+// its message is shown): 02 while the dossier can still wait for papers, 03 while it can
+// still be refused, 04 while it is being resolved, 05 always. Each is issued through the
+// core, kept beside the database, and offered to open; errors appear next to their field.
+import { call } from '../api.js';
+import { t } from '../i18n.js';
+import { h, clear } from '../dom.js';
+
+const input = (attrs) => h('input', { autocomplete: 'off', spellcheck: 'false', ...attrs });
+
+export function renderForms(box, d, reopen) {
+  const area = h('div', { class: 'forms', id: 'forms' });
+  const buttons = h('div', { class: 'moves', id: 'form-buttons' });
+  const editor = h('div', { class: 'form-editor', id: 'form-editor' });
+  const result = h('div', { class: 'export-result', id: 'form-result', role: 'status' });
+  area.append(h('h3', {}, t('ui.forms.title')), buttons, editor, result);
+  box.append(area);
+  if ((d.return || {}).method === 'post' && d.status_code === 10) box.append(delivery(d));
+
+  call('next_statuses', { code: d.code }).then((next) => {
+    const can = (s) => next.includes(s) || d.status_code === s;
+    const offered = [
+      ['supplement', can(5)],
+      ['refusal', can(3)],
+      ['apology', [2, 4, 5, 6].includes(d.status_code)],
+      ['control', true],
+    ];
+    for (const [form, ok] of offered) {
+      if (!ok) continue;
+      buttons.append(h('button', { type: 'button', class: 'small', id: 'form-' + form, onclick: () => open(form) }, t('form.' + form)));
+    }
+  }, () => {});
+
+  function open(form) {
+    clear(result);
+    const fields = h('div', { class: 'form-fields' });
+    const submit = h('button', { type: 'submit', class: 'primary', id: 'form-issue' }, t('ui.forms.issue'));
+    const el = h('form', { class: 'handover', id: 'form-' + form + '-editor', novalidate: true },
+      h('h3', {}, t('form.' + form)), fields,
+      h('div', { class: 'actions' }, submit,
+        h('button', { type: 'button', class: 'link', onclick: () => clear(editor) }, t('ui.cancel'))));
+    const build = BUILDERS[form](fields, d);
+    el.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      for (const e of el.querySelectorAll('.field-error')) e.textContent = '';
+      for (const e of el.querySelectorAll('.invalid')) e.classList.remove('invalid');
+      clear(result);
+      submit.disabled = true;
+      try {
+        const r = await call('issue_form', { code: d.code, request: { form, ...build() }, open: false });
+        clear(editor);
+        result.className = 'export-result banner ok';
+        result.append(h('span', { id: 'form-issued' }, t('ui.forms.issued', { number: r.number, path: r.path })), ' ',
+          h('button', { type: 'button', id: 'form-open', onclick: () => call('open_file', { path: r.path }).catch((e) => result.append(h('div', { class: 'field-error' }, e.message))) }, t('ui.open')));
+        // The panel shows the new status or appointment; the result line stays with it.
+        if (r.dossier.version !== d.version) { result.id = 'form-notice'; reopen(d.code, result); }
+      } catch (e) {
+        let placed = 0;
+        for (const f of e.fields || []) {
+          const at = el.querySelector(`[data-field="${CSS.escape(f.field)}"]`);
+          if (at) {
+            at.classList.add('invalid');
+            const err = at.querySelector('.field-error');
+            if (err) err.textContent = f.message;
+            placed++;
+          }
+        }
+        if (placed < (e.fields || []).length || !placed) {
+          result.className = 'export-result banner error';
+          result.append(h('span', { id: 'form-error' }, e.message));
+        }
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    clear(editor).append(el);
+    const first = el.querySelector('input, textarea');
+    if (first) first.focus();
+  }
+}
+
+// A row with its own error line, tagged with the field path the core names in its errors.
+function cell(path, label, control) {
+  return h('label', { class: 'cell', dataset: { field: path } }, label, control, h('span', { class: 'field-error', role: 'alert' }));
+}
+
+// Each builder lays out its form's fields and returns a function reading them back.
+const BUILDERS = {
+  supplement(fields, d) {
+    const rows = h('div', { class: 'rows', id: 'missing-rows' });
+    const renumber = () => [...rows.children].forEach((r, i) => {
+      r.dataset.field = `supplement.missing[${i}]`;
+      r.querySelector('.doc').dataset.field = `supplement.missing[${i}].document`;
+      r.querySelector('.why').dataset.field = `supplement.missing[${i}].reason`;
+    });
+    const row = (document, reason) => {
+      const r = h('div', { class: 'missing-row' },
+        h('div', { class: 'doc' }, cell('', t('field.supplement.missing.document'), input({ class: 'missing-document', value: document }))),
+        h('div', { class: 'why' }, cell('', t('field.supplement.missing.reason'), input({ class: 'missing-reason', value: reason }))),
+        h('button', { type: 'button', class: 'link remove', title: t('ui.forms.remove'), 'aria-label': t('ui.forms.remove'), onclick: () => { r.remove(); renumber(); } }, '✕'));
+      return r;
+    };
+    // Prefilled from the documents the dossier was received with: the clerk keeps the
+    // missing ones, writes why, and removes the rest.
+    for (const doc of d.documents) rows.append(row(doc.name, ''));
+    if (!d.documents.length) rows.append(row('', ''));
+    renumber();
+    const guide = h('textarea', { rows: '2', id: 'supplement-guide' });
+    fields.append(
+      h('p', { class: 'hint' }, t('ui.forms.supplement_hint')),
+      h('div', { class: 'field', dataset: { field: 'supplement.missing' } }, rows, h('span', { class: 'field-error', role: 'alert' })),
+      h('button', { type: 'button', class: 'small', id: 'add-missing', onclick: () => { rows.append(row('', '')); renumber(); rows.lastChild.querySelector('input').focus(); } }, t('ui.forms.add_document')),
+      cell('supplement.guide', t('field.supplement.guide'), guide));
+    // A cell's data-field is on its wrapper so the core's paths find them.
+    return () => ({
+      missing: [...rows.children].map((r) => ({ document: r.querySelector('.missing-document').value, reason: r.querySelector('.missing-reason').value })),
+      guide: guide.value,
+    });
+  },
+
+  refusal(fields) {
+    const rows = h('div', { class: 'rows', id: 'refusal-rows' });
+    const renumber = () => [...rows.children].forEach((r, i) => { r.dataset.field = `refusal.reasons[${i}]`; });
+    const row = () => {
+      const r = h('div', { class: 'missing-row' },
+        cell('', t('field.refusal.reasons'), input({ class: 'refusal-reason' })),
+        h('button', { type: 'button', class: 'link remove', title: t('ui.forms.remove'), 'aria-label': t('ui.forms.remove'), onclick: () => { r.remove(); renumber(); } }, '✕'));
+      return r;
+    };
+    rows.append(row());
+    renumber();
+    fields.append(
+      h('p', { class: 'hint' }, t('ui.forms.refusal_hint')),
+      h('div', { class: 'field', dataset: { field: 'refusal.reasons' } }, rows, h('span', { class: 'field-error', role: 'alert' })),
+      h('button', { type: 'button', class: 'small', id: 'add-reason', onclick: () => { rows.append(row()); renumber(); rows.lastChild.querySelector('input').focus(); } }, t('ui.forms.add_reason')));
+    return () => ({ reasons: [...rows.querySelectorAll('.refusal-reason')].map((i) => i.value) });
+  },
+
+  apology(fields) {
+    const reason = h('textarea', { rows: '2', id: 'apology-reason' });
+    const due = input({ type: 'date', id: 'apology-new-due' });
+    fields.append(
+      h('p', { class: 'hint' }, t('ui.forms.apology_hint')),
+      cell('apology.reason', t('field.apology.reason'), reason),
+      cell('apology.new_due', t('field.apology.new_due'), due));
+    return () => ({ reason: reason.value, new_due: due.value });
+  },
+
+  control(fields) {
+    fields.append(h('p', { class: 'hint' }, t('ui.forms.control_hint')));
+    return () => ({});
+  },
+};
+
+// What the post says of a result it carried: delivered, or returned to the sender.
+function delivery(d) {
+  const status = h('select', { id: 'delivery-status' },
+    h('option', { value: 'delivered' }, t('delivery.delivered')),
+    h('option', { value: 'returned' }, t('delivery.returned')));
+  const at = input({ type: 'date', id: 'delivery-at' });
+  const note = input({ id: 'delivery-note' });
+  const result = h('div', { class: 'export-result', id: 'delivery-result', role: 'status' });
+  const form = h('form', { class: 'handover', id: 'delivery-form', novalidate: true },
+    h('h3', {}, t('ui.delivery.title')),
+    cell('delivery.status', t('field.delivery.status'), status),
+    cell('delivery.at', t('field.delivery.at'), at),
+    cell('delivery.note', t('field.delivery.note'), note),
+    h('button', { type: 'submit', class: 'primary', id: 'delivery-save' }, t('ui.delivery.save')),
+    result);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
+    clear(result);
+    try {
+      const r = await call('record_delivery', { code: d.code, input: { status: status.value, note: note.value }, at: at.value || null });
+      result.className = 'export-result banner ok';
+      result.textContent = t('ui.delivery.saved', { status: t('delivery.' + r.status) });
+    } catch (e) {
+      let placed = 0;
+      for (const f of e.fields || []) {
+        const box = form.querySelector(`[data-field="${CSS.escape(f.field)}"] .field-error`);
+        if (box) { box.textContent = f.message; placed++; }
+      }
+      if (!placed) { result.className = 'export-result banner error'; result.textContent = e.message; }
+    }
+  });
+  return form;
+}
