@@ -249,6 +249,8 @@ async function catalogEditor() {
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'link', id: 'procedure-new', onclick: () => edit({ ...blank }) }, t('ui.catalog.new'))),
     editor);
   await load();
+  return box;
+}
 
 // This desk's database: kept in its configuration file, not in the database. Switching
 // tests the connection first and takes effect when the app is opened again. Passwords are
