@@ -494,7 +494,7 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
     assert_eq!(found[0]["applicant_phone"], "******5678");
 
     // The full record, for the task that needs it, is logged with who opened it.
-    w.click("#dossier-list tr.row td").await;
+    w.click("#dossier-list tr.row td.code").await;
     w.wait_text("#detail", |t| t.contains("079203001234")).await;
     let log = desk.json(&["audit", "log", "--json"]);
     assert!(

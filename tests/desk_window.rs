@@ -377,7 +377,7 @@ async fn screens_in_both_languages_fit_small_and_large_screens() {
         w.click("#tab-all").await;
         w.wait_text("#dossier-list", |t| t.contains("Hồng Nhung"))
             .await;
-        w.click("#dossier-list tr.row td").await;
+        w.click("#dossier-list tr.row td.code").await;
         w.wait_text("#detail", |t| t.contains("Hồng Nhung")).await;
         if let Some(wide) = sticks_out(&w).await {
             w.screenshot("overflow").await;
@@ -417,7 +417,7 @@ async fn a_ready_result_is_handed_over_with_the_citizens_rating() {
     w.click("#tab-all").await;
     w.wait_text("#dossier-list", |t| t.contains("Nguyễn Văn An"))
         .await;
-    w.click("#dossier-list tr.row td").await;
+    w.click("#dossier-list tr.row td.code").await;
     w.wait_text("#detail-code", |t| t == code).await;
 
     // Through the processing unit and back, each move from the panel.

@@ -254,6 +254,9 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
     // English, at the small screen size.
     w.resize(1366, 768).await;
     w.click("#lang-switch").await;
+    // The whole window is drawn again in English: click the new tab, not the old one.
+    w.wait_text("#nav-reports", |t| t.starts_with("Reports"))
+        .await;
     w.click("#nav-reports").await;
     w.wait_text("#reports h1", |t| t.contains("report")).await;
     w.screenshot("report-en-1366").await;
@@ -431,6 +434,8 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
 
     w.resize(1366, 768).await;
     w.click("#lang-switch").await;
+    w.wait_text("#nav-transfer", |t| t.starts_with("Hand"))
+        .await;
     w.click("#nav-transfer").await;
     w.wait_text("#transfer-form h2", |t| t.contains("Hand"))
         .await;

@@ -43,7 +43,7 @@ async fn the_window_lists_todays_dossiers_and_searches_without_diacritics() {
     assert!(!found.contains(binh["code"].as_str().unwrap()));
 
     w.client
-        .find(Locator::Css("#dossier-list tr.row td"))
+        .find(Locator::Css("#dossier-list tr.row td.code"))
         .await
         .unwrap()
         .click()
@@ -167,7 +167,7 @@ async fn the_receipt_prints_from_the_dossier_panel() {
     w.wait_text("#dossier-list", |t| t.contains("Trần Thị Bình"))
         .await;
     w.client
-        .find(Locator::Css("#dossier-list tr.row td"))
+        .find(Locator::Css("#dossier-list tr.row td.code"))
         .await
         .unwrap()
         .click()

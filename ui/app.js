@@ -130,8 +130,9 @@ function render(state, view) {
     await call('logout');
     await ctx.reload();
   }
-  sessionLost = async (kind) => {
-    if (kind === 'not_logged_in') { await ctx.reload(); return; }
+  // Asked again rather than trusted: a refusal can arrive late, from a call made before
+  // this person signed in, and must not redraw the screen they are now working on.
+  sessionLost = async () => {
     const status = await call('session_status');
     if (status.state === 'locked') renderLock(ctx, status);
     else if (status.state === 'logged_out') await ctx.reload();

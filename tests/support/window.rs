@@ -189,7 +189,13 @@ impl Window {
                     }
                     if Instant::now() > deadline {
                         self.screenshot("failure").await;
-                        let html = self.client.source().await.unwrap_or_default();
+                        // Like screenshots, the page source may never come from an idle page.
+                        let html =
+                            tokio::time::timeout(Duration::from_secs(10), self.client.source())
+                                .await
+                                .ok()
+                                .and_then(Result::ok)
+                                .unwrap_or_default();
                         panic!("{css} never matched; last text: {text:?}; page: {html}");
                     }
                 }
