@@ -38,12 +38,13 @@ export async function renderSettings(ctx, container) {
     const rows = keys.filter((k) => byKey.has(k)).map((k) => { placed.add(k); return settingRow(byKey.get(k)); });
     return rows.length ? h('section', { class: 'card wide' }, h('h2', {}, t(title)), rows) : null;
   };
+  // Every section is ready before any is shown: a field the clerk (or a scanner) is
+  // already typing into never loses the focus to a section arriving late.
+  const [noticeBox, catalogBox, databaseBox] = await Promise.all([notices(), catalogEditor(), database()]);
   page.append(...GROUPS.map(([title, keys]) => section(title, keys)));
   const others = settings.map((s) => s.key).filter((k) => !placed.has(k));
   if (others.length) page.append(section('ui.settings.other', others));
-  page.append(await notices());
-  page.append(await catalogEditor());
-  page.append(await database());
+  page.append(noticeBox, catalogBox, databaseBox);
   const first = page.querySelector('input, select');
   if (first) first.focus();
   return {};
