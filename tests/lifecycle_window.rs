@@ -2,13 +2,15 @@
 //! its exports, form 02 from the dossier panel, a batch hand-over by typed and scanned
 //! codes, and the offline banner while a private PostgreSQL server is stopped and started.
 
+#[path = "../src-tauri/core/tests/common/private_server.rs"]
+mod private_server;
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;
+use private_server::{is_root, PrivateServer};
 use support::window::Window;
 use support::{birth, pdf_text, symbols, Desk};
 
@@ -446,111 +448,6 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
 // ---------------------------------------------------------------------------------------
 // The offline banner needs a PostgreSQL server of the test's own, to stop and start: run as
 // the postgres user, so as root (as the test command and CI run).
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-fn run(cmd: &str, args: &[&str]) {
-    let out = Command::new(cmd).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-struct PrivateServer {
-    dir: tempfile::TempDir,
-    bin: PathBuf,
-    port: u16,
-}
-
-impl PrivateServer {
-    fn start_new() -> Option<PrivateServer> {
-        let bin = std::fs::read_dir("/usr/lib/postgresql")
-            .ok()?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path().join("bin"))
-            .filter(|p| p.join("pg_ctl").exists())
-            .max()?;
-        let dir = tempfile::tempdir().unwrap();
-        run("chown", &["postgres", dir.path().to_str().unwrap()]);
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let server = PrivateServer { dir, bin, port };
-        server.pg(&[
-            "initdb",
-            "-D",
-            &server.data(),
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        ]);
-        server.start();
-        Some(server)
-    }
-
-    fn data(&self) -> String {
-        self.dir.path().join("data").to_string_lossy().into_owned()
-    }
-
-    fn pg(&self, args: &[&str]) {
-        let tool = self.bin.join(args[0]);
-        let mut all = vec!["-u", "postgres", "--", tool.to_str().unwrap()];
-        all.extend_from_slice(&args[1..]);
-        run("runuser", &all);
-    }
-
-    fn start(&self) {
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1",
-            self.port,
-            self.dir.path().display()
-        );
-        let log = self.dir.path().join("log");
-        self.pg(&[
-            "pg_ctl",
-            "-D",
-            &self.data(),
-            "-l",
-            log.to_str().unwrap(),
-            "-w",
-            "-o",
-            &options,
-            "start",
-        ]);
-    }
-
-    fn stop(&self) {
-        self.pg(&["pg_ctl", "-D", &self.data(), "-m", "fast", "-w", "stop"]);
-    }
-
-    fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
-    }
-}
-
-impl Drop for PrivateServer {
-    fn drop(&mut self) {
-        let _ = Command::new("runuser")
-            .args(["-u", "postgres", "--"])
-            .arg(self.bin.join("pg_ctl"))
-            .args(["-D", &self.data(), "-m", "immediate", "stop"])
-            .output();
-    }
-}
 
 #[tokio::test]
 async fn the_offline_banner_comes_and_goes_with_the_server_and_the_typed_form_stays() {

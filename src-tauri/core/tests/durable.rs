@@ -3,8 +3,10 @@
 //! and strange text stored exactly.
 
 mod common;
+#[path = "common/private_server.rs"]
+mod private_server;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::{actor, agency_input, birth_request, fresh_postgres, fresh_sqlite, ready_stores};
@@ -14,6 +16,7 @@ use motcua_core::intake::IntakeRequest;
 use motcua_core::status::Status;
 use motcua_core::store::{transfer, verify_backup, Store};
 use motcua_core::CoreError;
+use private_server::{is_root, run, PrivateServer};
 
 const DAY: &str = "2027-03-03T09:00:00+07:00";
 
@@ -473,23 +476,6 @@ async fn strange_text_is_stored_and_shown_exactly_or_refused_clearly() {
 // Faults of the machine: these need root (a tmpfs mount, a private PostgreSQL server run as
 // the postgres user), as the test command and CI run.
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-fn run(cmd: &str, args: &[&str]) {
-    let out = Command::new(cmd).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A small tmpfs of its own, unmounted when dropped.
 struct SmallDisk {
     dir: tempfile::TempDir,
@@ -659,95 +645,6 @@ async fn a_read_only_disk_is_a_clear_error_and_the_database_stays_whole() {
     assert_eq!(health.dossiers, 2);
     assert_eq!(intake_n(&store, &["Trần Văn Cường"]).await[0], code(3));
     store.close().await;
-}
-
-/// A PostgreSQL cluster of the test's own on a free port, so that it can be stopped.
-struct PrivateServer {
-    dir: tempfile::TempDir,
-    bin: PathBuf,
-    port: u16,
-}
-
-impl PrivateServer {
-    fn start_new() -> Option<PrivateServer> {
-        let bin = std::fs::read_dir("/usr/lib/postgresql")
-            .ok()?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path().join("bin"))
-            .filter(|p| p.join("pg_ctl").exists())
-            .max()?;
-        let dir = tempfile::tempdir().unwrap();
-        run("chown", &["postgres", dir.path().to_str().unwrap()]);
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let server = PrivateServer { dir, bin, port };
-        server.pg(&[
-            "initdb",
-            "-D",
-            &server.data(),
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        ]);
-        server.start();
-        Some(server)
-    }
-
-    fn data(&self) -> String {
-        self.dir.path().join("data").to_string_lossy().into_owned()
-    }
-
-    fn pg(&self, args: &[&str]) {
-        let tool = self.bin.join(args[0]);
-        let mut all = vec!["-u", "postgres", "--", tool.to_str().unwrap()];
-        all.extend_from_slice(&args[1..]);
-        run("runuser", &all);
-    }
-
-    fn start(&self) {
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1",
-            self.port,
-            self.dir.path().display()
-        );
-        let log = self.dir.path().join("log");
-        self.pg(&[
-            "pg_ctl",
-            "-D",
-            &self.data(),
-            "-l",
-            log.to_str().unwrap(),
-            "-w",
-            "-o",
-            &options,
-            "start",
-        ]);
-    }
-
-    fn stop(&self) {
-        self.pg(&["pg_ctl", "-D", &self.data(), "-m", "fast", "-w", "stop"]);
-    }
-
-    fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
-    }
-}
-
-impl Drop for PrivateServer {
-    fn drop(&mut self) {
-        let _ = Command::new("runuser")
-            .args(["-u", "postgres", "--"])
-            .arg(self.bin.join("pg_ctl"))
-            .args(["-D", &self.data(), "-m", "immediate", "stop"])
-            .output();
-    }
 }
 
 #[tokio::test]
