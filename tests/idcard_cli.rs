@@ -108,6 +108,27 @@ fn listen_prints_what_a_serial_scanner_sends() {
 }
 
 #[test]
+fn ports_lists_serial_devices_that_exist() {
+    let desk = Desk::new();
+    let ports: Vec<String> =
+        serde_json::from_value(desk.json(&["idcard", "ports", "--json"])).unwrap();
+    for port in &ports {
+        assert!(port.starts_with("/dev/"), "{port}");
+        assert!(std::path::Path::new(port).exists(), "{port}");
+    }
+    let out = desk.run(&["idcard", "ports"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().collect::<Vec<_>>(), ports, "{text}");
+    if ports.is_empty() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("Không thấy cổng"), "{err}");
+    }
+    let help = desk.ok(&["idcard", "--help"]);
+    assert!(help.contains("ports"), "{help}");
+}
+
+#[test]
 fn the_scanner_port_setting_takes_only_devices() {
     let desk = Desk::ready();
     assert_eq!(desk.ok(&["settings", "get", "scanner-port"]).trim(), "");

@@ -104,6 +104,7 @@ impl Problem {
             ),
             Problem::PasswordOneClass => t(lang, "problem.password_one_class"),
             Problem::PasswordIsName => t(lang, "problem.password_is_name"),
+            Problem::ScannerPort if cfg!(windows) => t(lang, "problem.scanner_port_windows"),
             Problem::ScannerPort => t(lang, "problem.scanner_port"),
             Problem::NotAfter { when } => tf(lang, "problem.not_after", &[("when", when)]),
             Problem::DayOff { date } => tf(lang, "problem.day_off", &[("date", date)]),

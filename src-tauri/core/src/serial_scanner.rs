@@ -3,11 +3,12 @@
 //! letters of an ID card), a scanner in serial mode sends the bytes of the symbol itself: the
 //! card arrives intact.
 //!
-//! The reader opens the device (`/dev/ttyUSB0`, `/dev/ttyACM0`, a `/dev/serial/by-id/…`
-//! link), sets it raw at 9600 baud 8N1 (what scanners use out of the box), splits what comes
-//! in into lines ending in CR, LF or CR LF, and delivers each one on a channel. When the
-//! device goes away (unplugged, powered off) it says so and keeps trying until it is back.
-//! It runs on its own thread: reading a device is blocking work, and a desk has one scanner.
+//! The reader opens the port (`COM3` on Windows; `/dev/ttyUSB0`, `/dev/ttyACM0` or a
+//! `/dev/serial/by-id/…` link elsewhere) through the `serialport` crate at 9600 baud 8N1
+//! (what scanners use out of the box), splits what comes in into lines ending in CR, LF or
+//! CR LF, and delivers each one on a channel. When the device goes away (unplugged, powered
+//! off) it says so and keeps trying until it is back. It runs on its own thread: reading a
+//! port is blocking work, and a desk has one scanner.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,9 +16,10 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use serialport::{DataBits, FlowControl, Parity, SerialPort, StopBits};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::i18n::{t, tf, Lang};
+use crate::i18n::{tf, Lang};
 
 /// Scanners in serial mode default to 9600 baud, 8 data bits, no parity, one stop bit.
 pub const DEFAULT_BAUD: u32 = 9600;
@@ -27,6 +29,9 @@ pub const BAUDS: [u32; 8] = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200
 
 /// A line longer than this is not a symbol (an ID card's QR is about 200 bytes): dropped.
 pub const MAX_LINE_BYTES: usize = 4096;
+
+/// How long one read waits for a byte: the longest `Reader::stop` waits for the thread.
+const READ_TIMEOUT: Duration = Duration::from_millis(200);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScannerEvent {
@@ -41,19 +46,27 @@ pub enum ScannerEvent {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PortProblem {
+    /// No such port. Windows answers the same for a port that another program holds.
     NotFound,
     PermissionDenied,
+    /// Another program holds the port (Unix: it was opened for exclusive use).
+    InUse,
     /// The device hung up (unplugged, or the other end of a pseudo-terminal closed).
     Closed,
-    Unsupported,
     Other(String),
 }
 
 impl PortProblem {
-    fn from_io(e: &std::io::Error) -> PortProblem {
+    fn from_serial(e: &serialport::Error) -> PortProblem {
         match e.kind() {
-            std::io::ErrorKind::NotFound => PortProblem::NotFound,
-            std::io::ErrorKind::PermissionDenied => PortProblem::PermissionDenied,
+            serialport::ErrorKind::Io(std::io::ErrorKind::NotFound) => PortProblem::NotFound,
+            serialport::ErrorKind::Io(std::io::ErrorKind::PermissionDenied) => {
+                PortProblem::PermissionDenied
+            }
+            // Windows gives "file not found" and "access denied" (held by another program)
+            // the same kind; Unix gives it to a port locked by another reader.
+            serialport::ErrorKind::NoDevice if cfg!(windows) => PortProblem::NotFound,
+            serialport::ErrorKind::NoDevice => PortProblem::InUse,
             _ => PortProblem::Other(e.to_string()),
         }
     }
@@ -61,10 +74,13 @@ impl PortProblem {
     pub fn message(&self, port: &str, lang: Lang) -> String {
         let port_arg = [("port", port)];
         match self {
+            PortProblem::NotFound if cfg!(windows) => {
+                tf(lang, "idcard.port.not_found_windows", &port_arg)
+            }
             PortProblem::NotFound => tf(lang, "idcard.port.not_found", &port_arg),
             PortProblem::PermissionDenied => tf(lang, "idcard.port.permission_denied", &port_arg),
+            PortProblem::InUse => tf(lang, "idcard.port.in_use", &port_arg),
             PortProblem::Closed => tf(lang, "idcard.port.closed", &port_arg),
-            PortProblem::Unsupported => t(lang, "idcard.port.unsupported"),
             PortProblem::Other(detail) => tf(
                 lang,
                 "idcard.port.other",
@@ -174,40 +190,62 @@ pub fn decode_line(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Serial devices present on this computer, for the settings screen: the stable
-/// `/dev/serial/by-id/` names first, then `/dev/ttyACM*`, `/dev/ttyUSB*` and the `/dev/ttyS*`
-/// ports that have a UART behind them.
+/// Serial ports present on this computer, for the settings screen. On Linux the stable
+/// `/dev/serial/by-id/` names come first, then the devices (`/dev/ttyACM*`, `/dev/ttyUSB*`, …)
+/// with the built-in `/dev/ttyS*` last and only those with a UART behind them; on Windows the
+/// COM ports, `COM2` before `COM10`.
 pub fn list_ports() -> Vec<String> {
-    let mut by_id = list_dir(Path::new("/dev/serial/by-id"), |_| true);
-    let mut acm = list_dir(Path::new("/dev"), |n| n.starts_with("ttyACM"));
-    let mut usb = list_dir(Path::new("/dev"), |n| n.starts_with("ttyUSB"));
-    let mut uart = list_dir(Path::new("/dev"), |n| {
-        n.starts_with("ttyS") && n[4..].bytes().all(|b| b.is_ascii_digit()) && has_uart(n)
-    });
-    let mut all = Vec::new();
-    for group in [&mut by_id, &mut acm, &mut usb, &mut uart] {
-        // ttyUSB2 before ttyUSB10.
-        group.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
-        all.append(group);
-    }
-    all
+    let mut found: Vec<String> = system_ports()
+        .into_iter()
+        .filter(|p| !p.starts_with("/dev/ttyS") || has_uart(p))
+        .collect();
+    found.sort_by_cached_key(|p| port_order(p));
+    found.dedup();
+    let mut by_id = list_dir(Path::new("/dev/serial/by-id"));
+    by_id.sort_by_cached_key(|p| port_order(p));
+    by_id.append(&mut found);
+    by_id
 }
 
-fn list_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
+/// What the serial library finds. On Windows that is the Plug and Play ports and, where it
+/// finds fewer there (Wine, some adapters), the registry's `HARDWARE\DEVICEMAP\SERIALCOMM`.
+fn system_ports() -> Vec<String> {
+    // Built without libudev, the library reads /sys/class/tty, and panics where a
+    // container has no such folder.
+    if cfg!(target_os = "linux") && !Path::new("/sys/class/tty").is_dir() {
+        return Vec::new();
+    }
+    serialport::available_ports()
+        .map(|ports| ports.into_iter().map(|p| p.port_name).collect())
+        .unwrap_or_default()
+}
+
+/// Sorts names by their prefix then their number, so that ttyUSB2 comes before ttyUSB10 and
+/// COM2 before COM10; the built-in ports (ttyS*) go last, they are rarely the scanner.
+fn port_order(name: &str) -> (bool, String, u64, String) {
+    let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    let number = name[stem.len()..].parse().unwrap_or(0);
+    (
+        stem.ends_with("/ttyS"),
+        stem.to_ascii_uppercase(),
+        number,
+        name.to_string(),
+    )
+}
+
+fn list_dir(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     entries
         .filter_map(Result::ok)
-        .filter_map(|e| {
-            let name = e.file_name().into_string().ok()?;
-            keep(&name).then(|| dir.join(name).to_string_lossy().into_owned())
-        })
+        .map(|e| dir.join(e.file_name()).to_string_lossy().into_owned())
         .collect()
 }
 
 /// Linux creates ttyS0–ttyS31 whether or not a UART exists; sysfs says type 0 for none.
-fn has_uart(name: &str) -> bool {
+fn has_uart(port: &str) -> bool {
+    let name = port.rsplit('/').next().unwrap_or(port);
     match std::fs::read_to_string(format!("/sys/class/tty/{name}/type")) {
         Ok(kind) => kind.trim() != "0",
         Err(_) => true,
@@ -227,14 +265,14 @@ fn pause(total: Duration, stop: &AtomicBool) {
 fn run(config: &ReaderConfig, stop: &AtomicBool, events: &UnboundedSender<ScannerEvent>) {
     let mut reported: Option<PortProblem> = None;
     while !stop.load(Ordering::SeqCst) && !events.is_closed() {
-        let problem = match port::open(&config.path, config.baud) {
-            Ok(device) => {
+        let problem = match open(config) {
+            Ok(mut port) => {
                 if events.send(ScannerEvent::Connected).is_err() {
                     return;
                 }
                 // Connected again: whatever goes wrong next is news.
                 reported = None;
-                match port::read_lines(&device, stop, events) {
+                match read_lines(port.as_mut(), stop, events) {
                     Some(problem) => problem,
                     None => return,
                 }
@@ -248,147 +286,70 @@ fn run(config: &ReaderConfig, stop: &AtomicBool, events: &UnboundedSender<Scanne
             {
                 return;
             }
-            reported = Some(problem.clone());
-        }
-        if problem == PortProblem::Unsupported {
-            return;
+            reported = Some(problem);
         }
         pause(config.retry, stop);
     }
 }
 
-#[cfg(unix)]
-mod port {
-    use std::fs::File;
-    use std::io::Read;
-    use std::os::fd::AsFd;
-    use std::os::unix::fs::OpenOptionsExt;
-    use std::path::Path;
-    use std::sync::atomic::{AtomicBool, Ordering};
-
-    use nix::errno::Errno;
-    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-    use nix::sys::termios::{
-        cfmakeraw, cfsetspeed, tcgetattr, tcsetattr, BaudRate, ControlFlags, InputFlags, SetArg,
-        SpecialCharacterIndices,
-    };
-    use tokio::sync::mpsc::UnboundedSender;
-
-    use super::{LineSplitter, PortProblem, ScannerEvent};
-
-    fn baud_rate(baud: u32) -> Option<BaudRate> {
-        Some(match baud {
-            1200 => BaudRate::B1200,
-            2400 => BaudRate::B2400,
-            4800 => BaudRate::B4800,
-            9600 => BaudRate::B9600,
-            19200 => BaudRate::B19200,
-            38400 => BaudRate::B38400,
-            57600 => BaudRate::B57600,
-            115200 => BaudRate::B115200,
-            _ => return None,
-        })
+/// Opens the port raw, `baud` 8N1, no flow control, with a short read timeout so that the
+/// thread sees a stop request. On Windows the library names `COM10` and above as `\\.\COM10`
+/// itself (and leaves a name that already starts with `\` alone).
+fn open(config: &ReaderConfig) -> Result<Box<dyn SerialPort>, PortProblem> {
+    if !BAUDS.contains(&config.baud) {
+        return Err(PortProblem::Other(format!("{} baud", config.baud)));
     }
-
-    /// Opens the device without making it our controlling terminal and without waiting for
-    /// a carrier, and sets it raw, `baud` 8N1, no flow control.
-    pub(super) fn open(path: &Path, baud: u32) -> Result<File, PortProblem> {
-        let speed = baud_rate(baud).ok_or_else(|| PortProblem::Other(format!("{baud} baud")))?;
-        let device = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .custom_flags(nix::libc::O_NOCTTY | nix::libc::O_NONBLOCK)
-            .open(path)
-            .map_err(|e| PortProblem::from_io(&e))?;
-        let errno = |e: Errno| PortProblem::from_io(&std::io::Error::from(e));
-        let mut tty = tcgetattr(device.as_fd()).map_err(errno)?;
-        cfmakeraw(&mut tty);
-        cfsetspeed(&mut tty, speed).map_err(errno)?;
-        tty.control_flags
-            .insert(ControlFlags::CS8 | ControlFlags::CLOCAL | ControlFlags::CREAD);
-        tty.control_flags
-            .remove(ControlFlags::PARENB | ControlFlags::CSTOPB);
-        #[cfg(any(target_os = "linux", target_os = "android", target_os = "macos"))]
-        tty.control_flags.remove(ControlFlags::CRTSCTS);
-        tty.input_flags
-            .remove(InputFlags::IXON | InputFlags::IXOFF | InputFlags::IXANY);
-        tty.control_chars[SpecialCharacterIndices::VMIN as usize] = 1;
-        tty.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
-        tcsetattr(device.as_fd(), SetArg::TCSANOW, &tty).map_err(errno)?;
-        Ok(device)
-    }
-
-    /// Reads until the device is lost (`Some(problem)`), or until asked to stop or nobody
-    /// listens (`None`).
-    pub(super) fn read_lines(
-        device: &File,
-        stop: &AtomicBool,
-        events: &UnboundedSender<ScannerEvent>,
-    ) -> Option<PortProblem> {
-        let mut splitter = LineSplitter::default();
-        let mut buf = [0u8; 1024];
-        let hangup = PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL;
-        loop {
-            if stop.load(Ordering::SeqCst) || events.is_closed() {
-                return None;
-            }
-            let mut fds = [PollFd::new(device.as_fd(), PollFlags::POLLIN)];
-            match poll(&mut fds, PollTimeout::from(200u16)) {
-                Ok(0) | Err(Errno::EINTR) => continue,
-                Ok(_) => {}
-                Err(e) => return Some(PortProblem::Other(e.desc().to_string())),
-            }
-            let revents = fds[0].revents().unwrap_or(PollFlags::empty());
-            // Read even on a hang-up: the last line may still be waiting.
-            match (&*device).read(&mut buf) {
-                Ok(0) => return Some(PortProblem::Closed),
-                Ok(n) => {
-                    for line in splitter.push(&buf[..n]) {
-                        if events.send(ScannerEvent::Line(line)).is_err() {
-                            return None;
-                        }
-                    }
-                }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
-                    ) =>
-                {
-                    if revents.intersects(hangup) {
-                        return Some(PortProblem::Closed);
-                    }
-                }
-                // EIO is how a USB serial adapter that was pulled out answers.
-                Err(e) if e.raw_os_error() == Some(nix::libc::EIO) => {
-                    return Some(PortProblem::Closed)
-                }
-                Err(e) => return Some(PortProblem::from_io(&e)),
-            }
-        }
-    }
+    serialport::new(config.path.to_string_lossy(), config.baud)
+        .data_bits(DataBits::Eight)
+        .parity(Parity::None)
+        .stop_bits(StopBits::One)
+        .flow_control(FlowControl::None)
+        .timeout(READ_TIMEOUT)
+        .open()
+        .map_err(|e| PortProblem::from_serial(&e))
 }
 
-#[cfg(not(unix))]
-mod port {
-    use std::fs::File;
-    use std::path::Path;
-    use std::sync::atomic::AtomicBool;
-
-    use tokio::sync::mpsc::UnboundedSender;
-
-    use super::{PortProblem, ScannerEvent};
-
-    pub(super) fn open(_path: &Path, _baud: u32) -> Result<File, PortProblem> {
-        Err(PortProblem::Unsupported)
-    }
-
-    pub(super) fn read_lines(
-        _device: &File,
-        _stop: &AtomicBool,
-        _events: &UnboundedSender<ScannerEvent>,
-    ) -> Option<PortProblem> {
-        Some(PortProblem::Unsupported)
+/// Reads until the port is lost (`Some(problem)`), or until asked to stop or nobody listens
+/// (`None`).
+fn read_lines(
+    port: &mut dyn SerialPort,
+    stop: &AtomicBool,
+    events: &UnboundedSender<ScannerEvent>,
+) -> Option<PortProblem> {
+    let mut splitter = LineSplitter::default();
+    let mut buf = [0u8; 1024];
+    loop {
+        if stop.load(Ordering::SeqCst) || events.is_closed() {
+            return None;
+        }
+        match port.read(&mut buf) {
+            Ok(0) => return Some(PortProblem::Closed),
+            Ok(n) => {
+                for line in splitter.push(&buf[..n]) {
+                    if events.send(ScannerEvent::Line(line)).is_err() {
+                        return None;
+                    }
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::TimedOut
+                        | std::io::ErrorKind::WouldBlock
+                        | std::io::ErrorKind::Interrupted
+                ) =>
+            {
+                // Some Windows drivers (and Wine) go on answering a port whose device is
+                // gone with timeouts; asking for its input queue fails then.
+                if port.bytes_to_read().is_err() {
+                    return Some(PortProblem::Closed);
+                }
+            }
+            // A hang-up (a pulled-out USB adapter, the far end of a pseudo-terminal closed),
+            // or any error from a port that was working: the device is gone until it opens
+            // again.
+            Err(_) => return Some(PortProblem::Closed),
+        }
     }
 }
 
@@ -423,6 +384,31 @@ mod tests {
             "123|Nguy\u{FFFD}n"
         );
         assert_eq!(decode_line("Trần".as_bytes()), "Trần");
+    }
+
+    #[test]
+    fn ports_sort_by_number_with_the_built_in_ones_last() {
+        let mut ports = vec![
+            "/dev/ttyS0",
+            "/dev/ttyUSB10",
+            "/dev/ttyUSB2",
+            "/dev/ttyACM0",
+            "/dev/ttyS1",
+        ];
+        ports.sort_by_cached_key(|p| port_order(p));
+        assert_eq!(
+            ports,
+            [
+                "/dev/ttyACM0",
+                "/dev/ttyUSB2",
+                "/dev/ttyUSB10",
+                "/dev/ttyS0",
+                "/dev/ttyS1"
+            ]
+        );
+        let mut ports = vec!["COM10", "COM2", "COM1"];
+        ports.sort_by_cached_key(|p| port_order(p));
+        assert_eq!(ports, ["COM1", "COM2", "COM10"]);
     }
 
     #[test]

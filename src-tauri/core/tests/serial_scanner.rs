@@ -129,6 +129,30 @@ async fn a_file_that_is_not_a_terminal_is_refused() {
     reader.stop();
 }
 
+#[tokio::test]
+async fn a_port_another_reader_holds_is_reported_in_use_until_it_lets_go() {
+    let (mut scanner, path) = pty();
+    let (tx, mut rx) = unbounded_channel();
+    let first = Reader::spawn(quick(&path), tx).unwrap();
+    assert_eq!(next(&mut rx).await, ScannerEvent::Connected);
+
+    let (tx, mut second_rx) = unbounded_channel();
+    let second = Reader::spawn(quick(&path), tx).unwrap();
+    assert_eq!(
+        next(&mut second_rx).await,
+        ScannerEvent::Disconnected(PortProblem::InUse)
+    );
+    let message = PortProblem::InUse.message(&path.to_string_lossy(), motcua_core::i18n::Lang::En);
+    assert!(message.contains("another program"), "{message}");
+
+    // The first one stops (the window restarted its reader): the second gets the port.
+    first.stop();
+    assert_eq!(next(&mut second_rx).await, ScannerEvent::Connected);
+    scanner.write_all(format!("{CARD}\r\n").as_bytes()).unwrap();
+    assert_eq!(next(&mut second_rx).await, ScannerEvent::Line(CARD.into()));
+    second.stop();
+}
+
 #[test]
 fn listed_ports_are_serial_devices_that_exist() {
     for port in list_ports() {

@@ -1,10 +1,10 @@
-//! idcard parse, idcard listen: reading a citizen ID card's QR, and trying a desk scanner in
-//! serial (COM) mode. Neither needs the database.
+//! idcard parse, idcard ports, idcard listen: reading a citizen ID card's QR, and finding and
+//! trying a desk scanner in serial (COM) mode. None needs the database.
 
 use std::io::{Read, Write};
 
 use clap::Subcommand;
-use motcua_core::i18n::tf;
+use motcua_core::i18n::{t, tf};
 use motcua_core::idcard;
 use motcua_core::serial_scanner::{self, Reader, ReaderConfig, ScannerEvent};
 use motcua_core::CoreError;
@@ -23,11 +23,22 @@ pub enum IdcardCommand {
         /// The text the scanner delivered, or - to read it from standard input
         text: String,
     },
+    /// List the serial (COM) ports of this computer, one per line: what the settings screen
+    /// offers for the scanner's port
+    #[command(after_help = "Examples:\n  motcua idcard ports\n  motcua idcard ports --json")]
+    Ports {
+        /// Print a JSON array instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Listen to a scanner in serial (COM) mode and print each ID card it reads as one line
     /// of JSON (other scans are reported on standard error); for trying a scanner
-    #[command(after_help = "Example:\n  motcua idcard listen --port /dev/ttyACM0 --count 1")]
+    #[command(
+        after_help = "Examples:\n  motcua idcard listen --port COM3 --count 1          (Windows)\n  motcua idcard listen --port /dev/ttyACM0 --count 1  (Linux)"
+    )]
     Listen {
-        /// The scanner's device, e.g. /dev/ttyUSB0, /dev/ttyACM0 or /dev/serial/by-id/…
+        /// The scanner's port: COM3 on Windows; /dev/ttyUSB0, /dev/ttyACM0 or
+        /// /dev/serial/by-id/… on Linux (`motcua idcard ports` lists them)
         #[arg(long)]
         port: String,
         /// Stop after this many scanned lines [default: run until interrupted]
@@ -50,8 +61,23 @@ fn parse_baud(s: &str) -> Result<u32, String> {
 pub async fn run(global: &Global, command: IdcardCommand) -> Result<(), CoreError> {
     match command {
         IdcardCommand::Parse { text } => parse(&text),
+        IdcardCommand::Ports { json } => ports(global, json),
         IdcardCommand::Listen { port, count, baud } => listen(global, &port, count, baud).await,
     }
+}
+
+fn ports(global: &Global, json: bool) -> Result<(), CoreError> {
+    let list = serial_scanner::list_ports();
+    if json {
+        return output::json(&list);
+    }
+    if list.is_empty() {
+        eprintln!("{}", t(global.lang(), "idcard.ports.none"));
+    }
+    for port in list {
+        println!("{port}");
+    }
+    Ok(())
 }
 
 fn parse(text: &str) -> Result<(), CoreError> {

@@ -88,7 +88,7 @@ pub enum Command {
     /// The audit trail: verify the hash chains, read the access log
     #[command(subcommand)]
     Audit(users::AuditCommand),
-    /// Citizen ID card QR: read one, or try a scanner in serial (COM) mode
+    /// Citizen ID card QR: read one, list the serial (COM) ports, or try a scanner in serial mode
     #[command(subcommand)]
     Idcard(idcard::IdcardCommand),
     /// A consistent, checked copy of the whole database while desks keep working

@@ -411,7 +411,7 @@ impl Store {
             }
             SCANNER_PORT => {
                 let port = value.trim();
-                if !port.is_empty() && !is_device_path(port) {
+                if !port.is_empty() && !is_scanner_port(port) {
                     return Err(CoreError::invalid(SCANNER_PORT, Problem::ScannerPort));
                 }
                 self.set_setting(&desk_key(desk, SCANNER_PORT), port).await
@@ -553,6 +553,26 @@ fn is_lookup_template(t: &str) -> bool {
         && t.chars().all(|c| c.is_ascii_graphic())
 }
 
+/// A serial port as this computer names it: the desk's own scanner, read on this computer.
+fn is_scanner_port(p: &str) -> bool {
+    if cfg!(windows) {
+        is_com_port(p)
+    } else {
+        is_device_path(p)
+    }
+}
+
+/// `COM1`–`COM256`, or the same in the device namespace (`\\.\COM10`), which is how Windows
+/// names ports above COM9; no other device or file.
+fn is_com_port(p: &str) -> bool {
+    let name = p.strip_prefix(r"\\.\").unwrap_or(p);
+    let (com, number) = name.split_at_checked(3).unwrap_or_default();
+    // `parse` would take "+5" and "05".
+    com.eq_ignore_ascii_case("COM")
+        && !number.starts_with(['0', '+'])
+        && number.parse::<u16>().is_ok_and(|n| (1..=256).contains(&n))
+}
+
 /// An absolute path under /dev/ (`/dev/ttyUSB0`, `/dev/serial/by-id/…`) in plain ASCII, with
 /// no `..` that could lead the reader out of /dev/.
 fn is_device_path(p: &str) -> bool {
@@ -570,4 +590,43 @@ fn unknown_setting(key: &str) -> CoreError {
             detail: format!("{key}; known: {}", NAMED_SETTINGS.join(", ")),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_com_port, is_device_path};
+
+    #[test]
+    fn com_ports_are_com1_to_com256_with_or_without_the_device_prefix() {
+        for good in ["COM1", "COM3", "com5", "COM10", r"\\.\COM10", "COM256"] {
+            assert!(is_com_port(good), "{good}");
+        }
+        for bad in [
+            "",
+            "COM",
+            "COM0",
+            "COM05",
+            "COM+5",
+            "COM257",
+            "COM3;",
+            "COM 3",
+            "LPT1",
+            "NUL",
+            r"\\.\",
+            r"\\.\PhysicalDrive0",
+            r"\\?\COM3",
+            r"C:\COM3",
+            "/dev/ttyUSB0",
+            "COM3:",
+        ] {
+            assert!(!is_com_port(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn device_paths_stay_under_dev() {
+        assert!(is_device_path("/dev/ttyACM0"));
+        assert!(!is_device_path("/dev/../etc/passwd"));
+        assert!(!is_device_path("COM3"));
+    }
 }
