@@ -146,7 +146,7 @@ impl Reader {
 
 impl Drop for Reader {
     fn drop(&mut self) {
-        // Without joining: the thread notices within one poll interval.
+        // Without joining: the thread notices within one read timeout.
         self.stop.store(true, Ordering::SeqCst);
     }
 }
