@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use motcua_core::accounts::Action;
-use motcua_core::printing;
+use motcua_core::printing::{self, PrintJob};
 use motcua_core::store::ScanResult;
 use serde::Serialize;
 use tauri::State;
@@ -32,10 +32,13 @@ pub async fn print_receipt(state: State<'_, AppState>, code: String) -> UiResult
         s.issue_receipt(&code, paper, &state.actor(&session)).await,
     )?;
     let path = ui(&state, archive_receipt(&state.global, &issued))?;
-    ui(
-        &state,
-        printing::print_pdf(&path, &printer, paper, &issued.dossier.code).map_err(Into::into),
-    )?;
+    let job = PrintJob {
+        layout: &issued.layout,
+        pdf: &path,
+        paper,
+        title: &issued.dossier.code,
+    };
+    ui(&state, printing::print(&job, &printer).map_err(Into::into))?;
     Ok(Issued {
         path: path.display().to_string(),
         reprint: issued.reprint,
