@@ -1,0 +1,7 @@
+//! The Windows build (`src-tauri/windows/build.sh`) under Wine: one test binary whose
+//! modules live in `tests/windows/`. `support` runs the installer into a Wine prefix and
+//! `motcua.exe` in it; see there for the environment these tests need.
+
+mod support;
+
+mod cli;
