@@ -10,9 +10,9 @@ use std::sync::OnceLock;
 
 use windows_sys::Win32::Foundation::RECT;
 use windows_sys::Win32::Graphics::Gdi::{
-    CreateFontW, DeleteObject, ExtCreatePen, ExtTextOutW, FillRect, GetDeviceCaps, GetStockObject,
-    GetTextFaceW, LineTo, MoveToEx, SelectObject, SetBkMode, SetMapMode, SetTextAlign,
-    SetTextColor, AddFontMemResourceEx, BLACK_BRUSH, BS_SOLID, CLIP_DEFAULT_PRECIS,
+    AddFontMemResourceEx, CreateFontW, DeleteObject, ExtCreatePen, ExtTextOutW, FillRect,
+    GetDeviceCaps, GetStockObject, GetTextFaceW, LineTo, MoveToEx, SelectObject, SetBkMode,
+    SetMapMode, SetTextAlign, SetTextColor, BLACK_BRUSH, BS_SOLID, CLIP_DEFAULT_PRECIS,
     DEFAULT_CHARSET, DEFAULT_PITCH, DEFAULT_QUALITY, FF_ROMAN, FW_BOLD, FW_NORMAL, HBRUSH, HDC,
     HFONT, HGDIOBJ, HPEN, LOGBRUSH, LOGPIXELSX, LOGPIXELSY, MM_TEXT, OUT_TT_ONLY_PRECIS,
     PHYSICALOFFSETX, PHYSICALOFFSETY, PS_ENDCAP_FLAT, PS_GEOMETRIC, PS_JOIN_MITER, PS_SOLID,
@@ -101,8 +101,11 @@ pub struct Canvas {
 }
 
 impl Canvas {
-    /// A canvas on the printer DC `hdc`, which must stay valid while the canvas lives.
-    pub fn new(hdc: HDC) -> Result<Canvas, GdiError> {
+    /// A canvas on the printer DC `hdc`.
+    ///
+    /// # Safety
+    /// `hdc` is a device context from `CreateDCW` that is not deleted while the canvas lives.
+    pub unsafe fn new(hdc: HDC) -> Result<Canvas, GdiError> {
         load_private_fonts()?;
         let fonts = fonts::load().map_err(|e| GdiError {
             call: "fonts",
@@ -166,8 +169,8 @@ impl Canvas {
         if previous.is_null() {
             return Err(GdiError::last(call));
         }
-        let ours =
-            self.gdi_fonts.values().any(|f| *f == previous) || self.pens.values().any(|p| *p == previous);
+        let ours = self.gdi_fonts.values().any(|f| *f == previous)
+            || self.pens.values().any(|p| *p == previous);
         if !ours {
             self.saved.push(previous);
         }
@@ -204,8 +207,7 @@ impl Canvas {
         // Flat ends like the PDF's butt caps: the layout already lengthens rules that meet.
         let style = PS_GEOMETRIC | PS_SOLID | PS_ENDCAP_FLAT | PS_JOIN_MITER;
         // SAFETY: `brush` outlives the call; no custom dash array is passed.
-        let pen =
-            unsafe { ExtCreatePen(style as u32, width as u32, &brush, 0, std::ptr::null()) };
+        let pen = unsafe { ExtCreatePen(style as u32, width as u32, &brush, 0, std::ptr::null()) };
         if pen.is_null() {
             return Err(GdiError::last("ExtCreatePen"));
         }
@@ -241,7 +243,8 @@ impl Canvas {
             let ((ax, ay), (bx, by)) = (at(from), at(to));
             // SAFETY: drawing calls on the DC; the previous position is not asked for.
             let drawn = unsafe {
-                MoveToEx(self.hdc, ax, ay, std::ptr::null_mut()) != 0 && LineTo(self.hdc, bx, by) != 0
+                MoveToEx(self.hdc, ax, ay, std::ptr::null_mut()) != 0
+                    && LineTo(self.hdc, bx, by) != 0
             };
             if !drawn {
                 return Err(GdiError::last("LineTo"));

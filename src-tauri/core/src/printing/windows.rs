@@ -72,7 +72,8 @@ pub(super) fn printers() -> Result<Vec<Printer>, PrintError> {
         };
         // SAFETY: `out` is null with a size of 0, or `buf`, writable for `size` bytes;
         // `needed` and `count` are locals.
-        if unsafe { EnumPrintersW(flags, ptr::null(), 4, out, size, &mut needed, &mut count) } != 0 {
+        if unsafe { EnumPrintersW(flags, ptr::null(), 4, out, size, &mut needed, &mut count) } != 0
+        {
             let default = default_printer();
             let records = if count == 0 || buf.is_empty() {
                 &[][..]
@@ -80,7 +81,10 @@ pub(super) fn printers() -> Result<Vec<Printer>, PrintError> {
                 // SAFETY: on success the buffer starts with `count` PRINTER_INFO_4W records,
                 // and it is aligned for them.
                 unsafe {
-                    std::slice::from_raw_parts(buf.as_ptr().cast::<PRINTER_INFO_4W>(), count as usize)
+                    std::slice::from_raw_parts(
+                        buf.as_ptr().cast::<PRINTER_INFO_4W>(),
+                        count as usize,
+                    )
                 }
             };
             return Ok(records
@@ -176,10 +180,22 @@ fn holds_jobs(handle: &Handle, name: &str) -> Result<bool, PrintError> {
 
 /// The printer's default settings with the job's paper merged in by its driver: A4 and A5 by
 /// their codes, the roll as a custom size 80 mm wide and as long as the receipt.
-fn devmode(handle: &Handle, name: &str, name_w: &[u16], job: &PrintJob) -> Result<Vec<u64>, PrintError> {
+fn devmode(
+    handle: &Handle,
+    name: &str,
+    name_w: &[u16],
+    job: &PrintJob,
+) -> Result<Vec<u64>, PrintError> {
     // SAFETY: a size query (mode 0): no buffers; `name_w` is NUL-terminated.
     let size = unsafe {
-        DocumentPropertiesW(ptr::null_mut(), handle.0, name_w.as_ptr(), ptr::null_mut(), ptr::null(), 0)
+        DocumentPropertiesW(
+            ptr::null_mut(),
+            handle.0,
+            name_w.as_ptr(),
+            ptr::null_mut(),
+            ptr::null(),
+            0,
+        )
     };
     let size = usize::try_from(size)
         .ok()
@@ -198,7 +214,10 @@ fn devmode(handle: &Handle, name: &str, name_w: &[u16], job: &PrintJob) -> Resul
         )
     };
     if got < 0 {
-        return Err(failed(name, format!("DocumentPropertiesW: {}", last_error())));
+        return Err(failed(
+            name,
+            format!("DocumentPropertiesW: {}", last_error()),
+        ));
     }
     // SAFETY: the driver wrote a DEVMODEW at the start of the aligned buffer.
     let dm = unsafe { &mut *defaults.as_mut_ptr().cast::<DEVMODEW>() };
@@ -216,7 +235,10 @@ fn devmode(handle: &Handle, name: &str, name_w: &[u16], job: &PrintJob) -> Resul
         )
     };
     if got < 0 {
-        return Err(failed(name, format!("DocumentPropertiesW: {}", last_error())));
+        return Err(failed(
+            name,
+            format!("DocumentPropertiesW: {}", last_error()),
+        ));
     }
     Ok(merged)
 }
@@ -253,6 +275,30 @@ impl Drop for Dc {
     }
 }
 
+/// Each page of the layout between StartPage and EndPage.
+fn draw_pages(dc: &Dc, job: &PrintJob) -> Result<(), GdiError> {
+    // SAFETY: the canvas is dropped at the end of this function, before `dc` is deleted.
+    let mut canvas = unsafe { Canvas::new(dc.0) }?;
+    for page in &job.layout.pages {
+        // SAFETY: page brackets on the DC of a started document.
+        if unsafe { StartPage(dc.0) } <= 0 {
+            return Err(GdiError {
+                call: "StartPage",
+                detail: Some(last_error()),
+            });
+        }
+        canvas.draw(page)?;
+        // SAFETY: as above.
+        if unsafe { EndPage(dc.0) } <= 0 {
+            return Err(GdiError {
+                call: "EndPage",
+                detail: Some(last_error()),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Draws every page between StartDoc and EndDoc; a failure aborts the job.
 fn draw_job(dc: &Dc, job: &PrintJob, title_w: &[u16]) -> Result<i32, GdiError> {
     let doc = DOCINFOW {
@@ -270,27 +316,7 @@ fn draw_job(dc: &Dc, job: &PrintJob, title_w: &[u16]) -> Result<i32, GdiError> {
             detail: Some(last_error()),
         });
     }
-    let drawn = (|| {
-        let mut canvas = Canvas::new(dc.0)?;
-        for page in &job.layout.pages {
-            // SAFETY: page brackets on the DC of a started document.
-            if unsafe { StartPage(dc.0) } <= 0 {
-                return Err(GdiError {
-                    call: "StartPage",
-                    detail: Some(last_error()),
-                });
-            }
-            canvas.draw(page)?;
-            // SAFETY: as above.
-            if unsafe { EndPage(dc.0) } <= 0 {
-                return Err(GdiError {
-                    call: "EndPage",
-                    detail: Some(last_error()),
-                });
-            }
-        }
-        Ok(())
-    })();
+    let drawn = draw_pages(dc, job);
     match drawn {
         Ok(()) => {
             // SAFETY: ends the document started above.
@@ -318,14 +344,22 @@ pub(super) fn print(job: &PrintJob, printer: &str) -> Result<String, PrintError>
         return Err(PrintError::Paused(printer.to_string()));
     }
     if job.layout.pages.is_empty() {
-        return Err(failed(printer, crate::documents::DocumentError::EmptyLayout.to_string()));
+        return Err(failed(
+            printer,
+            crate::documents::DocumentError::EmptyLayout.to_string(),
+        ));
     }
     let mode = devmode(&handle, printer, &name_w, job)?;
     let driver = wide("WINSPOOL");
     // SAFETY: the strings are NUL-terminated and `mode` holds the merged DEVMODE; all
     // outlive the call.
     let hdc = unsafe {
-        CreateDCW(driver.as_ptr(), name_w.as_ptr(), ptr::null(), mode.as_ptr().cast())
+        CreateDCW(
+            driver.as_ptr(),
+            name_w.as_ptr(),
+            ptr::null(),
+            mode.as_ptr().cast(),
+        )
     };
     if hdc.is_null() {
         return Err(failed(printer, format!("CreateDCW: {}", last_error())));
