@@ -10,38 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use super::linux::{birth, qr_of, tool};
 use super::support::{self, App, WinDesk, SETUP};
-
-fn tool(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd} is missing ({e})"));
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// A dossier taken in through `intake -` with a name full of two-mark letters; its code.
 fn intake(app: &App, desk: &WinDesk, name: &str) -> String {
-    let request = serde_json::json!({
-        "procedure": "1.001193",
-        "applicant": {
-            "name": name,
-            "id_number": "079203001234",
-            "phone": "0912345678",
-            "email": "",
-            "address": "Số 12, ấp Bình Hòa, xã Hướng Thọ Phú, tỉnh Tây Ninh"
-        },
-        "documents": [{"name": "Tờ khai đăng ký khai sinh", "originals": 1, "copies": 0}],
-        "sets": 1,
-        "return": {"method": "desk"},
-        "received_at": "2027-03-03T09:00:00+07:00",
-        "note": ""
-    });
+    let request = birth(name, "2027-03-03T09:00:00+07:00");
     let out = app.run_stdin(&desk.args(&["intake", "-"]), request.to_string().as_bytes());
     assert!(
         out.status.success(),
@@ -127,38 +101,6 @@ fn covered(a: &(usize, usize, Vec<bool>), b: &(usize, usize, Vec<bool>), reach: 
     }
     assert!(total > 0, "a blank page");
     near as f64 / total as f64
-}
-
-/// The payload of the QR code on the first page of `pdf`, read by zbarimg at 150 dpi.
-fn qr(pdf: &Path) -> String {
-    let prefix = pdf.with_extension("qr");
-    tool(
-        "pdftoppm",
-        &[
-            "-r",
-            "150",
-            "-png",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let png = prefix.with_extension("qr.png");
-    let found = tool(
-        "zbarimg",
-        &[
-            "--raw",
-            "-q",
-            "-Sdisable",
-            "-Sqrcode.enable",
-            png.to_str().unwrap(),
-        ],
-    );
-    found.trim().to_string()
 }
 
 /// A cups-pdf queue of this test's own, removed when the test ends however it ends.
@@ -270,9 +212,9 @@ fn receipts_print_through_the_windows_spooler_and_refusals_keep_them() {
     for (issue, paper) in [(3, "a5"), (4, "a4"), (5, "80mm")] {
         let copy = print_and_collect(app, &desk, &code, &printer, paper, &out_dir);
         let archive = archived(&desk, &format!("{code}-reprint-{issue}.pdf"));
-        let payload = qr(&archive);
+        let payload = qr_of(&archive);
         assert!(payload.starts_with(&format!("MC1:{code}:")), "{payload}");
-        assert_eq!(qr(&copy), payload, "{paper}");
+        assert_eq!(qr_of(&copy), payload, "{paper}");
 
         // The same layout: nearly every mark of either page lies on a mark of the other, a
         // pixel apart at most (glyphs rasterise a little differently), so text, rules and

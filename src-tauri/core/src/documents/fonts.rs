@@ -251,6 +251,22 @@ mod tests {
     }
 
     #[test]
+    fn advances_add_up_to_the_measured_width() {
+        let fonts = load().unwrap();
+        let text = fonts.prepare(Face::BoldItalic, "Nguyễn Hữu Lộc \u{1F600}");
+        let sum: f64 = fonts
+            .advances_mm(Face::BoldItalic, 11.0, &text)
+            .map(|(_, a)| a)
+            .sum();
+        let width = f64::from(fonts.width_mm(Face::BoldItalic, 11.0, &text));
+        assert!((sum - width).abs() < 1e-4, "{sum} {width}");
+        assert_eq!(
+            fonts.advances_mm(Face::BoldItalic, 11.0, &text).count(),
+            text.chars().count()
+        );
+    }
+
+    #[test]
     fn unknown_characters_become_question_marks() {
         let fonts = load().unwrap();
         assert_eq!(fonts.prepare(Face::Regular, "a\u{1F600}b\tc\n"), "a?b c ");
