@@ -10,3 +10,4 @@ mod support;
 mod linux;
 
 mod cli;
+mod window;
