@@ -11,3 +11,4 @@ mod linux;
 
 mod cli;
 mod print;
+mod window;
