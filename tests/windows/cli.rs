@@ -308,3 +308,50 @@ fn a_file_name_with_shell_characters_reaches_its_viewer_whole() {
         "the viewer got {line:?}, not the whole name {pdf_arg:?}"
     );
 }
+
+/// The PE subsystem of a Windows program: 2 for a GUI program, 3 for a console program.
+fn subsystem(exe: &Path) -> u16 {
+    let bytes = std::fs::read(exe).unwrap();
+    let pe = u32::from_le_bytes(bytes[0x3C..0x40].try_into().unwrap()) as usize;
+    assert_eq!(&bytes[pe..pe + 4], b"PE\0\0", "{}", exe.display());
+    u16::from_le_bytes(bytes[pe + 0x5C..pe + 0x5E].try_into().unwrap())
+}
+
+#[test]
+fn cmd_runs_the_console_twin_and_takes_its_exit_code() {
+    let Some(app) = support::app() else { return };
+    let dir = app.exe.parent().unwrap();
+    let com = dir.join("motcua.com");
+    if support::installer().is_none() {
+        eprintln!("skipped: a bare exe has no console twin; the installer brings it");
+        return;
+    }
+    // The desk is a GUI program; its twin, for cmd and PowerShell, is the same program
+    // marked as a console one.
+    assert_eq!(subsystem(&app.exe), 2, "motcua.exe: Windows GUI");
+    assert_eq!(subsystem(&com), 3, "motcua.com: Windows console");
+    let (exe, twin) = (std::fs::read(&app.exe).unwrap(), std::fs::read(&com).unwrap());
+    assert_eq!(exe.len(), twin.len());
+    let differing: Vec<usize> = (0..exe.len()).filter(|&i| exe[i] != twin[i]).collect();
+    assert_eq!(differing.len(), 1, "only the subsystem differs: {differing:?}");
+
+    // A bare `motcua` in cmd is the twin: cmd waits for it and takes its exit code.
+    let run = |line: &str| {
+        app.prefix
+            .command("cmd")
+            .args(["/c", line])
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+    let days = run("motcua calendar days 2026");
+    let reference = Command::new(LINUX_BIN)
+        .args(["calendar", "days", "2026"])
+        .output()
+        .unwrap();
+    assert!(days.status.success(), "{}", stderr(&days));
+    assert_eq!(stdout(&days), stdout(&reference));
+    let bad = run("motcua calendar to-lunar 2026-02-30");
+    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    assert!(stderr(&bad).contains("2026-02-30"), "{}", stderr(&bad));
+}
