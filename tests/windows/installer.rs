@@ -268,15 +268,18 @@ fn per_user_install_upgrade_and_uninstall_keep_the_data_unless_purged() {
         assert!(started.elapsed() < Duration::from_secs(120), "serve never listened");
         std::thread::sleep(Duration::from_millis(300));
     }
-    install(&prefix, &installer, &["/S"]);
+    // Not `install`: waiting for every process of the prefix would wait for a survivor.
+    let out = prefix.command(&installer).arg("/S").output().unwrap();
+    assert_success("installer", &["/S"], &out);
     let ended = Instant::now();
     while running.try_wait().unwrap().is_none() {
-        assert!(
-            ended.elapsed() < Duration::from_secs(30),
-            "the running copy survived the upgrade"
-        );
+        if ended.elapsed() > Duration::from_secs(30) {
+            let _ = running.kill();
+            panic!("the running copy survived the upgrade");
+        }
         std::thread::sleep(Duration::from_millis(200));
     }
+    prefix.wait();
     assert_installed(&prefix, mode);
     run_installed(&prefix, mode, &["--version"]);
 
