@@ -4,5 +4,10 @@
 
 mod support;
 
+/// The Linux tests' helpers: sample requests, PDFs read back, QR codes decoded.
+#[path = "../support/mod.rs"]
+#[allow(dead_code)]
+mod linux;
+
 mod cli;
 mod installer;
