@@ -265,7 +265,10 @@ fn per_user_install_upgrade_and_uninstall_keep_the_data_unless_purged() {
             running.try_wait().unwrap().is_none(),
             "motcua.exe serve ended on its own"
         );
-        assert!(started.elapsed() < Duration::from_secs(120), "serve never listened");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "serve never listened"
+        );
         std::thread::sleep(Duration::from_millis(300));
     }
     // Not `install`: waiting for every process of the prefix would wait for a survivor.
@@ -294,7 +297,10 @@ fn per_user_install_upgrade_and_uninstall_keep_the_data_unless_purged() {
     assert!(shown.trim_start().starts_with('['), "list: {shown}");
     uninstall(&prefix, mode, &["/S", "/PURGE"]);
     assert_uninstalled(&prefix, mode);
-    assert!(!data_folder(&prefix).exists(), "/PURGE kept the data folder");
+    assert!(
+        !data_folder(&prefix).exists(),
+        "/PURGE kept the data folder"
+    );
 }
 
 #[test]
@@ -323,10 +329,11 @@ fn installer_file_properties_give_version_and_publisher() {
     };
     let info = version_info(&std::fs::read(&installer).unwrap());
     assert_eq!(info.file_version, format!("{VERSION}.0"));
-    let languages: Vec<&str> = info.tables.iter().map(|(l, _)| l.as_str()).collect();
-    // Vietnamese (0x042A) and English (0x0409), Unicode (0x04B0).
-    assert!(languages.contains(&"042a04b0"), "{languages:?}");
-    assert!(languages.contains(&"040904b0"), "{languages:?}");
+    // A string table per language, named language then code page: Vietnamese (0x042A)
+    // and English (0x0409).
+    let mut languages: Vec<&str> = info.tables.iter().map(|(l, _)| &l[..4]).collect();
+    languages.sort_unstable();
+    assert_eq!(languages, ["0409", "042a"]);
     for (language, strings) in &info.tables {
         for (key, value) in [
             ("ProductName", "Một Cửa".to_string()),
@@ -363,14 +370,19 @@ fn subsystem(pe: &[u8]) -> u16 {
     u16_at(pe, optional_header(pe) + 68) as u16
 }
 
-/// The bytes of the version resource (the first name and language of RT_VERSION).
-fn version_resource(pe: &[u8]) -> &[u8] {
+/// The bytes of each version resource (RT_VERSION): NSIS writes one per language.
+fn version_resources(pe: &[u8]) -> Vec<&[u8]> {
     const RT_VERSION: usize = 16;
     const SUBDIRECTORY: usize = 0x8000_0000;
     let optional = optional_header(pe);
     let coff = optional - 20;
     let sections = optional + u16_at(pe, coff + 16);
-    let directories = optional + if u16_at(pe, optional) == 0x20B { 112 } else { 96 };
+    let directories = optional
+        + if u16_at(pe, optional) == 0x20B {
+            112
+        } else {
+            96
+        };
     let offset = |rva: usize| {
         (0..u16_at(pe, coff + 2))
             .map(|i| sections + 40 * i)
@@ -388,16 +400,24 @@ fn version_resource(pe: &[u8]) -> &[u8] {
             .map(|i| (u32_at(pe, at + 16 + 8 * i), u32_at(pe, at + 20 + 8 * i)))
             .collect::<Vec<_>>()
     };
-    let mut target = entries(0)
-        .into_iter()
-        .find(|(id, _)| *id == RT_VERSION)
-        .expect("a version resource")
-        .1;
-    while target & SUBDIRECTORY != 0 {
-        target = entries(target & !SUBDIRECTORY)[0].1;
+    // Type, then name, then language: the leaves below RT_VERSION.
+    let mut pending = vec![
+        entries(0)
+            .into_iter()
+            .find(|(id, _)| *id == RT_VERSION)
+            .expect("a version resource")
+            .1,
+    ];
+    let mut leaves = Vec::new();
+    while let Some(target) = pending.pop() {
+        if target & SUBDIRECTORY != 0 {
+            pending.extend(entries(target & !SUBDIRECTORY).into_iter().map(|(_, t)| t));
+        } else {
+            let data = offset(u32_at(pe, root + target));
+            leaves.push(&pe[data..data + u32_at(pe, root + target + 4)]);
+        }
     }
-    let data = offset(u32_at(pe, root + target));
-    &pe[data..data + u32_at(pe, root + target + 4)]
+    leaves
 }
 
 /// One node of VS_VERSIONINFO: a key, a value (text or bytes) and children.
@@ -445,35 +465,46 @@ fn block(b: &[u8]) -> Block {
 }
 
 struct VersionInfo {
-    /// VS_FIXEDFILEINFO's file version, `a.b.c.d`.
+    /// VS_FIXEDFILEINFO's file version, `a.b.c.d` (the same in every language).
     file_version: String,
     /// Each string table's language-and-code-page key and its strings.
     tables: Vec<(String, HashMap<String, String>)>,
 }
 
 fn version_info(pe: &[u8]) -> VersionInfo {
-    let root = block(version_resource(pe));
-    assert_eq!(root.key, "VS_VERSION_INFO");
-    assert_eq!(u32_at(&root.value, 0), 0xFEEF_04BD, "fixed file info");
-    let (ms, ls) = (u32_at(&root.value, 8), u32_at(&root.value, 12));
-    let file_version = format!("{}.{}.{}.{}", ms >> 16, ms & 0xFFFF, ls >> 16, ls & 0xFFFF);
-    let tables = root
-        .children
-        .iter()
-        .filter(|c| c.key == "StringFileInfo")
-        .flat_map(|c| &c.children)
-        .map(|table| {
+    let mut file_versions = Vec::new();
+    let mut tables = Vec::new();
+    for resource in version_resources(pe) {
+        let root = block(resource);
+        assert_eq!(root.key, "VS_VERSION_INFO");
+        assert_eq!(u32_at(&root.value, 0), 0xFEEF_04BD, "fixed file info");
+        let (ms, ls) = (u32_at(&root.value, 8), u32_at(&root.value, 12));
+        file_versions.push(format!(
+            "{}.{}.{}.{}",
+            ms >> 16,
+            ms & 0xFFFF,
+            ls >> 16,
+            ls & 0xFFFF
+        ));
+        for table in root
+            .children
+            .iter()
+            .filter(|c| c.key == "StringFileInfo")
+            .flat_map(|c| &c.children)
+        {
             let strings = table
                 .children
                 .iter()
                 .filter(|s| s.text)
                 .map(|s| (s.key.clone(), utf16z(&s.value)))
                 .collect();
-            (table.key.to_lowercase(), strings)
-        })
-        .collect();
+            tables.push((table.key.to_lowercase(), strings));
+        }
+    }
+    file_versions.dedup();
+    assert_eq!(file_versions.len(), 1, "{file_versions:?}");
     VersionInfo {
-        file_version,
+        file_version: file_versions.remove(0),
         tables,
     }
 }
