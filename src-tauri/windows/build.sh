@@ -51,6 +51,8 @@ def offset(rva):
             return rva - va + raw
     sys.exit(f"{path}: no section holds RVA {rva:#x}")
 
+if u32(directories + 2 * 8) == 0:
+    sys.exit(f"{path}: no resources at all")
 root = offset(u32(directories + 2 * 8))
 
 def entries(directory):
