@@ -11,3 +11,4 @@ mod linux;
 
 mod cli;
 mod installer;
+mod window;

@@ -22,6 +22,9 @@ pub struct ReceiptArgs {
     /// Where to write the PDF
     #[arg(long)]
     pub out: PathBuf,
+    /// Then open it in the system's PDF viewer, as the window's "Mở PDF" does
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]
@@ -76,7 +79,14 @@ pub async fn receipt(global: &Global, store: &Store, args: ReceiptArgs) -> Resul
         .issue_receipt(&args.code, paper, &global.actor())
         .await?;
     archive_receipt(global, &issued)?;
-    write(&args.out, &issued.pdf)
+    write(&args.out, &issued.pdf)?;
+    if args.open {
+        crate::opener::open(&args.out).map_err(|source| CoreError::File {
+            path: args.out.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 pub async fn print(global: &Global, store: &Store, args: PrintArgs) -> Result<(), CoreError> {
