@@ -141,15 +141,29 @@ grep -q 'DLL Name: WebView2Loader.dll' <<<"$HEADERS" ||
   fail "motcua.exe no longer imports WebView2Loader.dll: check what the installer should ship"
 check_resources "$EXE" "$VERSION"
 
-NSIS_DIR="$OUT/bundle/nsis"
-mkdir -p "$NSIS_DIR"
-INSTALLER="$NSIS_DIR/MotCua_${VERSION}_x64-setup.exe"
+# cmd and PowerShell wait only for console programs, and pick .com before .exe: motcua.com
+# is motcua.exe marked as one, for the command line (src-tauri/src/console.rs).
+COM="$OUT/motcua.com"
+python3 - "$EXE" "$COM" <<'EOF'
+import struct, sys
+
+data = bytearray(open(sys.argv[1], "rb").read())
+optional = struct.unpack_from("<I", data, 0x3C)[0] + 24
+IMAGE_SUBSYSTEM_WINDOWS_CUI = 3
+struct.pack_into("<H", data, optional + 68, IMAGE_SUBSYSTEM_WINDOWS_CUI)
+open(sys.argv[2], "wb").write(data)
+EOF
+"$MINGW-objdump" -p "$COM" | grep -Eq '^Subsystem[[:space:]]+0*3[[:space:]]+\(Windows CUI\)' ||
+  fail "motcua.com did not become a console program"
+
+INSTALLER="$OUT/MotCua-$VERSION-setup.exe"
 rm -f "$INSTALLER"
 echo "== makensis $HERE/installer.nsi"
 makensis -V2 -INPUTCHARSET UTF8 -WX \
   "-DVERSION=$VERSION" \
   "-DPUBLISHER=$PUBLISHER" \
   "-DEXE=$EXE" \
+  "-DCOM=$COM" \
   "-DLOADER=$LOADER" \
   "-DICON=$ROOT/icons/icon.ico" \
   "-DOUTFILE=$INSTALLER" \

@@ -5,8 +5,9 @@
 ; staff: /S (silent), /CURRENTUSER, /ALLUSERS, /D=<folder> (last); the uninstaller takes /S and
 ; /PURGE. The dossiers' data (%LOCALAPPDATA%\motcua) survives an uninstall unless asked.
 ;
-; build.sh passes: VERSION (Cargo.toml's), PUBLISHER (tauri.conf.json's), EXE and LOADER
-; (motcua.exe and the WebView2Loader.dll it imports), ICON and OUTFILE.
+; build.sh passes: VERSION (Cargo.toml's), PUBLISHER (tauri.conf.json's), EXE, COM and
+; LOADER (motcua.exe, its console-marked twin motcua.com for cmd, and the WebView2Loader.dll
+; they import), ICON and OUTFILE.
 
 Unicode true
 ; A 64-bit installer for a 64-bit program: no registry or System32 redirection to undo, and
@@ -14,12 +15,14 @@ Unicode true
 Target amd64-unicode
 ManifestDPIAware true
 SetCompressor /SOLID lzma
+; motcua.com repeats motcua.exe but for two bytes: a window wider than the exe stores it once.
+SetCompressorDictSize 32
 ; Per-machine only when the person already runs the installer as administrator: a UAC prompt
 ; for a per-user install would teach clerks to click "Yes" on anything.
 RequestExecutionLevel user
 
-!ifndef VERSION | PUBLISHER | EXE | LOADER | ICON | OUTFILE
-  !error "run build.sh, which defines VERSION, PUBLISHER, EXE, LOADER, ICON and OUTFILE"
+!ifndef VERSION | PUBLISHER | EXE | COM | LOADER | ICON | OUTFILE
+  !error "run build.sh, which defines VERSION, PUBLISHER, EXE, COM, LOADER, ICON and OUTFILE"
 !endif
 
 !define PRODUCT "Một Cửa"
@@ -114,19 +117,30 @@ VIFileVersion "${VERSION}.0"
 ; Windows refuses to open a running program for writing: that is how a running Một Cửa is
 ; found. Interactively the person is asked to close it; a silent run (IT staff, at night)
 ; ends it, since nothing is lost: every change is saved as it is made.
+; Sets $0 to 1 when FILE is there and cannot be opened for writing.
+!macro FLAG_IF_LOCKED FILE
+  ${If} ${FileExists} "${FILE}"
+    ClearErrors
+    FileOpen $2 "${FILE}" a
+    ${If} ${Errors}
+      StrCpy $0 1
+    ${Else}
+      FileClose $2
+    ${EndIf}
+  ${EndIf}
+!macroend
+
 !macro WAIT_FOR_APP_CLOSED PREFIX
   Function ${PREFIX}WaitForAppClosed
     Push $0
     Push $1
+    Push $2
     StrCpy $1 0
     ${Do}
-      ${IfNot} ${FileExists} "$INSTDIR\motcua.exe"
-        ${Break}
-      ${EndIf}
-      ClearErrors
-      FileOpen $0 "$INSTDIR\motcua.exe" a
-      ${IfNot} ${Errors}
-        FileClose $0
+      StrCpy $0 0
+      !insertmacro FLAG_IF_LOCKED "$INSTDIR\motcua.exe"
+      !insertmacro FLAG_IF_LOCKED "$INSTDIR\motcua.com"
+      ${If} $0 = 0
         ${Break}
       ${EndIf}
       ${If} ${Silent}
@@ -136,7 +150,7 @@ VIFileVersion "${VERSION}.0"
           Quit
         ${EndIf}
         ${If} $1 = 0
-          nsExec::Exec '"$SYSDIR\taskkill.exe" /F /IM motcua.exe'
+          nsExec::Exec '"$SYSDIR\taskkill.exe" /F /IM motcua.exe /IM motcua.com'
           Pop $0
         ${EndIf}
         IntOp $1 $1 + 1
@@ -147,6 +161,7 @@ VIFileVersion "${VERSION}.0"
         ${EndIf}
       ${EndIf}
     ${Loop}
+    Pop $2
     Pop $1
     Pop $0
   FunctionEnd
@@ -302,6 +317,7 @@ Section "-Install"
   SetOutPath "$INSTDIR"
   Call WaitForAppClosed
   File "/oname=motcua.exe" "${EXE}"
+  File "/oname=motcua.com" "${COM}"
   File "/oname=WebView2Loader.dll" "${LOADER}"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
@@ -402,6 +418,7 @@ FunctionEnd
 Section "Uninstall"
   Call un.WaitForAppClosed
   Delete "$INSTDIR\motcua.exe"
+  Delete "$INSTDIR\motcua.com"
   Delete "$INSTDIR\WebView2Loader.dll"
   Delete "$INSTDIR\uninstall.exe"
   ; Only if empty: the folder may have been chosen with other files in it.

@@ -7,12 +7,17 @@ use super::support::{self, Prefix};
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const SHORTCUT: &str = "Một Cửa.lnk";
-const INSTALLED_FILES: [&str; 3] = ["motcua.exe", "WebView2Loader.dll", "uninstall.exe"];
+const INSTALLED_FILES: [&str; 4] = [
+    "motcua.exe",
+    "motcua.com",
+    "WebView2Loader.dll",
+    "uninstall.exe",
+];
 
 fn publisher() -> String {
     let conf: serde_json::Value =
@@ -104,13 +109,41 @@ fn assert_success(what: &str, args: &[&str], out: &Output) {
 }
 
 fn run_installed(prefix: &Prefix, mode: Mode, args: &[&str]) -> String {
-    let out = prefix
-        .command(mode.folder(prefix).join("motcua.exe"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert_success("motcua.exe", args, &out);
+    run_program(prefix, &mode.folder(prefix).join("motcua.exe"), args)
+}
+
+fn run_program(prefix: &Prefix, program: &Path, args: &[&str]) -> String {
+    let out = prefix.command(program).args(args).output().unwrap();
+    assert_success(&program.display().to_string(), args, &out);
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// `PROGRAM serve` on a free loopback port, once it answers: a copy of the app that runs.
+fn start_serving(prefix: &Prefix, program: &Path) -> Child {
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut child = prefix
+        .command(program)
+        .args(["serve", "--bind", &bind])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let address: SocketAddr = bind.parse().unwrap();
+    let started = Instant::now();
+    while TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_err() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "{} serve ended on its own",
+            program.display()
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "{} serve never listened",
+            program.display()
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    child
 }
 
 /// The app's uninstall entry in the mode's hive, read with `reg export` (`reg query` prints
@@ -237,48 +270,52 @@ fn per_user_install_upgrade_and_uninstall_keep_the_data_unless_purged() {
     assert_installed(&prefix, mode);
     assert_eq!(uninstall_entry(&prefix, Mode::AllUsers), None);
 
-    let exe = std::fs::read(mode.folder(&prefix).join("motcua.exe")).unwrap();
+    let folder = mode.folder(&prefix);
+    let exe = std::fs::read(folder.join("motcua.exe")).unwrap();
     let info = version_info(&exe);
     assert_eq!(info.file_version, format!("{VERSION}.0"));
     assert_eq!(subsystem(&exe), IMAGE_SUBSYSTEM_WINDOWS_GUI);
-    assert!(run_installed(&prefix, mode, &["calendar", "days", "2026"]).contains("2026"));
+    // motcua.com, for cmd: the same bytes but for the subsystem, a console program.
+    let mut com = std::fs::read(folder.join("motcua.com")).unwrap();
+    assert_eq!(subsystem(&com), IMAGE_SUBSYSTEM_WINDOWS_CUI);
+    let at = optional_header(&com) + SUBSYSTEM;
+    com[at..at + 2].copy_from_slice(&IMAGE_SUBSYSTEM_WINDOWS_GUI.to_le_bytes());
+    assert!(
+        com == exe,
+        "motcua.com differs from motcua.exe beyond its subsystem"
+    );
+    let days = run_installed(&prefix, mode, &["calendar", "days", "2026"]);
+    assert!(days.contains("2026"), "{days}");
+    assert_eq!(
+        run_program(
+            &prefix,
+            &folder.join("motcua.com"),
+            &["calendar", "days", "2026"]
+        ),
+        days
+    );
 
     // The clerk's first run, on the default database in the data folder.
     run_installed(&prefix, mode, &support::SETUP);
     let database = data_folder(&prefix).join("motcua.db");
     assert!(database.is_file(), "no database at {database:?}");
 
-    // An upgrade while the app runs: the silent installer ends it and replaces it.
-    let port = free_port();
-    let bind = format!("127.0.0.1:{port}");
-    let mut running = prefix
-        .command(mode.folder(&prefix).join("motcua.exe"))
-        .args(["serve", "--bind", &bind])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let address: SocketAddr = bind.parse().unwrap();
-    let started = Instant::now();
-    while TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_err() {
-        assert!(
-            running.try_wait().unwrap().is_none(),
-            "motcua.exe serve ended on its own"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "serve never listened"
-        );
-        std::thread::sleep(Duration::from_millis(300));
-    }
+    // An upgrade while the app runs, from either file: the silent installer ends both
+    // copies and replaces the files.
+    let mut running = [
+        start_serving(&prefix, &folder.join("motcua.exe")),
+        start_serving(&prefix, &folder.join("motcua.com")),
+    ];
     // Not `install`: waiting for every process of the prefix would wait for a survivor.
     let out = prefix.command(&installer).arg("/S").output().unwrap();
     assert_success("installer", &["/S"], &out);
     let ended = Instant::now();
-    while running.try_wait().unwrap().is_none() {
+    while running.iter_mut().any(|c| c.try_wait().unwrap().is_none()) {
         if ended.elapsed() > Duration::from_secs(30) {
-            let _ = running.kill();
-            panic!("the running copy survived the upgrade");
+            for child in &mut running {
+                let _ = child.kill();
+            }
+            panic!("a running copy survived the upgrade");
         }
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -350,6 +387,9 @@ fn installer_file_properties_give_version_and_publisher() {
 // What Explorer shows in a file's properties, read from the PE file itself.
 
 const IMAGE_SUBSYSTEM_WINDOWS_GUI: u16 = 2;
+const IMAGE_SUBSYSTEM_WINDOWS_CUI: u16 = 3;
+/// Where the subsystem sits in the optional header.
+const SUBSYSTEM: usize = 68;
 
 fn u16_at(b: &[u8], at: usize) -> usize {
     usize::from(u16::from_le_bytes([b[at], b[at + 1]]))
@@ -367,7 +407,7 @@ fn optional_header(pe: &[u8]) -> usize {
 }
 
 fn subsystem(pe: &[u8]) -> u16 {
-    u16_at(pe, optional_header(pe) + 68) as u16
+    u16_at(pe, optional_header(pe) + SUBSYSTEM) as u16
 }
 
 /// The bytes of each version resource (RT_VERSION): NSIS writes one per language.
