@@ -8,6 +8,8 @@
 # with `| tail -n 1`; every other message goes to standard error. A caller's
 # CARGO_TARGET_DIR is honoured. Any failure exits non-zero.
 set -euo pipefail
+# grep -q reads here-strings, never a pipe: it may stop reading early, and pipefail would
+# count the writer's broken pipe as a failure.
 
 # Keep standard output for the final path alone.
 exec 3>&1 1>&2
@@ -84,7 +86,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PACKAGES=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis python3)
 missing=()
 for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  grep -q "install ok installed" <<<"$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "== installing: ${missing[*]}"
@@ -94,7 +96,7 @@ fi
 
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo >/dev/null || fail "Rust is needed: install it from https://rustup.rs, then run this again."
-if ! rustup target list --installed 2>/dev/null | grep -qx "$TRIPLE"; then
+if ! grep -qx "$TRIPLE" <<<"$(rustup target list --installed 2>/dev/null)"; then
   command -v rustup >/dev/null || fail "the $TRIPLE standard library comes from rustup (https://rustup.rs)"
   echo "== rustup target add $TRIPLE"
   rustup target add "$TRIPLE"
@@ -153,7 +155,7 @@ IMAGE_SUBSYSTEM_WINDOWS_CUI = 3
 struct.pack_into("<H", data, optional + 68, IMAGE_SUBSYSTEM_WINDOWS_CUI)
 open(sys.argv[2], "wb").write(data)
 EOF
-"$MINGW-objdump" -p "$COM" | grep -Eq '^Subsystem[[:space:]]+0*3[[:space:]]+\(Windows CUI\)' ||
+grep -Eq '^Subsystem[[:space:]]+0*3[[:space:]]+\(Windows CUI\)' <<<"$("$MINGW-objdump" -p "$COM")" ||
   fail "motcua.com did not become a console program"
 
 INSTALLER="$OUT/MotCua-$VERSION-setup.exe"
