@@ -9,5 +9,6 @@ mod support;
 mod linux;
 
 mod cli;
+mod installer;
 mod print;
 mod window;
