@@ -68,19 +68,6 @@ impl Mode {
     }
 }
 
-/// A fresh prefix whose profile folders are its own. Wine links Desktop, Documents … to the
-/// Linux home folder, where the installer's desktop shortcut would otherwise land.
-fn prefix(name: &str) -> Prefix {
-    let prefix = Prefix::new(name);
-    for entry in std::fs::read_dir(prefix.profile()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_symlink() {
-            std::fs::remove_file(&path).unwrap();
-            std::fs::create_dir(&path).unwrap();
-        }
-    }
-    prefix
-}
 
 fn install(prefix: &Prefix, installer: &Path, args: &[&str]) {
     let out = prefix.install(installer, args);
@@ -264,7 +251,7 @@ fn per_user_install_upgrade_and_uninstall_keep_the_data_unless_purged() {
     let Some(installer) = support::installer() else {
         return;
     };
-    let prefix = prefix("installer-user");
+    let prefix = Prefix::new("installer-user");
     let mode = Mode::CurrentUser;
     install(&prefix, &installer, &["/S"]);
     assert_installed(&prefix, mode);
@@ -345,7 +332,7 @@ fn per_machine_install_with_allusers() {
     let Some(installer) = support::installer() else {
         return;
     };
-    let prefix = prefix("installer-machine");
+    let prefix = Prefix::new("installer-machine");
     let mode = Mode::AllUsers;
     install(&prefix, &installer, &["/S", "/ALLUSERS"]);
     let entry = assert_installed(&prefix, mode);

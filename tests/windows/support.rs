@@ -49,6 +49,15 @@ impl Prefix {
         prefix.wait();
         std::fs::copy(shim(), prefix.system32().join("bcryptprimitives.dll"))
             .expect("install the bcryptprimitives stand-in");
+        // Wine links the profile's Desktop, Documents, … to the Linux home folder; real
+        // folders keep the installer's shortcuts and the app's exports inside the prefix.
+        for entry in std::fs::read_dir(prefix.profile()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_symlink() {
+                std::fs::remove_file(&path).unwrap();
+                std::fs::create_dir(&path).unwrap();
+            }
+        }
         prefix
     }
 
