@@ -212,3 +212,63 @@ fn printing_goes_through_cups_and_a_missing_printer_is_a_clear_error() {
         .join(format!("{code}-reprint-1.pdf"));
     assert_eq!(qr_of(&copy), qr_of(&archived));
 }
+
+/// A second cups-pdf queue of this test's own, removed when the test ends however it ends.
+struct Queue(String);
+
+impl Queue {
+    fn add(name: String) -> Queue {
+        tool(
+            "lpadmin",
+            &[
+                "-p",
+                &name,
+                "-E",
+                "-v",
+                "cups-pdf:/",
+                "-m",
+                "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd",
+            ],
+        );
+        Queue(name)
+    }
+}
+
+impl Drop for Queue {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("lpadmin")
+            .args(["-x", &self.0])
+            .status();
+    }
+}
+
+#[test]
+fn a_paused_queue_is_a_clear_error_and_the_receipt_is_kept() {
+    std::env::var("MOTCUA_TEST_PRINTER")
+        .expect("the test command sets up CUPS with cups-pdf (MOTCUA_TEST_PRINTER)");
+    let queue = Queue::add(format!("MotcuaPaused{}", std::process::id()));
+    tool("cupsdisable", &[&queue.0]);
+    let desk = Desk::ready();
+    let d = desk.intake(&birth("Đỗ Thị Lộc", "2027-03-03T09:00:00+07:00"));
+    let code = d["code"].as_str().unwrap();
+
+    let out = desk.run(&["print", code, "--printer", &queue.0]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("Máy in «{}» đang tạm dừng", queue.0)),
+        "{err}"
+    );
+    let out = desk.run(&["--lang", "en", "print", code, "--printer", &queue.0]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("Printer «{}» is paused", queue.0)),
+        "{err}"
+    );
+    // Refused up front: nothing waits in the held queue, and both issues are archived.
+    assert_eq!(tool("lpstat", &["-o", &queue.0]).trim(), "");
+    let archive = desk.dir.path().join("receipts/2027");
+    assert!(archive.join(format!("{code}.pdf")).exists());
+    assert!(archive.join(format!("{code}-reprint-1.pdf")).exists());
+}

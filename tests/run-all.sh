@@ -23,6 +23,8 @@ PACKAGES=(
   postgresql
   # the citizens' status page rendered by a real browser
   chromium
+  # the Windows build: cross-compiled with mingw-w64, installed and run under Wine
+  gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis wine wine64 xdotool
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -80,6 +82,13 @@ USER_HOME="$(getent passwd "$(id -un)" | cut -d: -f6)"
 [ -n "$PDF_OUT" ] || PDF_OUT='${HOME}/PDF'
 export MOTCUA_TEST_PRINT_DIR="$(printf '%s' "$PDF_OUT" | sed "s|\${HOME}|$USER_HOME|")"
 echo "== CUPS printer MotcuaTestPDF writes into $MOTCUA_TEST_PRINT_DIR"
+
+# The Windows installer, built once and installed into a Wine prefix by the Windows tests
+# (tests/windows.rs); its last line is the installer's path.
+echo "== Windows build (src-tauri/windows/build.sh)"
+MOTCUA_WINDOWS_INSTALLER="$(bash src-tauri/windows/build.sh | tail -n 1)"
+export MOTCUA_WINDOWS_INSTALLER MOTCUA_REQUIRE_WINE=1
+echo "== Windows installer: $MOTCUA_WINDOWS_INSTALLER"
 
 echo "== cargo test (all tests, under a virtual display)"
 xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace --all-targets --locked --no-fail-fast -- --test-threads=2

@@ -197,9 +197,11 @@ pub fn archive_transfer_list(
     archive_file(global, "transfers", year, &name, pdf)
 }
 
-/// The user's data folder for Một Cửa (e.g. `~/.local/share/motcua` on Linux).
+/// The user's data folder for Một Cửa: `~/.local/share/motcua` on Linux,
+/// `%LOCALAPPDATA%\motcua` on Windows. The local, not the roaming, profile: a database must
+/// not be copied between computers at each sign-in on a domain with roaming profiles.
 pub fn data_dir() -> PathBuf {
-    dirs::data_dir()
+    dirs::data_local_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join("motcua")
 }

@@ -135,8 +135,13 @@ fn daily_backup(state: &AppState) {
 }
 
 pub fn run(global: Global) -> ExitCode {
+    if crate::webview_runtime::installed_version().is_none() {
+        crate::webview_runtime::alert(&crate::webview_runtime::missing_message());
+        return ExitCode::FAILURE;
+    }
     let state = tauri::async_runtime::block_on(AppState::open(global));
     daily_backup(&state);
+    let lang = state.lang();
     let result = setup(Builder::default(), state)
         .setup(|app| {
             let state = app.state::<AppState>();
@@ -162,7 +167,13 @@ pub fn run(global: Global) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("motcua: {e}");
+            // Started from the Start menu there is no console: the message box is all the
+            // clerk sees.
+            crate::webview_runtime::alert(&motcua_core::i18n::tf(
+                lang,
+                "window.start_failed",
+                &[("detail", &e.to_string())],
+            ));
             ExitCode::FAILURE
         }
     }

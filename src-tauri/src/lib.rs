@@ -4,16 +4,22 @@
 
 pub mod cli;
 pub mod commands;
+pub mod console;
 pub mod context;
 pub mod gui;
+pub mod opener;
 pub mod scanner;
 pub mod serve;
+pub mod webview_runtime;
 
 use clap::Parser;
 
 /// Parses the command line and runs the CLI or the window.
 pub fn main_entry() -> std::process::ExitCode {
     quiet_panics();
+    if std::env::args_os().len() > 1 {
+        console::attach_to_parent();
+    }
     let args = cli::Cli::parse();
     match args.command {
         Some(command) => cli::run(args.global, command),

@@ -49,6 +49,15 @@ impl Prefix {
         prefix.wait();
         std::fs::copy(shim(), prefix.system32().join("bcryptprimitives.dll"))
             .expect("install the bcryptprimitives stand-in");
+        // Wine links the profile's Desktop, Documents, … to the Linux home folder; real
+        // folders keep the installer's shortcuts and the app's exports inside the prefix.
+        for entry in std::fs::read_dir(prefix.profile()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_symlink() {
+                std::fs::remove_file(&path).unwrap();
+                std::fs::create_dir(&path).unwrap();
+            }
+        }
         prefix
     }
 
@@ -127,22 +136,54 @@ pub fn windows_path(p: &Path) -> String {
     format!("Z:{}", abs.to_string_lossy().replace('/', "\\"))
 }
 
-/// The stand-in DLL, built once per run with mingw-w64.
+/// A test program or DLL from a C file in `tests/windows/`, built with mingw-w64 into the
+/// work folder.
+pub fn mingw(source: &str, output: &str, flags: &[&str]) -> PathBuf {
+    let out = Path::new(WORK).join(output);
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/windows")
+        .join(source);
+    let status = Command::new("x86_64-w64-mingw32-gcc")
+        .arg("-O2")
+        .args(flags)
+        .arg("-o")
+        .arg(&out)
+        .arg(source)
+        .args(["-ladvapi32"])
+        .status()
+        .expect("x86_64-w64-mingw32-gcc (Debian's gcc-mingw-w64-x86-64)");
+    assert!(status.success(), "building {output}");
+    out
+}
+
+/// The stand-in DLL, built once per run.
 fn shim() -> &'static Path {
     static SHIM: OnceLock<PathBuf> = OnceLock::new();
     SHIM.get_or_init(|| {
-        let out = Path::new(WORK).join("bcryptprimitives.dll");
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/windows/bcryptprimitives.c");
-        let status = Command::new("x86_64-w64-mingw32-gcc")
-            .args(["-shared", "-O2", "-o"])
-            .arg(&out)
-            .arg(source)
-            .arg("-ladvapi32")
-            .status()
-            .expect("x86_64-w64-mingw32-gcc (Debian's gcc-mingw-w64-x86-64)");
-        assert!(status.success(), "building the bcryptprimitives stand-in");
-        out
+        mingw(
+            "bcryptprimitives.c",
+            "bcryptprimitives.dll",
+            &["-shared", "-Wl,--kill-at"],
+        )
     })
+}
+
+/// The WebView2 SDK's loader, which the exe imports and the installer ships beside it.
+const WEBVIEW2_LOADER: &str = "WebView2Loader.dll";
+
+/// The loader for a bare exe: beside it, or where the build left it in the target folder.
+fn webview2_loader(exe: &Path) -> PathBuf {
+    let dir = exe.parent().unwrap();
+    let beside = dir.join(WEBVIEW2_LOADER);
+    if beside.is_file() {
+        return beside;
+    }
+    std::fs::read_dir(dir.join("build"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("out").join("x64").join(WEBVIEW2_LOADER))
+        .find(|p| p.is_file())
+        .expect("WebView2Loader.dll beside the exe or in its build folder")
 }
 
 /// The app installed in a prefix of its own, shared by every test of the run.
@@ -201,6 +242,7 @@ pub fn app() -> Option<&'static App> {
                 let dir = prefix.drive_c().join("MotCua");
                 std::fs::create_dir_all(&dir).unwrap();
                 std::fs::copy(&exe, dir.join("motcua.exe")).unwrap();
+                std::fs::copy(webview2_loader(&exe), dir.join(WEBVIEW2_LOADER)).unwrap();
                 dir.join("motcua.exe")
             }
             (None, None) => return None,

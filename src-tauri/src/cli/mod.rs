@@ -74,7 +74,7 @@ pub enum Command {
     DueDate(calendar::DueDateArgs),
     /// Write a dossier's receipt (Mẫu 01) as PDF; a second issue is marked as a reprint
     Receipt(slips::ReceiptArgs),
-    /// Print a dossier's receipt on the desk's printer (CUPS)
+    /// Print a dossier's receipt on the desk's printer (CUPS, or the Windows spooler)
     Print(slips::PrintArgs),
     /// The printers this computer can print to (* marks the default)
     Printers(slips::PrintersArgs),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use motcua_core::documents::Paper;
 use motcua_core::i18n::t;
-use motcua_core::printing;
+use motcua_core::printing::{self, PrintJob};
 use motcua_core::store::{Store, TagCheck};
 use motcua_core::CoreError;
 
@@ -22,13 +22,16 @@ pub struct ReceiptArgs {
     /// Where to write the PDF
     #[arg(long)]
     pub out: PathBuf,
+    /// Then open it in the system's PDF viewer, as the window's "Mở PDF" does
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct PrintArgs {
     /// The dossier code
     pub code: String,
-    /// The CUPS queue [default: the "printer" setting]
+    /// The printer (a CUPS queue, or a Windows printer) [default: the "printer" setting, else the computer's default printer]
     #[arg(long)]
     pub printer: Option<String>,
     /// Paper: a4, a5 or 80mm [default: the "paper" setting]
@@ -76,7 +79,14 @@ pub async fn receipt(global: &Global, store: &Store, args: ReceiptArgs) -> Resul
         .issue_receipt(&args.code, paper, &global.actor())
         .await?;
     archive_receipt(global, &issued)?;
-    write(&args.out, &issued.pdf)
+    write(&args.out, &issued.pdf)?;
+    if args.open {
+        crate::opener::open(&args.out).map_err(|source| CoreError::File {
+            path: args.out.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 pub async fn print(global: &Global, store: &Store, args: PrintArgs) -> Result<(), CoreError> {
@@ -90,7 +100,13 @@ pub async fn print(global: &Global, store: &Store, args: PrintArgs) -> Result<()
         .await?;
     // Archived before printing: a printer that fails leaves the receipt ready to reprint.
     let path = archive_receipt(global, &issued)?;
-    printing::print_pdf(&path, &printer, paper, &issued.dossier.code)?;
+    let job = PrintJob {
+        layout: &issued.layout,
+        pdf: &path,
+        paper,
+        title: &issued.dossier.code,
+    };
+    printing::print(&job, &printer)?;
     println!(
         "{}: {} ({})",
         t(global.lang(), "cli.printed"),

@@ -19,7 +19,6 @@ use tauri::State;
 
 use motcua_core::accounts::Action;
 
-use super::slips::open_with_system;
 use super::{allow, UiError, UiResult};
 use crate::gui::AppState;
 
@@ -132,10 +131,20 @@ pub fn open_file(state: State<'_, AppState>, path: String) -> UiResult<()> {
             },
         ));
     }
-    open_with_system(path).map_err(|message| UiError {
-        kind: "file".into(),
-        message,
-        fields: Vec::new(),
+    open_in_viewer(&state, path)
+}
+
+/// Opens a written file in the system's viewer; a refusal is the file error of the user's
+/// language, naming the file.
+pub(super) fn open_in_viewer(state: &AppState, path: &Path) -> UiResult<()> {
+    crate::opener::open(path).map_err(|source| {
+        UiError::from_core(
+            &CoreError::File {
+                path: path.display().to_string(),
+                source,
+            },
+            state.lang(),
+        )
     })
 }
 

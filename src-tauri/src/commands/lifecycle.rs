@@ -41,7 +41,7 @@ use motcua_core::CoreError;
 use serde::Serialize;
 use tauri::State;
 
-use super::slips::open_with_system;
+use super::files::open_in_viewer;
 use super::{allow, store, ui, UiError, UiResult};
 use crate::context::{archive_form, archive_transfer_list};
 use crate::gui::AppState;
@@ -64,13 +64,9 @@ async fn moment(
     })
 }
 
-fn open_if(open: Option<bool>, path: &std::path::Path) -> UiResult<()> {
+fn open_if(state: &AppState, open: Option<bool>, path: &std::path::Path) -> UiResult<()> {
     if open.unwrap_or(false) {
-        open_with_system(path).map_err(|message| UiError {
-            kind: "file".into(),
-            message,
-            fields: Vec::new(),
-        })?;
+        open_in_viewer(state, path)?;
     }
     Ok(())
 }
@@ -150,7 +146,7 @@ pub async fn issue_form(
             .await,
     )?;
     let path = ui(&state, archive_form(&state.global, &issued))?;
-    open_if(open, &path)?;
+    open_if(&state, open, &path)?;
     Ok(IssuedFormView {
         path: path.display().to_string(),
         form: issued.form,
@@ -186,7 +182,7 @@ pub async fn transfer_dossiers(
     let batch = ui(&state, s.transfer(&input, None, &actor).await)?;
     let pdf = ui(&state, s.transfer_list_pdf(&batch).await)?;
     let path = ui(&state, archive_transfer_list(&state.global, &batch, &pdf))?;
-    open_if(open, &path)?;
+    open_if(&state, open, &path)?;
     Ok(TransferView {
         batch,
         path: path.display().to_string(),

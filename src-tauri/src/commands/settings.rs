@@ -67,8 +67,8 @@ pub async fn settings_set(
     })
 }
 
-/// The printers CUPS knows on this computer; an empty list (not an error) without CUPS, so
-/// the screen can still offer "open the PDF".
+/// The printers of this computer (CUPS queues, or the Windows spooler's printers); an empty
+/// list (not an error) when none can be listed, so the screen can still offer "open the PDF".
 #[tauri::command]
 pub fn list_printers(state: State<'_, AppState>) -> UiResult<Vec<Printer>> {
     allow(&state, Action::Settings)?;

@@ -1,14 +1,13 @@
 //! Printing and opening a dossier's receipt from the window, and check-in by scan.
 
-use std::path::Path;
-
 use motcua_core::accounts::Action;
-use motcua_core::printing;
+use motcua_core::printing::{self, PrintJob};
 use motcua_core::store::ScanResult;
 use serde::Serialize;
 use tauri::State;
 
-use super::{allow, store, ui, UiError, UiResult};
+use super::files::open_in_viewer;
+use super::{allow, store, ui, UiResult};
 use crate::context::archive_receipt;
 use crate::gui::AppState;
 
@@ -32,10 +31,13 @@ pub async fn print_receipt(state: State<'_, AppState>, code: String) -> UiResult
         s.issue_receipt(&code, paper, &state.actor(&session)).await,
     )?;
     let path = ui(&state, archive_receipt(&state.global, &issued))?;
-    ui(
-        &state,
-        printing::print_pdf(&path, &printer, paper, &issued.dossier.code).map_err(Into::into),
-    )?;
+    let job = PrintJob {
+        layout: &issued.layout,
+        pdf: &path,
+        paper,
+        title: &issued.dossier.code,
+    };
+    ui(&state, printing::print(&job, &printer).map_err(Into::into))?;
     Ok(Issued {
         path: path.display().to_string(),
         reprint: issued.reprint,
@@ -53,31 +55,11 @@ pub async fn open_receipt(state: State<'_, AppState>, code: String) -> UiResult<
         s.issue_receipt(&code, paper, &state.actor(&session)).await,
     )?;
     let path = ui(&state, archive_receipt(&state.global, &issued))?;
-    open_with_system(&path).map_err(|message| UiError {
-        kind: "file".into(),
-        message,
-        fields: Vec::new(),
-    })?;
+    open_in_viewer(&state, &path)?;
     Ok(Issued {
         path: path.display().to_string(),
         reprint: issued.reprint,
     })
-}
-
-pub(super) fn open_with_system(path: &Path) -> Result<(), String> {
-    let mut cmd = if cfg!(target_os = "windows") {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    cmd.arg(path)
-        .spawn()
-        .map(|_| ())
-        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Check-in: what a desk scanner typed anywhere on the main screen.

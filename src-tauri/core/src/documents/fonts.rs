@@ -19,6 +19,9 @@ const BOLD_ITALIC: &[u8] = include_bytes!("../../fonts/LiberationSerif-BoldItali
 
 pub const MM_PER_PT: f32 = 25.4 / 72.0;
 
+/// The family name inside the four files, by which GDI finds them once loaded.
+pub const FAMILY: &str = "Liberation Serif";
+
 /// Characters below this get a precomputed advance: Latin, Latin Extended and the precomposed
 /// Vietnamese block (U+1EA0–U+1EF9) are all inside, so measuring never touches the cmap.
 const TABLE_LIMIT: u32 = 0x2100;
@@ -62,7 +65,8 @@ impl Face {
         }
     }
 
-    fn bytes(self) -> &'static [u8] {
+    /// The face's TrueType file, for renderers that hand it to the system (GDI).
+    pub fn bytes(self) -> &'static [u8] {
         match self {
             Face::Regular => REGULAR,
             Face::Bold => BOLD,
@@ -122,6 +126,15 @@ impl FaceData {
         }
     }
 
+    /// The advance layout counts for `c`: its own, or that of the `?` it is set as.
+    fn measured_units(&self, c: char) -> u32 {
+        u32::from(
+            self.advance_units(c)
+                .or_else(|| self.advance_units('?'))
+                .unwrap_or(0),
+        )
+    }
+
     pub fn has_glyph(&self, c: char) -> bool {
         self.advance_units(c).is_some()
     }
@@ -159,17 +172,22 @@ impl Fonts {
     /// places glyphs by their advances alone, so neither does this.
     pub fn width_mm(&self, face: Face, size_pt: f32, text: &str) -> f32 {
         let data = self.face(face);
-        let units: u32 = text
-            .chars()
-            .map(|c| {
-                u32::from(
-                    data.advance_units(c)
-                        .or_else(|| data.advance_units('?'))
-                        .unwrap_or(0),
-                )
-            })
-            .sum();
+        let units: u32 = text.chars().map(|c| data.measured_units(c)).sum();
         units as f32 / data.units_per_em * size_pt * MM_PER_PT
+    }
+
+    /// Each character of `text` with its advance in millimetres: the numbers `width_mm` adds
+    /// up, for a renderer that places glyphs one by one where the PDF puts them.
+    pub fn advances_mm<'a>(
+        &'a self,
+        face: Face,
+        size_pt: f32,
+        text: &'a str,
+    ) -> impl Iterator<Item = (char, f64)> + 'a {
+        let data = self.face(face);
+        let scale = f64::from(size_pt) * f64::from(MM_PER_PT) / f64::from(data.units_per_em);
+        text.chars()
+            .map(move |c| (c, f64::from(data.measured_units(c)) * scale))
     }
 
     pub fn ascent_mm(&self, face: Face, size_pt: f32) -> f32 {
@@ -230,6 +248,22 @@ mod tests {
         // Times' 'M' is 0.889 em: at 72 pt that is 0.889 inch.
         let m = fonts.width_mm(Face::Regular, 72.0, "M");
         assert!((m - 0.889 * 25.4).abs() < 0.2, "{m}");
+    }
+
+    #[test]
+    fn advances_add_up_to_the_measured_width() {
+        let fonts = load().unwrap();
+        let text = fonts.prepare(Face::BoldItalic, "Nguyễn Hữu Lộc \u{1F600}");
+        let sum: f64 = fonts
+            .advances_mm(Face::BoldItalic, 11.0, &text)
+            .map(|(_, a)| a)
+            .sum();
+        let width = f64::from(fonts.width_mm(Face::BoldItalic, 11.0, &text));
+        assert!((sum - width).abs() < 1e-4, "{sum} {width}");
+        assert_eq!(
+            fonts.advances_mm(Face::BoldItalic, 11.0, &text).count(),
+            text.chars().count()
+        );
     }
 
     #[test]

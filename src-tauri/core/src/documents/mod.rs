@@ -8,6 +8,8 @@ pub mod control;
 pub mod error;
 pub mod fonts;
 pub mod form;
+#[cfg(windows)]
+pub mod gdi;
 pub mod layout;
 pub mod letterhead;
 pub mod pdf;
@@ -32,7 +34,7 @@ pub use layout::{
 };
 pub use pdf::layout_pdf;
 pub use qr::{Barcode, EcLevel, QrSymbol};
-pub use receipt::{receipt_layout, receipt_pdf, Paper, ReceiptOptions, Reprint};
+pub use receipt::{receipt_layout, receipt_pdf, receipt_title, Paper, ReceiptOptions, Reprint};
 pub use refusal::{refusal_layout, refusal_pdf};
 pub use register::{register_layout, register_pdf, RegisterEntry};
 pub use statistics::{report_layout, report_pdf};

@@ -105,7 +105,12 @@ pub fn receipt_layout(d: &Dossier, opts: &ReceiptOptions) -> Result<Layout, Docu
 
 pub fn receipt_pdf(d: &Dossier, opts: &ReceiptOptions) -> Result<Vec<u8>, DocumentError> {
     let layout = receipt_layout(d, opts)?;
-    layout_pdf(&layout, &format!("Giấy tiếp nhận hồ sơ {}", d.code))
+    layout_pdf(&layout, &receipt_title(d))
+}
+
+/// The receipt PDF's document title.
+pub fn receipt_title(d: &Dossier) -> String {
+    format!("Giấy tiếp nhận hồ sơ {}", d.code)
 }
 
 /// Which of the two copies (liên).

@@ -7,7 +7,9 @@ use sqlx::Row;
 use super::events::{append, NewEvent};
 use super::settings::LOOKUP_URL;
 use super::{Actor, Store};
-use crate::documents::{layout_svg, receipt_layout, receipt_pdf, Paper, ReceiptOptions, Reprint};
+use crate::documents::{
+    layout_pdf, layout_svg, receipt_layout, receipt_title, Layout, Paper, ReceiptOptions, Reprint,
+};
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
 use crate::form_set::{Form, FormSet};
@@ -18,9 +20,11 @@ use crate::vntime;
 pub const FORM_CITATION: &str = "Mẫu số 01 – Thông tư 01/2018/TT-VPCP";
 pub const LOOKUP_HINT: &str = "Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại dichvucong.gov.vn";
 
-/// A receipt as issued: the PDF, and which issue it was.
+/// A receipt as issued: its layout and the PDF drawn from it, and which issue it was.
 pub struct IssuedReceipt {
     pub dossier: Dossier,
+    /// What the PDF holds, for printers that draw the layout themselves (Windows).
+    pub layout: Layout,
     pub pdf: Vec<u8>,
     /// 0 for the first issue, N for the N-th reprint.
     pub reprint: u32,
@@ -104,8 +108,10 @@ impl Store {
             )
             .await?;
         let qr_payload = options.qr_payload.clone();
-        let pdf =
-            receipt_pdf(&dossier, &options).map_err(|e| CoreError::Document(e.to_string()))?;
+        let layout =
+            receipt_layout(&dossier, &options).map_err(|e| CoreError::Document(e.to_string()))?;
+        let pdf = layout_pdf(&layout, &receipt_title(&dossier))
+            .map_err(|e| CoreError::Document(e.to_string()))?;
         let mut tx = self.pool.begin().await?;
         let kind = if reprint == 0 { "printed" } else { "reprinted" };
         let data = serde_json::json!({ "paper": paper, "reprint": reprint, "form_set": form_set });
@@ -113,6 +119,7 @@ impl Store {
         tx.commit().await?;
         Ok(IssuedReceipt {
             dossier,
+            layout,
             pdf,
             reprint,
             qr_payload,

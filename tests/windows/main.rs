@@ -4,5 +4,12 @@
 
 mod support;
 
+/// The Linux tests' helpers: sample requests, PDFs read back, QR codes decoded.
+#[path = "../support/mod.rs"]
+mod linux;
+
 mod cli;
+mod installer;
+mod print;
 mod serial;
+mod window;
