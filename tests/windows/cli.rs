@@ -330,10 +330,17 @@ fn cmd_runs_the_console_twin_and_takes_its_exit_code() {
     // marked as a console one.
     assert_eq!(subsystem(&app.exe), 2, "motcua.exe: Windows GUI");
     assert_eq!(subsystem(&com), 3, "motcua.com: Windows console");
-    let (exe, twin) = (std::fs::read(&app.exe).unwrap(), std::fs::read(&com).unwrap());
+    let (exe, twin) = (
+        std::fs::read(&app.exe).unwrap(),
+        std::fs::read(&com).unwrap(),
+    );
     assert_eq!(exe.len(), twin.len());
     let differing: Vec<usize> = (0..exe.len()).filter(|&i| exe[i] != twin[i]).collect();
-    assert_eq!(differing.len(), 1, "only the subsystem differs: {differing:?}");
+    assert_eq!(
+        differing.len(),
+        1,
+        "only the subsystem differs: {differing:?}"
+    );
 
     // A bare `motcua` in cmd is the twin: cmd waits for it and takes its exit code.
     let run = |line: &str| {
@@ -351,7 +358,16 @@ fn cmd_runs_the_console_twin_and_takes_its_exit_code() {
         .unwrap();
     assert!(days.status.success(), "{}", stderr(&days));
     assert_eq!(stdout(&days), stdout(&reference));
-    let bad = run("motcua calendar to-lunar 2026-02-30");
-    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
-    assert!(stderr(&bad).contains("2026-02-30"), "{}", stderr(&bad));
+    // A refused date (clap's exit 2) and a date past the calendar (the core's exit 1): the
+    // same codes as the Linux build.
+    for args in [
+        ["calendar", "to-lunar", "2026-02-30"],
+        ["calendar", "to-lunar", "2101-01-01"],
+    ] {
+        let bad = run(&format!("motcua {}", args.join(" ")));
+        let reference = Command::new(LINUX_BIN).args(args).output().unwrap();
+        assert!(!bad.status.success(), "{args:?}");
+        assert_eq!(bad.status.code(), reference.status.code(), "{args:?}");
+        assert!(stderr(&bad).contains(&args[2][..4]), "{}", stderr(&bad));
+    }
 }
