@@ -330,10 +330,17 @@ fn cmd_runs_the_console_twin_and_takes_its_exit_code() {
     // marked as a console one.
     assert_eq!(subsystem(&app.exe), 2, "motcua.exe: Windows GUI");
     assert_eq!(subsystem(&com), 3, "motcua.com: Windows console");
-    let (exe, twin) = (std::fs::read(&app.exe).unwrap(), std::fs::read(&com).unwrap());
+    let (exe, twin) = (
+        std::fs::read(&app.exe).unwrap(),
+        std::fs::read(&com).unwrap(),
+    );
     assert_eq!(exe.len(), twin.len());
     let differing: Vec<usize> = (0..exe.len()).filter(|&i| exe[i] != twin[i]).collect();
-    assert_eq!(differing.len(), 1, "only the subsystem differs: {differing:?}");
+    assert_eq!(
+        differing.len(),
+        1,
+        "only the subsystem differs: {differing:?}"
+    );
 
     // A bare `motcua` in cmd is the twin: cmd waits for it and takes its exit code.
     let run = |line: &str| {

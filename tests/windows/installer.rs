@@ -68,7 +68,6 @@ impl Mode {
     }
 }
 
-
 fn install(prefix: &Prefix, installer: &Path, args: &[&str]) {
     let out = prefix.install(installer, args);
     assert_success("installer", args, &out);
