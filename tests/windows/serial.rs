@@ -8,10 +8,14 @@
 
 use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::os::fd::OwnedFd;
+use std::path::PathBuf;
+use std::process::{Child, Command};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use nix::fcntl::OFlag;
+use nix::pty::{grantpt, posix_openpt, ptsname_r, unlockpt};
 
 use super::support::{self, App, Prefix, WinDesk};
 
@@ -19,13 +23,15 @@ use super::support::{self, App, Prefix, WinDesk};
 const CARD: &str = "072185003318|290812345|Đặng Thị Hương|31121985|Nữ|Ấp Bình Hòa, xã Hướng Thọ Phú, tỉnh Tây Ninh|15062021";
 const OTHER_CARD: &str = "048201007731||Lê Văn Đức|23112001|Nam|Tổ 12, phường Hòa Khánh Bắc, quận Liên Chiểu, thành phố Đà Nẵng|02082022";
 
-/// A pseudo-terminal: its master end (the "scanner") and the path of its slave device.
+/// A pseudo-terminal: its master end (the "scanner") and the path of its slave device. The
+/// master is closed on exec: a Wine process started later must not hold it, or closing it
+/// here would unplug nothing.
 fn pty() -> (File, PathBuf) {
-    let pair = nix::pty::openpty(None, None).unwrap();
-    let path = nix::unistd::ttyname(&pair.slave).unwrap();
-    // Only the reader holds the device, as with a real scanner.
-    drop(pair.slave);
-    (File::from(pair.master), path)
+    let master = posix_openpt(OFlag::O_RDWR | OFlag::O_NOCTTY | OFlag::O_CLOEXEC).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let path = PathBuf::from(ptsname_r(&master).unwrap());
+    (File::from(OwnedFd::from(master)), path)
 }
 
 /// The installed app, run in a prefix of the serial tests' own: mapping a port through the
@@ -67,17 +73,24 @@ impl Serial {
     }
 
     /// Starts `motcua.exe ARGS` with its output in files: Wine's server, when this process
-    /// starts it, inherits the output and would hold a pipe open long after the exe ends.
-    fn spawn(&self, args: &[&str], dir: &Path) -> Running {
-        let out = dir.join("stdout");
-        let err = dir.join("stderr");
+    /// starts it, inherits the output and would hold a pipe open as long as any other test's
+    /// exe runs in the prefix.
+    fn spawn(&self, args: &[&str]) -> Running {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("stdout");
+        let err = dir.path().join("stderr");
         let child = self
             .cmd(args)
             .stdout(File::create(&out).unwrap())
             .stderr(File::create(&err).unwrap())
             .spawn()
             .unwrap();
-        Running { child, out, err }
+        Running {
+            child,
+            out,
+            err,
+            _dir: dir,
+        }
     }
 }
 
@@ -85,6 +98,15 @@ struct Running {
     child: Child,
     out: PathBuf,
     err: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Running {
+    /// A failed test does not leave the exe listening.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Running {
@@ -127,7 +149,7 @@ impl Running {
     }
 
     /// Waits for the exe to end by itself; returns its standard output.
-    fn finish(mut self) -> String {
+    fn finish(&mut self) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -150,23 +172,13 @@ fn card(line: &str) -> serde_json::Value {
 #[test]
 fn a_com_port_is_listed_and_a_card_read_through_it() {
     let Some(serial) = serial() else { return };
-    let out = serial.cmd(&["idcard", "ports", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let ports: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    let json = serial.spawn(&["idcard", "ports", "--json"]).finish();
+    let ports: Vec<String> = serde_json::from_str(&json).unwrap();
     assert!(ports.iter().any(|p| p == "COM5"), "{ports:?}");
-    let out = serial.cmd(&["idcard", "ports"]).output().unwrap();
-    assert!(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .any(|l| l == "COM5"),
-        "{out:?}"
-    );
+    let text = serial.spawn(&["idcard", "ports"]).finish();
+    assert!(text.lines().any(|l| l == "COM5"), "{text}");
 
-    let dir = tempfile::tempdir().unwrap();
-    let mut listen = serial.spawn(
-        &["idcard", "listen", "--port", "COM5", "--count", "1"],
-        dir.path(),
-    );
+    let mut listen = serial.spawn(&["idcard", "listen", "--port", "COM5", "--count", "1"]);
     listen.wait_stderr("Đang nghe máy quét ở COM5 (9600 8N1)", 1);
     (&serial.com5)
         .write_all(format!("{CARD}\r\n").as_bytes())
@@ -191,13 +203,9 @@ fn a_scanner_on_com12_unplugged_and_plugged_back_is_read_again() {
     // COM10 and above open only as \\.\COM12: the reader must name it so.
     let (mut first, device) = pty();
     serial.prefix.map_com_port(12, &device);
-    let dir = tempfile::tempdir().unwrap();
-    let mut listen = serial.spawn(
-        &[
-            "--lang", "en", "idcard", "listen", "--port", "COM12", "--count", "2",
-        ],
-        dir.path(),
-    );
+    let mut listen = serial.spawn(&[
+        "--lang", "en", "idcard", "listen", "--port", "COM12", "--count", "2",
+    ]);
     listen.wait_stderr("Listening to the scanner on COM12", 1);
     first.write_all(format!("{CARD}\r").as_bytes()).unwrap();
     listen.wait_lines(1);
