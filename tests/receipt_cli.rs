@@ -5,7 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{birth, pdf_text, qr_of, receipt_qr, symbols, tool, Desk};
+use support::{birth, pdf_text, qr_of, receipt_qr, symbols, tool, Desk, Queue};
 
 #[test]
 fn receipts_in_every_format_read_back_and_scan() {
@@ -211,35 +211,6 @@ fn printing_goes_through_cups_and_a_missing_printer_is_a_clear_error() {
         .join("receipts/2027")
         .join(format!("{code}-reprint-1.pdf"));
     assert_eq!(qr_of(&copy), qr_of(&archived));
-}
-
-/// A second cups-pdf queue of this test's own, removed when the test ends however it ends.
-struct Queue(String);
-
-impl Queue {
-    fn add(name: String) -> Queue {
-        tool(
-            "lpadmin",
-            &[
-                "-p",
-                &name,
-                "-E",
-                "-v",
-                "cups-pdf:/",
-                "-m",
-                "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd",
-            ],
-        );
-        Queue(name)
-    }
-}
-
-impl Drop for Queue {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("lpadmin")
-            .args(["-x", &self.0])
-            .status();
-    }
 }
 
 #[test]

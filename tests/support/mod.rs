@@ -15,6 +15,19 @@ pub const STAFF_ROLES: [&str; 3] = ["reception", "processing", "supervisor"];
 /// Every test account's password (meets the password rules).
 pub const PASSWORD: &str = "Mot-cua-2026";
 
+/// The agency the tests set up, with letters that carry two marks.
+pub const SETUP: [&str; 9] = [
+    "setup",
+    "--agency-code",
+    "000.00.14.H56",
+    "--governing-body",
+    "UBND XÃ HƯỚNG THỌ PHÚ",
+    "--unit",
+    "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+    "--place",
+    "Hướng Thọ Phú",
+];
+
 pub struct Desk {
     pub dir: tempfile::TempDir,
     pub db: String,
@@ -31,17 +44,7 @@ impl Desk {
     /// A new database with the agency set up.
     pub fn ready() -> Desk {
         let desk = Desk::new();
-        desk.ok(&[
-            "setup",
-            "--agency-code",
-            "000.00.14.H56",
-            "--governing-body",
-            "UBND XÃ HƯỚNG THỌ PHÚ",
-            "--unit",
-            "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
-            "--place",
-            "Hướng Thọ Phú",
-        ]);
+        desk.ok(&SETUP);
         desk
     }
 
@@ -238,4 +241,31 @@ pub fn receipt_qr(desk: &Desk, code: &str, paper: &str) -> String {
         pdf.to_str().unwrap(),
     ]);
     qr_of(&pdf)
+}
+
+/// A cups-pdf queue of a test's own, removed when the test ends however it ends.
+pub struct Queue(pub String);
+
+impl Queue {
+    pub fn add(name: String) -> Queue {
+        tool(
+            "lpadmin",
+            &[
+                "-p",
+                &name,
+                "-E",
+                "-v",
+                "cups-pdf:/",
+                "-m",
+                "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd",
+            ],
+        );
+        Queue(name)
+    }
+}
+
+impl Drop for Queue {
+    fn drop(&mut self) {
+        let _ = Command::new("lpadmin").args(["-x", &self.0]).status();
+    }
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::linux::{birth, qr_of, tool};
+use super::linux::{birth, qr_of, tool, Queue};
 use super::support::{self, App, WinDesk, SETUP};
 
 /// A dossier taken in through `intake -` with a name full of two-mark letters; its code.
@@ -101,33 +101,6 @@ fn covered(a: &(usize, usize, Vec<bool>), b: &(usize, usize, Vec<bool>), reach: 
     }
     assert!(total > 0, "a blank page");
     near as f64 / total as f64
-}
-
-/// A cups-pdf queue of this test's own, removed when the test ends however it ends.
-struct Queue(String);
-
-impl Queue {
-    fn add(name: String) -> Queue {
-        tool(
-            "lpadmin",
-            &[
-                "-p",
-                &name,
-                "-E",
-                "-v",
-                "cups-pdf:/",
-                "-m",
-                "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd",
-            ],
-        );
-        Queue(name)
-    }
-}
-
-impl Drop for Queue {
-    fn drop(&mut self) {
-        let _ = Command::new("lpadmin").args(["-x", &self.0]).status();
-    }
 }
 
 fn printer_names(app: &App) -> Vec<String> {

@@ -318,15 +318,5 @@ impl WinDesk {
     }
 }
 
-/// The agency every Windows test sets up, with the same letters as the Linux tests.
-pub const SETUP: [&str; 9] = [
-    "setup",
-    "--agency-code",
-    "000.00.14.H56",
-    "--governing-body",
-    "UBND XÃ HƯỚNG THỌ PHÚ",
-    "--unit",
-    "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
-    "--place",
-    "Hướng Thọ Phú",
-];
+/// The agency every Windows test sets up: the Linux tests' own.
+pub use super::linux::SETUP;
