@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use motcua_core::store::Store;
-use support::{birth, Desk, BIN};
+use support::{birth, Desk, BIN, SETUP};
 
 /// 0 → "A", 25 → "Z", 26 → "BA": names may not contain digits.
 fn letters(mut i: usize) -> String {
@@ -23,18 +23,6 @@ fn letters(mut i: usize) -> String {
         }
     }
 }
-
-const SETUP: [&str; 9] = [
-    "setup",
-    "--agency-code",
-    "000.00.14.H56",
-    "--governing-body",
-    "UBND XÃ HƯỚNG THỌ PHÚ",
-    "--unit",
-    "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
-    "--place",
-    "Hướng Thọ Phú",
-];
 
 fn code(day: &str, n: usize) -> String {
     format!("000.00.14.H56-{day}-{n:04}")

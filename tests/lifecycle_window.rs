@@ -470,17 +470,7 @@ async fn the_offline_banner_comes_and_goes_with_the_server_and_the_typed_form_st
         dir: tempfile::tempdir().unwrap(),
         db: server.url(),
     };
-    desk.ok(&[
-        "setup",
-        "--agency-code",
-        "000.00.14.H56",
-        "--governing-body",
-        "UBND XÃ HƯỚNG THỌ PHÚ",
-        "--unit",
-        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
-        "--place",
-        "Hướng Thọ Phú",
-    ]);
+    desk.ok(&support::SETUP);
     let w = Window::open(&desk, None).await;
     w.wait_css("#dossier-list").await;
     assert_eq!(w.wait_text("#offline-banner", |_| true).await, "");
