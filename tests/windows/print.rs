@@ -7,7 +7,6 @@
 //! Needs the test command's CUPS printer (`MOTCUA_TEST_PRINTER`, `MOTCUA_TEST_PRINT_DIR`).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::linux::{birth, qr_of, tool, Queue};
