@@ -273,11 +273,7 @@ pub enum CoreError {
 }
 
 fn forbidden_message(action: Action, lang: Lang) -> String {
-    let roles: Vec<String> = action
-        .roles()
-        .iter()
-        .map(|r| format!("{} ({})", r.label(lang), r.code()))
-        .collect();
+    let roles: Vec<String> = action.roles().iter().map(|r| r.label(lang)).collect();
     tf(
         lang,
         "error.forbidden",

@@ -87,6 +87,8 @@ pub enum SessionStatus {
         account: String,
         display_name: String,
         roles: Vec<Role>,
+        /// What the roles allow, so the window shows only what this person can use.
+        actions: Vec<Action>,
         /// Seconds until the session locks without activity.
         locks_in_secs: i64,
     },
@@ -229,6 +231,10 @@ impl Guard {
             account: session.account.clone(),
             display_name: session.display_name.clone(),
             roles: session.roles.clone(),
+            actions: Action::ALL
+                .into_iter()
+                .filter(|a| session.allows(*a))
+                .collect(),
             locks_in_secs: (session.idle_limit_secs - elapsed).max(0),
         }
     }
@@ -284,10 +290,11 @@ mod tests {
             }
         ));
         assert_eq!(err.kind(), "forbidden");
+        // The role in words, not its internal name.
+        let message = err.message(crate::i18n::Lang::En);
         assert!(
-            err.message(crate::i18n::Lang::En).contains("supervisor"),
-            "{}",
-            err.message(crate::i18n::Lang::En)
+            message.contains("Supervisor") && !message.contains("(supervisor)"),
+            "{message}"
         );
     }
 
@@ -303,6 +310,10 @@ mod tests {
                 account: "an.nv".into(),
                 display_name: "Nguyễn Văn An".into(),
                 roles: vec![Role::Reception],
+                actions: Action::ALL
+                    .into_iter()
+                    .filter(|a| role_allows(&[Role::Reception], *a))
+                    .collect(),
                 locks_in_secs: 570,
             }
         );

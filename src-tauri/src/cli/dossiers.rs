@@ -347,10 +347,15 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
+    /// Judge dossiers still in progress as of this moment when the period has not ended
+    /// by then (RFC 3339) [default: now]
+    #[arg(long)]
+    pub at: Option<String>,
 }
 
 pub async fn report(store: &Store, args: ReportArgs) -> Result<(), CoreError> {
-    let report = store.report(args.from, args.to).await?;
+    let now = parse_at(args.at.as_deref())?.unwrap_or_else(motcua_core::vntime::now);
+    let report = store.report(args.from, args.to, now).await?;
     let bytes = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report)
             .map_err(|e| CoreError::Json(e.to_string()))?

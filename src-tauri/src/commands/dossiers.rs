@@ -45,9 +45,9 @@ fn date_arg(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, CoreE
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some("today") => Ok(Some(vn_date(now()))),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        Some(s) => motcua_core::vntime::parse_date(s, vn_date(now()))
             .map(Some)
-            .map_err(|_| CoreError::invalid(field, Problem::Date)),
+            .ok_or_else(|| CoreError::invalid(field, Problem::Date)),
     }
 }
 
@@ -108,6 +108,7 @@ pub struct DossierView {
 pub async fn get_dossier(state: State<'_, AppState>, code: String) -> UiResult<DossierView> {
     let session = allow(&state, Action::ViewFullRecord)?;
     let s = store(&state)?;
+    let code = ui(&state, s.complete_code(&code, now()).await)?;
     let dossier = ui(
         &state,
         s.open_record(&code, &state.actor(&session), now()).await,

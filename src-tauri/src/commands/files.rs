@@ -79,9 +79,10 @@ pub fn suggest_export_path(
     format: String,
 ) -> UiResult<Target> {
     allow(&state, Action::Report)?;
+    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
     let day = |field: &str, s: &str| {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map_err(|_| invalid(&state, field, Problem::Date))
+        motcua_core::vntime::parse_date(s, today)
+            .ok_or_else(|| invalid(&state, field, Problem::Date))
     };
     let (from, to) = (day("from", &from)?, day("to", &to)?);
     let format = format.trim().to_ascii_lowercase();

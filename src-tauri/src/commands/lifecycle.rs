@@ -47,8 +47,9 @@ use crate::context::{archive_form, archive_transfer_list};
 use crate::gui::AppState;
 
 fn date(state: &AppState, field: &str, s: &str) -> UiResult<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| UiError::from_core(&CoreError::invalid(field, Problem::Date), state.lang()))
+    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
+    motcua_core::vntime::parse_date(s, today)
+        .ok_or_else(|| UiError::from_core(&CoreError::invalid(field, Problem::Date), state.lang()))
 }
 
 async fn moment(
@@ -137,7 +138,7 @@ pub async fn issue_form(
     request: FormRequest,
     open: Option<bool>,
 ) -> UiResult<IssuedFormView> {
-    let session = allow(&state, Action::IssueSlip)?;
+    let session = allow(&state, Action::for_form(request.form()))?;
     let actor = state.actor(&session);
     let issued = ui(
         &state,
@@ -176,7 +177,7 @@ pub async fn transfer_dossiers(
     input: TransferInput,
     open: Option<bool>,
 ) -> UiResult<TransferView> {
-    let session = allow(&state, Action::Transition)?;
+    let session = allow(&state, Action::Transfer)?;
     let s = store(&state)?;
     let actor = state.actor(&session);
     let batch = ui(&state, s.transfer(&input, None, &actor).await)?;
@@ -215,7 +216,12 @@ pub async fn report_figures(
 ) -> UiResult<Report> {
     allow(&state, Action::Report)?;
     let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
-    ui(&state, store(&state)?.report(from, to).await)
+    ui(
+        &state,
+        store(&state)?
+            .report(from, to, motcua_core::vntime::now())
+            .await,
+    )
 }
 
 #[derive(Serialize)]
@@ -255,7 +261,7 @@ pub async fn export_report(
     allow(&state, Action::Report)?;
     let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
     let s = store(&state)?;
-    let report = ui(&state, s.report(from, to).await)?;
+    let report = ui(&state, s.report(from, to, motcua_core::vntime::now()).await)?;
     let bytes = match format.trim() {
         "json" => ui(
             &state,

@@ -82,8 +82,9 @@ pub async fn calendar_notices(state: State<'_, AppState>) -> UiResult<Vec<Notice
 }
 
 fn notice_date(text: &str) -> Result<NaiveDate, CoreError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| CoreError::invalid("notice.date", Problem::Date))
+    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
+    motcua_core::vntime::parse_date(text, today)
+        .ok_or_else(|| CoreError::invalid("notice.date", Problem::Date))
 }
 
 /// Adds a day off or a make-up working day from a government notice.
