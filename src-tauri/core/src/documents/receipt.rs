@@ -556,11 +556,17 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
         &format!("{}/{}, Số thứ tự: {}", r.book, r.year, r.line),
         Face::Regular,
     );
-    // Each on its own line: joined, "Phí, lệ phí" and "Vào Sổ…" read as one sentence.
-    if let Some(fee) = &ctx.fee {
-        b.paragraph(&line(style, "Phí, lệ phí: ", fee, Face::Regular));
+    match &ctx.fee {
+        Some(fee) => lines_or_one(
+            b,
+            style.body,
+            style.gap,
+            vec![line(style, "Phí, lệ phí: ", fee, Face::Regular), register],
+        ),
+        None => b.paragraph(&register),
     }
-    b.paragraph(&register);
+    // Sentences each on a line of their own: joined, the lookup hint and the closing note
+    // read as one.
     let hint = ctx.opts.lookup_hint.trim();
     if !hint.is_empty() {
         b.paragraph(
