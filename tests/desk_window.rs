@@ -193,6 +193,7 @@ async fn a_scanned_id_card_fills_the_form() {
     // Garbled letters (a wedge scanner behind a Vietnamese keyboard layout): the number
     // survives, and the name is marked for the clerk to check.
     w.click("#intake-clear").await;
+    w.click("#discard-yes").await;
     choose_birth(&w).await;
     w.type_keys(&format!(
         "001099012345||Nguy?n V?n B?nh|01021999|N?|Th?n 2, x? Ph? Xu?n|05052022{}",
