@@ -202,7 +202,16 @@ async fn the_window_reopens_at_the_size_it_was_left() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let width = placement["width"].as_u64().expect("the size is remembered");
+    let listed: Vec<String> = std::fs::read_dir(saved.parent().unwrap())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let width = placement["width"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("the size is remembered: {placement} in {listed:?}"));
     let height = placement["height"].as_u64().unwrap();
     assert!((900..=1100).contains(&width), "{placement}");
     w.close().await;

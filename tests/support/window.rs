@@ -212,8 +212,22 @@ impl Window {
     pub async fn screenshot(&self, name: &str) {
         let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
         std::fs::create_dir_all(&dir).unwrap();
-        // WebKitWebDriver sometimes never answers a screenshot of an idle page; a picture
-        // for a person is not worth hanging the test run.
+        // WebKitWebDriver answers a screenshot at the page's next paint, which an idle page
+        // may never make (and a screenshot left waiting holds up every later command): a
+        // barely visible mark changed first gives it one. A picture for a person is still not
+        // worth hanging the test run.
+        let _ = tokio::time::timeout(
+            Duration::from_secs(5),
+            self.client.execute(
+                "let m = document.getElementById('shot-mark'); \
+                 if (!m) { m = document.createElement('div'); m.id = 'shot-mark'; \
+                   m.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:9999'; \
+                   document.body.append(m); } \
+                 m.style.background = m.style.background === 'rgb(255, 255, 254)' ? 'rgb(254, 255, 255)' : 'rgb(255, 255, 254)';",
+                vec![],
+            ),
+        )
+        .await;
         if let Ok(Ok(png)) =
             tokio::time::timeout(Duration::from_secs(10), self.client.screenshot()).await
         {
