@@ -415,19 +415,10 @@ async fn a_password_typed_as_fast_as_a_scanner_unlocks_and_logs_in() {
     w.wait_css("#unlock-password").await;
     w.click("#unlock-password").await;
     w.type_keys(&format!("{PASSWORD}{}", Key::Enter)).await;
-    let mut locked = true;
-    for _ in 0..100 {
-        locked = w
-            .client
-            .find(fantoccini::Locator::Css("#lock-overlay"))
-            .await
-            .is_ok();
-        if !locked {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(!locked, "the fast password unlocked the screen");
+    assert!(
+        w.wait_gone("#lock-overlay").await,
+        "the fast password unlocked the screen"
+    );
 
     w.click("#who").await;
     w.click("#logout").await;
@@ -472,19 +463,10 @@ async fn a_locked_screen_hides_the_desk_and_keeps_the_half_typed_form() {
         .for_element(fantoccini::Locator::Css("#intake-form"))
         .await;
     assert!(gone.is_ok());
-    let mut left = true;
-    for _ in 0..100 {
-        left = w
-            .client
-            .find(fantoccini::Locator::Css("#lock-overlay"))
-            .await
-            .is_ok();
-        if !left {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(!left, "the lock screen went away");
+    assert!(
+        w.wait_gone("#lock-overlay").await,
+        "the lock screen went away"
+    );
     let name = w
         .client
         .find(fantoccini::Locator::Css("#f-applicant-name"))

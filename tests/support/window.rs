@@ -176,6 +176,17 @@ impl Window {
             .unwrap_or_else(|e| panic!("no element {css}: {e}"))
     }
 
+    /// Waits up to ten seconds for no element to match `css`; whether none does.
+    pub async fn wait_gone(&self, css: &str) -> bool {
+        for _ in 0..100 {
+            if self.client.find(Locator::Css(css)).await.is_err() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    }
+
     /// Waits until the element's text satisfies `pred`; returns the text.
     pub async fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
