@@ -454,7 +454,6 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
     js_click(&w, "#transfer-confirm-yes").await;
     let done = w.wait_text("#transfer-done", |t| t.contains(".pdf")).await;
     w.wait_css("#transfer-open").await;
-    w.screenshot("transfer-done-vi").await;
     let text = pdf_text(&path_in(&done));
     for c in &codes[..3] {
         assert!(text.contains(c.as_str()), "{c} not in {text}");

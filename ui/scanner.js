@@ -50,6 +50,9 @@ document.addEventListener('keydown', (ev) => {
         before = el.value.slice(0, at);
       }
     }
+    // A burst that only completes what was typed before it (a typist's pause split a code)
+    // is still typing.
+    if (before && scannable(before + text)) return;
     if (text.length < MIN_LENGTH || !scannable(text) || !handler || !handler(text)) return;
     ev.preventDefault();
     ev.stopImmediatePropagation();
