@@ -238,6 +238,8 @@ fn staffed_desk() -> (Desk, String) {
     desk.account("xuly", &["processing"]);
     desk.account("giamsat", &["supervisor"]);
     desk.account("quantri", &["administrator"]);
+    // The CLI acts as a signed-in account once there are accounts.
+    desk.login("letan", PASSWORD);
     // Received now, so it is on today's list.
     let mut request = birth("Nguyễn Văn An", "");
     request.as_object_mut().unwrap().remove("received_at");
@@ -345,6 +347,7 @@ async fn the_first_administrator_is_created_at_set_up_and_works_at_once() {
     w.fill("#setup-admin-password2", PASSWORD).await;
     w.click("#setup-save").await;
     w.wait_css("input[name=agency_code]").await;
+    desk.login("quantri", PASSWORD);
     let users = desk.json(&["user", "list", "--json"]);
     let roles = users[0]["roles"].as_array().unwrap();
     assert_eq!(roles.len(), 4, "one person runs the desk alone: {users}");
@@ -496,7 +499,17 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
     // The full record, for the task that needs it, is logged with who opened it.
     w.click("#dossier-list tr.row td.code").await;
     w.wait_text("#detail", |t| t.contains("079203001234")).await;
+    desk.login("quantri", PASSWORD);
     let log = desk.json(&["audit", "log", "--json"]);
+    // The search by ID number is logged, without the number.
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "searched" && e["actor"] == "letan"),
+        "{log}"
+    );
+    assert!(!log.to_string().contains("079203001234"), "{log}");
     assert!(
         log.as_array()
             .unwrap()
@@ -509,6 +522,7 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
 
     // The register book holds names and addresses: a supervisor's export, logged.
     let out = desk.dir.path().join("so-theo-doi.pdf");
+    desk.login("letan", PASSWORD);
     let shown = desk.json(&["show", &code, "--json"]);
     let day = &shown["received_at"].as_str().unwrap()[..10];
     let args = json!({ "from": day, "to": day, "path": out.to_string_lossy() });
@@ -521,6 +535,7 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
         .unwrap();
     w.invoke("export_register", args).await.unwrap();
     assert!(support::pdf_text(&out).contains("Nguyễn Văn An"));
+    desk.login("quantri", PASSWORD);
     let log = desk.json(&["audit", "log", "--json"]);
     assert!(
         log.as_array()
@@ -540,6 +555,7 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
     )
     .await
     .unwrap();
+    desk.login("xuly", PASSWORD);
     let history = desk.json(&["history", &code, "--json"]);
     let events = history.as_array().unwrap();
     assert_eq!(events.last().unwrap()["actor"], "xuly", "{history}");
