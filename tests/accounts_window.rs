@@ -641,3 +641,107 @@ async fn the_webview_reaches_nothing_but_the_apps_own_commands() {
     );
     w.close().await;
 }
+
+/// A desk of the same database seen from another computer user (its own HOME, so its own
+/// CLI session): the administrator's.
+fn admin_desk(desk: &Desk) -> Desk {
+    let admin = Desk {
+        dir: tempfile::tempdir().unwrap(),
+        db: desk.db.clone(),
+    };
+    admin.login(support::ADMIN, PASSWORD);
+    admin
+}
+
+#[tokio::test]
+async fn the_idle_lock_fires_with_the_intake_form_open() {
+    let desk = Desk::ready();
+    // The smallest idle time; the form refreshes its appointment every 60 s.
+    desk.ok(&["settings", "set", "idle-lock-minutes", "1"]);
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    w.type_keys(&Key::F2.to_string()).await;
+    w.wait_css("#intake-form").await;
+    w.type_keys("khai sinh").await;
+    w.wait_text("#procedure-options", |t| t.contains("1.001193"))
+        .await;
+    w.type_keys(&Key::Enter.to_string()).await;
+    w.wait_text("#due-at", |t| !t.is_empty()).await;
+    let last_key = std::time::Instant::now();
+    // Nobody touches the desk: locked a minute after the last key, although the form's
+    // timer asked for the appointment meanwhile (it would otherwise lock at two minutes).
+    let mut locked = false;
+    while last_key.elapsed() < std::time::Duration::from_secs(100) {
+        if w.client
+            .find(fantoccini::Locator::Css("#lock-overlay"))
+            .await
+            .is_ok()
+        {
+            locked = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(locked, "no lock screen {:?} after the last key", last_key.elapsed());
+    assert!(
+        last_key.elapsed() >= std::time::Duration::from_secs(59),
+        "not before the idle time: {:?}",
+        last_key.elapsed()
+    );
+    let err = w
+        .invoke("preview_due", json!({ "procedure": "1.001193" }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "session_locked");
+    w.close().await;
+}
+
+#[tokio::test]
+async fn an_account_changed_from_the_cli_applies_to_an_open_window_at_once() {
+    let desk = Desk::ready();
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    w.invoke("settings_list", json!({})).await.unwrap();
+    let admin = admin_desk(&desk);
+
+    // The supervisor role taken away: its commands are refused from the next call.
+    admin.ok(&[
+        "user",
+        "roles",
+        STAFF,
+        "--role",
+        "reception",
+        "--role",
+        "processing",
+    ]);
+    let err = w.invoke("settings_list", json!({})).await.unwrap_err();
+    assert_eq!(kind(&err), "forbidden", "{err}");
+    w.invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap();
+
+    // Disabled: the next action is refused and the window is signed out.
+    admin.ok(&["user", "disable", STAFF]);
+    let err = w
+        .invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "account_disabled", "{err}");
+    let err = w
+        .invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "not_logged_in", "{err}");
+    // The page finds out at its next call and shows the login screen.
+    w.type_keys(&Key::F2.to_string()).await;
+    w.wait_css("#login-form").await;
+    // The CLI session of the clerk ends too.
+    let out = desk.run(&["list"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(STAFF),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    w.close().await;
+}
