@@ -682,7 +682,11 @@ async fn the_idle_lock_fires_with_the_intake_form_open() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
-    assert!(locked, "no lock screen {:?} after the last key", last_key.elapsed());
+    assert!(
+        locked,
+        "no lock screen {:?} after the last key",
+        last_key.elapsed()
+    );
     assert!(
         last_key.elapsed() >= std::time::Duration::from_secs(59),
         "not before the idle time: {:?}",

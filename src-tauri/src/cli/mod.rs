@@ -32,7 +32,12 @@ use crate::context::Global;
     long_about = "Một Cửa registers administrative dossiers at a Vietnamese one-stop desk.\n\n\
         Without a command it opens the desk window. With a command it works on the same \
         database from the command line: the default is motcua.db in the user's data folder; \
-        choose another with --db PATH, --db postgres://… or MOTCUA_DB.",
+        choose another with --db PATH, --db postgres://… or MOTCUA_DB.\n\n\
+        Once the database has staff accounts, commands that read personal data or change \
+        anything run as a signed-in account with the same roles as in the window: \
+        `motcua login NAME --password-stdin` first (the session ends with `motcua logout` or \
+        after the idle-lock-minutes setting without a command), or, for scheduled jobs, \
+        `--account NAME --password-file FILE` (a file only its owner may read, mode 0600).",
     after_help = "Examples:\n  motcua setup --agency-code 000.00.14.H56 --governing-body 'UBND XÃ HƯỚNG THỌ PHÚ' \\\n      --unit 'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG' --place 'Hướng Thọ Phú'\n  motcua intake dossier.json\n  motcua list --date 2027-03-03 --json\n  motcua search 'nguyen van an'"
 )]
 pub struct Cli {
