@@ -271,3 +271,28 @@ fn a_scheduled_backup_signs_in_with_a_private_password_file() {
     let out = desk.run(&["--account", "giamsat", "backup", "--daily"]);
     assert!(!out.status.success(), "--account needs --password-file");
 }
+
+#[test]
+fn moving_a_commune_needs_an_account_manager_signed_in_on_it() {
+    let commune = Desk::ready();
+    commune.intake(&birth("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"));
+    commune.account("letan", &["reception"]);
+    commune.logout();
+    let centre = commune.path("trung-tam.db");
+    let migrate = || {
+        commune.run(&[
+            "migrate",
+            "--from",
+            &commune.db,
+            "--to",
+            centre.to_str().unwrap(),
+        ])
+    };
+    refused(&migrate(), "Cần đăng nhập");
+    commune.login("letan", PASSWORD);
+    refused(&migrate(), "Cần vai trò: Quản trị tài khoản");
+    assert!(!centre.exists(), "nothing written to the centre");
+    commune.login(ADMIN, PASSWORD);
+    let out = migrate();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
