@@ -252,6 +252,8 @@ fn staffed_desk() -> (Desk, String) {
     desk.account("xuly", &["processing"]);
     desk.account("giamsat", &["supervisor"]);
     desk.account("quantri", &["administrator"]);
+    // The CLI acts as a signed-in account once there are accounts.
+    desk.login("letan", PASSWORD);
     // Received now, so it is on today's list.
     let mut request = birth("Nguyễn Văn An", "");
     request.as_object_mut().unwrap().remove("received_at");
@@ -359,6 +361,7 @@ async fn the_first_administrator_is_created_at_set_up_and_works_at_once() {
     w.fill("#setup-admin-password2", PASSWORD).await;
     w.click("#setup-save").await;
     w.wait_css("input[name=agency_code]").await;
+    desk.login("quantri", PASSWORD);
     let users = desk.json(&["user", "list", "--json"]);
     let roles = users[0]["roles"].as_array().unwrap();
     assert_eq!(roles.len(), 4, "one person runs the desk alone: {users}");
@@ -530,7 +533,17 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
     // The full record, for the task that needs it, is logged with who opened it.
     w.click("#dossier-list tr.row td.code").await;
     w.wait_text("#detail", |t| t.contains("079203001234")).await;
+    desk.login("quantri", PASSWORD);
     let log = desk.json(&["audit", "log", "--json"]);
+    // The search by ID number is logged, without the number.
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "searched" && e["actor"] == "letan"),
+        "{log}"
+    );
+    assert!(!log.to_string().contains("079203001234"), "{log}");
     assert!(
         log.as_array()
             .unwrap()
@@ -543,6 +556,7 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
 
     // The register book holds names and addresses: a supervisor's export, logged.
     let out = desk.dir.path().join("so-theo-doi.pdf");
+    desk.login("letan", PASSWORD);
     let shown = desk.json(&["show", &code, "--json"]);
     let day = &shown["received_at"].as_str().unwrap()[..10];
     let args = json!({ "from": day, "to": day, "path": out.to_string_lossy() });
@@ -555,6 +569,7 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
         .unwrap();
     w.invoke("export_register", args).await.unwrap();
     assert!(support::pdf_text(&out).contains("Nguyễn Văn An"));
+    desk.login("quantri", PASSWORD);
     let log = desk.json(&["audit", "log", "--json"]);
     assert!(
         log.as_array()
@@ -574,6 +589,7 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
     )
     .await
     .unwrap();
+    desk.login("xuly", PASSWORD);
     let history = desk.json(&["history", &code, "--json"]);
     let events = history.as_array().unwrap();
     assert_eq!(events.last().unwrap()["actor"], "xuly", "{history}");
@@ -656,6 +672,114 @@ async fn the_webview_reaches_nothing_but_the_apps_own_commands() {
     assert!(
         listener.accept().is_err(),
         "the page reached a server it must not"
+    );
+    w.close().await;
+}
+
+/// A desk of the same database seen from another computer user (its own HOME, so its own
+/// CLI session): the administrator's.
+fn admin_desk(desk: &Desk) -> Desk {
+    let admin = Desk {
+        dir: tempfile::tempdir().unwrap(),
+        db: desk.db.clone(),
+    };
+    admin.login(support::ADMIN, PASSWORD);
+    admin
+}
+
+#[tokio::test]
+async fn the_idle_lock_fires_with_the_intake_form_open() {
+    let desk = Desk::ready();
+    // The smallest idle time; the form refreshes its appointment every 60 s.
+    desk.ok(&["settings", "set", "idle-lock-minutes", "1"]);
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    w.type_keys(&Key::F2.to_string()).await;
+    w.wait_css("#intake-form").await;
+    w.type_keys("khai sinh").await;
+    w.wait_text("#procedure-options", |t| t.contains("1.001193"))
+        .await;
+    w.type_keys(&Key::Enter.to_string()).await;
+    w.wait_text("#due-at", |t| !t.is_empty()).await;
+    let last_key = std::time::Instant::now();
+    // Nobody touches the desk: locked a minute after the last key, although the form's
+    // timer asked for the appointment meanwhile (it would otherwise lock at two minutes).
+    let mut locked = false;
+    while last_key.elapsed() < std::time::Duration::from_secs(100) {
+        if w.client
+            .find(fantoccini::Locator::Css("#lock-overlay"))
+            .await
+            .is_ok()
+        {
+            locked = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(
+        locked,
+        "no lock screen {:?} after the last key",
+        last_key.elapsed()
+    );
+    assert!(
+        last_key.elapsed() >= std::time::Duration::from_secs(59),
+        "not before the idle time: {:?}",
+        last_key.elapsed()
+    );
+    let err = w
+        .invoke("preview_due", json!({ "procedure": "1.001193" }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "session_locked");
+    w.close().await;
+}
+
+#[tokio::test]
+async fn an_account_changed_from_the_cli_applies_to_an_open_window_at_once() {
+    let desk = Desk::ready();
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    w.invoke("settings_list", json!({})).await.unwrap();
+    let admin = admin_desk(&desk);
+
+    // The supervisor role taken away: its commands are refused from the next call.
+    admin.ok(&[
+        "user",
+        "roles",
+        STAFF,
+        "--role",
+        "reception",
+        "--role",
+        "processing",
+    ]);
+    let err = w.invoke("settings_list", json!({})).await.unwrap_err();
+    assert_eq!(kind(&err), "forbidden", "{err}");
+    w.invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap();
+
+    // Disabled: the next action is refused and the window is signed out.
+    admin.ok(&["user", "disable", STAFF]);
+    let err = w
+        .invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "account_disabled", "{err}");
+    let err = w
+        .invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "not_logged_in", "{err}");
+    // The page finds out at its next call and shows the login screen.
+    w.type_keys(&Key::F2.to_string()).await;
+    w.wait_css("#login-form").await;
+    // The CLI session of the clerk ends too.
+    let out = desk.run(&["list"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(STAFF),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
     w.close().await;
 }

@@ -51,6 +51,8 @@ impl Window {
             return Window::open_bare(desk, lang).await;
         }
         desk.account(super::STAFF, &super::STAFF_ROLES);
+        // The CLI acts as the same clerk as the window.
+        desk.login(super::STAFF, super::PASSWORD);
         let w = Window::open_bare(desk, lang).await;
         w.login(super::STAFF, super::PASSWORD).await;
         w

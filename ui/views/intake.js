@@ -180,6 +180,7 @@ export function renderIntake(ctx, container) {
       clear(due).append(h('span', { class: 'error' }, e.message));
     }
     // The appointment moves with the clock (the same-day cutoff, the end of the day).
+    // Rust does not count this timer's call as activity, so an unattended form still locks.
     dueTimer = setTimeout(refreshDue, 60000);
   }
 

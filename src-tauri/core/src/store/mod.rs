@@ -18,6 +18,7 @@ mod forms;
 mod health;
 mod intake;
 mod lifecycle;
+mod looks;
 mod public;
 mod register;
 mod report;
@@ -50,6 +51,7 @@ pub use dossiers::{ListFilter, SearchHit, Worklist};
 pub use events::Event;
 pub use forms::IssuedForm;
 pub use health::{Gap, Health};
+pub use looks::is_number_search;
 pub use settings::{
     parse_listen_address, CONTACT, DESK_SETTINGS, FORM_SET, IDLE_LOCK_MINUTES, LANGUAGE,
     NAMED_SETTINGS, SCANNER_PORT, STATUS_SERVER,
