@@ -120,6 +120,20 @@ pub struct IntakeRequest {
 }
 
 impl IntakeRequest {
+    /// For an intake from the desk window: the reception time comes from the desk's clock,
+    /// so a page cannot backdate a dossier into a period already reported. (The CLI keeps
+    /// `received_at` for administrators importing paper registers.)
+    pub fn from_window(self) -> Result<IntakeRequest, CoreError> {
+        if self
+            .received_at
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty())
+        {
+            return Err(CoreError::invalid("received_at", Problem::ClockOnly));
+        }
+        Ok(self)
+    }
+
     /// Parses the JSON form. A wrong type or an unknown key is reported with its path.
     pub fn from_json(json: &str) -> Result<IntakeRequest, CoreError> {
         let de = &mut serde_json::Deserializer::from_str(json);

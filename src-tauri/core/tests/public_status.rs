@@ -229,9 +229,19 @@ async fn the_waiting_room_lists_results_ready_at_the_desk_in_code_order() {
         s.transition(&codes[1], Status::Processing, "", None, None, &actor())
             .await
             .unwrap();
-        s.transition(&codes[3], Status::Returned, "", None, None, &actor())
-            .await
-            .unwrap();
+        let collected = s.dossier(&codes[3]).await.unwrap();
+        s.handover(
+            &codes[3],
+            &motcua_core::handover::HandoverInput {
+                receiver_name: collected.applicant.name.clone(),
+                receiver_id: collected.applicant.id_number.clone(),
+                ..Default::default()
+            },
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             s.ready_to_collect(10).await.unwrap(),
             vec![codes[0].clone(), codes[2].clone()],

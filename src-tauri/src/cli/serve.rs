@@ -40,7 +40,7 @@ pub async fn run(global: &Global, store: &Store, args: ServeArgs) -> Result<(), 
         )
     })?;
     let bound = listener.local_addr().unwrap_or(addr);
-    println!(
+    outln!(
         "{}",
         tf(
             global.lang(),

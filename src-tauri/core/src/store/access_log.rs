@@ -31,6 +31,8 @@ pub enum AccessKind {
     PasswordChanged,
     RecordOpened,
     PersonalExport,
+    /// The database replaced by a backup: from which file, its digest, the heads it brought.
+    Restored,
 }
 
 impl AccessKind {
@@ -47,6 +49,7 @@ impl AccessKind {
             AccessKind::PasswordChanged => "password_changed",
             AccessKind::RecordOpened => "record_opened",
             AccessKind::PersonalExport => "personal_export",
+            AccessKind::Restored => "restored",
         }
     }
 
