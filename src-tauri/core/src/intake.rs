@@ -385,3 +385,32 @@ fn dedup(errors: Vec<FieldError>) -> Vec<FieldError> {
         .filter(|e| seen.insert(e.field.clone()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_cannot_choose_the_reception_time() {
+        let json = r#"{"procedure": "1.001193", "applicant": {"name": "Nguyễn Văn An"},
+                       "received_at": "2020-01-02T09:00:00+07:00"}"#;
+        let err = IntakeRequest::from_json(json)
+            .unwrap()
+            .from_window()
+            .unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "received_at");
+        assert!(err
+            .message(crate::i18n::Lang::En)
+            .contains("set by the desk's clock"));
+        // Absent or empty, the desk's clock sets it.
+        for json in [
+            r#"{"procedure": "1.001193", "applicant": {"name": "An"}}"#,
+            r#"{"procedure": "1.001193", "applicant": {"name": "An"}, "received_at": " "}"#,
+        ] {
+            assert!(IntakeRequest::from_json(json)
+                .unwrap()
+                .from_window()
+                .is_ok());
+        }
+    }
+}
