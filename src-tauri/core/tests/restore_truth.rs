@@ -133,11 +133,12 @@ async fn a_file_without_the_backup_marker_is_refused_unless_accepted() {
         )
         .await
         .unwrap();
-    source.store.close().await;
     // A plain copy of a database file: a good database, but nothing marks it as a backup.
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("plain.db");
-    std::fs::copy(&source.location, &plain).unwrap();
+    common::raw(&source, &format!("VACUUM INTO '{}'", plain.display()))
+        .await
+        .unwrap();
 
     let target = fresh_sqlite().await;
     let s = &target.store;
