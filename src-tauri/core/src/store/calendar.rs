@@ -5,7 +5,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use sqlx::{Any, Row, Transaction};
 
-use super::Store;
+use super::{record_log, Store};
+use crate::audit::Record;
 use crate::calendar::{CalendarRules, DayKind, Notice, WorkCalendar};
 use crate::error::{CoreError, CoreResult, Problem};
 use crate::validate::Checker;
@@ -28,7 +29,9 @@ pub(super) async fn insert_notice(tx: &mut Transaction<'_, Any>, n: &Notice) -> 
     .bind(&n.reference)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    let day = n.date.format("%Y-%m-%d").to_string();
+    let actor = record_log::system();
+    record_log::append(tx, &actor, "notice_saved", Record::Notice, &day, serde_json::json!({})).await
 }
 
 impl Store {
@@ -86,10 +89,19 @@ impl Store {
     }
 
     pub async fn remove_notice(&self, date: NaiveDate) -> CoreResult<bool> {
+        let day = date.format("%Y-%m-%d").to_string();
+        let mut tx = self.pool().begin().await?;
         let done = sqlx::query("DELETE FROM calendar_notices WHERE day = $1")
-            .bind(date.format("%Y-%m-%d").to_string())
-            .execute(self.pool())
+            .bind(&day)
+            .execute(&mut *tx)
             .await?;
+        if done.rows_affected() > 0 {
+            let actor = record_log::system();
+            let data = serde_json::json!({});
+            record_log::append(&mut tx, &actor, "notice_removed", Record::Notice, &day, data)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
 

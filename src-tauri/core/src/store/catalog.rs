@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use sqlx::{Any, Row, Transaction};
 
-use super::Store;
+use super::{record_log, Store};
+use crate::audit::Record;
 use crate::calendar::{PausePolicy, TimeLimit};
 use crate::error::{CoreError, CoreResult};
 use crate::procedure::{Catalog, Procedure, RequiredDocument};
@@ -39,7 +40,8 @@ pub(super) async fn upsert(
     .bind(sort_order)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    let actor = record_log::system();
+    record_log::append(tx, &actor, "procedure_saved", Record::Procedure, &p.code, serde_json::json!({})).await
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> CoreResult<Procedure> {
@@ -191,6 +193,10 @@ impl Store {
             sqlx::query("UPDATE procedures SET active = 0 WHERE code = $1")
                 .bind(old)
                 .execute(&mut *tx)
+                .await?;
+            let actor = record_log::system();
+            let data = serde_json::json!({ "replaced_by": p.code });
+            record_log::append(&mut tx, &actor, "procedure_saved", Record::Procedure, old, data)
                 .await?;
         }
         tx.commit().await?;

@@ -19,11 +19,13 @@ mod health;
 mod intake;
 mod lifecycle;
 mod public;
+mod record_log;
 mod register;
 mod report;
 mod rows;
 mod settings;
 mod slips;
+mod state;
 pub mod tables;
 pub mod transfer;
 mod transfers;
@@ -60,6 +62,10 @@ pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT}
 /// lets several desk processes share a file.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;";
+
+/// The migration from which the chains cover the records themselves (`record_log`,
+/// `events.state_hash`).
+const COVERED_RECORDS: i64 = 9;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -202,8 +208,16 @@ impl Store {
             catalog_cache: CatalogCache::default(),
             settings_cache: SettingsCache::default(),
         };
+        let before = store.applied_version().await?;
         store.migrate().await?;
-        store.seal_chains().await?;
+        // Only the open that brings a database to the covered chains (0009) seals and
+        // baselines them; every later open writes nothing to the chains' heads.
+        if before.is_none_or(|v| v < COVERED_RECORDS) {
+            store.seal_chains().await?;
+            if before.is_some() {
+                store.baseline_states().await?;
+            }
+        }
         store.seed().await?;
         Ok(store)
     }
@@ -290,6 +304,8 @@ impl Store {
                 for n in crate::calendar::seed_notices() {
                     calendar::insert_notice(&mut tx, &n).await?;
                 }
+                self.baseline_records(&mut tx, &record_log::system())
+                    .await?;
             }
             tx.commit().await?;
         }
