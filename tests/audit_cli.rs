@@ -294,10 +294,21 @@ fn edited_dossier_rows_are_named_by_code_and_field() {
             db.name()
         );
         assert_eq!(
-            message.lines().count(),
+            message.matches("Data changed outside the app").count(),
             2,
             "{}: only those two: {message}",
             db.name()
+        );
+        // The JSON report lists them as records and fields.
+        let out = db.desk.run(&["audit", "verify", "--json"]);
+        assert_eq!(out.status.code(), Some(1));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["first_broken"], serde_json::Value::Null, "the chains hold");
+        assert_eq!(report["mismatches"][0]["record"], "dossier");
+        assert_eq!(report["mismatches"][0]["key"], a.as_str());
+        assert_eq!(
+            report["mismatches"][0]["problem"],
+            serde_json::json!({ "kind": "differs", "fields": ["applicant_id_number", "due_at"] })
         );
     }
 }
