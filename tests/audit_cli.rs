@@ -89,7 +89,16 @@ impl Db {
                 .output()
                 .expect("sqlite3 is missing: the test command installs it"),
             Engine::Postgres => Command::new("psql")
-                .args([&self.desk.db, "-v", "ON_ERROR_STOP=1", "-q", "-A", "-t", "-c", sql])
+                .args([
+                    &self.desk.db,
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-q",
+                    "-A",
+                    "-t",
+                    "-c",
+                    sql,
+                ])
                 .output()
                 .expect("psql is missing: the test command installs it"),
         };
@@ -170,11 +179,19 @@ impl Db {
 /// Intakes, status moves, a form that stops the clock and its resumption, a batch transfer,
 /// a hand-over with a rating, accounts, settings and a notice, a backup and its restore.
 fn a_day_of_work(desk: &Desk) {
-    for (i, name) in ["Nguyễn Văn An", "Lê Thị Bình", "Trần Văn Cường", "Phạm Thị Dung"]
-        .iter()
-        .enumerate()
+    for (i, name) in [
+        "Nguyễn Văn An",
+        "Lê Thị Bình",
+        "Trần Văn Cường",
+        "Phạm Thị Dung",
+    ]
+    .iter()
+    .enumerate()
     {
-        desk.intake(&birth(name, &format!("2027-03-03T09:{:02}:00+07:00", i * 10)));
+        desk.intake(&birth(
+            name,
+            &format!("2027-03-03T09:{:02}:00+07:00", i * 10),
+        ));
     }
     let code = |n: usize| format!("000.00.14.H56-270303-{n:04}");
     desk.ok(&["transition", &code(1), "--to", "4"]);
@@ -216,7 +233,12 @@ fn a_day_of_work(desk: &Desk) {
     ]);
     desk.account("boss", &["administrator"]);
     desk.account("an.nv", &["reception"]);
-    desk.ok(&["settings", "set", "lookup-url", "https://tra.example.vn/{code}"]);
+    desk.ok(&[
+        "settings",
+        "set",
+        "lookup-url",
+        "https://tra.example.vn/{code}",
+    ]);
     let backup = desk.json(&["backup"]);
     let file = backup["path"].as_str().unwrap().to_string();
     desk.ok(&["transition", &code(4), "--to", "9"]);
@@ -289,7 +311,9 @@ fn edited_dossier_rows_are_named_by_code_and_field() {
             db.name()
         );
         assert!(
-            message.contains(&format!("dossier {b} does not match its last log entry (status)")),
+            message.contains(&format!(
+                "dossier {b} does not match its last log entry (status)"
+            )),
             "{}: {message}",
             db.name()
         );
@@ -299,11 +323,23 @@ fn edited_dossier_rows_are_named_by_code_and_field() {
             "{}: only those two: {message}",
             db.name()
         );
+        // `motcua check` names them too.
+        let out = db.desk.run(&["--lang", "en", "check"]);
+        let checked = text(&out.stdout);
+        assert!(
+            checked.contains(&format!("dossier {a} does not match its last log entry")),
+            "{}: {checked}",
+            db.name()
+        );
         // The JSON report lists them as records and fields.
         let out = db.desk.run(&["audit", "verify", "--json"]);
         assert_eq!(out.status.code(), Some(1));
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(report["first_broken"], serde_json::Value::Null, "the chains hold");
+        assert_eq!(
+            report["first_broken"],
+            serde_json::Value::Null,
+            "the chains hold"
+        );
         assert_eq!(report["mismatches"][0]["record"], "dossier");
         assert_eq!(report["mismatches"][0]["key"], a.as_str());
         assert_eq!(
@@ -389,7 +425,11 @@ fn edited_settings_are_named() {
             "setting first-number is in the log but no longer exists",
             "setting desk.Quầy 9.printer has no log entry",
         ] {
-            assert!(message.contains(needle), "{}: {needle}: {message}", db.name());
+            assert!(
+                message.contains(needle),
+                "{}: {needle}: {message}",
+                db.name()
+            );
         }
         // The change counters the triggers bump are no record of their own.
         assert!(!message.contains("internal.settings-version"), "{message}");

@@ -268,7 +268,10 @@ fn desk_with_history() -> Desk {
     assert!(out.starts_with("Nhật ký toàn vẹn: đã kiểm tra "), "{out}");
     assert!(out.contains("\nevents 5 "), "{out}");
     assert!(out.contains("\naudit_log 0 "), "{out}");
-    assert!(out.contains("\nrecord_log "), "the catalog and settings: {out}");
+    assert!(
+        out.contains("\nrecord_log "),
+        "the catalog and settings: {out}"
+    );
     desk
 }
 

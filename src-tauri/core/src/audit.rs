@@ -345,7 +345,11 @@ pub fn state_differs(stored: &str, current: &str, groups: &[&'static str]) -> Op
     if stored == current {
         return None;
     }
-    let tags = |s: &str| s.split_once(':').map(|(_, t)| t.to_string()).unwrap_or_default();
+    let tags = |s: &str| {
+        s.split_once(':')
+            .map(|(_, t)| t.to_string())
+            .unwrap_or_default()
+    };
     let (a, b) = (tags(stored), tags(current));
     let fields: Vec<String> = groups
         .iter()

@@ -847,7 +847,11 @@ async fn history_older_than_the_chain_becomes_its_genesis_and_stays_protected() 
         some_history(&store).await;
         let report = store.verify_audit().await.unwrap();
         assert!(report.ok, "{}: {report:?}", t.name);
-        assert_eq!(report.heads[0].entries, 3 + 5, "only the new events are chained");
+        assert_eq!(
+            report.heads[0].entries,
+            3 + 5,
+            "only the new events are chained"
+        );
         let sealed = raw_texts(
             &t,
             "SELECT CAST(genesis_last_id AS TEXT) FROM audit_head WHERE chain = 'events'",

@@ -8,13 +8,13 @@ use sqlx::Row;
 
 use super::access_log::{append, AccessKind};
 use super::record_log;
-use crate::audit::Record;
 use super::{audit, Actor, Store};
 use crate::accounts::{
     check_password, decoy_hash, hash_password, lockout_delay, normalize_account_name,
     normalize_roles, roles_from_text, roles_to_text, verify_password, Account, NewAccount, Role,
 };
 use crate::audit::Chain;
+use crate::audit::Record;
 use crate::error::{CoreError, CoreResult, Problem};
 use crate::vntime::{from_millis, rfc3339_vn, to_millis};
 
@@ -219,8 +219,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let json = serde_json::json!({});
-        record_log::append(&mut tx, actor, kind.code(), Record::Account, &current.name, json)
-            .await?;
+        record_log::append(
+            &mut tx,
+            actor,
+            kind.code(),
+            Record::Account,
+            &current.name,
+            json,
+        )
+        .await?;
         tx.commit().await?;
         self.account(&current.name).await
     }
@@ -369,8 +376,15 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let json = serde_json::json!({});
-        record_log::append(&mut tx, actor, kind.code(), Record::Account, &account.name, json)
-            .await?;
+        record_log::append(
+            &mut tx,
+            actor,
+            kind.code(),
+            Record::Account,
+            &account.name,
+            json,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -398,11 +398,12 @@ struct Walk {
 /// Whether `hash` is an entry's hash or a genesis on some chain.
 async fn is_on_a_chain(conn: &mut sqlx::AnyConnection, hash: &str) -> CoreResult<bool> {
     let hash = hash.trim().to_ascii_lowercase();
-    let genesis: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_head WHERE genesis_hash = $1 AND genesis_last_id >= 0")
-            .bind(&hash)
-            .fetch_one(&mut *conn)
-            .await?;
+    let genesis: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_head WHERE genesis_hash = $1 AND genesis_last_id >= 0",
+    )
+    .bind(&hash)
+    .fetch_one(&mut *conn)
+    .await?;
     if genesis > 0 {
         return Ok(true);
     }
@@ -425,7 +426,9 @@ async fn is_on_a_chain(conn: &mut sqlx::AnyConnection, hash: &str) -> CoreResult
 const DOSSIER_PAGE: i64 = 500;
 
 /// Each dossier (with its hand-over, pauses and transfers) against its last event's digest.
-async fn verify_dossiers(conn: &mut sqlx::AnyConnection) -> CoreResult<Vec<RecordMismatch>> {
+pub(super) async fn verify_dossiers(
+    conn: &mut sqlx::AnyConnection,
+) -> CoreResult<Vec<RecordMismatch>> {
     let groups = state::record_groups(Record::Dossier);
     let mut out = Vec::new();
     let mut after = 0;

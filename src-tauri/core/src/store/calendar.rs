@@ -31,7 +31,15 @@ pub(super) async fn insert_notice(tx: &mut Transaction<'_, Any>, n: &Notice) -> 
     .await?;
     let day = n.date.format("%Y-%m-%d").to_string();
     let actor = record_log::system();
-    record_log::append(tx, &actor, "notice_saved", Record::Notice, &day, serde_json::json!({})).await
+    record_log::append(
+        tx,
+        &actor,
+        "notice_saved",
+        Record::Notice,
+        &day,
+        serde_json::json!({}),
+    )
+    .await
 }
 
 impl Store {
@@ -98,8 +106,15 @@ impl Store {
         if done.rows_affected() > 0 {
             let actor = record_log::system();
             let data = serde_json::json!({});
-            record_log::append(&mut tx, &actor, "notice_removed", Record::Notice, &day, data)
-                .await?;
+            record_log::append(
+                &mut tx,
+                &actor,
+                "notice_removed",
+                Record::Notice,
+                &day,
+                data,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(done.rows_affected() > 0)

@@ -41,7 +41,15 @@ pub(super) async fn upsert(
     .execute(&mut **tx)
     .await?;
     let actor = record_log::system();
-    record_log::append(tx, &actor, "procedure_saved", Record::Procedure, &p.code, serde_json::json!({})).await
+    record_log::append(
+        tx,
+        &actor,
+        "procedure_saved",
+        Record::Procedure,
+        &p.code,
+        serde_json::json!({}),
+    )
+    .await
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> CoreResult<Procedure> {
@@ -196,8 +204,15 @@ impl Store {
                 .await?;
             let actor = record_log::system();
             let data = serde_json::json!({ "replaced_by": p.code });
-            record_log::append(&mut tx, &actor, "procedure_saved", Record::Procedure, old, data)
-                .await?;
+            record_log::append(
+                &mut tx,
+                &actor,
+                "procedure_saved",
+                Record::Procedure,
+                old,
+                data,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(p)

@@ -11,9 +11,9 @@ use chrono::{DateTime, Datelike, Utc};
 use sqlx::Row;
 
 use super::events::EventRow;
-use super::state::DossierState;
 use super::rows::{self, DOSSIER_COLUMNS};
 use super::settings::IntakeSettings;
+use super::state::DossierState;
 use super::{Actor, Backend, Store};
 use crate::calendar::due_at;
 use crate::dossier::{Dossier, ProcedureRef, RegisterLine};

@@ -446,7 +446,11 @@ fn select_sql(record: Record, one: bool) -> String {
     let filter = if one {
         format!(
             "{} {} = $1",
-            if spec.skip.is_empty() { " WHERE" } else { " AND" },
+            if spec.skip.is_empty() {
+                " WHERE"
+            } else {
+                " AND"
+            },
             spec.key
         )
     } else {
