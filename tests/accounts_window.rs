@@ -557,6 +557,15 @@ async fn an_administrator_sees_when_the_audit_trail_was_tampered_with() {
     assert!(!nav.contains("Tiếp nhận"), "{nav}");
     w.wait_text("#audit-result", |t| t.contains("nguyên vẹn"))
         .await;
+    // The chains' heads, each with a button to copy it for `audit verify --expect`.
+    let heads = w
+        .wait_text("#audit-heads", |t| t.matches("Sao chép").count() == 3)
+        .await;
+    let report = desk.json(&["audit", "verify", "--json"]);
+    for head in report["heads"].as_array().unwrap() {
+        let hash = head["hash"].as_str().unwrap();
+        assert!(heads.contains(hash), "{hash} not shown: {heads}");
+    }
 
     let out = Command::new("sqlite3")
         .arg(&desk.db)
