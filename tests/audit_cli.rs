@@ -437,6 +437,53 @@ fn edited_settings_are_named() {
 }
 
 #[test]
+fn an_edited_catalog_and_calendar_are_named() {
+    for db in worked_databases() {
+        db.drop_triggers();
+        let day = db.sql("SELECT MIN(day) FROM calendar_notices");
+        db.sql(&format!(
+            "UPDATE procedures SET pause_policy = '\"restart\"', active = 0 WHERE code = '1.004873'; \
+             DELETE FROM calendar_notices WHERE day = '{day}';"
+        ));
+        let message = db.verify_fails(&[]);
+        for needle in [
+            "procedure 1.004873 does not match its last log entry (pause_policy, active)"
+                .to_string(),
+            format!("calendar notice {day} is in the log but no longer exists"),
+        ] {
+            assert!(
+                message.contains(&needle),
+                "{}: {needle}: {message}",
+                db.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn setting_entries_say_old_and_new_values_but_never_a_secret() {
+    for db in worked_databases() {
+        let logged = db.sql(
+            "SELECT data_json FROM record_log WHERE record = 'setting' AND key = 'lookup-url' \
+             ORDER BY id DESC LIMIT 1",
+        );
+        let data: serde_json::Value = serde_json::from_str(&logged).unwrap();
+        assert_eq!(
+            data["new"],
+            "https://tra.example.vn/{code}",
+            "{}",
+            db.name()
+        );
+        assert_eq!(data["old"], serde_json::Value::Null);
+        let secret = db.sql("SELECT value FROM settings WHERE key = 'internal.slip-secret'");
+        let entries = db
+            .sql("SELECT data_json FROM record_log WHERE key = 'internal.slip-secret' ORDER BY id");
+        assert!(!entries.is_empty(), "{}: the secret is covered", db.name());
+        assert!(!entries.contains(&secret), "{}: {entries}", db.name());
+    }
+}
+
+#[test]
 fn deleted_newest_entries_with_the_head_rolled_back_are_found_once_pinned() {
     for db in worked_databases() {
         let heads = db.heads();
