@@ -475,6 +475,12 @@ fn setting_entries_say_old_and_new_values_but_never_a_secret() {
             db.name()
         );
         assert_eq!(data["old"], serde_json::Value::Null);
+        // Recorded at the desk that made the change.
+        let desk = db.sql(
+            "SELECT desk FROM record_log WHERE record = 'setting' AND key = 'lookup-url' \
+             ORDER BY id DESC LIMIT 1",
+        );
+        assert_eq!(desk, "Quầy thử", "{}", db.name());
         let secret = db.sql("SELECT value FROM settings WHERE key = 'internal.slip-secret'");
         let entries = db
             .sql("SELECT data_json FROM record_log WHERE key = 'internal.slip-secret' ORDER BY id");

@@ -157,7 +157,10 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         other => other,
     };
     crate::context::check_desk_config(global)?;
-    let store = Store::open(&global.database()).await?;
+    // Changes to settings, the catalog and the calendar are recorded under the CLI's actor.
+    let store = Store::open(&global.database())
+        .await?
+        .acting_as(global.actor());
     let result = match command {
         Command::Setup(args) => admin::setup(global, &store, args).await,
         Command::Procedures(c) => admin::procedures(global, &store, c).await,

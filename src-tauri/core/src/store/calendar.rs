@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use sqlx::{Any, Row, Transaction};
 
-use super::{record_log, Store};
+use super::{record_log, Actor, Store};
 use crate::audit::Record;
 use crate::calendar::{CalendarRules, DayKind, Notice, WorkCalendar};
 use crate::error::{CoreError, CoreResult, Problem};
@@ -18,7 +18,11 @@ fn kind_str(kind: DayKind) -> &'static str {
     }
 }
 
-pub(super) async fn insert_notice(tx: &mut Transaction<'_, Any>, n: &Notice) -> CoreResult<()> {
+pub(super) async fn insert_notice(
+    tx: &mut Transaction<'_, Any>,
+    n: &Notice,
+    actor: &Actor,
+) -> CoreResult<()> {
     sqlx::query(
         "INSERT INTO calendar_notices (day, kind, reason, reference) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, reference = excluded.reference",
@@ -30,10 +34,9 @@ pub(super) async fn insert_notice(tx: &mut Transaction<'_, Any>, n: &Notice) -> 
     .execute(&mut **tx)
     .await?;
     let day = n.date.format("%Y-%m-%d").to_string();
-    let actor = record_log::system();
     record_log::append(
         tx,
-        &actor,
+        actor,
         "notice_saved",
         Record::Notice,
         &day,
@@ -91,7 +94,7 @@ impl Store {
             reference,
         };
         let mut tx = self.pool().begin().await?;
-        insert_notice(&mut tx, &notice).await?;
+        insert_notice(&mut tx, &notice, &self.record_actor()).await?;
         tx.commit().await?;
         Ok(notice)
     }
@@ -104,7 +107,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() > 0 {
-            let actor = record_log::system();
+            let actor = self.record_actor();
             let data = serde_json::json!({});
             record_log::append(
                 &mut tx,

@@ -106,6 +106,9 @@ pub struct Store {
     calendar_cache: CalendarCache,
     catalog_cache: CatalogCache,
     settings_cache: SettingsCache,
+    /// Who the record log names for changes to settings, the catalog and the calendar
+    /// (`acting_as`); the store itself when nobody is.
+    acting: Option<Actor>,
 }
 
 pub(crate) fn migrator(backend: Backend) -> &'static Migrator {
@@ -207,6 +210,7 @@ impl Store {
             calendar_cache: CalendarCache::default(),
             catalog_cache: CatalogCache::default(),
             settings_cache: SettingsCache::default(),
+            acting: None,
         };
         let before = store.applied_version().await?;
         store.migrate().await?;
@@ -298,11 +302,12 @@ impl Store {
             .await?
             .rows_affected();
             if claimed == 1 {
+                let actor = record_log::system();
                 for (i, p) in crate::procedure::starter_catalog().iter().enumerate() {
-                    catalog::upsert(&mut tx, p, i64::try_from(i).unwrap_or(0)).await?;
+                    catalog::upsert(&mut tx, p, i64::try_from(i).unwrap_or(0), &actor).await?;
                 }
                 for n in crate::calendar::seed_notices() {
-                    calendar::insert_notice(&mut tx, &n).await?;
+                    calendar::insert_notice(&mut tx, &n, &actor).await?;
                 }
                 self.baseline_records(&mut tx, &record_log::system())
                     .await?;
@@ -323,6 +328,21 @@ impl Store {
     /// The schema version this database is at.
     pub async fn schema_version(&self) -> CoreResult<i64> {
         Ok(self.applied_version().await?.unwrap_or(0))
+    }
+
+    /// The same store, recording `actor` in the record log for the changes to settings, the
+    /// procedure catalog and the calendar notices made through it (the desk's signed-in
+    /// account, or the CLI's actor). It shares the connections and caches.
+    pub fn acting_as(&self, actor: Actor) -> Store {
+        Store {
+            acting: Some(actor),
+            ..self.clone()
+        }
+    }
+
+    /// Who the record log names for a change made through this store.
+    pub(super) fn record_actor(&self) -> Actor {
+        self.acting.clone().unwrap_or_else(record_log::system)
     }
 
     pub fn backend(&self) -> Backend {

@@ -80,7 +80,7 @@ impl Store {
             .bind(value)
             .execute(&mut *tx)
             .await?;
-        record_log::setting_changed(&mut tx, &record_log::system(), key, old.as_deref()).await?;
+        record_log::setting_changed(&mut tx, &self.record_actor(), key, old.as_deref()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -110,7 +110,7 @@ impl Store {
         .bind(hex(&secret))
         .execute(&mut *tx)
         .await?;
-        let actor = record_log::system();
+        let actor = self.record_actor();
         for (key, old) in before {
             if key != SLIP_SECRET || old.is_none() {
                 record_log::setting_changed(&mut tx, &actor, key, old.as_deref()).await?;
