@@ -356,9 +356,11 @@ struct Spec {
     skip: &'static str,
 }
 
-fn spec(record: Record) -> Spec {
+/// The table of a logged record; `None` for a dossier, whose state `DossierState` reads.
+fn spec(record: Record) -> Option<Spec> {
     use Kind::{Int, Text};
-    match record {
+    Some(match record {
+        Record::Dossier => return None,
         Record::Account => Spec {
             table: "accounts",
             key: "name",
@@ -394,20 +396,20 @@ fn spec(record: Record) -> Spec {
             ],
             skip: "",
         },
-        Record::Notice | Record::Dossier => Spec {
+        Record::Notice => Spec {
             table: "calendar_notices",
             key: "day",
             columns: &[("kind", Text), ("reason", Text), ("reference", Text)],
             skip: "",
         },
-    }
+    })
 }
 
 /// The groups a mismatch of `record` can name, in hashing order.
 pub(super) fn record_groups(record: Record) -> Vec<&'static str> {
-    match record {
-        Record::Dossier => DOSSIER_GROUPS.to_vec(),
-        _ => spec(record).columns.iter().map(|(c, _)| *c).collect(),
+    match spec(record) {
+        None => DOSSIER_GROUPS.to_vec(),
+        Some(spec) => spec.columns.iter().map(|(c, _)| *c).collect(),
     }
 }
 
@@ -416,8 +418,7 @@ enum Owned {
     Text(String),
 }
 
-fn row_hash(record: Record, row: &AnyRow) -> CoreResult<String> {
-    let spec = spec(record);
+fn row_hash(spec: &Spec, row: &AnyRow) -> CoreResult<String> {
     let mut values = Vec::with_capacity(spec.columns.len());
     for (column, kind) in spec.columns {
         values.push(match kind {
@@ -440,8 +441,7 @@ fn row_hash(record: Record, row: &AnyRow) -> CoreResult<String> {
     Ok(state_hash(&groups))
 }
 
-fn select_sql(record: Record, one: bool) -> String {
-    let spec = spec(record);
+fn select_sql(spec: &Spec, one: bool) -> String {
     let columns: Vec<&str> = spec.columns.iter().map(|(c, _)| *c).collect();
     let filter = if one {
         format!(
@@ -465,16 +465,20 @@ fn select_sql(record: Record, one: bool) -> String {
     )
 }
 
-/// Every covered row of `record`'s table: key → digest.
+/// Every covered row of `record`'s table: key → digest (none for dossiers, read by
+/// `dossier_states`).
 pub(super) async fn record_hashes(
     conn: &mut AnyConnection,
     record: Record,
 ) -> CoreResult<Vec<(String, String)>> {
-    let rows = sqlx::query(&select_sql(record, false))
+    let Some(spec) = spec(record) else {
+        return Ok(Vec::new());
+    };
+    let rows = sqlx::query(&select_sql(&spec, false))
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
-        .map(|row| Ok((row.try_get("record_key")?, row_hash(record, row)?)))
+        .map(|row| Ok((row.try_get("record_key")?, row_hash(&spec, row)?)))
         .collect()
 }
 
@@ -485,10 +489,13 @@ pub(super) async fn record_hash(
     record: Record,
     key: &str,
 ) -> CoreResult<String> {
-    let row = sqlx::query(&select_sql(record, true))
+    let Some(spec) = spec(record) else {
+        return Ok(String::new());
+    };
+    let row = sqlx::query(&select_sql(&spec, true))
         .bind(key)
         .fetch_optional(&mut *conn)
         .await?;
     row.as_ref()
-        .map_or(Ok(String::new()), |row| row_hash(record, row))
+        .map_or(Ok(String::new()), |row| row_hash(&spec, row))
 }
