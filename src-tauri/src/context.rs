@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use motcua_core::desk_config::{self, DeskConfig};
 use motcua_core::i18n::Lang;
+use motcua_core::private_fs;
 use motcua_core::store::{Actor, IssuedForm, IssuedReceipt};
 use motcua_core::transfer::TransferBatch;
 use motcua_core::CoreError;
@@ -22,6 +23,17 @@ pub struct Global {
     /// Name of this desk, recorded on the dossiers it receives [default: the computer's name]
     #[arg(long, env = "MOTCUA_DESK", global = true, value_name = "NAME")]
     pub desk: Option<String>,
+    /// Run this one command as this staff account, with the password read from
+    /// --password-file (for scheduled jobs such as `backup --daily`; otherwise use
+    /// `motcua login`)
+    #[arg(long, global = true, value_name = "NAME", requires = "password_file")]
+    pub account: Option<String>,
+    /// The file holding --account's password on its first line: the user's own, mode 0600
+    #[arg(long, global = true, value_name = "FILE", requires = "account")]
+    pub password_file: Option<PathBuf>,
+    /// The staff account a CLI command runs as, once it has been checked.
+    #[arg(skip)]
+    pub signed_in: Option<Actor>,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -61,8 +73,13 @@ impl Global {
         }
     }
 
+    /// Who acts: the signed-in staff account, or (before any account exists, and for
+    /// commands that need none) the operating-system user.
     pub fn actor(&self) -> Actor {
-        Actor::new(os_user(), self.desk_name())
+        match &self.signed_in {
+            Some(actor) => actor.clone(),
+            None => Actor::new(os_user(), self.desk_name()),
+        }
     }
 
     pub fn desk_name(&self) -> String {
@@ -135,13 +152,16 @@ pub fn archive_file(
     name: &str,
     bytes: &[u8],
 ) -> Result<PathBuf, CoreError> {
-    let dir = archive_root(global).join(folder).join(year.to_string());
-    std::fs::create_dir_all(&dir).map_err(|source| CoreError::File {
-        path: dir.display().to_string(),
-        source,
-    })?;
+    let folder = archive_root(global).join(folder);
+    let dir = folder.join(year.to_string());
+    for own in [&folder, &dir] {
+        private_fs::own_dir(own).map_err(|source| CoreError::File {
+            path: own.display().to_string(),
+            source,
+        })?;
+    }
     let path = dir.join(name);
-    std::fs::write(&path, bytes).map_err(|source| CoreError::File {
+    private_fs::write(&path, bytes).map_err(|source| CoreError::File {
         path: path.display().to_string(),
         source,
     })?;
@@ -204,6 +224,16 @@ pub fn data_dir() -> PathBuf {
     dirs::data_local_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join("motcua")
+}
+
+/// The data folder, when it exists, is kept to its owner (0700 on unix): it was made 0755
+/// by versions that followed the umask.
+pub fn protect_data_dir() {
+    let dir = data_dir();
+    if dir.is_dir() {
+        // Best effort: a folder that cannot be changed still holds only private files.
+        let _ = private_fs::tighten(&dir);
+    }
 }
 
 /// The operating-system account, until staff accounts exist: events need an actor.

@@ -65,6 +65,8 @@ pub enum Problem {
     },
     /// Not an SQLite file's absolute path nor a `postgres://` URL naming a server.
     DatabaseLocation,
+    /// A moment only the desk's clock may set (the reception time in the window).
+    ClockOnly,
 }
 
 impl Problem {
@@ -110,6 +112,7 @@ impl Problem {
             Problem::DayOff { date } => tf(lang, "problem.day_off", &[("date", date)]),
             Problem::Repeated { value } => tf(lang, "problem.repeated", &[("value", value)]),
             Problem::DatabaseLocation => t(lang, "problem.database_location"),
+            Problem::ClockOnly => t(lang, "problem.clock_only"),
         }
     }
 }
@@ -237,6 +240,9 @@ pub enum CoreError {
         from: crate::status::Status,
         to: crate::status::Status,
     },
+    /// A plain status move to 10: only the hand-over, which records the receiver, makes it.
+    #[error("{}", tf(Lang::Vi, "error.handover_only", &[("code", .code)]))]
+    HandoverOnly { code: String },
     #[error("{}", tf(Lang::Vi, "error.transfer_not_found", &[("id", &.id.to_string())]))]
     TransferNotFound { id: i64 },
     #[error("{}", tf(Lang::Vi, "error.not_posted", &[("code", .code)]))]
@@ -270,14 +276,20 @@ pub enum CoreError {
     PasswordHash(String),
     #[error("{}", .0.problems(Lang::Vi).join("\n"))]
     AuditBroken(Box<AuditReport>),
+    /// A command of the CLI that needs an account, with nobody signed in on this computer.
+    #[error("{}", t(Lang::Vi, "error.cli_login_required"))]
+    CliLoginRequired,
+    /// The CLI session went idle longer than `idle-lock-minutes`, or was ended elsewhere.
+    #[error("{}", t(Lang::Vi, "error.cli_session_expired"))]
+    CliSessionExpired,
+    /// A file that must be private (a session, a password for a scheduled job) is readable
+    /// by others or belongs to someone else.
+    #[error("{}", tf(Lang::Vi, "error.not_private", &[("path", .path), ("mode", .mode)]))]
+    NotPrivate { path: String, mode: String },
 }
 
 fn forbidden_message(action: Action, lang: Lang) -> String {
-    let roles: Vec<String> = action
-        .roles()
-        .iter()
-        .map(|r| format!("{} ({})", r.label(lang), r.code()))
-        .collect();
+    let roles: Vec<String> = action.roles().iter().map(|r| r.label(lang)).collect();
     tf(
         lang,
         "error.forbidden",
@@ -495,7 +507,15 @@ impl CoreError {
             (CoreError::Transition { code, from, to }, _) => {
                 transition_message(code, *from, *to, lang)
             }
+            (CoreError::HandoverOnly { code }, _) => {
+                tf(lang, "error.handover_only", &[("code", code)])
+            }
             (CoreError::NotLoggedIn, _) => t(lang, "error.not_logged_in"),
+            (CoreError::CliLoginRequired, _) => t(lang, "error.cli_login_required"),
+            (CoreError::CliSessionExpired, _) => t(lang, "error.cli_session_expired"),
+            (CoreError::NotPrivate { path, mode }, _) => {
+                tf(lang, "error.not_private", &[("path", path), ("mode", mode)])
+            }
             (CoreError::SessionLocked, _) => t(lang, "error.session_locked"),
             (CoreError::Forbidden { action }, _) => forbidden_message(*action, lang),
             (CoreError::BadCredentials, _) => t(lang, "error.bad_credentials"),
@@ -567,7 +587,11 @@ impl CoreError {
             CoreError::Bench(_) => "bench",
             CoreError::NotAnIdCard(_) => "not_an_id_card",
             CoreError::Transition { .. } => "transition",
+            CoreError::HandoverOnly { .. } => "handover_only",
             CoreError::NotLoggedIn => "not_logged_in",
+            CoreError::CliLoginRequired => "not_logged_in",
+            CoreError::CliSessionExpired => "session_expired",
+            CoreError::NotPrivate { .. } => "not_private",
             CoreError::SessionLocked => "session_locked",
             CoreError::Forbidden { .. } => "forbidden",
             CoreError::BadCredentials => "bad_credentials",

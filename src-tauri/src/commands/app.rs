@@ -124,7 +124,7 @@ pub async fn setup_agency<R: tauri::Runtime>(
     // A new database has nobody to log in yet: its first-run screen sets the agency before
     // the first administrator exists. Once anyone does, changing it is a supervisor's.
     let s = if ui(&state, s.account_count().await)? > 0 {
-        let session = allow(&state, Action::Settings)?;
+        let session = allow(&state, Action::Settings).await?;
         s.acting_as(state.actor(&session))
     } else {
         s.clone()

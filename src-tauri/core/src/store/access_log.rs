@@ -31,6 +31,19 @@ pub enum AccessKind {
     PasswordChanged,
     RecordOpened,
     PersonalExport,
+    /// `motcua login`: the data holds the digest of the session's token.
+    SessionOpened,
+    /// `motcua logout`, or a session ended because it expired.
+    SessionClosed,
+    /// A returning citizen's details offered at intake for an ID number typed.
+    ApplicantFilled,
+    ReceiptPreviewed,
+    /// A search by ID number or phone (the number is not kept, only its length).
+    Searched,
+    /// A list with unmasked personal data printed by the CLI.
+    ListViewed,
+    /// The database replaced by a backup: from which file, its digest, the heads it brought.
+    Restored,
 }
 
 impl AccessKind {
@@ -47,6 +60,13 @@ impl AccessKind {
             AccessKind::PasswordChanged => "password_changed",
             AccessKind::RecordOpened => "record_opened",
             AccessKind::PersonalExport => "personal_export",
+            AccessKind::SessionOpened => "session_opened",
+            AccessKind::SessionClosed => "session_closed",
+            AccessKind::ApplicantFilled => "applicant_filled",
+            AccessKind::ReceiptPreviewed => "receipt_previewed",
+            AccessKind::Searched => "searched",
+            AccessKind::ListViewed => "list_viewed",
+            AccessKind::Restored => "restored",
         }
     }
 

@@ -18,6 +18,7 @@ mod forms;
 mod health;
 mod intake;
 mod lifecycle;
+mod looks;
 mod public;
 mod record_log;
 mod register;
@@ -45,13 +46,17 @@ use crate::error::{CoreError, CoreResult};
 use crate::procedure::Procedure;
 
 pub use access_log::{AccessEntry, AccessKind};
-pub use backup::{verify_backup, BackupReport, RestoreReport};
+pub use backup::{
+    verify_backup, AccountChange, AccountDifference, BackupReport, ChainHead, RestoreReport,
+    Unmarked,
+};
 pub use bulk::BulkDossier;
 pub use delivery::PostalState;
 pub use dossiers::{ListFilter, SearchHit, Worklist};
 pub use events::Event;
 pub use forms::IssuedForm;
 pub use health::{Gap, Health};
+pub use looks::is_number_search;
 pub use settings::{
     parse_listen_address, CONTACT, DESK_SETTINGS, FORM_SET, IDLE_LOCK_MINUTES, LANGUAGE,
     NAMED_SETTINGS, SCANNER_PORT, STATUS_SERVER,
@@ -136,6 +141,19 @@ fn sqlite_url(path: &Path) -> String {
     sqlite_url_mode(path, "rwc")
 }
 
+/// The folder of a database file and the file itself, private before SQLite first opens
+/// it (see `private_fs::prepare_database`).
+fn prepare_sqlite_file(path: &Path) -> CoreResult<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        crate::private_fs::create_dir(parent).map_err(|source| CoreError::File {
+            path: parent.display().to_string(),
+            source,
+        })?;
+    }
+    crate::private_fs::prepare_database(path);
+    Ok(())
+}
+
 /// `mode` is SQLite's: `ro`, `rw` or `rwc` (create if missing).
 pub(crate) fn sqlite_url_mode(path: &Path, mode: &str) -> String {
     // Percent-encode everything but unreserved characters and '/', so that spaces, '?' and
@@ -162,12 +180,7 @@ impl Store {
             (location.to_string(), Backend::Postgres)
         } else {
             let path = Path::new(location);
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|source| CoreError::File {
-                    path: parent.display().to_string(),
-                    source,
-                })?;
-            }
+            prepare_sqlite_file(path)?;
             (sqlite_url(path), Backend::Sqlite)
         };
         let options = AnyConnectOptions::from_str(&url)?;
@@ -236,12 +249,7 @@ impl Store {
             location.to_string()
         } else {
             let path = Path::new(location);
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|source| CoreError::File {
-                    path: parent.display().to_string(),
-                    source,
-                })?;
-            }
+            prepare_sqlite_file(path)?;
             sqlite_url(path)
         };
         let options = AnyConnectOptions::from_str(&url)?;
