@@ -176,7 +176,7 @@ pub async fn check(global: &Global, store: &Store, args: CheckArgs) -> Result<()
         );
     }
     for mismatch in &health.not_as_recorded {
-        println!("{}", mismatch.message(lang));
+        outln!("{}", mismatch.message(lang));
     }
     Ok(())
 }

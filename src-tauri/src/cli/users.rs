@@ -232,7 +232,7 @@ pub async fn audit(global: &Global, store: &Store, command: AuditCommand) -> Res
                         &[("checked", &report.checked.to_string())]
                     )
                 );
-                println!("{}", t(lang, "audit.heads"));
+                outln!("{}", t(lang, "audit.heads"));
                 for head in &report.heads {
                     outln!("{} {} {}", head.chain.table(), head.entries, head.hash);
                 }
