@@ -607,6 +607,22 @@ async fn an_administrator_sees_when_the_audit_trail_was_tampered_with() {
     assert!(!nav.contains("Tiếp nhận"), "{nav}");
     w.wait_text("#audit-result", |t| t.contains("nguyên vẹn"))
         .await;
+    // The chains' heads, each with a button to copy it for `audit verify --expect`.
+    let heads = w
+        .wait_text("#audit-heads", |t| t.matches("Sao chép").count() == 3)
+        .await;
+    let shown: Vec<&str> = heads
+        .split_whitespace()
+        .filter(|w| w.len() == 64 && w.chars().all(|c| c.is_ascii_hexdigit()))
+        .collect();
+    assert_eq!(shown.len(), 3, "{heads}");
+    // Each is an entry of its chain: given back to `audit verify --expect`, they hold.
+    desk.login("quantri", PASSWORD);
+    let mut args = vec!["audit", "verify"];
+    for hash in &shown {
+        args.extend(["--expect", hash]);
+    }
+    desk.ok(&args);
 
     let out = Command::new("sqlite3")
         .arg(&desk.db)

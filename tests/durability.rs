@@ -408,6 +408,12 @@ fn backup_restore_and_check_through_the_cli() {
     );
     let daily = desk.json(&["backup", "--daily"]);
     assert!(daily["path"].as_str().unwrap().contains("motcua-20"));
+    // The daily backup notes the chains' heads, in its output and beside it.
+    assert_eq!(daily["heads"].as_array().unwrap().len(), 3, "{daily}");
+    let beside = format!("{}.heads.json", daily["path"].as_str().unwrap());
+    let noted: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&beside).unwrap()).unwrap();
+    assert_eq!(noted, daily["heads"]);
     assert_eq!(desk.json(&["backup", "--daily"]), serde_json::Value::Null);
 
     desk.intake(&birth("Trần Văn Cường", "2027-03-03T09:10:00+07:00"));
@@ -418,6 +424,7 @@ fn backup_restore_and_check_through_the_cli() {
     assert_eq!(listed.as_array().unwrap().len(), 2);
     let check = desk.json(&["check", "--json"]);
     assert_eq!(check["ok"], true, "{check}");
+    desk.ok(&["audit", "verify"]);
     assert!(desk
         .ok(&["--lang", "en", "check"])
         .contains("Integrity check: ok"));
@@ -517,4 +524,6 @@ fn a_commune_database_migrates_into_postgresql_through_the_cli() {
     let check: serde_json::Value = serde_json::from_str(&ok(&url, &["check", "--json"])).unwrap();
     assert_eq!(check["dossiers"], 3);
     assert_eq!(check["ok"], true);
+    // The moved dossiers, settings and catalog are covered on the centre's chains.
+    ok(&url, &["audit", "verify"]);
 }

@@ -1,5 +1,6 @@
 // The administrator's screen: staff accounts (add, roles, disable, reset password) and the
-// audit trail (both hash chains verified, the newest access-log entries). Every change is
+// audit trail (the three hash chains and every covered record verified, the chains' heads to copy,
+// the newest access-log entries). Every change is
 // checked again in Rust; this screen only shows what the account may do.
 import { call } from '../api.js';
 import { t } from '../i18n.js';
@@ -88,6 +89,37 @@ export async function renderAccounts(ctx, body) {
     }
   });
 
+  // The chains' heads, to be noted away from the database and given back later to
+  // `motcua audit verify --expect`: deleting the newest entries is then found.
+  function headsTable(heads) {
+    return h('div', { id: 'audit-heads' },
+      h('p', {}, t('ui.audit.heads')),
+      h('table', { class: 'accounts' },
+        h('tbody', {}, heads.map((head) => {
+          const hash = h('code', { class: 'code head-hash' }, head.hash);
+          const copy = h('button', { type: 'button', class: 'link copy-head' }, t('ui.audit.copy'));
+          copy.addEventListener('click', async () => {
+            try {
+              await navigator.clipboard.writeText(head.hash);
+            } catch (_) {
+              // Without clipboard access the hash is selected for Ctrl+C.
+              const range = document.createRange();
+              range.selectNodeContents(hash);
+              const sel = window.getSelection();
+              sel.removeAllRanges();
+              sel.addRange(range);
+              document.execCommand('copy');
+            }
+            copy.textContent = t('ui.audit.copied');
+          });
+          return h('tr', {},
+            h('td', {}, t('audit.chain.' + head.chain)),
+            h('td', { class: 'nowrap' }, String(head.entries)),
+            h('td', {}, hash),
+            h('td', {}, copy));
+        }))));
+  }
+
   async function showAudit() {
     clear(audit).append(h('h2', {}, t('ui.audit.title')));
     try {
@@ -95,6 +127,7 @@ export async function renderAccounts(ctx, body) {
       audit.append(v.report.ok
         ? h('p', { class: 'audit-ok', id: 'audit-result' }, t('ui.audit.ok', { n: v.report.checked }))
         : h('p', { class: 'audit-broken', id: 'audit-result', role: 'alert' }, v.broken || t('ui.audit.broken')));
+      audit.append(headsTable(v.report.heads));
       audit.append(h('table', { class: 'accounts', id: 'access-log' },
         h('thead', {}, h('tr', {}, ['ui.audit.at', 'ui.audit.actor', 'ui.audit.desk', 'ui.audit.kind', 'ui.audit.subject'].map((k) => h('th', {}, t(k))))),
         h('tbody', {}, v.recent.map((e) => h('tr', {},

@@ -5,9 +5,16 @@
 //! the chain's head. `store/audit.rs` writes and checks the chains; this module is the
 //! arithmetic and the report.
 //!
+//! The chains also cover the records themselves: each dossier event carries the digest of
+//! its dossier's state after it, and each entry of the record log the digest of an
+//! account, setting, procedure or calendar notice after a change (`state_hash`). A digest
+//! names its fields' groups by short tags besides the full hash, so a mismatch can say
+//! which fields differ; the full hash alone decides whether they do.
+//!
 //! What it does not do: someone who can write the database and knows this scheme can
-//! recompute every hash after a forgery. The head hash printed by `motcua audit verify`,
-//! noted somewhere else from time to time, pins the history up to that point.
+//! recompute every hash after a forgery. The head hashes printed by `motcua audit verify`,
+//! noted somewhere else from time to time and given back with `--expect`, pin the history
+//! up to that point.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -107,15 +114,19 @@ pub enum Chain {
     Events,
     /// Logins, account changes, full-record openings, personal-data exports (`audit_log`).
     AuditLog,
+    /// Changes to accounts, settings, procedures and calendar notices, with the digest of
+    /// the row after each (`record_log`).
+    RecordLog,
 }
 
 impl Chain {
-    pub const ALL: [Chain; 2] = [Chain::Events, Chain::AuditLog];
+    pub const ALL: [Chain; 3] = [Chain::Events, Chain::AuditLog, Chain::RecordLog];
 
     pub fn table(self) -> &'static str {
         match self {
             Chain::Events => "events",
             Chain::AuditLog => "audit_log",
+            Chain::RecordLog => "record_log",
         }
     }
 
@@ -141,6 +152,9 @@ pub enum BreakReason {
     GenesisChanged,
     /// The chain has no head row.
     NoHead,
+    /// The head was reset to "not sealed" while the chain holds hashed entries: sealing it
+    /// again would fold edited entries into a new genesis, so it is reported instead.
+    Unsealed,
 }
 
 /// The first place a chain is broken.
@@ -164,6 +178,7 @@ impl BrokenEntry {
             BreakReason::Unchained => tf(lang, "audit.unchained", &args),
             BreakReason::GenesisChanged => tf(lang, "audit.genesis_changed", &args),
             BreakReason::NoHead => tf(lang, "audit.no_head", &args),
+            BreakReason::Unsealed => tf(lang, "audit.unsealed", &args),
             BreakReason::Truncated { expected, found } => tf(
                 lang,
                 "audit.truncated",
@@ -194,6 +209,162 @@ pub struct AuditReport {
     pub checked: i64,
     pub first_broken: Option<BrokenEntry>,
     pub heads: Vec<ChainHead>,
+    /// Records whose current rows no longer match their last entry.
+    pub mismatches: Vec<RecordMismatch>,
+    /// Hashes given with `--expect` that are no entry's hash on any chain (any more).
+    pub missing_pins: Vec<String>,
+}
+
+impl AuditReport {
+    /// Every problem found, one sentence each, in `lang`.
+    pub fn problems(&self, lang: Lang) -> Vec<String> {
+        let mut out: Vec<String> = self.first_broken.iter().map(|b| b.message(lang)).collect();
+        out.extend(self.mismatches.iter().map(|m| m.message(lang)));
+        out.extend(
+            self.missing_pins
+                .iter()
+                .map(|h| tf(lang, "audit.pin_missing", &[("hash", h.as_str())])),
+        );
+        out
+    }
+}
+
+/// The kinds of record the chains cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Record {
+    Dossier,
+    Account,
+    Setting,
+    Procedure,
+    Notice,
+}
+
+impl Record {
+    pub const LOGGED: [Record; 4] = [
+        Record::Account,
+        Record::Setting,
+        Record::Procedure,
+        Record::Notice,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Record::Dossier => "dossier",
+            Record::Account => "account",
+            Record::Setting => "setting",
+            Record::Procedure => "procedure",
+            Record::Notice => "notice",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Record> {
+        Record::LOGGED
+            .into_iter()
+            .chain([Record::Dossier])
+            .find(|r| r.code() == code)
+    }
+
+    pub fn label(self, lang: Lang) -> String {
+        crate::i18n::t(lang, &format!("audit.record.{}", self.code()))
+    }
+}
+
+/// How a record differs from what its chain says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Mismatch {
+    /// The row was changed behind the app's back; `fields` names the groups of fields
+    /// whose tags differ.
+    Differs { fields: Vec<String> },
+    /// The row exists but no entry records it: inserted behind the app's back.
+    NoEntry,
+    /// The last entry records the row but it is gone: deleted behind the app's back.
+    Removed,
+}
+
+/// One record that does not match its chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordMismatch {
+    pub record: Record,
+    /// The dossier code, account name, setting key, procedure code or notice day.
+    pub key: String,
+    pub problem: Mismatch,
+}
+
+impl RecordMismatch {
+    pub fn message(&self, lang: Lang) -> String {
+        let record = self.record.label(lang);
+        let args = [("record", record.as_str()), ("key", self.key.as_str())];
+        match &self.problem {
+            Mismatch::Differs { fields } => tf(
+                lang,
+                "audit.record_differs",
+                &[
+                    ("record", record.as_str()),
+                    ("key", self.key.as_str()),
+                    ("fields", fields.join(", ").as_str()),
+                ],
+            ),
+            Mismatch::NoEntry => tf(lang, "audit.record_no_entry", &args),
+            Mismatch::Removed => tf(lang, "audit.record_removed", &args),
+        }
+    }
+}
+
+/// A record's state as hashed: named groups of fields, each a list of cells.
+pub type StateGroups<'a> = Vec<(&'static str, Vec<Cell<'a>>)>;
+
+const STATE_VERSION: &[u8] = b"motcua-state-v1\n";
+/// Hex digits of each group's tag: enough to name what changed, never relied on to decide
+/// whether it did.
+const TAG_HEX: usize = 4;
+
+/// The digest of a record's state: the full SHA-256 over every group, then `:` and a short
+/// tag per group, in order.
+pub fn state_hash(groups: &[(&'static str, Vec<Cell<'_>>)]) -> String {
+    let mut full = Sha256::new();
+    full.update(STATE_VERSION);
+    let mut tags = String::with_capacity(groups.len() * TAG_HEX);
+    for (name, cells) in groups {
+        let bytes = canonical(cells);
+        full.update(canonical(&[Cell::Text(name)]));
+        full.update(&bytes);
+        let mut one = Sha256::new();
+        one.update(name.as_bytes());
+        one.update(b"\n");
+        one.update(&bytes);
+        tags.push_str(&hex(&one.finalize())[..TAG_HEX]);
+    }
+    format!("{}:{tags}", hex(&full.finalize()))
+}
+
+/// Which groups differ between a stored and a current digest of the same kind of record
+/// (`groups` in hashing order); `None` when the digests agree.
+pub fn state_differs(stored: &str, current: &str, groups: &[&'static str]) -> Option<Vec<String>> {
+    if stored == current {
+        return None;
+    }
+    let tags = |s: &str| {
+        s.split_once(':')
+            .map(|(_, t)| t.to_string())
+            .unwrap_or_default()
+    };
+    let (a, b) = (tags(stored), tags(current));
+    let fields: Vec<String> = groups
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            let range = i * TAG_HEX..(i + 1) * TAG_HEX;
+            a.get(range.clone()) != b.get(range)
+        })
+        .map(|(_, g)| (*g).to_string())
+        .collect();
+    Some(if fields.is_empty() {
+        vec!["state".to_string()]
+    } else {
+        fields
+    })
 }
 
 #[cfg(test)]
@@ -233,6 +404,33 @@ mod tests {
         let mut g = Genesis::new(Chain::Events);
         g.add(&[Cell::Int(1)]);
         assert_ne!(g.finish(), empty_events);
+    }
+
+    #[test]
+    fn a_state_digest_names_the_group_that_changed() {
+        let groups = |id: &'static str, rating: i64| -> StateGroups<'static> {
+            vec![
+                ("applicant_id_number", vec![Cell::Text(id)]),
+                ("handover", vec![Cell::Int(rating)]),
+            ]
+        };
+        let names = ["applicant_id_number", "handover"];
+        let before = state_hash(&groups("001099000001", 5));
+        assert_eq!(state_differs(&before, &before, &names), None);
+        let after = state_hash(&groups("001099000001", 1));
+        assert_eq!(
+            state_differs(&before, &after, &names),
+            Some(vec!["handover".to_string()])
+        );
+        let after = state_hash(&groups("001099000002", 5));
+        assert_eq!(
+            state_differs(&before, &after, &names),
+            Some(vec!["applicant_id_number".to_string()])
+        );
+        assert_eq!(
+            state_differs("", &after, &names),
+            Some(names.iter().map(|n| n.to_string()).collect())
+        );
     }
 
     #[test]

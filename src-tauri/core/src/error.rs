@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::accounts::Action;
-use crate::audit::BrokenEntry;
+use crate::audit::AuditReport;
 use crate::calendar::CalendarError;
 use crate::i18n::{t, tf, Lang};
 
@@ -274,8 +274,8 @@ pub enum CoreError {
     LastAdministrator { name: String },
     #[error("{}", tf(Lang::Vi, "error.password_hash", &[("detail", .0)]))]
     PasswordHash(String),
-    #[error("{}", .0.message(Lang::Vi))]
-    AuditBroken(BrokenEntry),
+    #[error("{}", .0.problems(Lang::Vi).join("\n"))]
+    AuditBroken(Box<AuditReport>),
     /// A command of the CLI that needs an account, with nobody signed in on this computer.
     #[error("{}", t(Lang::Vi, "error.cli_login_required"))]
     CliLoginRequired,
@@ -540,7 +540,7 @@ impl CoreError {
             (CoreError::PasswordHash(detail), _) => {
                 tf(lang, "error.password_hash", &[("detail", detail)])
             }
-            (CoreError::AuditBroken(broken), _) => broken.message(lang),
+            (CoreError::AuditBroken(report), _) => report.problems(lang).join("\n"),
             (CoreError::TransferNotFound { id }, _) => {
                 tf(lang, "error.transfer_not_found", &[("id", &id.to_string())])
             }

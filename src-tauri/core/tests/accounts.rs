@@ -626,7 +626,7 @@ async fn the_chains_stay_intact_through_many_appends() {
         let s = &t.store;
         let report = s.verify_audit().await.unwrap();
         assert!(report.ok, "{}: {report:?}", t.name);
-        assert_eq!(report.checked, 0);
+        assert_eq!(report.heads[0].entries + report.heads[1].entries, 0);
         for _ in 0..10 {
             some_history(s).await;
         }
@@ -636,10 +636,17 @@ async fn the_chains_stay_intact_through_many_appends() {
         }
         let report = s.verify_audit().await.unwrap();
         assert!(report.ok, "{}: {report:?}", t.name);
-        assert_eq!(report.checked, 50 + 6);
-        assert_eq!(report.heads.len(), 2);
+        assert_eq!(report.heads.len(), 3);
         assert_eq!(report.heads[0].chain, Chain::Events);
         assert_eq!(report.heads[0].entries, 50);
+        assert_eq!(report.heads[1].chain, Chain::AuditLog);
+        assert_eq!(report.heads[1].entries, 6);
+        assert_eq!(report.heads[2].chain, Chain::RecordLog);
+        assert_eq!(
+            report.checked,
+            50 + 6 + report.heads[2].entries,
+            "every chain walked"
+        );
         assert_eq!(report.heads[0].hash.len(), 64);
         let last = raw_texts(&t, "SELECT hash FROM events ORDER BY id DESC LIMIT 1").await;
         assert_eq!(report.heads[0].hash, last[0]);
@@ -673,7 +680,8 @@ async fn concurrent_appends_from_several_desks_never_fork_the_chain() {
         }
         let report = t.store.verify_audit().await.unwrap();
         assert!(report.ok, "{}: {report:?}", t.name);
-        assert_eq!(report.checked, 48 + 24, "{}", t.name);
+        assert_eq!(report.heads[0].entries, 48, "{}", t.name);
+        assert_eq!(report.heads[1].entries, 24, "{}", t.name);
         // One chain: every prev_hash is some other entry's hash, and none is shared.
         let prevs = raw_texts(&t, "SELECT prev_hash FROM events ORDER BY id").await;
         let mut distinct = prevs.clone();
@@ -812,19 +820,38 @@ async fn history_older_than_the_chain_becomes_its_genesis_and_stays_protected() 
     for t in ready_stores().await {
         some_history(&t.store).await;
         drop_triggers(&t).await;
-        for sql in [
+        // As a database from before the chains (0007) and the covered records (0009).
+        let undo_0009: &[&str] = if t.name == "sqlite" {
+            &["DROP TABLE record_log"]
+        } else {
+            &[
+                "DROP TABLE record_log",
+                "DROP FUNCTION record_log_append_only()",
+            ]
+        };
+        for sql in undo_0009.iter().chain(&[
+            "ALTER TABLE events DROP COLUMN state_hash",
+            "DELETE FROM audit_head WHERE chain = 'record_log'",
+            "DELETE FROM _sqlx_migrations WHERE version = 9",
             "UPDATE events SET prev_hash = '', hash = ''",
             "UPDATE audit_head SET genesis_last_id = -1, genesis_hash = '', entries = 0, last_hash = ''",
-        ] {
+        ]) {
             common::raw(&t, sql).await.unwrap();
         }
         t.store.close().await;
-        // The first open after the upgrade seals the old history.
+        // The open that upgrades seals the old history and records each dossier's state.
         let store = Store::open(&t.location).await.unwrap();
+        let report = store.verify_audit().await.unwrap();
+        assert!(report.ok, "{}: {report:?}", t.name);
+        assert_eq!(report.heads[0].entries, 3, "a baseline event per dossier");
         some_history(&store).await;
         let report = store.verify_audit().await.unwrap();
         assert!(report.ok, "{}: {report:?}", t.name);
-        assert_eq!(report.checked, 5, "only the new events are chained");
+        assert_eq!(
+            report.heads[0].entries,
+            3 + 5,
+            "only the new events are chained"
+        );
         let sealed = raw_texts(
             &t,
             "SELECT CAST(genesis_last_id AS TEXT) FROM audit_head WHERE chain = 'events'",

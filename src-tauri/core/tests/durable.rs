@@ -261,7 +261,26 @@ async fn daily_backups_are_taken_once_a_day_and_the_oldest_dropped() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["motcua-2027-03-02.db", "motcua-2027-03-03.db"]);
+    assert_eq!(
+        names,
+        [
+            "motcua-2027-03-02.db",
+            "motcua-2027-03-02.db.heads.json",
+            "motcua-2027-03-03.db",
+            "motcua-2027-03-03.db.heads.json"
+        ],
+        "each backup with the chains' heads beside it, pruned with it"
+    );
+    // The heads noted with the last backup are those of the chains then.
+    let noted: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("motcua-2027-03-03.db.heads.json")).unwrap(),
+    )
+    .unwrap();
+    let heads = s.verify_audit().await.unwrap().heads;
+    assert_eq!(noted, serde_json::to_value(&heads).unwrap());
+    assert_eq!(serde_json::to_value(&third.heads).unwrap(), noted);
+    let pins: Vec<String> = heads.iter().map(|h| h.hash.clone()).collect();
+    assert!(s.verify_audit_expecting(&pins).await.unwrap().ok);
 }
 
 /// A commune's agency, different from the centre's.

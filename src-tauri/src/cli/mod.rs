@@ -193,6 +193,8 @@ async fn run_signed_in(
         signed_in: Some(actor),
         ..global.clone()
     };
+    // Changes to settings, the catalog and the calendar are recorded under that account.
+    let store = &store.acting_as(global.actor());
     match command {
         Command::Setup(args) => admin::setup(global, store, args).await,
         Command::Procedures(c) => admin::procedures(global, store, c).await,

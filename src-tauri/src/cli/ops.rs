@@ -175,5 +175,8 @@ pub async fn check(global: &Global, store: &Store, args: CheckArgs) -> Result<()
             gap.counter.map(|c| c.to_string()).unwrap_or_default()
         );
     }
+    for mismatch in &health.not_as_recorded {
+        outln!("{}", mismatch.message(lang));
+    }
     Ok(())
 }

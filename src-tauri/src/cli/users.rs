@@ -68,12 +68,20 @@ pub enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the hash chains of the dossier history and the access log; exit status 1
-    /// and the first broken entry when something was edited, deleted or reordered
+    /// Check the hash chains (dossier history, access log, record log) and every dossier,
+    /// account, setting, procedure and calendar notice against its last entry; exit
+    /// status 1, naming what is wrong, when something was edited, added, deleted or
+    /// reordered. Prints the chains' heads: note them elsewhere and give them back with
+    /// --expect
     Verify {
-        /// Print the whole report (entries checked, chain heads, first broken entry) as JSON
+        /// Print the whole report (entries checked, chain heads, first broken entry,
+        /// records that differ, pinned heads not found) as JSON
         #[arg(long)]
         json: bool,
+        /// A head noted earlier (repeatable): fails unless it is still an entry's hash on
+        /// its chain, so deleting the newest entries and rolling the head back is found
+        #[arg(long = "expect", value_name = "HASH")]
+        expect: Vec<String>,
     },
     /// The newest entries of the access log (logins, account changes, full-record
     /// openings, personal-data exports)
@@ -211,8 +219,8 @@ pub async fn user(global: &Global, store: &Store, command: UserCommand) -> Resul
 pub async fn audit(global: &Global, store: &Store, command: AuditCommand) -> Result<(), CoreError> {
     let lang = global.lang();
     match command {
-        AuditCommand::Verify { json } => {
-            let report = store.verify_audit().await?;
+        AuditCommand::Verify { json, expect } => {
+            let report = store.verify_audit_expecting(&expect).await?;
             if json {
                 output::json(&report)?;
             } else if report.ok {
@@ -224,13 +232,15 @@ pub async fn audit(global: &Global, store: &Store, command: AuditCommand) -> Res
                         &[("checked", &report.checked.to_string())]
                     )
                 );
+                outln!("{}", t(lang, "audit.heads"));
                 for head in &report.heads {
                     outln!("{} {} {}", head.chain.table(), head.entries, head.hash);
                 }
             }
-            match report.first_broken {
-                Some(broken) => Err(CoreError::AuditBroken(broken)),
-                None => Ok(()),
+            if report.ok {
+                Ok(())
+            } else {
+                Err(CoreError::AuditBroken(Box::new(report)))
             }
         }
         AuditCommand::Log {

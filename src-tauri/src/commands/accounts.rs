@@ -86,10 +86,8 @@ pub async fn audit_status(state: State<'_, AppState>) -> UiResult<AuditView> {
     allow(&state, Action::ViewAudit).await?;
     let s = store(&state)?;
     let report = ui(&state, s.verify_audit().await)?;
-    let broken = report
-        .first_broken
-        .as_ref()
-        .map(|b| b.message(state.lang()));
+    let problems = report.problems(state.lang());
+    let broken = (!problems.is_empty()).then(|| problems.join("\n"));
     let recent = ui(&state, s.access_log(None, 200).await)?;
     Ok(AuditView {
         report,

@@ -123,9 +123,12 @@ pub async fn setup_agency<R: tauri::Runtime>(
     let s = store(&state)?;
     // A new database has nobody to log in yet: its first-run screen sets the agency before
     // the first administrator exists. Once anyone does, changing it is a supervisor's.
-    if ui(&state, s.account_count().await)? > 0 {
-        allow(&state, Action::Settings).await?;
-    }
+    let s = if ui(&state, s.account_count().await)? > 0 {
+        let session = allow(&state, Action::Settings).await?;
+        s.acting_as(state.actor(&session))
+    } else {
+        s.clone()
+    };
     let agency = ui(&state, s.setup(&input).await)?;
     if let Some(window) = app.get_webview_window(WINDOW) {
         // A failed title change is cosmetic; the agency is saved.

@@ -20,10 +20,11 @@ pub async fn save_procedure(
     procedure: Procedure,
     replaces: Option<String>,
 ) -> UiResult<Procedure> {
-    allow(&state, Action::Catalog).await?;
+    let session = allow(&state, Action::Catalog).await?;
     ui(
         &state,
         store(&state)?
+            .acting_as(state.actor(&session))
             .save_procedure(procedure, replaces.as_deref())
             .await,
     )

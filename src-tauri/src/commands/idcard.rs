@@ -52,8 +52,8 @@ pub async fn set_scanner_port<R: Runtime>(
     state: State<'_, AppState>,
     port: String,
 ) -> UiResult<ScannerStatus> {
-    allow(&state, Action::Settings).await?;
-    let s = store(&state)?;
+    let session = allow(&state, Action::Settings).await?;
+    let s = store(&state)?.acting_as(state.actor(&session));
     ui(
         &state,
         s.set_named(&state.global.desk_name(), SCANNER_PORT, &port)

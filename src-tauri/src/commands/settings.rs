@@ -52,8 +52,8 @@ pub async fn settings_set(
     key: String,
     value: String,
 ) -> UiResult<SettingView> {
-    allow(&state, Action::Settings).await?;
-    let s = store(&state)?;
+    let session = allow(&state, Action::Settings).await?;
+    let s = store(&state)?.acting_as(state.actor(&session));
     let desk = state.global.desk_name();
     let key = key.trim();
     ui(&state, s.set_named(&desk, key, &value).await)?;
@@ -96,12 +96,13 @@ pub async fn calendar_add(
     reason: String,
     reference: String,
 ) -> UiResult<Notice> {
-    allow(&state, Action::Calendar).await?;
+    let session = allow(&state, Action::Calendar).await?;
     let date = ui(&state, notice_date(&date))?;
     let kind = if work { DayKind::Work } else { DayKind::Off };
     ui(
         &state,
         store(&state)?
+            .acting_as(state.actor(&session))
             .add_notice(date, kind, &reason, &reference)
             .await,
     )
@@ -109,9 +110,10 @@ pub async fn calendar_add(
 
 #[tauri::command]
 pub async fn calendar_remove(state: State<'_, AppState>, date: String) -> UiResult<bool> {
-    allow(&state, Action::Calendar).await?;
+    let session = allow(&state, Action::Calendar).await?;
     let date = ui(&state, notice_date(&date))?;
-    ui(&state, store(&state)?.remove_notice(date).await)
+    let s = store(&state)?.acting_as(state.actor(&session));
+    ui(&state, s.remove_notice(date).await)
 }
 
 /// The receipt as an SVG image on this desk's paper: what the printer will print. It shows

@@ -7,12 +7,14 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::access_log::{append, AccessKind};
+use super::record_log;
 use super::{audit, Actor, Store};
 use crate::accounts::{
     check_password, decoy_hash, hash_password, lockout_delay, normalize_account_name,
     normalize_roles, roles_from_text, roles_to_text, verify_password, Account, NewAccount, Role,
 };
 use crate::audit::Chain;
+use crate::audit::Record;
 use crate::error::{CoreError, CoreResult, Problem};
 use crate::vntime::{from_millis, rfc3339_vn, to_millis};
 
@@ -168,6 +170,15 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         }
+        record_log::append(
+            &mut tx,
+            actor,
+            AccessKind::AccountCreated.code(),
+            Record::Account,
+            &valid.name,
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         self.account(&valid.name).await
     }
@@ -207,6 +218,16 @@ impl Store {
             .bind(current.id)
             .execute(&mut *tx)
             .await?;
+        let json = serde_json::json!({});
+        record_log::append(
+            &mut tx,
+            actor,
+            kind.code(),
+            Record::Account,
+            &current.name,
+            json,
+        )
+        .await?;
         tx.commit().await?;
         self.account(&current.name).await
     }
@@ -246,6 +267,15 @@ impl Store {
             .bind(current.id)
             .execute(&mut *tx)
             .await?;
+        record_log::append(
+            &mut tx,
+            actor,
+            AccessKind::RolesChanged.code(),
+            Record::Account,
+            &current.name,
+            serde_json::json!({ "from": roles_to_text(&current.roles), "to": roles_to_text(&roles) }),
+        )
+        .await?;
         tx.commit().await?;
         self.account(&current.name).await
     }
@@ -344,6 +374,16 @@ impl Store {
         .bind(to_millis(now))
         .bind(account.id)
         .execute(&mut *tx)
+        .await?;
+        let json = serde_json::json!({});
+        record_log::append(
+            &mut tx,
+            actor,
+            kind.code(),
+            Record::Account,
+            &account.name,
+            json,
+        )
         .await?;
         tx.commit().await?;
         Ok(())

@@ -9,9 +9,12 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::Store;
+use std::collections::HashMap;
+
+use super::{events, record_log, state, Store};
 use crate::audit::{
-    entry_hash, AuditReport, BreakReason, BrokenEntry, Cell, Chain, ChainHead, Genesis,
+    entry_hash, state_differs, AuditReport, BreakReason, BrokenEntry, Cell, Chain, ChainHead,
+    Genesis, Mismatch, Record, RecordMismatch,
 };
 use crate::error::CoreResult;
 
@@ -57,8 +60,11 @@ pub(super) async fn lock(tx: &mut Transaction<'_, Any>, chain: Chain) -> CoreRes
 /// The columns of each chain's table, in hashing order (after `id`).
 fn columns(chain: Chain) -> &'static str {
     match chain {
-        Chain::Events => "dossier_id, at, actor, kind, from_status, to_status, note, data_json",
+        Chain::Events => {
+            "dossier_id, at, actor, kind, from_status, to_status, note, data_json, state_hash"
+        }
         Chain::AuditLog => "at, actor, desk, kind, subject, data_json",
+        Chain::RecordLog => "at, actor, desk, kind, record, key, state_hash, data_json",
     }
 }
 
@@ -86,6 +92,23 @@ fn row_cells(chain: Chain, row: &AnyRow) -> CoreResult<Vec<Owned>> {
             opt("from_status")?,
             opt("to_status")?,
             text("note")?,
+            text("data_json")?,
+        ]
+        .into_iter()
+        .chain(
+            Some(row.try_get::<String, _>("state_hash")?)
+                .filter(|s| !s.is_empty())
+                .map(Owned::Text),
+        )
+        .collect(),
+        Chain::RecordLog => vec![
+            int("at")?,
+            text("actor")?,
+            text("desk")?,
+            text("kind")?,
+            text("record")?,
+            text("key")?,
+            text("state_hash")?,
             text("data_json")?,
         ],
         Chain::AuditLog => vec![
@@ -153,21 +176,14 @@ async fn genesis_digest(
 }
 
 impl Store {
-    /// First open after the chains were introduced: digests the entries written before
-    /// (the genesis block: on a new database, none) so the first chained entry commits to
-    /// them. Runs once per chain; two desks opening together seal once, the second waiting
-    /// on the head row and then finding it sealed.
+    /// Seals the genesis of each chain still unsealed that holds no hashed entry, digesting
+    /// the entries written before the chain existed (a database from before migration 0007).
+    /// Called only by the open that ran migration 0009, so it happens once: a head found
+    /// unsealed later (reset behind the app's back) is reported by `verify_audit` and never
+    /// sealed again, which would fold edited entries into a new genesis. Two desks
+    /// upgrading together seal once, the second waiting on the head row.
     pub(super) async fn seal_chains(&self) -> CoreResult<()> {
         for chain in Chain::ALL {
-            // Sealed already (every open but the first): no write lock needed to know it.
-            let sealed: Option<i64> =
-                sqlx::query_scalar("SELECT genesis_last_id FROM audit_head WHERE chain = $1")
-                    .bind(chain.table())
-                    .fetch_optional(self.pool())
-                    .await?;
-            if sealed.is_some_and(|last| last >= 0) {
-                continue;
-            }
             let mut tx = self.pool().begin().await?;
             let unsealed = sqlx::query(
                 "UPDATE audit_head SET entries = 0 WHERE chain = $1 AND genesis_last_id < 0 RETURNING chain",
@@ -175,7 +191,13 @@ impl Store {
             .bind(chain.table())
             .fetch_optional(&mut *tx)
             .await?;
-            if unsealed.is_none() {
+            let hashed: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM {} WHERE hash <> ''",
+                chain.table()
+            ))
+            .fetch_one(&mut *tx)
+            .await?;
+            if unsealed.is_none() || hashed > 0 {
                 tx.rollback().await?;
                 continue;
             }
@@ -198,15 +220,73 @@ impl Store {
         Ok(())
     }
 
-    /// Walks every chain from its genesis to its head and reports the first broken entry:
-    /// edited, deleted, inserted or moved entries, entries written behind the app's back,
-    /// and deleted newest entries.
+    /// The first open after migration 0009: a "baseline" event for each dossier whose last
+    /// event carries no state digest, and a record-log entry for each account, setting,
+    /// procedure and notice, so every record is covered from then on.
+    pub(super) async fn baseline_states(&self) -> CoreResult<()> {
+        let mut tx = self.pool().begin().await?;
+        lock(&mut tx, Chain::Events).await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT e.dossier_id FROM events e WHERE e.state_hash = '' AND e.id = \
+             (SELECT MAX(id) FROM events l WHERE l.dossier_id = e.dossier_id) ORDER BY e.dossier_id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let actor = record_log::system();
+        for id in ids {
+            events::append(
+                &mut tx,
+                id,
+                crate::vntime::now(),
+                &actor,
+                events::NewEvent::plain("baseline", "", serde_json::json!({})),
+            )
+            .await?;
+        }
+        self.baseline_records(&mut tx, &actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The chains' heads as their head rows say, without walking them: what a daily backup
+    /// notes.
+    pub async fn chain_heads(&self) -> CoreResult<Vec<ChainHead>> {
+        let mut heads = Vec::new();
+        for chain in Chain::ALL {
+            let row = sqlx::query("SELECT entries, last_hash FROM audit_head WHERE chain = $1")
+                .bind(chain.table())
+                .fetch_optional(self.pool())
+                .await?;
+            if let Some(row) = row {
+                heads.push(ChainHead {
+                    chain,
+                    entries: row.try_get("entries")?,
+                    hash: row.try_get("last_hash")?,
+                });
+            }
+        }
+        Ok(heads)
+    }
+
+    /// Walks every chain from its genesis to its head and reports the first broken entry
+    /// (edited, deleted, inserted or moved entries, entries written behind the app's back,
+    /// deleted newest entries, a head reset to unsealed), then recomputes every covered
+    /// record against its last entry.
     pub async fn verify_audit(&self) -> CoreResult<AuditReport> {
+        self.verify_audit_expecting(&[]).await
+    }
+
+    /// `verify_audit`, and each hash of `expect` (heads noted earlier) must still be an
+    /// entry's hash, or a genesis, on some chain: deleting the newest entries and rolling
+    /// the head back is found once the head was noted.
+    pub async fn verify_audit_expecting(&self, expect: &[String]) -> CoreResult<AuditReport> {
         let mut report = AuditReport {
             ok: true,
             checked: 0,
             first_broken: None,
             heads: Vec::new(),
+            mismatches: Vec::new(),
+            missing_pins: Vec::new(),
         };
         for chain in Chain::ALL {
             let walk = self.verify_chain(chain).await?;
@@ -216,7 +296,17 @@ impl Store {
                 report.first_broken = walk.broken;
             }
         }
-        report.ok = report.first_broken.is_none();
+        let mut conn = self.pool().acquire().await?;
+        report.mismatches = verify_dossiers(&mut conn).await?;
+        report.mismatches.extend(verify_records(&mut conn).await?);
+        for pin in expect {
+            if !is_on_a_chain(&mut conn, pin).await? {
+                report.missing_pins.push(pin.clone());
+            }
+        }
+        report.ok = report.first_broken.is_none()
+            && report.mismatches.is_empty()
+            && report.missing_pins.is_empty();
         Ok(report)
     }
 
@@ -247,7 +337,7 @@ impl Store {
             hash: last_hash.clone(),
         });
         if genesis_last < 0 {
-            walk.broken = broken(0, BreakReason::NoHead);
+            walk.broken = broken(0, BreakReason::Unsealed);
             return Ok(walk);
         }
         let mut conn = self.pool().acquire().await?;
@@ -303,4 +393,111 @@ struct Walk {
     checked: i64,
     head: Option<ChainHead>,
     broken: Option<BrokenEntry>,
+}
+
+/// Whether `hash` is an entry's hash or a genesis on some chain.
+async fn is_on_a_chain(conn: &mut sqlx::AnyConnection, hash: &str) -> CoreResult<bool> {
+    let hash = hash.trim().to_ascii_lowercase();
+    let genesis: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_head WHERE genesis_hash = $1 AND genesis_last_id >= 0",
+    )
+    .bind(&hash)
+    .fetch_one(&mut *conn)
+    .await?;
+    if genesis > 0 {
+        return Ok(true);
+    }
+    for chain in Chain::ALL {
+        let found: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {} WHERE hash = $1",
+            chain.table()
+        ))
+        .bind(&hash)
+        .fetch_one(&mut *conn)
+        .await?;
+        if found > 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Dossiers read per page when checking them against their last events.
+const DOSSIER_PAGE: i64 = 500;
+
+/// Each dossier (with its hand-over, pauses and transfers) against its last event's digest.
+pub(super) async fn verify_dossiers(
+    conn: &mut sqlx::AnyConnection,
+) -> CoreResult<Vec<RecordMismatch>> {
+    let groups = state::record_groups(Record::Dossier);
+    let mut out = Vec::new();
+    let mut after = 0;
+    loop {
+        let states = state::dossier_states(conn, after, DOSSIER_PAGE).await?;
+        let Some(upto) = states.last().map(|(id, _)| *id) else {
+            return Ok(out);
+        };
+        let rows = sqlx::query(
+            "SELECT e.dossier_id, e.state_hash FROM events e WHERE e.id IN \
+             (SELECT MAX(id) FROM events WHERE dossier_id > $1 AND dossier_id <= $2 GROUP BY dossier_id)",
+        )
+        .bind(after)
+        .bind(upto)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut last: HashMap<i64, String> = HashMap::with_capacity(rows.len());
+        for row in rows {
+            last.insert(row.try_get("dossier_id")?, row.try_get("state_hash")?);
+        }
+        for (id, state) in &states {
+            let problem = match last.get(id) {
+                None => Some(Mismatch::NoEntry),
+                Some(stored) => state_differs(stored, &state.hash(), &groups)
+                    .map(|fields| Mismatch::Differs { fields }),
+            };
+            if let Some(problem) = problem {
+                out.push(RecordMismatch {
+                    record: Record::Dossier,
+                    key: state.code.clone(),
+                    problem,
+                });
+            }
+        }
+        after = upto;
+    }
+}
+
+/// Accounts, settings, procedures and notices against their last record-log entries.
+async fn verify_records(conn: &mut sqlx::AnyConnection) -> CoreResult<Vec<RecordMismatch>> {
+    let mut last = record_log::last_entries(conn).await?;
+    let mut out = Vec::new();
+    for record in Record::LOGGED {
+        let groups = state::record_groups(record);
+        for (key, hash) in state::record_hashes(conn, record).await? {
+            let problem = match last.remove(&(record, key.clone())) {
+                None => Some(Mismatch::NoEntry),
+                Some(stored) => state_differs(&stored, &hash, &groups)
+                    .map(|fields| Mismatch::Differs { fields }),
+            };
+            if let Some(problem) = problem {
+                out.push(RecordMismatch {
+                    record,
+                    key,
+                    problem,
+                });
+            }
+        }
+    }
+    let mut removed: Vec<(Record, String)> = last
+        .into_iter()
+        .filter(|(_, stored)| !stored.is_empty())
+        .map(|(k, _)| k)
+        .collect();
+    removed.sort_by(|a, b| (a.0.code(), &a.1).cmp(&(b.0.code(), &b.1)));
+    out.extend(removed.into_iter().map(|(record, key)| RecordMismatch {
+        record,
+        key,
+        problem: Mismatch::Removed,
+    }));
+    Ok(out)
 }

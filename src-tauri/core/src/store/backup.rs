@@ -50,6 +50,11 @@ pub struct BackupReport {
     /// database file has none and is accepted on the engine's integrity check alone.
     pub checksum_verified: bool,
     pub bytes: u64,
+    /// The chains' heads when a daily backup was taken (also in `<file>.heads.json`
+    /// beside it): noted away from the database, they pin the history (`audit verify
+    /// --expect`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub heads: Vec<crate::audit::ChainHead>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -295,7 +300,12 @@ impl Store {
             None
         } else {
             let out = dir.join(format!("{stem}.{}", self.backup_extension()));
-            Some(self.backup(&out).await?)
+            // Read before the copy: every entry they name is in it.
+            let heads = self.chain_heads().await?;
+            let mut report = self.backup(&out).await?;
+            write_heads(&out, &heads)?;
+            report.heads = heads;
+            Some(report)
         };
         prune(dir, usize::try_from(keep).unwrap_or(usize::MAX))?;
         Ok(report)
@@ -595,6 +605,7 @@ async fn verify_sqlite(path: &Path) -> CoreResult<BackupReport> {
             rows,
             checksum_verified: marked,
             bytes: 0,
+            heads: Vec::new(),
         })
     }
     .await;
@@ -713,6 +724,7 @@ fn read_jsonl(
         rows,
         checksum_verified: true,
         bytes: 0,
+        heads: Vec::new(),
     })
 }
 
@@ -1038,6 +1050,30 @@ fn daily_files(dir: &Path) -> CoreResult<Vec<(String, PathBuf)>> {
 fn prune(dir: &Path, keep: usize) -> CoreResult<()> {
     for (_, path) in daily_files(dir)?.into_iter().skip(keep) {
         fs::remove_file(&path).map_err(file_error(&path))?;
+        let heads = heads_path(&path);
+        if heads.exists() {
+            fs::remove_file(&heads).map_err(file_error(&heads))?;
+        }
     }
     Ok(())
+}
+
+/// Where a daily backup's chain heads are noted.
+fn heads_path(backup: &Path) -> PathBuf {
+    let mut name = backup.as_os_str().to_owned();
+    name.push(".heads.json");
+    PathBuf::from(name)
+}
+
+/// Writes the heads beside the backup, readable by its owner only like the backup itself.
+fn write_heads(backup: &Path, heads: &[crate::audit::ChainHead]) -> CoreResult<()> {
+    let path = heads_path(backup);
+    let json = serde_json::to_vec_pretty(heads).map_err(|e| CoreError::Json(e.to_string()))?;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).map_err(file_error(&path))?;
+    file.write_all(&json).map_err(file_error(&path))?;
+    file.sync_all().map_err(file_error(&path))
 }

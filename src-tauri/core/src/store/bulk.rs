@@ -11,6 +11,7 @@ use chrono::{DateTime, Datelike, Utc};
 use sqlx::{Any, Row, Transaction};
 
 use super::events::EventRow;
+use super::state::{DossierState, HandoverState};
 use super::{Actor, Backend, Store};
 use crate::dossier::ProcedureRef;
 use crate::error::{CoreError, CoreResult, Problem};
@@ -210,6 +211,8 @@ impl Store {
         }
 
         let mut codes = Vec::with_capacity(batch.len());
+        // Each dossier's final state, in `codes` order; its events carry the states before.
+        let mut states: Vec<DossierState> = Vec::with_capacity(batch.len());
         let mut ids: HashMap<String, i64> = HashMap::with_capacity(batch.len());
         for chunk in order.chunks(DOSSIER_ROWS) {
             let mut rows = Vec::with_capacity(chunk.len());
@@ -240,38 +243,72 @@ impl Store {
                     .map(|(t, s)| (*s, *t))
                     .unwrap_or((Status::Accepted, v.received_at));
                 let version = 1 + i64::try_from(d.steps.len()).unwrap_or(0);
+                let state = DossierState {
+                    code: code.clone(),
+                    agency_code: agency.code.as_str().to_string(),
+                    day: day_part(day),
+                    seq,
+                    request_id: v.request_id.clone(),
+                    status: status.code(),
+                    procedure_code: procedure_ref.code.clone(),
+                    procedure_json: to_json(&procedure_ref)?,
+                    applicant_name: v.applicant.name.clone(),
+                    applicant_id_number: v.applicant.id_number.clone(),
+                    applicant_phone: v.applicant.phone.clone(),
+                    applicant_email: v.applicant.email.clone(),
+                    applicant_address: v.applicant.address.clone(),
+                    submitter_json: v.submitter.as_ref().map(to_json).transpose()?,
+                    documents_json: to_json(&v.documents)?,
+                    sets: i64::from(v.sets),
+                    channel: v.channel.as_str().to_string(),
+                    return_json: to_json(&v.return_method)?,
+                    received_at: to_millis(v.received_at),
+                    due_at: to_millis(d.due_at),
+                    fee_vnd: v.fee_vnd,
+                    fee_text: v.procedure.fee_text.clone(),
+                    note: v.note.clone(),
+                    register: [year, book, line],
+                    desk: actor.desk.clone(),
+                    issuer_json: issuer_json.clone(),
+                    version,
+                    updated_at: to_millis(updated),
+                    handover: None,
+                    pauses: Vec::new(),
+                    transfers: Vec::new(),
+                };
                 rows.push(vec![
-                    Value::Text(code.clone()),
-                    Value::Text(agency.code.as_str().to_string()),
-                    Value::Text(day_part(day)),
+                    Value::Text(state.code.clone()),
+                    Value::Text(state.agency_code.clone()),
+                    Value::Text(state.day.clone()),
                     Value::Int(seq),
-                    Value::OptText(v.request_id.clone()),
-                    Value::Int(status.code()),
-                    Value::Text(procedure_ref.code.clone()),
-                    Value::Text(to_json(&procedure_ref)?),
-                    Value::Text(v.applicant.name.clone()),
-                    Value::Text(v.applicant.id_number.clone()),
-                    Value::Text(v.applicant.phone.clone()),
-                    Value::Text(v.applicant.email.clone()),
-                    Value::Text(v.applicant.address.clone()),
-                    Value::OptText(v.submitter.as_ref().map(to_json).transpose()?),
-                    Value::Text(to_json(&v.documents)?),
-                    Value::Int(i64::from(v.sets)),
-                    Value::Text(v.channel.as_str().to_string()),
-                    Value::Text(to_json(&v.return_method)?),
-                    Value::Int(to_millis(v.received_at)),
-                    Value::Int(to_millis(d.due_at)),
-                    Value::OptInt(v.fee_vnd),
-                    Value::Text(v.procedure.fee_text.clone()),
-                    Value::Text(v.note.clone()),
+                    Value::OptText(state.request_id.clone()),
+                    Value::Int(state.status),
+                    Value::Text(state.procedure_code.clone()),
+                    Value::Text(state.procedure_json.clone()),
+                    Value::Text(state.applicant_name.clone()),
+                    Value::Text(state.applicant_id_number.clone()),
+                    Value::Text(state.applicant_phone.clone()),
+                    Value::Text(state.applicant_email.clone()),
+                    Value::Text(state.applicant_address.clone()),
+                    Value::OptText(state.submitter_json.clone()),
+                    Value::Text(state.documents_json.clone()),
+                    Value::Int(state.sets),
+                    Value::Text(state.channel.clone()),
+                    Value::Text(state.return_json.clone()),
+                    Value::Int(state.received_at),
+                    Value::Int(state.due_at),
+                    Value::OptInt(state.fee_vnd),
+                    Value::Text(state.fee_text.clone()),
+                    Value::Text(state.note.clone()),
                     Value::Int(year),
                     Value::Int(book),
                     Value::Int(line),
-                    Value::Text(actor.desk.clone()),
-                    Value::Text(issuer_json.clone()),
+                    Value::Text(state.desk.clone()),
+                    Value::Text(state.issuer_json.clone()),
                     Value::Int(version),
-                    Value::Int(to_millis(updated)),
+                    Value::Int(state.updated_at),
                 ]);
+                states.push(state);
                 codes.push(code);
             }
             let returned = insert_rows(
@@ -304,15 +341,22 @@ impl Store {
             for term in suffix_terms(&fold(&d.intake.applicant.name)) {
                 terms.push(vec![Value::Text(term), Value::Int(id)]);
             }
+            // The state after each event: the first one's, then each step's.
+            let mut state = states[pos].clone();
+            state.status = Status::Accepted.code();
+            state.version = 1;
+            state.updated_at = to_millis(d.intake.received_at);
             let mut event = |at: DateTime<Utc>,
                              kind: &str,
                              from: Option<Status>,
                              to: Status,
-                             mut data: serde_json::Value| {
+                             mut data: serde_json::Value,
+                             state: &DossierState| {
                 if let serde_json::Value::Object(map) = &mut data {
                     map.insert("desk".into(), serde_json::Value::String(actor.desk.clone()));
                 }
                 let data_json = data.to_string();
+                let state_hash = state.hash();
                 let row = EventRow {
                     dossier_id: id,
                     at: to_millis(at),
@@ -322,6 +366,7 @@ impl Store {
                     to_status: Some(to.code()),
                     note: "",
                     data_json: &data_json,
+                    state_hash: &state_hash,
                 };
                 let hash = row.hash(&prev_hash);
                 events.push(vec![
@@ -335,6 +380,7 @@ impl Store {
                     Value::Text(data_json.clone()),
                     Value::Text(std::mem::replace(&mut prev_hash, hash.clone())),
                     Value::Text(hash),
+                    Value::Text(state_hash.clone()),
                 ]);
             };
             event(
@@ -343,29 +389,48 @@ impl Store {
                 None,
                 Status::Accepted,
                 serde_json::json!({ "code": codes[pos], "due_at": vntime::rfc3339_vn(d.due_at) }),
+                &state,
             );
             let mut from = Status::Accepted;
             for (at, to) in &d.steps {
+                state.status = to.code();
+                state.version += 1;
+                state.updated_at = to_millis(*at);
                 if *to == Status::Returned {
+                    let handover = HandoverState {
+                        method: "person".into(),
+                        receiver_name: d.intake.applicant.name.clone(),
+                        receiver_id: d.intake.applicant.id_number.clone(),
+                        is_applicant: 1,
+                        authorisation: String::new(),
+                        tracking: String::new(),
+                        at: to_millis(*at),
+                        clerk: actor.name.clone(),
+                        rating: d.rating.map(Rating::code),
+                        delivery_status: None,
+                        delivery_at: None,
+                    };
+                    handovers.push(vec![
+                        Value::Int(id),
+                        Value::Text(handover.method.clone()),
+                        Value::Text(handover.receiver_name.clone()),
+                        Value::Text(handover.receiver_id.clone()),
+                        Value::Int(handover.is_applicant),
+                        Value::Text(String::new()),
+                        Value::Text(String::new()),
+                        Value::Int(handover.at),
+                        Value::Text(handover.clerk.clone()),
+                        Value::OptInt(handover.rating),
+                    ]);
+                    state.handover = Some(handover);
                     event(
                         *at,
                         "handed_over",
                         Some(from),
                         *to,
                         serde_json::json!({ "method": "person", "is_applicant": true, "tracking": "", "rating": d.rating }),
+                        &state,
                     );
-                    handovers.push(vec![
-                        Value::Int(id),
-                        Value::Text("person".into()),
-                        Value::Text(d.intake.applicant.name.clone()),
-                        Value::Text(d.intake.applicant.id_number.clone()),
-                        Value::Int(1),
-                        Value::Text(String::new()),
-                        Value::Text(String::new()),
-                        Value::Int(to_millis(*at)),
-                        Value::Text(actor.name.clone()),
-                        Value::OptInt(d.rating.map(Rating::code)),
-                    ]);
                 } else {
                     event(
                         *at,
@@ -373,6 +438,7 @@ impl Store {
                         Some(from),
                         *to,
                         serde_json::json!({}),
+                        &state,
                     );
                 }
                 from = *to;
@@ -394,8 +460,8 @@ impl Store {
             insert_rows(
                 &mut tx,
                 self.backend,
-                "INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash) VALUES ",
-                10,
+                "INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash, state_hash) VALUES ",
+                11,
                 chunk,
                 "",
             )

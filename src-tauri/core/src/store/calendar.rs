@@ -5,7 +5,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use sqlx::{Any, Row, Transaction};
 
-use super::Store;
+use super::{record_log, Actor, Store};
+use crate::audit::Record;
 use crate::calendar::{CalendarRules, DayKind, Notice, WorkCalendar};
 use crate::error::{CoreError, CoreResult, Problem};
 use crate::validate::Checker;
@@ -17,7 +18,11 @@ fn kind_str(kind: DayKind) -> &'static str {
     }
 }
 
-pub(super) async fn insert_notice(tx: &mut Transaction<'_, Any>, n: &Notice) -> CoreResult<()> {
+pub(super) async fn insert_notice(
+    tx: &mut Transaction<'_, Any>,
+    n: &Notice,
+    actor: &Actor,
+) -> CoreResult<()> {
     sqlx::query(
         "INSERT INTO calendar_notices (day, kind, reason, reference) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, reason = excluded.reason, reference = excluded.reference",
@@ -28,7 +33,16 @@ pub(super) async fn insert_notice(tx: &mut Transaction<'_, Any>, n: &Notice) -> 
     .bind(&n.reference)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    let day = n.date.format("%Y-%m-%d").to_string();
+    record_log::append(
+        tx,
+        actor,
+        "notice_saved",
+        Record::Notice,
+        &day,
+        serde_json::json!({}),
+    )
+    .await
 }
 
 impl Store {
@@ -80,16 +94,32 @@ impl Store {
             reference,
         };
         let mut tx = self.pool().begin().await?;
-        insert_notice(&mut tx, &notice).await?;
+        insert_notice(&mut tx, &notice, &self.record_actor()).await?;
         tx.commit().await?;
         Ok(notice)
     }
 
     pub async fn remove_notice(&self, date: NaiveDate) -> CoreResult<bool> {
+        let day = date.format("%Y-%m-%d").to_string();
+        let mut tx = self.pool().begin().await?;
         let done = sqlx::query("DELETE FROM calendar_notices WHERE day = $1")
-            .bind(date.format("%Y-%m-%d").to_string())
-            .execute(self.pool())
+            .bind(&day)
+            .execute(&mut *tx)
             .await?;
+        if done.rows_affected() > 0 {
+            let actor = self.record_actor();
+            let data = serde_json::json!({});
+            record_log::append(
+                &mut tx,
+                &actor,
+                "notice_removed",
+                Record::Notice,
+                &day,
+                data,
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
 

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use sqlx::{Any, Row, Transaction};
 
-use super::Store;
+use super::{record_log, Actor, Store};
+use crate::audit::Record;
 use crate::calendar::{PausePolicy, TimeLimit};
 use crate::error::{CoreError, CoreResult};
 use crate::procedure::{Catalog, Procedure, RequiredDocument};
@@ -19,6 +20,7 @@ pub(super) async fn upsert(
     tx: &mut Transaction<'_, Any>,
     p: &Procedure,
     sort_order: i64,
+    actor: &Actor,
 ) -> CoreResult<()> {
     sqlx::query(
         "INSERT INTO procedures (code, name, search_key, field, limit_json, pause_policy, fee_text, documents_json, active, sort_order) \
@@ -39,7 +41,15 @@ pub(super) async fn upsert(
     .bind(sort_order)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    record_log::append(
+        tx,
+        actor,
+        "procedure_saved",
+        Record::Procedure,
+        &p.code,
+        serde_json::json!({}),
+    )
+    .await
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> CoreResult<Procedure> {
@@ -138,8 +148,9 @@ impl Store {
         let base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sort_order), 0) FROM procedures")
             .fetch_one(&mut *tx)
             .await?;
+        let actor = self.record_actor();
         for (i, p) in catalog.procedures.iter().enumerate() {
-            upsert(&mut tx, p, base + 1 + i64::try_from(i).unwrap_or(0)).await?;
+            upsert(&mut tx, p, base + 1 + i64::try_from(i).unwrap_or(0), &actor).await?;
         }
         tx.commit().await?;
         Ok(catalog.procedures.len())
@@ -186,12 +197,23 @@ impl Store {
                 .await?
             }
         };
-        upsert(&mut tx, &p, sort_order).await?;
+        upsert(&mut tx, &p, sort_order, &self.record_actor()).await?;
         if let Some(old) = replaces {
             sqlx::query("UPDATE procedures SET active = 0 WHERE code = $1")
                 .bind(old)
                 .execute(&mut *tx)
                 .await?;
+            let actor = self.record_actor();
+            let data = serde_json::json!({ "replaced_by": p.code });
+            record_log::append(
+                &mut tx,
+                &actor,
+                "procedure_saved",
+                Record::Procedure,
+                old,
+                data,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(p)

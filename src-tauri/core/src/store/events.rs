@@ -1,13 +1,14 @@
 //! The event log: every change to a dossier is appended with time and actor, never updated
 //! or deleted (triggers refuse it), and hash-chained (`store/audit.rs`) so that a change
-//! made behind the triggers' back is found by `verify_audit`. A dossier's history is read
-//! from here.
+//! made behind the triggers' back is found by `verify_audit`. Each event carries the digest
+//! of its dossier's state after it (`store/state.rs`), so the dossier row cannot be changed
+//! behind the app's back either. A dossier's history is read from here.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
-use super::{audit, Actor, Store};
+use super::{audit, state, Actor, Store};
 use crate::audit::{Cell, Chain};
 use crate::error::{CoreError, CoreResult};
 use crate::status::Status;
@@ -61,11 +62,22 @@ pub(super) struct EventRow<'a> {
     pub to_status: Option<i64>,
     pub note: &'a str,
     pub data_json: &'a str,
+    /// The dossier's state after the event (`DossierState::hash`).
+    pub state_hash: &'a str,
+}
+
+/// The hashed fields of an event: those of migration 0007, then the state digest of 0009
+/// (events from before it have none and are hashed as they were written).
+pub(super) fn event_cells<'a>(mut cells: Vec<Cell<'a>>, state_hash: &'a str) -> Vec<Cell<'a>> {
+    if !state_hash.is_empty() {
+        cells.push(Cell::Text(state_hash));
+    }
+    cells
 }
 
 impl EventRow<'_> {
-    pub fn cells(&self) -> [Cell<'_>; 8] {
-        [
+    pub fn cells(&self) -> Vec<Cell<'_>> {
+        let cells = vec![
             Cell::Int(self.dossier_id),
             Cell::Int(self.at),
             Cell::Text(self.actor),
@@ -74,7 +86,8 @@ impl EventRow<'_> {
             Cell::from(self.to_status),
             Cell::Text(self.note),
             Cell::Text(self.data_json),
-        ]
+        ];
+        event_cells(cells, self.state_hash)
     }
 
     /// This event's hash after `prev_hash`.
@@ -98,6 +111,7 @@ pub(super) async fn append(
     let from_status = event.from_status.map(Status::code);
     let to_status = event.to_status.map(Status::code);
     let data_json = data.to_string();
+    let state_hash = state::dossier_hash(tx, dossier_id).await?;
     let row = EventRow {
         dossier_id,
         at,
@@ -107,11 +121,12 @@ pub(super) async fn append(
         to_status,
         note: event.note,
         data_json: &data_json,
+        state_hash: &state_hash,
     };
     let link = audit::link(tx, Chain::Events, &row.cells()).await?;
     sqlx::query(
-        "INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash, state_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(dossier_id)
     .bind(at)
@@ -123,6 +138,7 @@ pub(super) async fn append(
     .bind(&data_json)
     .bind(&link.prev_hash)
     .bind(&link.hash)
+    .bind(&state_hash)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -1,6 +1,7 @@
 //! Is the database whole? The engine's own check, and the promises the store makes: every
-//! dossier has its "created" event, and each day's numbers run without a gap up to the
-//! day's counter. Used after a crash, by backups, and by `motcua check`.
+//! dossier has its "created" event and matches the state its last event records, and each
+//! day's numbers run without a gap up to the day's counter. Used after a crash and by
+//! `motcua check`.
 
 use serde::Serialize;
 use sqlx::Row;
@@ -30,11 +31,17 @@ pub struct Health {
     /// Days whose numbers are not `first..=last` with the counter at `last`. Raising the
     /// first number in the middle of a day makes such a jump on purpose.
     pub gaps: Vec<Gap>,
+    /// Dossiers whose row (or hand-over, pauses, transfers) no longer matches the state
+    /// digest of their last event, or that have none (at most 100; `audit verify` lists all).
+    pub not_as_recorded: Vec<crate::audit::RecordMismatch>,
 }
 
 impl Health {
     pub fn ok(&self) -> bool {
-        self.integrity_ok && self.without_created_event.is_empty() && self.gaps.is_empty()
+        self.integrity_ok
+            && self.without_created_event.is_empty()
+            && self.gaps.is_empty()
+            && self.not_as_recorded.is_empty()
     }
 }
 
@@ -74,12 +81,16 @@ impl Store {
                 gaps.push(gap);
             }
         }
+        let mut conn = self.pool().acquire().await?;
+        let mut not_as_recorded = super::audit::verify_dossiers(&mut conn).await?;
+        not_as_recorded.truncate(100);
         Ok(Health {
             integrity_ok,
             dossiers,
             events,
             without_created_event,
             gaps,
+            not_as_recorded,
         })
     }
 }

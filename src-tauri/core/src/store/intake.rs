@@ -13,6 +13,7 @@ use sqlx::Row;
 use super::events::EventRow;
 use super::rows::{self, DOSSIER_COLUMNS};
 use super::settings::IntakeSettings;
+use super::state::DossierState;
 use super::{Actor, Backend, Store};
 use crate::calendar::due_at;
 use crate::dossier::{Dossier, ProcedureRef, RegisterLine};
@@ -70,9 +71,9 @@ const DOSSIER_INSERT: &str = "INSERT INTO dossiers (id, code, agency_code, day, 
     VALUES ($34, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
     $23, $24, $25, $26, $27, $28, 1, $29)";
 /// Parameters after the dossier's 29: the event's time, actor, data and status, the dossier's
-/// id, the event's previous and own hash, then the terms.
+/// id, the event's previous and own hash and the dossier's state digest, then the terms.
 const EVENT_PARAMS: usize = 29;
-const FIRST_TERM: usize = EVENT_PARAMS + 8;
+const FIRST_TERM: usize = EVENT_PARAMS + 9;
 
 /// The dossier, its "created" event (as `events::append` writes one, linked to the chain),
 /// the chain's new head and the search terms.
@@ -80,7 +81,7 @@ fn writes_sql(backend: Backend, terms: usize) -> String {
     let term_values: Vec<String> = (0..terms)
         .map(|i| format!("(${})", FIRST_TERM + i))
         .collect();
-    let (at, actor, data, status, id, prev, hash) = (
+    let (at, actor, data, status, id, prev, hash, state) = (
         EVENT_PARAMS + 1,
         EVENT_PARAMS + 2,
         EVENT_PARAMS + 3,
@@ -88,13 +89,14 @@ fn writes_sql(backend: Backend, terms: usize) -> String {
         EVENT_PARAMS + 5,
         EVENT_PARAMS + 6,
         EVENT_PARAMS + 7,
+        EVENT_PARAMS + 8,
     );
     match backend {
         Backend::Sqlite => {
             let mut sql = format!(
                 "{DOSSIER_INSERT}; \
-                 INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash) \
-                 VALUES (${id}, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data}, ${prev}, ${hash}); \
+                 INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash, state_hash) \
+                 VALUES (${id}, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data}, ${prev}, ${hash}, ${state}); \
                  UPDATE audit_head SET last_hash = ${hash} WHERE chain = 'events';"
             );
             if terms > 0 {
@@ -119,8 +121,8 @@ fn writes_sql(backend: Backend, terms: usize) -> String {
             };
             format!(
                 "WITH d AS ({DOSSIER_INSERT} RETURNING id), \
-                 e AS (INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash) \
-                 SELECT d.id, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data}, ${prev}, ${hash} FROM d), \
+                 e AS (INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash, state_hash) \
+                 SELECT d.id, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data}, ${prev}, ${hash}, ${state} FROM d), \
                  h AS (UPDATE audit_head SET last_hash = ${hash} WHERE chain = 'events'){terms_cte} \
                  SELECT id FROM d"
             )
@@ -254,6 +256,41 @@ impl Store {
             map.insert("desk".into(), serde_json::Value::String(actor.desk.clone()));
         }
         let data_json = data.to_string();
+        // The state as written below, digested without reading it back.
+        let state = DossierState {
+            code: code.clone(),
+            agency_code: agency.code.as_str().to_string(),
+            day: day_key.clone(),
+            seq,
+            request_id: valid.request_id.clone(),
+            status: Status::Accepted.code(),
+            procedure_code: procedure_ref.code.clone(),
+            procedure_json: to_json(&procedure_ref)?,
+            applicant_name: valid.applicant.name.clone(),
+            applicant_id_number: valid.applicant.id_number.clone(),
+            applicant_phone: valid.applicant.phone.clone(),
+            applicant_email: valid.applicant.email.clone(),
+            applicant_address: valid.applicant.address.clone(),
+            submitter_json: valid.submitter.as_ref().map(to_json).transpose()?,
+            documents_json: to_json(&valid.documents)?,
+            sets: i64::from(valid.sets),
+            channel: valid.channel.as_str().to_string(),
+            return_json: to_json(&valid.return_method)?,
+            received_at: to_millis(valid.received_at),
+            due_at: to_millis(due),
+            fee_vnd: valid.fee_vnd,
+            fee_text: fee_text.clone(),
+            note: valid.note.clone(),
+            register: [year, book, line],
+            desk: actor.desk.clone(),
+            issuer_json: to_json(&agency)?,
+            version: 1,
+            updated_at: to_millis(now),
+            handover: None,
+            pauses: Vec::new(),
+            transfers: Vec::new(),
+        };
+        let state_hash = state.hash();
         let event = EventRow {
             dossier_id: id,
             at: to_millis(now),
@@ -263,46 +300,48 @@ impl Store {
             to_status: Some(Status::Accepted.code()),
             note: "",
             data_json: &data_json,
+            state_hash: &state_hash,
         };
         let hash = event.hash(&prev_hash);
         let sql = writes_sql(self.backend, terms.len());
         let mut query = sqlx::query(&sql)
-            .bind(&code)
-            .bind(agency.code.as_str())
-            .bind(&day_key)
-            .bind(seq)
-            .bind(valid.request_id.clone())
-            .bind(Status::Accepted.code())
-            .bind(&procedure_ref.code)
-            .bind(to_json(&procedure_ref)?)
-            .bind(&valid.applicant.name)
-            .bind(&valid.applicant.id_number)
-            .bind(&valid.applicant.phone)
-            .bind(&valid.applicant.email)
-            .bind(&valid.applicant.address)
-            .bind(valid.submitter.as_ref().map(to_json).transpose()?)
-            .bind(to_json(&valid.documents)?)
-            .bind(i64::from(valid.sets))
-            .bind(valid.channel.as_str())
-            .bind(to_json(&valid.return_method)?)
-            .bind(to_millis(valid.received_at))
-            .bind(to_millis(due))
-            .bind(valid.fee_vnd)
-            .bind(&fee_text)
-            .bind(&valid.note)
+            .bind(&state.code)
+            .bind(&state.agency_code)
+            .bind(&state.day)
+            .bind(state.seq)
+            .bind(state.request_id.clone())
+            .bind(state.status)
+            .bind(&state.procedure_code)
+            .bind(&state.procedure_json)
+            .bind(&state.applicant_name)
+            .bind(&state.applicant_id_number)
+            .bind(&state.applicant_phone)
+            .bind(&state.applicant_email)
+            .bind(&state.applicant_address)
+            .bind(state.submitter_json.clone())
+            .bind(&state.documents_json)
+            .bind(state.sets)
+            .bind(&state.channel)
+            .bind(&state.return_json)
+            .bind(state.received_at)
+            .bind(state.due_at)
+            .bind(state.fee_vnd)
+            .bind(&state.fee_text)
+            .bind(&state.note)
             .bind(year)
             .bind(book)
             .bind(line)
-            .bind(&actor.desk)
-            .bind(to_json(&agency)?)
-            .bind(to_millis(now))
+            .bind(&state.desk)
+            .bind(&state.issuer_json)
+            .bind(state.updated_at)
             .bind(to_millis(now))
             .bind(&actor.name)
             .bind(&data_json)
             .bind(Status::Accepted.code())
             .bind(id)
             .bind(&prev_hash)
-            .bind(&hash);
+            .bind(&hash)
+            .bind(&state_hash);
         for term in terms {
             query = query.bind(term);
         }

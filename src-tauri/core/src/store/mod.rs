@@ -20,11 +20,13 @@ mod intake;
 mod lifecycle;
 mod looks;
 mod public;
+mod record_log;
 mod register;
 mod report;
 mod rows;
 mod settings;
 mod slips;
+mod state;
 pub mod tables;
 pub mod transfer;
 mod transfers;
@@ -66,6 +68,10 @@ pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT}
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;";
 
+/// The migration from which the chains cover the records themselves (`record_log`,
+/// `events.state_hash`).
+const COVERED_RECORDS: i64 = 9;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -105,6 +111,9 @@ pub struct Store {
     calendar_cache: CalendarCache,
     catalog_cache: CatalogCache,
     settings_cache: SettingsCache,
+    /// Who the record log names for changes to settings, the catalog and the calendar
+    /// (`acting_as`); the store itself when nobody is.
+    acting: Option<Actor>,
 }
 
 pub(crate) fn migrator(backend: Backend) -> &'static Migrator {
@@ -214,9 +223,18 @@ impl Store {
             calendar_cache: CalendarCache::default(),
             catalog_cache: CatalogCache::default(),
             settings_cache: SettingsCache::default(),
+            acting: None,
         };
+        let before = store.applied_version().await?;
         store.migrate().await?;
-        store.seal_chains().await?;
+        // Only the open that brings a database to the covered chains (0009) seals and
+        // baselines them; every later open writes nothing to the chains' heads.
+        if before.is_none_or(|v| v < COVERED_RECORDS) {
+            store.seal_chains().await?;
+            if before.is_some() {
+                store.baseline_states().await?;
+            }
+        }
         store.seed().await?;
         Ok(store)
     }
@@ -292,12 +310,15 @@ impl Store {
             .await?
             .rows_affected();
             if claimed == 1 {
+                let actor = record_log::system();
                 for (i, p) in crate::procedure::starter_catalog().iter().enumerate() {
-                    catalog::upsert(&mut tx, p, i64::try_from(i).unwrap_or(0)).await?;
+                    catalog::upsert(&mut tx, p, i64::try_from(i).unwrap_or(0), &actor).await?;
                 }
                 for n in crate::calendar::seed_notices() {
-                    calendar::insert_notice(&mut tx, &n).await?;
+                    calendar::insert_notice(&mut tx, &n, &actor).await?;
                 }
+                self.baseline_records(&mut tx, &record_log::system())
+                    .await?;
             }
             tx.commit().await?;
         }
@@ -315,6 +336,21 @@ impl Store {
     /// The schema version this database is at.
     pub async fn schema_version(&self) -> CoreResult<i64> {
         Ok(self.applied_version().await?.unwrap_or(0))
+    }
+
+    /// The same store, recording `actor` in the record log for the changes to settings, the
+    /// procedure catalog and the calendar notices made through it (the desk's signed-in
+    /// account, or the CLI's actor). It shares the connections and caches.
+    pub fn acting_as(&self, actor: Actor) -> Store {
+        Store {
+            acting: Some(actor),
+            ..self.clone()
+        }
+    }
+
+    /// Who the record log names for a change made through this store.
+    pub(super) fn record_actor(&self) -> Actor {
+        self.acting.clone().unwrap_or_else(record_log::system)
     }
 
     pub fn backend(&self) -> Backend {

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use rand::RngCore;
 use sqlx::Row;
 
-use super::Store;
+use super::{record_log, Store};
 use crate::agency::{Agency, AgencyInput};
 use crate::calendar::{CalendarRules, OfficeHours};
 use crate::error::{CoreError, CoreResult, Problem};
@@ -71,12 +71,17 @@ impl Store {
         Ok(value)
     }
 
+    /// Sets one setting, recorded in the record log with its old and new value.
     pub async fn set_setting(&self, key: &str, value: &str) -> CoreResult<()> {
+        let mut tx = self.pool().begin().await?;
+        let old = record_log::setting_before(&mut tx, key).await?;
         sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(key)
             .bind(value)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        record_log::setting_changed(&mut tx, &self.record_actor(), key, old.as_deref()).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -85,6 +90,10 @@ impl Store {
         let (agency, first_number) = input.validate()?;
         let json = serde_json::to_string(&agency).map_err(|e| CoreError::Json(e.to_string()))?;
         let mut tx = self.pool().begin().await?;
+        let mut before = Vec::new();
+        for key in [AGENCY, FIRST_NUMBER, SLIP_SECRET] {
+            before.push((key, record_log::setting_before(&mut tx, key).await?));
+        }
         for (key, value) in [(AGENCY, json), (FIRST_NUMBER, first_number.to_string())] {
             sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(key)
@@ -101,6 +110,12 @@ impl Store {
         .bind(hex(&secret))
         .execute(&mut *tx)
         .await?;
+        let actor = self.record_actor();
+        for (key, old) in before {
+            if key != SLIP_SECRET || old.is_none() {
+                record_log::setting_changed(&mut tx, &actor, key, old.as_deref()).await?;
+            }
+        }
         tx.commit().await?;
         Ok(agency)
     }

@@ -165,7 +165,7 @@ pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResu
             "register_counters" => 0,
             // The centre keeps its own staff and its own access log; the commune's stay in
             // the commune's database (and its backups).
-            "accounts" | "audit_log" | "audit_head" => 0,
+            "accounts" | "audit_log" | "audit_head" | "record_log" => 0,
             "dossiers" => {
                 let (n, renumbered) =
                     copy_dossiers(&mut tx, &shared, rows, &mut ids, &mut moved).await?;
@@ -204,6 +204,8 @@ pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResu
         .await?;
     }
     *report.rows.entry("events".into()).or_default() += moved.len() as u64;
+    // Settings, procedures and notices brought over join the target's record log.
+    target.baseline_records(&mut tx, actor).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -404,6 +406,11 @@ async fn chain_event(
         cell("note"),
         cell("data_json"),
     ];
+    let state_hash = match table.position("state_hash").map(|i| &row[i]) {
+        Some(Value::Text(v)) => v.as_str(),
+        _ => "",
+    };
+    let cells = super::events::event_cells(cells.to_vec(), state_hash);
     let link = audit::link(tx, Chain::Events, &cells).await?;
     if let Some(i) = table.position("prev_hash") {
         row[i] = Value::Text(link.prev_hash);

@@ -84,7 +84,7 @@ impl Store {
                     "unit": unit,
                 }),
             };
-            self.apply_move(&mut tx, *id, d, step, actor).await?;
+            // The control slip's row first: the move's event carries the state after both.
             sqlx::query(
                 "INSERT INTO transfers (batch_id, dossier_id, from_status, to_status, list_order) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -96,6 +96,7 @@ impl Store {
             .bind(position)
             .execute(&mut *tx)
             .await?;
+            self.apply_move(&mut tx, *id, d, step, actor).await?;
         }
         tx.commit().await?;
         self.transfer_batch(batch).await

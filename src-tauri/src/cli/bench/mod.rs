@@ -108,8 +108,8 @@ async fn verify_chains(store: &Store, what: &str) -> Result<AuditResult, CoreErr
     let report = store.verify_audit().await?;
     if !report.ok {
         return Err(CoreError::Bench(format!(
-            "{what}: the audit chain is broken at {:?}",
-            report.first_broken
+            "{what}: the audit chain is broken: {}",
+            report.problems(motcua_core::i18n::Lang::En).join("; ")
         )));
     }
     Ok(AuditResult {
