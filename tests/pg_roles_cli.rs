@@ -117,18 +117,15 @@ fn a_desk_role_over_tls_does_a_days_work_and_no_more() {
     // Without TLS no one gets in; with another CA the desk is told it is about TLS.
     let mut plain = Desk::new();
     plain.db = format!(
-        "{}?sslmode=disable",
-        server.url().replace("/postgres", "/motcua")
+        "postgres://motcua_desk@127.0.0.1:{}/motcua?sslmode=disable",
+        server.port()
     );
     let out = plain.run(&["check"]);
     assert!(!out.status.success());
     let mut wrong = Desk::new();
     wrong.db = format!(
-        "{}?sslmode=verify-full&sslrootcert={}",
-        server
-            .url()
-            .replace("postgres@", "motcua_desk@")
-            .replace("/postgres", "/motcua"),
+        "postgres://motcua_desk@127.0.0.1:{}/motcua?sslmode=verify-full&sslrootcert={}",
+        server.port(),
         server.tls().unwrap().other_ca.display()
     );
     let out = wrong.run(&["check"]);

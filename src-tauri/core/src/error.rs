@@ -393,6 +393,11 @@ fn classify(e: sqlx::Error) -> CoreError {
             std::io::ErrorKind::ReadOnlyFilesystem => CoreError::ReadOnly {
                 detail: io.to_string(),
             },
+            // What the TLS layer says of a handshake it refused (an unknown CA, a name the
+            // certificate does not carry): the server answered, so it is not offline.
+            std::io::ErrorKind::InvalidData => CoreError::Tls {
+                detail: io.to_string(),
+            },
             _ => CoreError::Offline {
                 detail: io.to_string(),
             },

@@ -243,6 +243,10 @@ impl PrivateServer {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     pub fn tls(&self) -> Option<&TlsFiles> {
         self.tls.as_ref()
     }
@@ -259,14 +263,23 @@ impl PrivateServer {
         }
     }
 
-    /// `sql` run by `psql` as `role` over TCP (TLS when the server has it), stopping at the
-    /// first error.
+    /// `sql` run by `psql` as `role` over TCP (TLS when the server has it), each statement
+    /// on its own (CREATE DATABASE cannot share a transaction), stopping at the first error.
     pub fn psql(&self, role: &str, database: &str, sql: &str) -> Output {
-        Command::new("psql")
+        use std::io::Write;
+        let mut child = Command::new("psql")
             .arg(self.url_as(role, database))
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
-            .output()
-            .unwrap()
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(sql.as_bytes()).unwrap();
+        input.write_all(b";\n").unwrap();
+        drop(input);
+        child.wait_with_output().unwrap()
     }
 }
 
