@@ -87,8 +87,25 @@ fn a_desk_role_over_tls_does_a_days_work_and_no_more() {
     let code = d["code"].as_str().unwrap();
     let receipt = desk.path("receipt.pdf");
     desk.ok(&["receipt", code, "--out", receipt.to_str().unwrap()]);
-    desk.ok(&["transition", code, "--to", "4", "--note", "Chuyển xử lý"]);
-    desk.ok(&["transition", code, "--to", "9"]);
+    // The day as it happened, after the reception time the intake recorded.
+    desk.ok(&[
+        "transition",
+        code,
+        "--to",
+        "4",
+        "--note",
+        "Chuyển xử lý",
+        "--at",
+        "2027-03-03T10:00:00+07:00",
+    ]);
+    desk.ok(&[
+        "transition",
+        code,
+        "--to",
+        "9",
+        "--at",
+        "2027-03-03T15:00:00+07:00",
+    ]);
     let done = desk.json(&[
         "handover",
         code,
@@ -98,10 +115,13 @@ fn a_desk_role_over_tls_does_a_days_work_and_no_more() {
         "079203001234",
         "--rating",
         "2",
+        "--at",
+        "2027-03-03T16:00:00+07:00",
     ]);
     assert_eq!(done["status_code"], 10);
     let report = desk.json(&["report", "--from", "2027-03-01", "--to", "2027-03-31"]);
-    assert!(report.to_string().contains("1.001193"), "{report}");
+    assert_eq!(report["totals"]["received_total"], 1, "{report}");
+    assert_eq!(report["totals"]["resolved_total"], 1, "{report}");
     let backup = desk.path("motcua.jsonl");
     let made = desk.json(&["backup", "--out", backup.to_str().unwrap()]);
     assert!(backup.exists(), "{made}");
