@@ -14,15 +14,24 @@ use serde_json::{json, Value};
 use support::window::Window;
 use support::{birth, Desk, PASSWORD, STAFF};
 
-/// What each role may do, written from the issue independently of the code: reception
-/// (intake, receipts, check-in, hand-over), processing (status changes, slips), supervisor
+/// What each role may do, written from the issues independently of the code: reception
+/// (intake, receipts, check-in, hand-over, forms 02, 03 and 05, batch hand-overs to the
+/// processing unit and back), processing (status changes, form 04, forms 02, 03 and 05,
+/// batch hand-overs), supervisor
 /// (reports, settings, catalog, calendar, exports of personal data), administrator
 /// (accounts and the audit trail). Every staff role sees lists and full records.
 fn role_allows(role: &str, action: &str) -> bool {
     let staff = ["view_dossier", "view_full_record", "change_own_password"];
     let own: &[&str] = match role {
-        "reception" => &["intake", "issue_receipt", "check_in", "handover"],
-        "processing" => &["transition", "issue_slip"],
+        "reception" => &[
+            "intake",
+            "issue_receipt",
+            "check_in",
+            "handover",
+            "issue_desk_form",
+            "transfer",
+        ],
+        "processing" => &["transition", "issue_slip", "issue_desk_form", "transfer"],
         "supervisor" => &[
             "report",
             "export_personal_data",
@@ -168,8 +177,13 @@ fn guarded(dir: &str) -> Vec<(&'static str, &'static str, Value)> {
         ),
         (
             "issue_form",
-            "issue_slip",
+            "issue_desk_form",
             json!({ "code": "KHONG-CO", "request": { "form": "control" } }),
+        ),
+        (
+            "issue_form",
+            "issue_slip",
+            json!({ "code": "KHONG-CO", "request": { "form": "apology", "reason": "", "new_due": "" } }),
         ),
         (
             "control_rows",
@@ -178,7 +192,7 @@ fn guarded(dir: &str) -> Vec<(&'static str, &'static str, Value)> {
         ),
         (
             "transfer_dossiers",
-            "transition",
+            "transfer",
             json!({ "input": { "items": [], "direction": "to_unit", "unit": "", "giver": "", "receiver": "", "note": "" } }),
         ),
         (
@@ -238,6 +252,8 @@ fn staffed_desk() -> (Desk, String) {
     desk.account("xuly", &["processing"]);
     desk.account("giamsat", &["supervisor"]);
     desk.account("quantri", &["administrator"]);
+    // The CLI acts as a signed-in account once there are accounts.
+    desk.login("letan", PASSWORD);
     // Received now, so it is on today's list.
     let mut request = birth("Nguyễn Văn An", "");
     request.as_object_mut().unwrap().remove("received_at");
@@ -345,6 +361,7 @@ async fn the_first_administrator_is_created_at_set_up_and_works_at_once() {
     w.fill("#setup-admin-password2", PASSWORD).await;
     w.click("#setup-save").await;
     w.wait_css("input[name=agency_code]").await;
+    desk.login("quantri", PASSWORD);
     let users = desk.json(&["user", "list", "--json"]);
     let roles = users[0]["roles"].as_array().unwrap();
     assert_eq!(roles.len(), 4, "one person runs the desk alone: {users}");
@@ -388,6 +405,35 @@ async fn the_first_administrator_is_created_at_set_up_and_works_at_once() {
     w.close().await;
 }
 
+/// A quick typist's password arrives as fast as a scanner types (here all at once, faster
+/// than 20 ms a key), on the lock screen and on the login screen after a sign-out, while the
+/// lists behind them listen for scans: it is still a password.
+#[tokio::test]
+async fn a_password_typed_as_fast_as_a_scanner_unlocks_and_logs_in() {
+    let (desk, _) = staffed_desk();
+    let w = Window::open_bare(&desk, None).await;
+    w.login("letan", PASSWORD).await;
+    w.wait_css("#dossier-list").await;
+    w.chord(Key::Control, 'l').await;
+    w.wait_css("#unlock-password").await;
+    w.click("#unlock-password").await;
+    w.type_keys(&format!("{PASSWORD}{}", Key::Enter)).await;
+    assert!(
+        w.wait_gone("#lock-overlay").await,
+        "the fast password unlocked the screen"
+    );
+
+    w.click("#who").await;
+    w.click("#logout").await;
+    w.wait_css("#login-name").await;
+    w.click("#login-name").await;
+    w.type_keys(&format!("letan{}", Key::Tab)).await;
+    w.type_keys(&format!("{PASSWORD}{}", Key::Enter)).await;
+    let who = w.wait_text("#who", |t| !t.is_empty()).await;
+    assert!(!who.is_empty());
+    w.close().await;
+}
+
 #[tokio::test]
 async fn a_locked_screen_hides_the_desk_and_keeps_the_half_typed_form() {
     let desk = Desk::ready();
@@ -420,19 +466,10 @@ async fn a_locked_screen_hides_the_desk_and_keeps_the_half_typed_form() {
         .for_element(fantoccini::Locator::Css("#intake-form"))
         .await;
     assert!(gone.is_ok());
-    let mut left = true;
-    for _ in 0..100 {
-        left = w
-            .client
-            .find(fantoccini::Locator::Css("#lock-overlay"))
-            .await
-            .is_ok();
-        if !left {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(!left, "the lock screen went away");
+    assert!(
+        w.wait_gone("#lock-overlay").await,
+        "the lock screen went away"
+    );
     let name = w
         .client
         .find(fantoccini::Locator::Css("#f-applicant-name"))
@@ -496,7 +533,17 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
     // The full record, for the task that needs it, is logged with who opened it.
     w.click("#dossier-list tr.row td.code").await;
     w.wait_text("#detail", |t| t.contains("079203001234")).await;
+    desk.login("quantri", PASSWORD);
     let log = desk.json(&["audit", "log", "--json"]);
+    // The search by ID number is logged, without the number.
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "searched" && e["actor"] == "letan"),
+        "{log}"
+    );
+    assert!(!log.to_string().contains("079203001234"), "{log}");
     assert!(
         log.as_array()
             .unwrap()
@@ -509,6 +556,7 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
 
     // The register book holds names and addresses: a supervisor's export, logged.
     let out = desk.dir.path().join("so-theo-doi.pdf");
+    desk.login("letan", PASSWORD);
     let shown = desk.json(&["show", &code, "--json"]);
     let day = &shown["received_at"].as_str().unwrap()[..10];
     let args = json!({ "from": day, "to": day, "path": out.to_string_lossy() });
@@ -521,6 +569,7 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
         .unwrap();
     w.invoke("export_register", args).await.unwrap();
     assert!(support::pdf_text(&out).contains("Nguyễn Văn An"));
+    desk.login("quantri", PASSWORD);
     let log = desk.json(&["audit", "log", "--json"]);
     assert!(
         log.as_array()
@@ -540,6 +589,7 @@ async fn lists_mask_personal_numbers_full_records_and_exports_are_logged_by_role
     )
     .await
     .unwrap();
+    desk.login("xuly", PASSWORD);
     let history = desk.json(&["history", &code, "--json"]);
     let events = history.as_array().unwrap();
     assert_eq!(events.last().unwrap()["actor"], "xuly", "{history}");
@@ -622,6 +672,114 @@ async fn the_webview_reaches_nothing_but_the_apps_own_commands() {
     assert!(
         listener.accept().is_err(),
         "the page reached a server it must not"
+    );
+    w.close().await;
+}
+
+/// A desk of the same database seen from another computer user (its own HOME, so its own
+/// CLI session): the administrator's.
+fn admin_desk(desk: &Desk) -> Desk {
+    let admin = Desk {
+        dir: tempfile::tempdir().unwrap(),
+        db: desk.db.clone(),
+    };
+    admin.login(support::ADMIN, PASSWORD);
+    admin
+}
+
+#[tokio::test]
+async fn the_idle_lock_fires_with_the_intake_form_open() {
+    let desk = Desk::ready();
+    // The smallest idle time; the form refreshes its appointment every 60 s.
+    desk.ok(&["settings", "set", "idle-lock-minutes", "1"]);
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    w.type_keys(&Key::F2.to_string()).await;
+    w.wait_css("#intake-form").await;
+    w.type_keys("khai sinh").await;
+    w.wait_text("#procedure-options", |t| t.contains("1.001193"))
+        .await;
+    w.type_keys(&Key::Enter.to_string()).await;
+    w.wait_text("#due-at", |t| !t.is_empty()).await;
+    let last_key = std::time::Instant::now();
+    // Nobody touches the desk: locked a minute after the last key, although the form's
+    // timer asked for the appointment meanwhile (it would otherwise lock at two minutes).
+    let mut locked = false;
+    while last_key.elapsed() < std::time::Duration::from_secs(100) {
+        if w.client
+            .find(fantoccini::Locator::Css("#lock-overlay"))
+            .await
+            .is_ok()
+        {
+            locked = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(
+        locked,
+        "no lock screen {:?} after the last key",
+        last_key.elapsed()
+    );
+    assert!(
+        last_key.elapsed() >= std::time::Duration::from_secs(59),
+        "not before the idle time: {:?}",
+        last_key.elapsed()
+    );
+    let err = w
+        .invoke("preview_due", json!({ "procedure": "1.001193" }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "session_locked");
+    w.close().await;
+}
+
+#[tokio::test]
+async fn an_account_changed_from_the_cli_applies_to_an_open_window_at_once() {
+    let desk = Desk::ready();
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    w.invoke("settings_list", json!({})).await.unwrap();
+    let admin = admin_desk(&desk);
+
+    // The supervisor role taken away: its commands are refused from the next call.
+    admin.ok(&[
+        "user",
+        "roles",
+        STAFF,
+        "--role",
+        "reception",
+        "--role",
+        "processing",
+    ]);
+    let err = w.invoke("settings_list", json!({})).await.unwrap_err();
+    assert_eq!(kind(&err), "forbidden", "{err}");
+    w.invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap();
+
+    // Disabled: the next action is refused and the window is signed out.
+    admin.ok(&["user", "disable", STAFF]);
+    let err = w
+        .invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "account_disabled", "{err}");
+    let err = w
+        .invoke("list_dossiers", json!({ "query": {} }))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "not_logged_in", "{err}");
+    // The page finds out at its next call and shows the login screen.
+    w.type_keys(&Key::F2.to_string()).await;
+    w.wait_css("#login-form").await;
+    // The CLI session of the clerk ends too.
+    let out = desk.run(&["list"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(STAFF),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
     w.close().await;
 }

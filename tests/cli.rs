@@ -380,11 +380,27 @@ fn the_report_as_json_and_csv() {
         "2027-03-31",
         "--format",
         "json",
+        "--at",
+        "2027-04-02T08:00:00+07:00",
     ]);
     assert_eq!(r["from"], "2027-03-01");
+    assert_eq!(r["as_of"], "2027-04-01T00:00:00+07:00", "the period's end");
     assert_eq!(r["totals"]["received_total"], 2);
     assert_eq!(r["totals"]["resolved_on_time"], 1);
     assert_eq!(r["totals"]["in_progress_overdue"], 1);
+    // Asked while the month runs, the dossier due on 04/03 is not late that day.
+    let running = desk.json(&[
+        "report",
+        "--from",
+        "2027-03-01",
+        "--to",
+        "2027-03-31",
+        "--at",
+        "2027-03-04T16:00:00+07:00",
+    ]);
+    assert_eq!(running["as_of"], "2027-03-04T16:00:00+07:00");
+    assert_eq!(running["totals"]["in_progress_overdue"], 0);
+    assert_eq!(running["totals"]["in_progress_within"], 1);
     assert_eq!(r["rows"][0]["procedure"], "1.001193");
     let csv = desk.path("r.csv");
     desk.ok(&[
@@ -397,6 +413,8 @@ fn the_report_as_json_and_csv() {
         "csv",
         "--out",
         csv.to_str().unwrap(),
+        "--at",
+        "2027-03-04T16:00:00+07:00",
     ]);
     let bytes = std::fs::read(&csv).unwrap();
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 byte-order mark");
@@ -404,11 +422,15 @@ fn the_report_as_json_and_csv() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("Lĩnh vực,Mã thủ tục,Tên thủ tục,Tổng số tiếp nhận"));
     assert!(
-        lines[1].starts_with("Hộ tịch,1.001193,Đăng ký khai sinh,2,0,2,0,1,0,1,0,1,0,1,0"),
+        lines[1].starts_with("Hộ tịch,1.001193,Đăng ký khai sinh,2,0,2,0,1,0,1,0,1,1,0,0"),
         "{}",
         lines[1]
     );
     assert!(lines[2].starts_with("Tổng cộng,,,2,"));
+    assert_eq!(
+        lines[3],
+        "Kỳ báo cáo: từ ngày 01/03/2027 đến ngày 31/03/2027 (số liệu tính đến 16:00 ngày 04/03/2027)"
+    );
     let out = desk.run(&["report", "--from", "2027-03-31", "--to", "2027-03-01"]);
     assert!(!out.status.success());
 }

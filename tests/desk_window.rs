@@ -98,6 +98,15 @@ async fn a_bad_id_number_is_shown_next_to_its_field_and_nothing_is_saved() {
     w.screenshot("intake-errors-vi").await;
     assert_eq!(w.focused_id().await, "f-applicant-id-number");
     assert_eq!(count(&desk), 0);
+    // Corrected, the number's message goes; the address's stays until it is typed.
+    w.chord(Key::Control, 'a').await;
+    w.type_keys("079203001234").await;
+    w.wait_text("#f-applicant-id-number-error", |t| t.is_empty())
+        .await;
+    assert!(!w
+        .wait_text("#f-applicant-address-error", |_| true)
+        .await
+        .is_empty());
     w.close().await;
 }
 
@@ -184,6 +193,7 @@ async fn a_scanned_id_card_fills_the_form() {
     // Garbled letters (a wedge scanner behind a Vietnamese keyboard layout): the number
     // survives, and the name is marked for the clerk to check.
     w.click("#intake-clear").await;
+    w.click("#discard-yes").await;
     choose_birth(&w).await;
     w.type_keys(&format!(
         "001099012345||Nguy?n V?n B?nh|01021999|N?|Th?n 2, x? Ph? Xu?n|05052022{}",
@@ -277,11 +287,44 @@ async fn settings_are_validated_and_the_language_switch_changes_the_labels() {
     let w = Window::open(&desk, None).await;
     w.wait_css("#dossier-list").await;
     w.type_keys(&Key::F9.to_string()).await;
+    let agency = desk.ok(&["settings", "get", "agency-code"]);
+    w.wait_css("#setting-agency-code-edit").await;
+    // Keys typed on arrival change nothing: no field is focused, none saves on leaving.
+    w.type_keys(&format!("H56{}", Key::Tab)).await;
+    assert_eq!(desk.ok(&["settings", "get", "agency-code"]), agency);
+    // An office-wide value: edit, save, and a confirmation with the old and the new value;
+    // cancelled, nothing changes.
+    w.click("#setting-agency-code-edit").await;
+    let code = w.wait_css("#setting-agency-code").await;
+    code.clear().await.unwrap();
+    code.send_keys(&format!("000.00.14.H57{}", Key::Enter))
+        .await
+        .unwrap();
+    let asked = w
+        .wait_text("#setting-agency-code-confirm-text", |t| !t.is_empty())
+        .await;
+    assert!(
+        asked.contains(agency.trim()) && asked.contains("000.00.14.H57"),
+        "{asked}"
+    );
+    w.click("#setting-agency-code-confirm .link").await;
+    assert_eq!(desk.ok(&["settings", "get", "agency-code"]), agency);
+    w.click("#setting-agency-code-save").await;
+    w.click("#setting-agency-code-confirm-yes").await;
+    w.wait_text("#setting-agency-code-saved", |t| !t.is_empty())
+        .await;
+    assert_eq!(
+        desk.ok(&["settings", "get", "agency-code"]).trim(),
+        "000.00.14.H57"
+    );
+
+    w.click("#setting-lookup-url-edit").await;
     let lookup = w.wait_css("#setting-lookup-url").await;
     lookup
         .send_keys(&format!("ftp://nowhere{}", Key::Enter))
         .await
         .unwrap();
+    w.click("#setting-lookup-url-confirm-yes").await;
     let err = w
         .wait_text("#setting-lookup-url-error", |t| !t.is_empty())
         .await;
@@ -295,6 +338,7 @@ async fn settings_are_validated_and_the_language_switch_changes_the_labels() {
         ))
         .await
         .unwrap();
+    w.click("#setting-lookup-url-confirm-yes").await;
     w.wait_text("#setting-lookup-url-saved", |t| !t.is_empty())
         .await;
     assert_eq!(
@@ -505,5 +549,43 @@ async fn a_supervisor_replaces_the_land_procedures_placeholder_code() {
     w.fill("#f-procedure", "DD.001").await;
     let options = w.wait_text("#procedure-options", |_| true).await;
     assert!(!options.contains("DD.001"), "{options}");
+    w.close().await;
+}
+
+/// A half-typed intake is not thrown away by switching language, "Nhập lại" or another
+/// screen without the clerk saying so; kept, it is all still there.
+#[tokio::test]
+async fn a_half_typed_intake_is_kept_unless_the_clerk_discards_it() {
+    let desk = Desk::ready();
+    let w = Window::open(&desk, None).await;
+    start_birth_intake(&w).await;
+    w.type_keys("079203001234").await;
+    let id_value = || async {
+        w.client
+            .find(fantoccini::Locator::Css("#f-applicant-id-number"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    };
+    for trigger in ["#lang-switch", "#intake-clear", "#nav-lists"] {
+        w.click(trigger).await;
+        w.wait_css("#discard-dialog").await;
+        w.click("#discard-keep").await;
+        assert_eq!(id_value().await, "079203001234", "{trigger}");
+        assert!(w
+            .client
+            .find(fantoccini::Locator::Css("#discard-dialog"))
+            .await
+            .is_err());
+    }
+    w.click("#lang-switch").await;
+    w.click("#discard-yes").await;
+    w.wait_text("#nav-intake", |t| {
+        t.starts_with("Intake") || t.starts_with("New")
+    })
+    .await;
     w.close().await;
 }

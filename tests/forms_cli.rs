@@ -166,6 +166,10 @@ fn forms_02_to_05_print_and_do_what_they_say() {
         "--to-unit",
         "--unit",
         "Công chức Tư pháp – Hộ tịch",
+        "--giver",
+        "Lê Thị Giao",
+        "--receiver",
+        "Trần Văn Nhận",
         "--at",
         "2027-03-01T14:00:00+07:00",
     ]);
@@ -173,6 +177,10 @@ fn forms_02_to_05_print_and_do_what_they_say() {
         "transfer",
         &c,
         "--back",
+        "--giver",
+        "Trần Văn Nhận",
+        "--receiver",
+        "Lê Thị Giao",
         "--at",
         "2027-03-09T08:00:00+07:00",
     ]);
@@ -202,7 +210,23 @@ fn a_transfer_moves_all_listed_dossiers_or_none_and_prints_its_list() {
         })
         .collect();
     let unknown = codes[0].replace("-0001", "-0999");
-    let out = desk.run(&["transfer", &codes[0], &unknown, "--to-unit"]);
+    let names = [
+        "--unit",
+        "Công chức Tư pháp – Hộ tịch",
+        "--giver",
+        "Nguyễn Thị Giao",
+    ];
+    // A list that names no receiver is refused, naming the field.
+    let mut unnamed = vec!["transfer", &codes[0], "--to-unit"];
+    unnamed.extend(names);
+    let out = desk.run(&unnamed);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Người nhận"), "{}", stderr(&out));
+    assert_eq!(status(&desk, &codes[0]), 2, "nothing moved");
+    let mut args = vec!["transfer", &codes[0], &unknown, "--to-unit"];
+    args.extend(names);
+    args.extend(["--receiver", "Lê Thị Cúc"]);
+    let out = desk.run(&args);
     assert!(!out.status.success());
     assert!(stderr(&out).contains(&unknown), "{}", stderr(&out));
     assert_eq!(status(&desk, &codes[0]), 2, "nothing moved");
@@ -216,6 +240,8 @@ fn a_transfer_moves_all_listed_dossiers_or_none_and_prints_its_list() {
         "--to-unit",
         "--unit",
         "Công chức Tư pháp – Hộ tịch",
+        "--giver",
+        "Nguyễn Thị Giao",
         "--receiver",
         "Lê Thị Cúc",
         "--out",

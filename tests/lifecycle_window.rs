@@ -161,10 +161,17 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
     w.wait_text("#dashboard", |t| !t.is_empty()).await;
     w.click("#nav-reports").await;
     w.wait_css("#report-period").await;
-    choose(&w, "#report-from", "2026-03-01").await;
-    choose(&w, "#report-to", "2026-03-31").await;
+    // The period's dates read day first (no locale-dependent date picker), and the clerk
+    // types them that way, short forms too.
+    let shown = wait_value(&w, "#report-from", |v| !v.is_empty()).await;
+    assert!(
+        shown.len() == 10 && shown.starts_with("01/") && shown[6..].parse::<u32>().is_ok(),
+        "{shown}"
+    );
+    choose(&w, "#report-from", "1/3/2026").await;
+    choose(&w, "#report-to", "31/03/2026").await;
     w.wait_text("#report-range", |t| {
-        t.contains("01/03/2026") && t.contains("31/03/2026")
+        t.contains("01/03/2026") && t.contains("31/03/2026") && t.contains("24:00")
     })
     .await;
     let cell = |key: &str| format!("#report-totals td[data-key={key}]");
@@ -404,6 +411,15 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
     retype(&w, "#f-transfer-giver", "Nguyễn Thị Giao").await;
     retype(&w, "#f-transfer-receiver", "Trần Văn Nhận").await;
     js_click(&w, "#transfer-submit").await;
+    // The clerk sees what will move, to whom, before anything does.
+    let asked = w
+        .wait_text("#transfer-confirm-text", |t| !t.is_empty())
+        .await;
+    assert!(
+        asked.contains('4') && asked.contains("Trần Văn Nhận") && asked.contains("Hộ tịch"),
+        "{asked}"
+    );
+    js_click(&w, "#transfer-confirm-yes").await;
     let refused = w.wait_text("#transfer-error", |t| !t.is_empty()).await;
     assert!(refused.contains(codes[3].as_str()), "{refused}");
     w.screenshot("transfer-refused-vi").await;
@@ -422,10 +438,22 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
     )
     .await;
     w.wait_text("#transfer-count", |t| t.starts_with('3')).await;
+    // A list naming no receiver is refused, under the field, and nothing moves.
+    retype(&w, "#f-transfer-receiver", " ").await;
     js_click(&w, "#transfer-submit").await;
+    js_click(&w, "#transfer-confirm-yes").await;
+    let why = w
+        .wait_text(".field[data-field='transfer.receiver'] .field-error", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert!(!why.is_empty());
+    assert_eq!(desk.json(&["show", &codes[0], "--json"])["status_code"], 2);
+    retype(&w, "#f-transfer-receiver", "Trần Văn Nhận").await;
+    js_click(&w, "#transfer-submit").await;
+    js_click(&w, "#transfer-confirm-yes").await;
     let done = w.wait_text("#transfer-done", |t| t.contains(".pdf")).await;
     w.wait_css("#transfer-open").await;
-    w.screenshot("transfer-done-vi").await;
     let text = pdf_text(&path_in(&done));
     for c in &codes[..3] {
         assert!(text.contains(c.as_str()), "{c} not in {text}");
@@ -433,6 +461,17 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
     }
     assert!(!text.contains(codes[3].as_str()));
     assert!(text.contains("Trần Văn Nhận"), "{text}");
+
+    // Today's number alone, as the slip prints it large, finds today's dossier.
+    let mut today = birth("Võ Văn Em", "");
+    today.as_object_mut().unwrap().remove("received_at");
+    let today = code_of(&desk.intake(&today));
+    assert!(today.ends_with("-0001"), "{today}");
+    w.click("#transfer-code").await;
+    w.type_keys(&format!("1{enter}")).await;
+    w.wait_text("#transfer-count", |t| t.starts_with('1')).await;
+    w.wait_css(&format!("#transfer-items tr[data-code='{today}']"))
+        .await;
 
     w.resize(1366, 768).await;
     w.click("#lang-switch").await;

@@ -43,6 +43,22 @@ fn drop_triggers(desk: &Desk) {
 #[test]
 fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
     let desk = Desk::ready();
+    // The first account needs nobody signed in (first set-up); the next ones need an
+    // administrator signed in.
+    let out = add(&desk, "quantri", &["administrator"], PASSWORD);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = add(&desk, "An.NV", &["reception", "processing"], PASSWORD);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("Cần đăng nhập: motcua login TÊN"),
+        "{}",
+        stderr(&out)
+    );
+    let out = desk.run_stdin(
+        &["login", "quantri", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let out = add(&desk, "An.NV", &["reception", "processing"], PASSWORD);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
@@ -66,7 +82,7 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
 
     let list = desk.ok(&["user", "list"]);
     let lines: Vec<&str> = list.lines().collect();
-    assert_eq!(lines.len(), 2, "{list}");
+    assert_eq!(lines.len(), 3, "{list}");
     assert!(lines[0].starts_with("an.nv") && lines[0].contains("reception,processing"));
     assert!(lines[1].contains("Trần Thị Bình") && lines[1].contains("supervisor"));
     let json = desk.json(&["user", "list", "--json"]);
@@ -172,6 +188,9 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
         kinds,
         [
             "account_created",
+            "login_ok",
+            "session_opened",
+            "account_created",
             "account_created",
             "account_disabled",
             "account_enabled",
@@ -181,6 +200,18 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
             "password_changed",
             "roles_changed"
         ]
+    );
+    let actors: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "account_created" || e["kind"] == "roles_changed")
+        .map(|e| e["actor"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &actors[..3],
+        ["quantri", "quantri", "quantri"],
+        "made by the signed-in administrator (newest first)"
     );
     let text = log.to_string().to_lowercase();
     assert!(
@@ -217,17 +248,20 @@ fn setup_creates_the_first_administrator_once() {
     let out = setup("quan.tri");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Đã tạo quản trị viên quan.tri"));
+    let out = desk.run_stdin(
+        &["login", "quan.tri", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let list = desk.json(&["user", "list", "--json"]);
     assert_eq!(list[0]["roles"], serde_json::json!(["administrator"]));
     assert_eq!(list[0]["display_name"], "Quản trị viên");
 
+    // Changing the set-up once accounts exist needs the supervisor role, which the
+    // administrator alone does not hold.
     let out = setup("ke.gian");
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("quản trị viên đầu tiên chỉ được tạo"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("Cần vai trò"), "{}", stderr(&out));
     assert_eq!(
         desk.json(&["user", "list", "--json"])
             .as_array()

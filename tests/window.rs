@@ -181,3 +181,49 @@ async fn the_receipt_prints_from_the_dossier_panel() {
     assert_eq!(events[1]["kind"], "printed");
     assert!(desk.dir.path().join("receipts").exists());
 }
+
+/// The window opens where the clerk left it: a size and place chosen in one run is kept in
+/// the data folder and used by the next.
+#[tokio::test]
+async fn the_window_reopens_at_the_size_it_was_left() {
+    let desk = Desk::ready();
+    let saved = desk.dir.path().join("data/motcua/window.json");
+    let w = Window::open(&desk, None).await;
+    w.wait_text("#unit-name", |t| !t.is_empty()).await;
+    w.resize(1100, 650).await;
+    let mut placement = serde_json::Value::Null;
+    for _ in 0..100 {
+        placement = std::fs::read_to_string(&saved)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        if placement["width"].as_u64().is_some_and(|w| w <= 1100) && placement["width"] != 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let listed: Vec<String> = std::fs::read_dir(saved.parent().unwrap())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let width = placement["width"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("the size is remembered: {placement} in {listed:?}"));
+    let height = placement["height"].as_u64().unwrap();
+    assert!((900..=1100).contains(&width), "{placement}");
+    w.close().await;
+
+    let w = Window::open(&desk, None).await;
+    w.wait_text("#unit-name", |t| !t.is_empty()).await;
+    let inner = w
+        .client
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .await
+        .unwrap();
+    assert_eq!(inner[0].as_u64(), Some(width), "{inner}");
+    assert_eq!(inner[1].as_u64(), Some(height), "{inner}");
+    w.close().await;
+}

@@ -21,7 +21,8 @@ export async function call(command, args = {}) {
     const error = (e && typeof e === 'object' && 'message' in e)
       ? e : { kind: 'internal', message: String(e), fields: [] };
     if (error.kind === 'offline' && offlineListener) offlineListener(error);
-    if (error.kind === 'session_locked' || error.kind === 'not_logged_in') sessionLost(error.kind);
+    // A disabled account's session ends in Rust at its next call: back to the login screen.
+    if (['session_locked', 'not_logged_in', 'account_disabled'].includes(error.kind)) sessionLost(error.kind);
     throw error;
   }
 }

@@ -5,6 +5,9 @@ import { call, onSessionLost, onOffline } from './api.js';
 import { loadStrings, setLang, lang, t } from './i18n.js';
 import { h, clear } from './dom.js';
 import { onScan } from './scanner.js';
+import { setActions, may } from './permissions.js';
+import { vnToday } from './dates.js';
+import { confirmDiscard } from './confirm.js';
 import { renderSetup } from './views/setup.js';
 import { renderMain } from './views/main.js';
 import { renderIntake } from './views/intake.js';
@@ -33,18 +36,20 @@ function title(state) {
   document.title = state.agency ? `Một Cửa — ${state.agency.unit}` : 'Một Cửa';
 }
 
-// What each role may open; Rust checks every command again whatever is shown here.
+// The action each screen is for; a screen the person's roles cannot use is not offered.
 const VIEWS = {
-  intake: ['reception'],
-  lists: ['reception', 'processing', 'supervisor'],
-  reports: ['supervisor'],
-  transfer: ['processing'],
-  settings: ['supervisor'],
-  accounts: ['administrator'],
+  intake: 'intake',
+  lists: 'view_dossier',
+  reports: 'report',
+  transfer: 'transfer',
+  settings: 'settings',
+  accounts: 'manage_accounts',
 };
-const mayOpen = (roles, view) => VIEWS[view].some((r) => roles.includes(r));
+const mayOpen = (view) => may(VIEWS[view]);
 
 function render(state, view) {
+  // The login and lock screens take no scans: a fast typist's password is typing.
+  onScan(null);
   clear(root);
   const overlay = document.getElementById('lock-overlay');
   if (overlay) overlay.remove();
@@ -56,7 +61,9 @@ function render(state, view) {
   const ctx = {
     state,
     root,
-    switchLang: () => ctx.setLanguage(lang() === 'vi' ? 'en' : 'vi'),
+    switchLang: async () => { if (await ctx.mayLeave()) await ctx.setLanguage(lang() === 'vi' ? 'en' : 'vi'); },
+    // Whether the current screen may be left: asked when it holds unsaved work.
+    mayLeave: async () => !(screen && screen.dirty && screen.dirty()) || confirmDiscard(),
     setLanguage: async (code) => {
       await setLang(code);
       render(await call('app_state'), current);
@@ -82,15 +89,15 @@ function render(state, view) {
     return;
   }
   const session = state.session;
-  const roles = session.roles || [];
-  if (!mayOpen(roles, view)) view = Object.keys(VIEWS).find((v) => mayOpen(roles, v)) || 'lists';
+  setActions(session.actions);
+  if (!mayOpen(view)) view = Object.keys(VIEWS).find((v) => mayOpen(v)) || 'lists';
 
   const search = h('input', {
     type: 'search', id: 'search', class: 'search',
     placeholder: t('ui.search.placeholder'), 'aria-label': t('ui.search.placeholder'),
     autocomplete: 'off', spellcheck: 'false',
   });
-  const nav = (view, key, label) => mayOpen(roles, view)
+  const nav = (view, key, label) => mayOpen(view)
     ? h('button', { class: 'nav', id: 'nav-' + view, type: 'button', onclick: () => go(view) }, label, h('kbd', {}, key))
     : null;
   const header = h('header', { class: 'topbar' },
@@ -112,7 +119,14 @@ function render(state, view) {
         h('button', { class: 'link', id: 'change-password', type: 'button', onclick: ownPassword }, t('ui.user.password')),
         h('button', { class: 'link', id: 'logout', type: 'button', onclick: logout }, t('ui.user.logout')))),
     h('button', { class: 'link', id: 'lang-switch', type: 'button', onclick: ctx.switchLang }, t('ui.switch_lang')));
-  const warnings = (state.warnings || []).map((w) => h('div', { class: 'banner warn', role: 'status' }, w));
+  // The missing calendar notice concerns whoever keeps the calendar; they may put it off
+  // until tomorrow.
+  const noticeLater = localStorage.getItem('notice-banner-dismissed') === vnToday();
+  const warnings = may('calendar') && !noticeLater
+    ? (state.warnings || []).map((w) => h('div', { class: 'banner warn', role: 'status', id: 'notice-banner' }, w, ' ',
+      h('button', { type: 'button', class: 'link', id: 'notice-banner-open', onclick: () => go('settings').then(() => { const n = document.getElementById('notices'); if (n) n.scrollIntoView(); }) }, t('ui.notice_banner.open')), ' ',
+      h('button', { type: 'button', class: 'link', id: 'notice-banner-dismiss', onclick: (ev) => { localStorage.setItem('notice-banner-dismissed', vnToday()); ev.target.closest('.banner').remove(); } }, t('ui.notice_banner.dismiss'))))
+    : [];
   const body = h('div', { class: 'screen', id: 'screen' });
   root.append(header, offline, ...warnings, body);
 
@@ -126,6 +140,8 @@ function render(state, view) {
     renderLock(ctx, await call('lock_session'));
   }
   async function logout() {
+    closeMenu();
+    if (!(await ctx.mayLeave())) return;
     if (screen && screen.destroy) screen.destroy();
     await call('logout');
     await ctx.reload();
@@ -140,7 +156,8 @@ function render(state, view) {
 
   let current = view;
   async function go(next, options = {}) {
-    if (!mayOpen(roles, next)) return screen;
+    if (!mayOpen(next)) return screen;
+    if (next !== current && !(await ctx.mayLeave())) return screen;
     if (screen && screen.destroy) screen.destroy();
     onScan(null);
     current = next;

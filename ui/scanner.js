@@ -1,7 +1,10 @@
 // Desk scanners in keyboard mode are keyboards that type very fast: a burst of keys ending
-// in Enter is a scan, wherever the focus is. The burst's characters are taken back out of
-// the field they fell into, so a scan never leaves a QR payload in a name field. A scanner
-// in serial mode is read by the Rust side, which sends each line as a `scanner-line` event.
+// in Enter is a scan, wherever the focus is, if it reads as what a desk scans (a receipt's
+// QR or barcode, an ID card's QR). The burst's characters are then taken back out of the
+// field they fell into, so a scan never leaves a QR payload in a name field. Anything else,
+// however fast, is typing and stays where it was typed, and a password field is always
+// typing. A scanner in serial mode is read by the Rust side, which sends each line as a
+// `scanner-line` event.
 const MAX_GAP_MS = 50;
 const MIN_LENGTH = 6;
 
@@ -38,6 +41,7 @@ document.addEventListener('keydown', (ev) => {
     // Some scanners pause between keys; but no clerk types a '|' or "MC1:" into a field, so
     // a field ending in an ID card or a slip payload is a scan whatever its pace.
     const el = document.activeElement;
+    if (el && el.type === 'password') return;
     if (text.length < MIN_LENGTH && editable(el)) {
       const at = el.value.search(/\d{9,12}\s*\||MC1:|https?:\/\//i);
       if (at >= 0) {
@@ -46,7 +50,10 @@ document.addEventListener('keydown', (ev) => {
         before = el.value.slice(0, at);
       }
     }
-    if (text.length < MIN_LENGTH || !handler || !handler(text)) return;
+    // A burst that only completes what was typed before it (a typist's pause split a code)
+    // is still typing.
+    if (before && scannable(before + text)) return;
+    if (text.length < MIN_LENGTH || !scannable(text) || !handler || !handler(text)) return;
     ev.preventDefault();
     ev.stopImmediatePropagation();
     if (target && target.value !== before) {
@@ -64,6 +71,12 @@ if (events) {
     const line = typeof e.payload === 'string' ? e.payload : (e.payload && e.payload.line) || '';
     if (line && handler) handler(line);
   });
+}
+
+// What a desk scanner reads: a receipt's QR payload or lookup URL, its barcode (the dossier
+// code), or an ID card's QR.
+function scannable(text) {
+  return looksLikeSlip(text) || looksLikeIdCard(text) || /^\s*[\w.]+-\d{6}-\d{4,}\s*$/.test(text);
 }
 
 // A receipt's QR payload or a lookup URL: never typed by hand.

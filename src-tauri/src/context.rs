@@ -22,6 +22,17 @@ pub struct Global {
     /// Name of this desk, recorded on the dossiers it receives [default: the computer's name]
     #[arg(long, env = "MOTCUA_DESK", global = true, value_name = "NAME")]
     pub desk: Option<String>,
+    /// Run this one command as this staff account, with the password read from
+    /// --password-file (for scheduled jobs such as `backup --daily`; otherwise use
+    /// `motcua login`)
+    #[arg(long, global = true, value_name = "NAME", requires = "password_file")]
+    pub account: Option<String>,
+    /// The file holding --account's password on its first line: the user's own, mode 0600
+    #[arg(long, global = true, value_name = "FILE", requires = "account")]
+    pub password_file: Option<PathBuf>,
+    /// The staff account a CLI command runs as, once it has been checked.
+    #[arg(skip)]
+    pub signed_in: Option<Actor>,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -61,8 +72,13 @@ impl Global {
         }
     }
 
+    /// Who acts: the signed-in staff account, or (before any account exists, and for
+    /// commands that need none) the operating-system user.
     pub fn actor(&self) -> Actor {
-        Actor::new(os_user(), self.desk_name())
+        match &self.signed_in {
+            Some(actor) => actor.clone(),
+            None => Actor::new(os_user(), self.desk_name()),
+        }
     }
 
     pub fn desk_name(&self) -> String {

@@ -154,12 +154,15 @@ pub fn run(global: Global) -> ExitCode {
                     .map(|a| a.unit),
                 None => None,
             };
-            WebviewWindowBuilder::new(app, WINDOW, WebviewUrl::App("index.html".into()))
-                .title(window_title(unit.as_deref()))
-                .inner_size(1280.0, 800.0)
-                // 1366×768 at 125 % scaling leaves 1093×614.
-                .min_inner_size(1000.0, 600.0)
-                .build()?;
+            let window =
+                WebviewWindowBuilder::new(app, WINDOW, WebviewUrl::App("index.html".into()))
+                    .title(window_title(unit.as_deref()))
+                    .inner_size(1280.0, 720.0)
+                    // 1024×768 at 125 % scaling leaves about 819×580 below the title bar.
+                    .min_inner_size(800.0, 560.0)
+                    .visible(false)
+                    .build()?;
+            crate::placement::apply(&window, crate::placement::file())?;
             crate::scanner::start(app.handle());
             Ok(())
         })

@@ -8,6 +8,7 @@ pub mod console;
 pub mod context;
 pub mod gui;
 pub mod opener;
+pub mod placement;
 pub mod scanner;
 pub mod serve;
 pub mod webview_runtime;

@@ -51,6 +51,8 @@ impl Window {
             return Window::open_bare(desk, lang).await;
         }
         desk.account(super::STAFF, &super::STAFF_ROLES);
+        // The CLI acts as the same clerk as the window.
+        desk.login(super::STAFF, super::PASSWORD);
         let w = Window::open_bare(desk, lang).await;
         w.login(super::STAFF, super::PASSWORD).await;
         w
@@ -176,6 +178,17 @@ impl Window {
             .unwrap_or_else(|e| panic!("no element {css}: {e}"))
     }
 
+    /// Waits up to ten seconds for no element to match `css`; whether none does.
+    pub async fn wait_gone(&self, css: &str) -> bool {
+        for _ in 0..100 {
+            if self.client.find(Locator::Css(css)).await.is_err() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    }
+
     /// Waits until the element's text satisfies `pred`; returns the text.
     pub async fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -212,8 +225,22 @@ impl Window {
     pub async fn screenshot(&self, name: &str) {
         let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
         std::fs::create_dir_all(&dir).unwrap();
-        // WebKitWebDriver sometimes never answers a screenshot of an idle page; a picture
-        // for a person is not worth hanging the test run.
+        // WebKitWebDriver answers a screenshot at the page's next paint, which an idle page
+        // may never make (and a screenshot left waiting holds up every later command): a
+        // barely visible mark changed first gives it one. A picture for a person is still not
+        // worth hanging the test run.
+        let _ = tokio::time::timeout(
+            Duration::from_secs(5),
+            self.client.execute(
+                "let m = document.getElementById('shot-mark'); \
+                 if (!m) { m = document.createElement('div'); m.id = 'shot-mark'; \
+                   m.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:9999'; \
+                   document.body.append(m); } \
+                 m.style.background = m.style.background === 'rgb(255, 255, 254)' ? 'rgb(254, 255, 255)' : 'rgb(255, 255, 254)';",
+                vec![],
+            ),
+        )
+        .await;
         if let Ok(Ok(png)) =
             tokio::time::timeout(Duration::from_secs(10), self.client.screenshot()).await
         {

@@ -3,6 +3,8 @@ import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { h, clear, vnTime } from '../dom.js';
 import { renderForms } from './forms.js';
+import { may } from '../permissions.js';
+import { vnToday } from '../dates.js';
 
 // `notice` is what the last action left to say (an issued form with its Open button),
 // kept across the panel's redraw.
@@ -84,7 +86,7 @@ function actions(d, reopen) {
   const note = h('input', { id: 'transition-note', placeholder: t('field.note'), autocomplete: 'off' });
   const moves = h('div', { class: 'moves', id: 'moves' });
   const fail = (e) => { error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message; };
-  call('next_statuses', { code: d.code }).then((next) => {
+  if (may('transition')) call('next_statuses', { code: d.code }).then((next) => {
     for (const to of next.filter((s) => s !== 10)) {
       moves.append(h('button', {
         type: 'button', class: 'small', id: 'move-' + to,
@@ -98,8 +100,8 @@ function actions(d, reopen) {
       }, '→ ' + t('status.' + to)));
     }
   }, () => {});
-  box.append(h('div', { class: 'move-row' }, note, moves));
-  if (d.status_code === 9) box.append(handover(d, reopen, fail));
+  if (may('transition')) box.append(h('div', { class: 'move-row' }, note, moves));
+  if (d.status_code === 9 && may('handover')) box.append(handover(d, reopen, fail));
   box.append(error);
   renderForms(box, d, reopen);
   return box;
@@ -139,7 +141,3 @@ function handover(d, reopen, fail) {
   return form;
 }
 
-// Today's date in Vietnam (UTC+7) whatever the computer's zone, as YYYY-MM-DD.
-function vnToday() {
-  return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
-}

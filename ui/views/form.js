@@ -25,6 +25,16 @@ export function showFieldErrors(form, error) {
     if (box) {
       box.classList.add('invalid');
       box.querySelector('.field-error').textContent = f.message;
+      // The message is about the value that was refused: once the clerk changes it, it no
+      // longer applies (the next save checks the new value).
+      const fixed = () => {
+        box.classList.remove('invalid');
+        box.querySelector('.field-error').textContent = '';
+        box.removeEventListener('input', fixed);
+        box.removeEventListener('change', fixed);
+      };
+      box.addEventListener('input', fixed);
+      box.addEventListener('change', fixed);
       placed++;
     }
   }
@@ -32,5 +42,8 @@ export function showFieldErrors(form, error) {
     form.prepend(h('div', { class: 'banner error form-error', role: 'alert' }, (error && error.message) || String(error)));
   }
   const first = form.querySelector('.field.invalid input, .field.invalid select, .field.invalid textarea');
-  if (first) first.focus();
+  if (first) {
+    first.scrollIntoView({ block: 'center' });
+    first.focus();
+  }
 }

@@ -5,7 +5,9 @@
 // core, kept beside the database, and offered to open; errors appear next to their field.
 import { call } from '../api.js';
 import { t } from '../i18n.js';
+import { dateInput } from '../dates.js';
 import { h, clear } from '../dom.js';
+import { may } from '../permissions.js';
 
 const input = (attrs) => h('input', { autocomplete: 'off', spellcheck: 'false', ...attrs });
 
@@ -20,11 +22,12 @@ export function renderForms(box, d, reopen) {
 
   call('next_statuses', { code: d.code }).then((next) => {
     const can = (s) => next.includes(s) || d.status_code === s;
+    const desk = may('issue_desk_form');
     const offered = [
-      ['supplement', can(5)],
-      ['refusal', can(3)],
-      ['apology', [2, 4, 5, 6].includes(d.status_code)],
-      ['control', true],
+      ['supplement', desk && can(5)],
+      ['refusal', desk && can(3)],
+      ['apology', may('issue_slip') && [2, 4, 5, 6].includes(d.status_code)],
+      ['control', desk],
     ];
     for (const [form, ok] of offered) {
       if (!ok) continue;
@@ -139,7 +142,7 @@ const BUILDERS = {
 
   apology(fields) {
     const reason = h('textarea', { rows: '2', id: 'apology-reason' });
-    const due = input({ type: 'date', id: 'apology-new-due' });
+    const due = dateInput({ id: 'apology-new-due' });
     fields.append(
       h('p', { class: 'hint' }, t('ui.forms.apology_hint')),
       cell('apology.reason', t('field.apology.reason'), reason),
@@ -158,7 +161,7 @@ function delivery(d) {
   const status = h('select', { id: 'delivery-status' },
     h('option', { value: 'delivered' }, t('delivery.delivered')),
     h('option', { value: 'returned' }, t('delivery.returned')));
-  const at = input({ type: 'date', id: 'delivery-at' });
+  const at = dateInput({ id: 'delivery-at' });
   const note = input({ id: 'delivery-note' });
   const result = h('div', { class: 'export-result', id: 'delivery-result', role: 'status' });
   const form = h('form', { class: 'handover', id: 'delivery-form', novalidate: true },

@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import { h, clear, vnTime } from '../dom.js';
 import { field, clearFieldErrors, showFieldErrors } from './form.js';
 import { onScan, looksLikeIdCard, looksLikeSlip } from '../scanner.js';
+import { confirmDiscard } from '../confirm.js';
 import { showPreview } from './preview.js';
 
 function newRequestId() {
@@ -179,6 +180,7 @@ export function renderIntake(ctx, container) {
       clear(due).append(h('span', { class: 'error' }, e.message));
     }
     // The appointment moves with the clock (the same-day cutoff, the end of the day).
+    // Rust does not count this timer's call as activity, so an unattended form still locks.
     dueTimer = setTimeout(refreshDue, 60000);
   }
 
@@ -309,7 +311,13 @@ export function renderIntake(ctx, container) {
 
   form.addEventListener('submit', (ev) => { ev.preventDefault(); save(true); });
   saveOnly.addEventListener('click', () => save(false));
-  clearBtn.addEventListener('click', reset);
+  // Unsaved work: anything typed or chosen since the form was last empty.
+  function dirty() {
+    if (procedure) return true;
+    return [...form.querySelectorAll('input, textarea')]
+      .some((el) => !['radio', 'checkbox', 'hidden', 'number'].includes(el.type) && el.value.trim() !== el.defaultValue.trim());
+  }
+  clearBtn.addEventListener('click', async () => { if (!dirty() || await confirmDiscard()) reset(); });
   form.addEventListener('keydown', (ev) => {
     if (ev.ctrlKey && ev.key === 'Enter') { ev.preventDefault(); save(true); }
     else if (ev.ctrlKey && (ev.key === 's' || ev.key === 'S')) { ev.preventDefault(); save(false); }
@@ -325,7 +333,7 @@ export function renderIntake(ctx, container) {
 
   clear(container).append(form);
   procInput.focus();
-  return { reset, destroy: () => clearTimeout(dueTimer) };
+  return { reset, dirty, destroy: () => clearTimeout(dueTimer) };
 }
 
 function limitText(limit) {

@@ -58,5 +58,5 @@ export function renderLock(ctx, session) {
     await call('unlock_session', { password: data.get('password') || '' });
     overlay.remove();
     ctx.resume();
-  }, [h('button', { type: 'button', class: 'link', id: 'lock-logout', onclick: async () => { overlay.remove(); await call('logout'); await ctx.reload(); } }, t('ui.lock.other_user'))]);
+  }, [h('button', { type: 'button', class: 'link', id: 'lock-logout', onclick: async () => { if (!(await ctx.mayLeave())) return; overlay.remove(); await call('logout'); await ctx.reload(); } }, t('ui.lock.other_user'))]);
 }

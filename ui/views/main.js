@@ -2,9 +2,11 @@
 // with filters; search by name, code, ID number or phone; a dossier opens beside the list.
 import { call } from '../api.js';
 import { t } from '../i18n.js';
+import { dateInput } from '../dates.js';
 import { h, clear, vnTime } from '../dom.js';
 import { onScan, looksLikeIdCard } from '../scanner.js';
 import { renderDossier, overdue } from './dossier.js';
+import { may } from '../permissions.js';
 
 const PAGE = 50;
 const LISTS = ['today', 'due_today', 'overdue', 'ready', 'all'];
@@ -38,8 +40,8 @@ export function renderMain(ctx, container, search) {
   const status = h('select', { name: 'status', id: 'filter-status' },
     h('option', { value: '' }, t('ui.filter.any_status')),
     [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((s) => h('option', { value: String(s) }, t('status.' + s))));
-  const from = h('input', { type: 'date', name: 'from', id: 'filter-from' });
-  const to = h('input', { type: 'date', name: 'to', id: 'filter-to' });
+  const from = dateInput({ name: 'from', id: 'filter-from' });
+  const to = dateInput({ name: 'to', id: 'filter-to' });
   const procedure = h('select', { name: 'procedure', id: 'filter-procedure' }, h('option', { value: '' }, t('ui.filter.any_procedure')));
   call('procedures', {}).then((ps) => ps.forEach((p) => procedure.append(h('option', { value: p.code }, `${p.code} – ${p.name}`))), () => {});
   filters.append(
@@ -62,9 +64,11 @@ export function renderMain(ctx, container, search) {
         ? '—' : `${Math.round(f.month_on_time_rate * 100)}%`;
       const tile = (name, value, cls) => h('button', { type: 'button', class: 'tile ' + (cls || ''), id: 'dash-' + name, onclick: () => name !== 'rate' && show(name, 0) },
         h('strong', {}, String(value)), h('span', {}, t('ui.dash.' + name)));
+      const time = (/T(\d{2}:\d{2})/.exec(f.as_of || '') || [])[1] || '';
       clear(dashboard).append(
         tile('due_today', f.due_today), tile('overdue', f.overdue, f.overdue ? 'alert' : ''),
-        tile('ready', f.ready_not_collected), tile('rate', rate));
+        tile('ready', f.ready_not_collected), tile('rate', rate),
+        h('span', { class: 'as-of', id: 'dash-as-of' }, t('ui.dash.as_of', { time })));
     } catch (e) { clear(dashboard); }
   }
   figures();
@@ -168,8 +172,10 @@ export function renderMain(ctx, container, search) {
 }
 
 function table(rows, open, selected, selection) {
+  // Ticking dossiers to hand over is for those who carry them to and from the unit.
+  const picks = may('transfer');
   const head = h('tr', {},
-    h('th', { class: 'pick' }, ''),
+    picks ? h('th', { class: 'pick' }, '') : null,
     h('th', {}, t('cli.code')), h('th', {}, t('ui.col.applicant')), h('th', {}, t('cli.procedure')),
     h('th', { class: 'col-received' }, t('cli.received_at')), h('th', {}, t('cli.due_at')), h('th', {}, t('cli.status')));
   const body = rows.map((d) => h('tr', {
@@ -181,9 +187,9 @@ function table(rows, open, selected, selection) {
         else if (ev.key === 'ArrowUp' && ev.target.previousElementSibling) { ev.preventDefault(); ev.target.previousElementSibling.focus(); }
       },
     },
-    h('td', { class: 'pick', onclick: (ev) => ev.stopPropagation() },
+    picks ? h('td', { class: 'pick', onclick: (ev) => ev.stopPropagation() },
       h('input', { type: 'checkbox', class: 'pick-box', 'aria-label': t('ui.transfer.select') + ' ' + d.code, checked: selected.has(d.code),
-        onchange: (ev) => selection(d.code, ev.target.checked) })),
+        onchange: (ev) => selection(d.code, ev.target.checked) })) : null,
     h('td', { class: 'code' }, d.code),
     // Masked by the core: enough to tell two namesakes apart at the counter.
     h('td', {}, d.applicant_name,

@@ -4,6 +4,7 @@
 // the clerk may edit it, and an existing file is replaced only after a second press.
 import { call } from '../api.js';
 import { t } from '../i18n.js';
+import { dateInput, dmy } from '../dates.js';
 import { h, clear } from '../dom.js';
 
 const PERIODS = ['this_month', 'last_month', 'this_quarter', 'this_year', 'custom'];
@@ -50,8 +51,8 @@ export function periodDates(name) {
 export function renderReports(ctx, container) {
   const period = h('select', { id: 'report-period', 'aria-label': t('ui.report.period') },
     PERIODS.map((p) => h('option', { value: p }, t('ui.report.' + p))));
-  const from = h('input', { type: 'date', id: 'report-from' });
-  const to = h('input', { type: 'date', id: 'report-to' });
+  const from = dateInput({ id: 'report-from', 'aria-label': t('field.from') });
+  const to = dateInput({ id: 'report-to', 'aria-label': t('field.to') });
   const error = h('div', { class: 'field-error', id: 'report-error', role: 'alert' });
   const table = h('div', { class: 'report-table', id: 'report-table' });
   const range = h('p', { class: 'hint', id: 'report-range' });
@@ -64,7 +65,7 @@ export function renderReports(ctx, container) {
 
   const setDates = () => {
     if (period.value === 'custom') return;
-    [from.value, to.value] = periodDates(period.value);
+    [from.value, to.value] = periodDates(period.value).map(dmy);
   };
   period.addEventListener('change', () => { setDates(); show(); });
   for (const el of [from, to]) el.addEventListener('change', () => { period.value = 'custom'; show(); });
@@ -73,7 +74,8 @@ export function renderReports(ctx, container) {
     error.textContent = '';
     try {
       const report = await call('report_figures', { from: from.value, to: to.value });
-      range.textContent = t('ui.report.range', { from: dmy(report.from), to: dmy(report.to) });
+      range.textContent = t('ui.report.range', { from: dmy(report.from), to: dmy(report.to) })
+        + ' · ' + t('ui.report.as_of', asOf(report));
       clear(table).append(report.rows.length ? figures(report) : h('p', { class: 'empty' }, t('ui.report.empty')));
     } catch (e) {
       clear(table);
@@ -143,10 +145,14 @@ export function renderReports(ctx, container) {
   return {};
 }
 
-function dmy(date) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date || '');
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : date;
+// The moment "in progress" was judged at: a period that has ended reads "24:00" of its last
+// day rather than midnight of the next.
+function asOf(report) {
+  const m = /T(\d{2}:\d{2})/.exec(report.as_of || '');
+  const time = m ? m[1] : '';
+  return time === '00:00' ? { time: '24:00', date: dmy(report.to) } : { time, date: dmy(report.as_of) };
 }
+
 
 function message(e) {
   return (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;

@@ -1,7 +1,12 @@
 // Settings: every named setting (the same ones, validated the same way, as
-// `motcua settings set`), and the calendar's table of notices.
+// `motcua settings set`), and the calendar's table of notices. This desk's own choices
+// (printer, paper, language, scanner) apply when chosen; an office-wide value (the agency
+// code on every future dossier, the first number, office hours, …) changes only through
+// "Sửa", then "Lưu", then a confirmation that shows the old and the new value, and the core
+// records both in the audit trail.
 import { call } from '../api.js';
 import { t, lang } from '../i18n.js';
+import { dateInput } from '../dates.js';
 import { h, clear, vnDate } from '../dom.js';
 import { showFieldErrors, clearFieldErrors, field } from './form.js';
 
@@ -45,8 +50,7 @@ export async function renderSettings(ctx, container) {
   const others = settings.map((s) => s.key).filter((k) => !placed.has(k));
   if (others.length) page.append(section('ui.settings.other', others));
   page.append(noticeBox, catalogBox, databaseBox);
-  const first = page.querySelector('input, select');
-  if (first) first.focus();
+  // Nothing is focused or selected on arrival: a stray key must not edit a setting.
   return {};
 
   function settingRow(s) {
@@ -63,6 +67,7 @@ export async function renderSettings(ctx, container) {
     } else {
       control = h('input', { id, value: s.value, autocomplete: 'off', spellcheck: 'false', list: s.key === 'scanner-port' ? 'serial-ports' : null });
     }
+    if (!s.desk) return officeRow(s, id, control);
     const error = h('div', { class: 'field-error', id: id + '-error', role: 'alert' });
     const saved = h('span', { class: 'saved', id: id + '-saved', 'aria-live': 'polite' });
     const box = h('div', { class: 'field setting', dataset: { key: s.key } },
@@ -96,6 +101,75 @@ export async function renderSettings(ctx, container) {
     control.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); save(); } });
     return box;
   }
+
+  // An office-wide value: shown, changed only on purpose.
+  function officeRow(s, id, control) {
+    const shown = (v) => {
+      const choice = (CHOICES[s.key] || []).find(([c]) => c === v);
+      if (choice) return choice[1] || t('ui.settings.' + v);
+      return v === '' ? '—' : v;
+    };
+    let last = s.value;
+    const current = h('span', { class: 'setting-value', id: id + '-value' }, shown(last));
+    const edit = h('button', { type: 'button', class: 'small', id: id + '-edit' }, t('ui.settings.edit'));
+    const save = h('button', { type: 'button', class: 'primary small', id: id + '-save' }, t('ui.settings.save'));
+    const cancel = h('button', { type: 'button', class: 'link', id: id + '-cancel' }, t('ui.cancel'));
+    const confirmBox = h('div', { class: 'confirm banner warn', id: id + '-confirm', role: 'alertdialog', hidden: true });
+    const editing = h('div', { class: 'setting-row', hidden: true }, control, save, cancel);
+    const error = h('div', { class: 'field-error', id: id + '-error', role: 'alert' });
+    const saved = h('span', { class: 'saved', id: id + '-saved', 'aria-live': 'polite' });
+    const box = h('div', { class: 'field setting', dataset: { key: s.key } },
+      h('label', { for: id }, t('setting.' + s.key)),
+      h('div', { class: 'setting-row', id: id + '-view' }, current, edit, saved),
+      editing, confirmBox,
+      h('div', { class: 'hint' }, t('setting.' + s.key + '.hint')),
+      error);
+    const view = box.querySelector('#' + CSS.escape(id + '-view'));
+    const close = () => {
+      editing.hidden = true; confirmBox.hidden = true; view.hidden = false;
+      control.value = last;
+      edit.focus();
+    };
+    edit.addEventListener('click', () => {
+      saved.textContent = ''; error.textContent = ''; box.classList.remove('invalid');
+      view.hidden = true; editing.hidden = false;
+      control.focus();
+    });
+    cancel.addEventListener('click', close);
+    const ask = () => {
+      const value = control.value;
+      if (value === last) { close(); return; }
+      clear(confirmBox).append(
+        h('p', { id: id + '-confirm-text' }, t('ui.settings.confirm_change', { name: t('setting.' + s.key), old: shown(last), new: shown(value) })),
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'primary', id: id + '-confirm-yes', onclick: () => apply(value) }, t('ui.settings.confirm_yes')),
+          h('button', { type: 'button', class: 'link', onclick: () => { confirmBox.hidden = true; editing.hidden = false; control.focus(); } }, t('ui.cancel'))));
+      editing.hidden = true; confirmBox.hidden = false;
+      confirmBox.querySelector('button').focus();
+    };
+    save.addEventListener('click', ask);
+    control.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter') { ev.preventDefault(); ask(); }
+      if (ev.key === 'Escape') { ev.preventDefault(); close(); }
+    });
+    async function apply(value) {
+      error.textContent = ''; box.classList.remove('invalid');
+      try {
+        const r = await call('settings_set', { key: s.key, value });
+        last = r.value;
+        current.textContent = shown(last);
+        close();
+        saved.textContent = '✓ ' + t('cli.saved');
+        if (s.key === 'unit') ctx.refreshTitle();
+      } catch (e) {
+        confirmBox.hidden = true; editing.hidden = false;
+        box.classList.add('invalid');
+        error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;
+        control.focus();
+      }
+    }
+    return box;
+  }
 }
 
 // The notice table: extra days off and make-up working days from the government's yearly
@@ -105,7 +179,7 @@ async function notices() {
     h('p', { class: 'hint' }, t('ui.settings.notices_hint')));
   const body = h('tbody');
   const form = h('form', { class: 'notice-add', id: 'notice-add', novalidate: true });
-  const date = h('input', { type: 'date', name: 'date', id: 'notice-date', required: true });
+  const date = dateInput({ name: 'date', id: 'notice-date', required: true });
   const kind = h('select', { name: 'kind', id: 'notice-kind' },
     h('option', { value: 'off' }, t('cli.day_off')), h('option', { value: 'work' }, t('cli.working_day')));
   const reason = h('input', { name: 'reason', id: 'notice-reason', autocomplete: 'off' });

@@ -10,7 +10,7 @@ import { field, clearFieldErrors, showFieldErrors } from './form.js';
 
 export function renderTransfer(ctx, container, initial) {
   const items = []; // {code, version, applicant_name, procedure_name, due_at, status_code}
-  const code = h('input', { id: 'transfer-code', autocomplete: 'off', spellcheck: 'false', placeholder: '000.00.14.H56-270303-0001' });
+  const code = h('input', { id: 'transfer-code', autocomplete: 'off', spellcheck: 'false', placeholder: t('ui.transfer.code_hint') });
   const add = h('button', { type: 'button', id: 'transfer-add' }, t('ui.transfer.add'));
   const addError = h('div', { class: 'field-error', id: 'transfer-add-error', role: 'alert' });
   const body = h('tbody', { id: 'transfer-items' });
@@ -18,11 +18,14 @@ export function renderTransfer(ctx, container, initial) {
   const toUnit = h('input', { type: 'radio', name: 'direction', value: 'to_unit', id: 'direction-to-unit', checked: true });
   const back = h('input', { type: 'radio', name: 'direction', value: 'back', id: 'direction-back' });
   const unit = h('input', { autocomplete: 'off' });
-  const giver = h('input', { autocomplete: 'off' });
+  // Usually the person signed in carries the dossiers; they may name someone else.
+  const session = (ctx.state && ctx.state.session) || {};
+  const giver = h('input', { autocomplete: 'off', value: session.display_name || '' });
   const receiver = h('input', { autocomplete: 'off' });
   const note = h('textarea', { rows: '2' });
   const submit = h('button', { type: 'submit', class: 'primary', id: 'transfer-submit' }, t('ui.transfer.submit'));
   const result = h('div', { class: 'export-result', id: 'transfer-result', role: 'status' });
+  const confirmBox = h('div', { class: 'confirm banner', id: 'transfer-confirm', role: 'alertdialog', hidden: true });
 
   const form = h('form', { class: 'transfer', id: 'transfer-form', novalidate: true },
     h('section', { class: 'col' },
@@ -49,6 +52,7 @@ export function renderTransfer(ctx, container, initial) {
       field('transfer.receiver', t('field.transfer.receiver'), receiver),
       field('transfer.note', t('field.transfer.note'), note),
       submit,
+      confirmBox,
       result));
 
   function redraw() {
@@ -90,9 +94,29 @@ export function renderTransfer(ctx, container, initial) {
   code.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); addCode(code.value); } });
   onScan((text) => { if (looksLikeIdCard(text)) return false; addCode(text); return true; });
 
-  form.addEventListener('submit', async (ev) => {
+  // Nothing moves before the clerk has seen what will: how many, which, to whom.
+  form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     clearFieldErrors(form);
+    clear(result);
+    const toUnitNow = !back.checked;
+    clear(confirmBox).append(
+      h('p', { id: 'transfer-confirm-text' }, t(toUnitNow ? 'ui.transfer.confirm_to_unit' : 'ui.transfer.confirm_back', {
+        n: items.length, unit: unit.value.trim() || '—', giver: giver.value.trim() || '—', receiver: receiver.value.trim() || '—',
+      })),
+      h('ul', { class: 'confirm-codes' }, items.map((d) => h('li', {}, d.code, ' – ', d.applicant_name))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', id: 'transfer-confirm-yes', onclick: move }, t('ui.transfer.confirm_yes')),
+        h('button', { type: 'button', class: 'link', id: 'transfer-confirm-no', onclick: () => { confirmBox.hidden = true; submit.hidden = false; submit.focus(); } }, t('ui.cancel'))));
+    confirmBox.hidden = false;
+    submit.hidden = true;
+    confirmBox.querySelector('#transfer-confirm-yes').focus();
+    confirmBox.scrollIntoView({ block: 'nearest' });
+  });
+
+  async function move() {
+    confirmBox.hidden = true;
+    submit.hidden = false;
     clear(result);
     result.className = 'export-result';
     submit.disabled = true;
@@ -118,7 +142,7 @@ export function renderTransfer(ctx, container, initial) {
     } finally {
       submit.disabled = false;
     }
-  });
+  }
 
   clear(container).append(h('div', { class: 'scroll' }, form));
   redraw();

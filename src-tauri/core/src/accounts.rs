@@ -64,19 +64,30 @@ impl Role {
     pub fn allows(self, action: Action) -> bool {
         use Action::*;
         match self {
+            // The receiving officer's whole job at the one-stop desk: intake and its receipt,
+            // asking for papers (Mẫu 02) or refusing (Mẫu 03), carrying dossiers to the
+            // processing unit and results back, returning them to the citizen or the post.
             Role::Reception => matches!(
                 action,
                 Intake
                     | IssueReceipt
                     | CheckIn
                     | Handover
+                    | IssueDeskForm
+                    | Transfer
                     | ViewDossier
                     | ViewFullRecord
                     | ChangeOwnPassword
             ),
             Role::Processing => matches!(
                 action,
-                Transition | IssueSlip | ViewDossier | ViewFullRecord | ChangeOwnPassword
+                Transition
+                    | IssueSlip
+                    | IssueDeskForm
+                    | Transfer
+                    | ViewDossier
+                    | ViewFullRecord
+                    | ChangeOwnPassword
             ),
             Role::Supervisor => matches!(
                 action,
@@ -113,7 +124,12 @@ pub enum Action {
     CheckIn,
     Handover,
     Transition,
+    /// Forms 04 (apology and new appointment) by the unit that resolves the dossier.
     IssueSlip,
+    /// Forms the desk itself issues: 02 (papers missing), 03 (refusal), 05 (control slip).
+    IssueDeskForm,
+    /// Batch hand-over of dossiers to the processing unit and of results back (status 4, 9).
+    Transfer,
     Report,
     ExportPersonalData,
     Settings,
@@ -129,13 +145,15 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::Intake,
         Action::IssueReceipt,
         Action::CheckIn,
         Action::Handover,
         Action::Transition,
         Action::IssueSlip,
+        Action::IssueDeskForm,
+        Action::Transfer,
         Action::Report,
         Action::ExportPersonalData,
         Action::Settings,
@@ -156,6 +174,8 @@ impl Action {
             Action::Handover => "handover",
             Action::Transition => "transition",
             Action::IssueSlip => "issue_slip",
+            Action::IssueDeskForm => "issue_desk_form",
+            Action::Transfer => "transfer",
             Action::Report => "report",
             Action::ExportPersonalData => "export_personal_data",
             Action::Settings => "settings",
@@ -171,6 +191,17 @@ impl Action {
 
     pub fn label(self, lang: Lang) -> String {
         t(lang, &format!("action.{}", self.code()))
+    }
+
+    /// What issuing `form` asks of the person.
+    pub fn for_form(form: crate::form_set::Form) -> Action {
+        use crate::form_set::Form;
+        match form {
+            Form::Apology => Action::IssueSlip,
+            Form::Supplement | Form::Refusal | Form::Control => Action::IssueDeskForm,
+            Form::Receipt => Action::IssueReceipt,
+            Form::Register => Action::ExportPersonalData,
+        }
     }
 
     /// The roles that permit this action, for telling a refused person whom to ask.
@@ -443,6 +474,8 @@ mod tests {
                     IssueReceipt,
                     CheckIn,
                     Handover,
+                    IssueDeskForm,
+                    Transfer,
                     ViewDossier,
                     ViewFullRecord,
                     ChangeOwnPassword,
@@ -450,6 +483,8 @@ mod tests {
                 Role::Processing => vec![
                     Transition,
                     IssueSlip,
+                    IssueDeskForm,
+                    Transfer,
                     ViewDossier,
                     ViewFullRecord,
                     ChangeOwnPassword,

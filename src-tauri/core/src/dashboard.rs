@@ -5,7 +5,7 @@
 //! papers or fees has its appointment moved when the wait ends. Late is judged by date
 //! (domain reference §5), so a dossier due earlier today is not yet overdue.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::report::Counters;
@@ -17,6 +17,9 @@ pub const CLOCK_RUNNING: [Status; 2] = [Status::Accepted, Status::Processing];
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dashboard {
     pub today: NaiveDate,
+    /// The moment the figures were counted at (the month's report is judged then too).
+    #[serde(with = "crate::vntime::serde_vn")]
+    pub as_of: DateTime<Utc>,
     pub due_today: i64,
     pub overdue: i64,
     pub ready_not_collected: i64,
@@ -29,14 +32,15 @@ pub struct Dashboard {
 
 impl Dashboard {
     pub fn new(
-        today: NaiveDate,
+        as_of: DateTime<Utc>,
         due_today: i64,
         overdue: i64,
         ready_not_collected: i64,
         month: &Counters,
     ) -> Dashboard {
         Dashboard {
-            today,
+            today: crate::vntime::vn_date(as_of),
+            as_of,
             due_today,
             overdue,
             ready_not_collected,
@@ -66,15 +70,16 @@ mod tests {
             resolved_late: 1,
             ..Counters::default()
         };
-        let today = NaiveDate::from_ymd_opt(2027, 3, 17).unwrap();
-        let d = Dashboard::new(today, 2, 1, 3, &month);
+        let now = crate::vntime::vn_day_start(NaiveDate::from_ymd_opt(2027, 3, 17).unwrap());
+        let today = crate::vntime::vn_date(now);
+        let d = Dashboard::new(now, 2, 1, 3, &month);
         assert_eq!(d.month_on_time, 3);
         assert_eq!(d.month_on_time_rate, Some(0.75));
         assert_eq!(
             month_start(today),
             NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()
         );
-        let empty = Dashboard::new(today, 0, 0, 0, &Counters::default());
+        let empty = Dashboard::new(now, 0, 0, 0, &Counters::default());
         assert_eq!(empty.month_on_time_rate, None);
     }
 }

@@ -295,6 +295,16 @@ pub enum CoreError {
     PasswordHash(String),
     #[error("{}", .0.message(Lang::Vi))]
     AuditBroken(BrokenEntry),
+    /// A command of the CLI that needs an account, with nobody signed in on this computer.
+    #[error("{}", t(Lang::Vi, "error.cli_login_required"))]
+    CliLoginRequired,
+    /// The CLI session went idle longer than `idle-lock-minutes`, or was ended elsewhere.
+    #[error("{}", t(Lang::Vi, "error.cli_session_expired"))]
+    CliSessionExpired,
+    /// A file that must be private (a session, a password for a scheduled job) is readable
+    /// by others or belongs to someone else.
+    #[error("{}", tf(Lang::Vi, "error.not_private", &[("path", .path), ("mode", .mode)]))]
+    NotPrivate { path: String, mode: String },
 }
 
 fn source_broken_message(report: &crate::audit::AuditReport, lang: Lang) -> String {
@@ -306,11 +316,7 @@ fn source_broken_message(report: &crate::audit::AuditReport, lang: Lang) -> Stri
 }
 
 fn forbidden_message(action: Action, lang: Lang) -> String {
-    let roles: Vec<String> = action
-        .roles()
-        .iter()
-        .map(|r| format!("{} ({})", r.label(lang), r.code()))
-        .collect();
+    let roles: Vec<String> = action.roles().iter().map(|r| r.label(lang)).collect();
     tf(
         lang,
         "error.forbidden",
@@ -564,6 +570,11 @@ impl CoreError {
                 transition_message(code, *from, *to, lang)
             }
             (CoreError::NotLoggedIn, _) => t(lang, "error.not_logged_in"),
+            (CoreError::CliLoginRequired, _) => t(lang, "error.cli_login_required"),
+            (CoreError::CliSessionExpired, _) => t(lang, "error.cli_session_expired"),
+            (CoreError::NotPrivate { path, mode }, _) => {
+                tf(lang, "error.not_private", &[("path", path), ("mode", mode)])
+            }
             (CoreError::SessionLocked, _) => t(lang, "error.session_locked"),
             (CoreError::Forbidden { action }, _) => forbidden_message(*action, lang),
             (CoreError::BadCredentials, _) => t(lang, "error.bad_credentials"),
@@ -645,6 +656,9 @@ impl CoreError {
             CoreError::NotAnIdCard(_) => "not_an_id_card",
             CoreError::Transition { .. } => "transition",
             CoreError::NotLoggedIn => "not_logged_in",
+            CoreError::CliLoginRequired => "not_logged_in",
+            CoreError::CliSessionExpired => "session_expired",
+            CoreError::NotPrivate { .. } => "not_private",
             CoreError::SessionLocked => "session_locked",
             CoreError::Forbidden { .. } => "forbidden",
             CoreError::BadCredentials => "bad_credentials",

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod agency;
 pub mod audit;
 pub mod calendar;
+pub mod cli_session;
 pub mod dashboard;
 pub mod delivery;
 pub mod desk_config;

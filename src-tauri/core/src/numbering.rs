@@ -51,12 +51,42 @@ pub fn normalize_code(raw: &str) -> Option<String> {
     parse_code(raw).map(|_| raw.trim().to_ascii_uppercase())
 }
 
+/// A code as a clerk types it: in full, or only the day's number ("1", "0001"), which means
+/// that number of `today` at `agency`, the dossier the citizen's slip shows in large print.
+pub fn complete_code(raw: &str, agency: &AgencyCode, today: NaiveDate) -> Option<String> {
+    let typed = raw.trim();
+    let short = !typed.is_empty() && typed.len() <= 6 && typed.chars().all(|c| c.is_ascii_digit());
+    match typed.parse::<i64>() {
+        Ok(seq) if short && seq > 0 => Some(format_code(agency, today, seq)),
+        _ => normalize_code(typed),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn agency() -> AgencyCode {
         AgencyCode::parse("000.00.14.H56").unwrap()
+    }
+
+    #[test]
+    fn the_days_number_alone_means_todays_dossier() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        for typed in ["1", "0001", " 001 "] {
+            assert_eq!(
+                complete_code(typed, &agency(), today).as_deref(),
+                Some("000.00.14.H56-261205-0001"),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            complete_code("000.00.14.h56-261204-0007", &agency(), today).as_deref(),
+            Some("000.00.14.H56-261204-0007")
+        );
+        for typed in ["0", "", "1a", "1234567"] {
+            assert_eq!(complete_code(typed, &agency(), today), None, "{typed}");
+        }
     }
 
     #[test]

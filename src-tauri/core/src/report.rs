@@ -7,7 +7,10 @@
 //!   appointment date (after any pause or re-appointment);
 //! - *closed*: refused, withdrawn or stopped within the period;
 //! - *in progress*: received total − resolved − closed at the period's end; *overdue* when
-//!   its appointment is before the period's end.
+//!   its appointment date is before the day of the report's moment (`as_of`: the period's end,
+//!   or now when the period has not ended yet, so a month still running never counts a
+//!   dossier as late before its day), unless its clock is stopped then (waiting for papers
+//!   or fees: the appointment moves when the wait ends).
 //!
 //! So received total = resolved + in progress + closed, for every row.
 //!
@@ -81,6 +84,9 @@ pub struct Row {
 pub struct Report {
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The moment "in progress" is judged at (see the module's comment).
+    #[serde(with = "crate::vntime::serde_vn")]
+    pub as_of: DateTime<Utc>,
     pub totals: Counters,
     pub rows: Vec<Row>,
 }
@@ -99,10 +105,37 @@ pub struct Facts {
     pub closed_at: Option<DateTime<Utc>>,
     pub handed_at: Option<DateTime<Utc>>,
     pub rating: Option<i64>,
+    /// The times its clock stood still (statuses 5 and 6).
+    pub pauses: Vec<Pause>,
+}
+
+/// An interval during which a dossier's clock stood still; `until` is `None` while it still
+/// waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pause {
+    pub from: DateTime<Utc>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl Pause {
+    fn covers(&self, moment: DateTime<Utc>) -> bool {
+        self.from < moment && self.until.is_none_or(|u| u >= moment)
+    }
+}
+
+/// The moment a period ending at `end` (exclusive) is judged at, asked at `now`.
+pub fn as_of(end: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    end.min(now)
+}
+
+/// Whether a dossier still in progress counts as overdue at `as_of`: its appointment day is
+/// over (by Vietnam date, as the lists judge it) and its clock is running.
+fn overdue(due_at: DateTime<Utc>, pauses: &[Pause], as_of: DateTime<Utc>) -> bool {
+    vn_date(due_at) < vn_date(as_of) && !pauses.iter().any(|p| p.covers(as_of))
 }
 
 impl Counters {
-    fn add(&mut self, f: &Facts, start: DateTime<Utc>, end: DateTime<Utc>) {
+    fn add(&mut self, f: &Facts, start: DateTime<Utc>, end: DateTime<Utc>, as_of: DateTime<Utc>) {
         let resolved_at = f.ready_at.or(f.returned_at);
         let before = |t: Option<DateTime<Utc>>, limit: DateTime<Utc>| t.is_some_and(|t| t < limit);
         let in_period = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t >= start && t < end);
@@ -131,7 +164,7 @@ impl Counters {
             self.closed_total += 1;
         } else {
             self.in_progress_total += 1;
-            if f.due_at < end {
+            if overdue(f.due_at, &f.pauses, as_of) {
                 self.in_progress_overdue += 1;
             } else {
                 self.in_progress_within += 1;
@@ -170,13 +203,15 @@ impl Counters {
     }
 }
 
-/// Counts `facts` over the Vietnam dates `from..=to`, a row per field and procedure.
-pub fn build(from: NaiveDate, to: NaiveDate, facts: &[Facts]) -> Report {
+/// Counts `facts` over the Vietnam dates `from..=to`, a row per field and procedure, as
+/// known at `now`.
+pub fn build(from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, facts: &[Facts]) -> Report {
     let start = crate::vntime::vn_day_start(from);
     let end = to
         .succ_opt()
         .map(crate::vntime::vn_day_start)
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let as_of = as_of(end, now);
     let mut rows: std::collections::BTreeMap<(String, String), Row> =
         std::collections::BTreeMap::new();
     for f in facts {
@@ -188,7 +223,7 @@ pub fn build(from: NaiveDate, to: NaiveDate, facts: &[Facts]) -> Report {
                 procedure_name: f.procedure_name.clone(),
                 counters: Counters::default(),
             });
-        row.counters.add(f, start, end);
+        row.counters.add(f, start, end, as_of);
     }
     let rows: Vec<Row> = rows
         .into_values()
@@ -201,14 +236,20 @@ pub fn build(from: NaiveDate, to: NaiveDate, facts: &[Facts]) -> Report {
     Report {
         from,
         to,
+        as_of,
         totals,
         rows,
     }
 }
 
-/// The report from counters already made per procedure (by the store's query): rows in
-/// field and procedure order, and their totals.
-pub fn from_rows(from: NaiveDate, to: NaiveDate, mut rows: Vec<Row>) -> Report {
+/// The report from counters already made per procedure (by the store's query) at `as_of`:
+/// rows in field and procedure order, and their totals.
+pub fn from_rows(
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+    mut rows: Vec<Row>,
+) -> Report {
     rows.retain(|r| !r.counters.is_empty());
     rows.sort_by(|a, b| (&a.field, &a.procedure).cmp(&(&b.field, &b.procedure)));
     let mut totals = Counters::default();
@@ -218,6 +259,7 @@ pub fn from_rows(from: NaiveDate, to: NaiveDate, mut rows: Vec<Row>) -> Report {
     Report {
         from,
         to,
+        as_of,
         totals,
         rows,
     }
@@ -284,6 +326,33 @@ pub struct FieldGroup<'a> {
 }
 
 impl Report {
+    /// The period and the moment of its figures, as every export heads them (Vietnamese by
+    /// law): "Kỳ báo cáo: từ ngày 01/12/2026 đến ngày 31/12/2026 (số liệu tính đến 14:30
+    /// ngày 05/12/2026)".
+    pub fn period_line(&self) -> String {
+        format!(
+            "Kỳ báo cáo: từ ngày {} đến ngày {} ({})",
+            self.from.format("%d/%m/%Y"),
+            self.to.format("%d/%m/%Y"),
+            self.as_of_words()
+        )
+    }
+
+    /// "số liệu tính đến 14:30 ngày 05/12/2026"; the end of a closed period reads as its last
+    /// day's end ("24:00 ngày 31/12/2026") rather than the next day's midnight.
+    pub fn as_of_words(&self) -> String {
+        let local = crate::vntime::to_vn(self.as_of);
+        let (time, day) = if local.time() == chrono::NaiveTime::MIN {
+            (
+                "24:00".to_string(),
+                local.date_naive().pred_opt().unwrap_or(local.date_naive()),
+            )
+        } else {
+            (local.format("%H:%M").to_string(), local.date_naive())
+        };
+        format!("số liệu tính đến {time} ngày {}", day.format("%d/%m/%Y"))
+    }
+
     /// The rows grouped by field (they are sorted by field already), each with its total.
     pub fn by_field(&self) -> Vec<FieldGroup<'_>> {
         let mut groups: Vec<FieldGroup<'_>> = Vec::new();
@@ -367,5 +436,7 @@ pub fn to_csv(report: &Report) -> String {
         );
     }
     line(&mut out, ["Tổng cộng", "", ""], &report.totals);
+    out.push_str(&csv_field(&report.period_line()));
+    out.push_str("\r\n");
     out
 }

@@ -58,8 +58,9 @@ impl Session {
         Actor::new(self.account.clone(), desk)
     }
 
-    /// Checks the session may act now and, when it may, counts `now` as activity.
-    fn check(&mut self, now: DateTime<Utc>) -> CoreResult<()> {
+    /// Checks the session may act now and, when it may and the call is the person's own
+    /// doing (`Activity::Person`), counts `now` as activity.
+    fn check(&mut self, now: DateTime<Utc>, activity: Activity) -> CoreResult<()> {
         if self.locked {
             return Err(CoreError::SessionLocked);
         }
@@ -67,11 +68,20 @@ impl Session {
             self.locked = true;
             return Err(CoreError::SessionLocked);
         }
-        if now > self.last_activity {
+        if activity == Activity::Person && now > self.last_activity {
             self.last_activity = now;
         }
         Ok(())
     }
+}
+
+/// Whether a call shows that someone is at the desk. A page's timers (the intake form's
+/// appointment refresh) call commands on their own: those must not keep an unattended
+/// desk open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    Person,
+    Timer,
 }
 
 /// What the window shows: the login screen, the lock screen, or who is working.
@@ -87,6 +97,8 @@ pub enum SessionStatus {
         account: String,
         display_name: String,
         roles: Vec<Role>,
+        /// What the roles allow, so the window shows only what this person can use.
+        actions: Vec<Action>,
         /// Seconds until the session locks without activity.
         locks_in_secs: i64,
     },
@@ -138,9 +150,20 @@ impl Guard {
     /// `SessionLocked` (idle too long, or locked on demand), `Forbidden { action }`.
     /// A permitted call counts as activity.
     pub fn require(&self, action: Action, now: DateTime<Utc>) -> CoreResult<Session> {
+        self.require_as(action, now, Activity::Person)
+    }
+
+    /// `require`, saying whether the call is the person's or a timer's (which does not
+    /// postpone the idle lock).
+    pub fn require_as(
+        &self,
+        action: Action,
+        now: DateTime<Utc>,
+        activity: Activity,
+    ) -> CoreResult<Session> {
         let mut slot = self.slot();
         let session = slot.as_mut().ok_or(CoreError::NotLoggedIn)?;
-        session.check(now)?;
+        session.check(now, activity)?;
         if !session.allows(action) {
             return Err(CoreError::Forbidden { action });
         }
@@ -152,8 +175,31 @@ impl Guard {
     pub fn touch(&self, now: DateTime<Utc>) -> CoreResult<Session> {
         let mut slot = self.slot();
         let session = slot.as_mut().ok_or(CoreError::NotLoggedIn)?;
-        session.check(now)?;
+        session.check(now, Activity::Person)?;
         Ok(session.clone())
+    }
+
+    /// Takes the account as the database has it now (another desk or the CLI may have
+    /// changed it): a disabled or removed account's session ends (`AccountDisabled`), new
+    /// roles apply from this call on. `account` is `None` when the account is gone.
+    pub fn refresh(&self, name: &str, account: Option<&Account>) -> CoreResult<()> {
+        let mut slot = self.slot();
+        let Some(session) = slot.as_mut().filter(|s| s.account == name) else {
+            return Ok(());
+        };
+        match account {
+            Some(account) if !account.disabled && account.id == session.account_id => {
+                session.roles = account.roles.clone();
+                session.display_name = account.display_name.clone();
+                Ok(())
+            }
+            _ => {
+                *slot = None;
+                Err(CoreError::AccountDisabled {
+                    name: name.to_string(),
+                })
+            }
+        }
     }
 
     /// Locks the session now ("Khóa màn hình"); the person stays signed in.
@@ -229,6 +275,10 @@ impl Guard {
             account: session.account.clone(),
             display_name: session.display_name.clone(),
             roles: session.roles.clone(),
+            actions: Action::ALL
+                .into_iter()
+                .filter(|a| session.allows(*a))
+                .collect(),
             locks_in_secs: (session.idle_limit_secs - elapsed).max(0),
         }
     }
@@ -284,10 +334,11 @@ mod tests {
             }
         ));
         assert_eq!(err.kind(), "forbidden");
+        // The role in words, not its internal name.
+        let message = err.message(crate::i18n::Lang::En);
         assert!(
-            err.message(crate::i18n::Lang::En).contains("supervisor"),
-            "{}",
-            err.message(crate::i18n::Lang::En)
+            message.contains("Supervisor") && !message.contains("(supervisor)"),
+            "{message}"
         );
     }
 
@@ -303,6 +354,10 @@ mod tests {
                 account: "an.nv".into(),
                 display_name: "Nguyễn Văn An".into(),
                 roles: vec![Role::Reception],
+                actions: Action::ALL
+                    .into_iter()
+                    .filter(|a| role_allows(&[Role::Reception], *a))
+                    .collect(),
                 locks_in_secs: 570,
             }
         );
@@ -349,6 +404,43 @@ mod tests {
             guard.require(Action::Report, at(3)).unwrap_err().kind(),
             "not_logged_in"
         );
+    }
+
+    #[test]
+    fn a_timer_does_not_postpone_the_idle_lock() {
+        let guard = signed_in(&[Role::Reception]);
+        // The intake form's appointment refresh, every minute for ten minutes.
+        for minute in 1..=10 {
+            guard
+                .require_as(Action::Intake, at(minute * 60), Activity::Timer)
+                .unwrap();
+        }
+        assert_eq!(guard.current().unwrap().last_activity, at(0));
+        let err = guard
+            .require_as(Action::Intake, at(10 * 60 + 1), Activity::Timer)
+            .unwrap_err();
+        assert_eq!(err.kind(), "session_locked");
+    }
+
+    #[test]
+    fn a_changed_account_applies_at_once_and_a_disabled_one_ends_the_session() {
+        let guard = signed_in(&[Role::Reception, Role::Processing]);
+        let mut changed = account(&[Role::Processing]);
+        guard.refresh("an.nv", Some(&changed)).unwrap();
+        assert_eq!(
+            guard.require(Action::Intake, at(1)).unwrap_err().kind(),
+            "forbidden"
+        );
+        guard.require(Action::Transition, at(2)).unwrap();
+        // Someone else's account changing does not touch this session.
+        guard.refresh("binh.tt", None).unwrap();
+        changed.disabled = true;
+        let err = guard.refresh("an.nv", Some(&changed)).unwrap_err();
+        assert_eq!(err.kind(), "account_disabled");
+        assert_eq!(guard.current(), None, "signed out");
+        let guard = signed_in(&[Role::Reception]);
+        assert!(guard.refresh("an.nv", None).is_err(), "a removed account");
+        assert_eq!(guard.current(), None);
     }
 
     #[test]

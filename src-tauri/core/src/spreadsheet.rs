@@ -95,18 +95,7 @@ fn sheet(ws: &mut Worksheet, report: &Report, issuer: Option<&Agency>) -> Result
         "BIỂU SỐ 06/VPCP/KSTT – TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
         &f.title,
     )?;
-    ws.merge_range(
-        2,
-        0,
-        2,
-        last_col,
-        &format!(
-            "Kỳ báo cáo: từ ngày {} đến ngày {}",
-            report.from.format("%d/%m/%Y"),
-            report.to.format("%d/%m/%Y")
-        ),
-        &f.period,
-    )?;
+    ws.merge_range(2, 0, 2, last_col, &report.period_line(), &f.period)?;
     let (group_row, title_row) = (FIRST_DATA_ROW - 2, FIRST_DATA_ROW - 1);
     for (col, title) in (0u16..).zip(LABEL_TITLES) {
         ws.merge_range(group_row, col, title_row, col, title, &f.head)?;

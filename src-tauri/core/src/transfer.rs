@@ -123,9 +123,12 @@ impl TransferInput {
                 Some(code) => items.push((code, item.version)),
             }
         }
-        let unit = c.line("transfer.unit", &self.unit, false, MAX_UNIT);
-        let giver = c.line("transfer.giver", &self.giver, false, MAX_NAME);
-        let receiver = c.line("transfer.receiver", &self.receiver, false, MAX_NAME);
+        // The list both sides sign must name them: a list naming no one proves nothing. Results
+        // coming back may leave the unit to the store, which takes the one they went to.
+        let unit_required = direction == Some(Direction::ToUnit);
+        let unit = c.line("transfer.unit", &self.unit, unit_required, MAX_UNIT);
+        let giver = c.line("transfer.giver", &self.giver, true, MAX_NAME);
+        let receiver = c.line("transfer.receiver", &self.receiver, true, MAX_NAME);
         let note = c.text("transfer.note", &self.note, false, MAX_NOTE);
         match direction {
             Some(direction) if c.is_ok() => Ok(Transfer {
@@ -217,8 +220,36 @@ mod tests {
                 })
                 .collect(),
             direction: direction.into(),
+            unit: "Công chức Tư pháp – Hộ tịch".into(),
+            giver: "Nguyễn Thị Giao".into(),
+            receiver: "Trần Văn Nhận".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_list_names_both_sides_and_the_unit() {
+        let fields = |i: TransferInput| -> Vec<String> {
+            match i.validate() {
+                Err(CoreError::Invalid(errors)) => errors.into_iter().map(|e| e.field).collect(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let code = "000.00.14.H56-270303-0001";
+        let mut blank = input(&[code], "to_unit");
+        blank.unit = " ".into();
+        blank.giver.clear();
+        blank.receiver.clear();
+        assert_eq!(
+            fields(blank.clone()),
+            ["transfer.unit", "transfer.giver", "transfer.receiver"]
+        );
+        // Coming back, the unit may be left to the store (the one the dossiers went to).
+        blank.direction = "back".into();
+        assert_eq!(fields(blank), ["transfer.giver", "transfer.receiver"]);
+        let mut back = input(&[code], "back");
+        back.unit.clear();
+        assert!(back.validate().is_ok());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Vietnam time. Every local date and clock time in the product is UTC+7 (no daylight
 //! saving), whatever the computer's own zone; instants are stored in UTC.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// UTC+7, in seconds east of UTC.
 pub const VN_OFFSET_SECS: i32 = 7 * 3600;
@@ -54,9 +54,36 @@ pub fn from_millis(ms: i64) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// A date as Vietnamese write it, day first: `05/12/2026`, `5/12/26`, `5-12-2026`,
+/// `5.12.2026`, or without the year (`5/12`: that day of `today`'s year); also the ISO
+/// `2026-12-05` that scripts and date pickers send. Whatever the computer's locale.
+pub fn parse_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let s = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(d);
+    }
+    let parts: Vec<&str> = s.split(['/', '-', '.']).map(str::trim).collect();
+    let number = |p: &str, max_len: usize| -> Option<u32> {
+        (!p.is_empty() && p.len() <= max_len && p.chars().all(|c| c.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let (day, month) = (number(parts.first()?, 2)?, number(parts.get(1)?, 2)?);
+    let year = match parts.get(2) {
+        None => today.year(),
+        Some(y) if y.len() == 2 => 2000 + i32::try_from(number(y, 2)?).ok()?,
+        Some(y) if y.len() == 4 => i32::try_from(number(y, 4)?).ok()?,
+        Some(_) => return None,
+    };
+    if parts.len() > 3 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
 /// What a person types for a moment: RFC 3339 with any offset, a Vietnam wall-clock time
 /// `YYYY-MM-DDTHH:MM[:SS]` (also with a space, as a window's date-time field sends it), or a
-/// bare date `YYYY-MM-DD`, which means `time_of_day` that day.
+/// bare date (`parse_date`), which means `time_of_day` that day.
 pub fn parse_vn(s: &str, time_of_day: chrono::NaiveTime) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -72,9 +99,7 @@ pub fn parse_vn(s: &str, time_of_day: chrono::NaiveTime) -> Option<DateTime<Utc>
             return Some(from_vn(local));
         }
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .map(|d| from_vn(d.and_time(time_of_day)))
+    parse_date(s, vn_date(now())).map(|d| from_vn(d.and_time(time_of_day)))
 }
 
 #[cfg(test)]
@@ -89,7 +114,30 @@ mod tests {
         assert_eq!(want("2027-03-10T08:30"), "2027-03-10T08:30:00+07:00");
         assert_eq!(want("2027-03-10 08:30:15"), "2027-03-10T08:30:15+07:00");
         assert_eq!(want("2027-03-10T01:30:00Z"), "2027-03-10T08:30:00+07:00");
-        assert!(parse_vn("10/03/2027", five).is_none());
+        assert_eq!(want("10/03/2027"), "2027-03-10T17:00:00+07:00");
+        assert!(parse_vn("10/03/2027 8h", five).is_none());
+    }
+
+    #[test]
+    fn dates_are_read_day_first_whatever_the_locale() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        for (typed, want) in [
+            ("05/12/2026", d(2026, 12, 5)),
+            ("5/12", d(2026, 12, 5)),
+            (" 1/3/27 ", d(2027, 3, 1)),
+            ("31-12-2026", d(2026, 12, 31)),
+            ("1.1.2027", d(2027, 1, 1)),
+            ("2026-12-05", d(2026, 12, 5)),
+            ("12/31/2026", None),
+            ("30/02/2027", None),
+            ("5/12/2026/1", None),
+            ("5/12/202", None),
+            ("", None),
+            ("hôm nay", None),
+        ] {
+            assert_eq!(parse_date(typed, today), want, "{typed:?}");
+        }
     }
 
     #[test]

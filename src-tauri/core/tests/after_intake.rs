@@ -59,6 +59,7 @@ fn transfer(codes: &[(&str, Option<i64>)], direction: &str) -> TransferInput {
             .collect(),
         direction: direction.into(),
         unit: "Công chức Tư pháp – Hộ tịch".into(),
+        giver: "Lê Thị Giao".into(),
         receiver: "Trần Văn Bình".into(),
         ..Default::default()
     }
@@ -157,7 +158,10 @@ async fn a_batch_transfer_moves_every_dossier_or_none() {
             .await
             .unwrap();
         assert_eq!(sent.direction, Direction::ToUnit);
-        assert_eq!((sent.clerk.as_str(), sent.giver.as_str()), ("tester", ""));
+        assert_eq!(
+            (sent.clerk.as_str(), sent.giver.as_str()),
+            ("tester", "Lê Thị Giao")
+        );
         let listed: Vec<&str> = sent.rows.iter().map(|r| r.code.as_str()).collect();
         assert_eq!(
             listed,
@@ -379,7 +383,11 @@ async fn a_new_appointment_is_what_the_report_judges_the_result_against() {
             move_to(&t, &d.code, Status::Ready, "2027-03-08T10:00:00+07:00").await;
         }
         let report = s
-            .report(day("2027-03-01"), day("2027-03-31"))
+            .report(
+                day("2027-03-01"),
+                day("2027-03-31"),
+                at("2027-04-01T08:00:00+07:00").unwrap(),
+            )
             .await
             .unwrap();
         assert_eq!(

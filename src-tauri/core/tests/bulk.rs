@@ -128,7 +128,11 @@ async fn bulk_loading_numbers_like_intake_and_keeps_history() {
         // The report sees the resolution, the withdrawal and the rating.
         let day = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
         let report = s
-            .report(day, NaiveDate::from_ymd_opt(2025, 3, 31).unwrap())
+            .report(
+                day,
+                NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+                motcua_core::vntime::now(),
+            )
             .await
             .unwrap();
         assert_eq!(report.totals.received_total, 5, "{}", t.name);
@@ -235,6 +239,7 @@ async fn the_report_query_counts_what_the_rules_say() {
                 closed_at: first(&[Status::Refused, Status::Withdrawn, Status::Stopped]),
                 handed_at: handed.map(|e| e.at),
                 rating,
+                pauses: pauses(&events),
             });
         }
         let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
@@ -252,14 +257,14 @@ async fn the_report_query_counts_what_the_rules_say() {
         periods.push((date(2025, 1, 1), date(2025, 12, 31)));
         let mut resolved = 0;
         for (from, to) in periods {
-            let sql = s.report(from, to).await.unwrap();
-            let rules = build(from, to, &facts);
+            let sql = s.report(from, to, now).await.unwrap();
+            let rules = build(from, to, now, &facts);
             assert_eq!(sql, rules, "{} {from}..{to}", t.name);
             resolved += sql.totals.resolved_total;
         }
         // The year has something of each kind to count.
         let year = s
-            .report(date(2025, 1, 1), date(2025, 12, 31))
+            .report(date(2025, 1, 1), date(2025, 12, 31), now)
             .await
             .unwrap();
         let c = year.totals;
@@ -356,4 +361,23 @@ async fn intake_and_bulk_loading_keep_the_audit_chain() {
         let report = s.verify_audit().await.unwrap();
         assert!(!report.ok, "{}: tampering not noticed", t.name);
     }
+}
+
+/// The intervals in which a dossier's clock stood still, read from its status moves.
+fn pauses(events: &[motcua_core::store::Event]) -> Vec<motcua_core::report::Pause> {
+    let stopped = |s: Option<Status>| s.is_some_and(|s| s.code() == 5 || s.code() == 6);
+    let mut out: Vec<motcua_core::report::Pause> = Vec::new();
+    for e in events {
+        if stopped(e.to_status) && !stopped(e.from_status) {
+            out.push(motcua_core::report::Pause {
+                from: e.at,
+                until: None,
+            });
+        } else if stopped(e.from_status) && !stopped(e.to_status) && e.to_status.is_some() {
+            if let Some(last) = out.last_mut() {
+                last.until = Some(e.at);
+            }
+        }
+    }
+    out
 }

@@ -311,11 +311,13 @@ async fn the_hand_over_list_and_the_statistics_table() {
             closed_at: None,
             handed_at: None,
             rating: None,
+            pauses: Vec::new(),
         })
         .collect();
     let report = build(
         chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
         chrono::NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+        utc("2027-04-01T09:00:00+07:00"),
         &facts,
     );
     let opts = FormOptions {

@@ -572,6 +572,13 @@ fn long_dossier_flows_onto_more_pages_without_clipping() {
             text.contains("qua dịch vụ bưu chính công ích"),
             "{paper}: postal return missing"
         );
+        // Nobody comes to collect a result sent by post.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("Kết quả được gửi qua dịch vụ bưu chính đến địa chỉ đã đăng ký")
+                && !flat.contains("mang theo giấy này khi đến nhận"),
+            "{paper}: the closing note fits the post"
+        );
         for sig in ["NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ"] {
             assert_eq!(
                 text.matches(sig).count(),

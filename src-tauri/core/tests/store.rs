@@ -1097,7 +1097,11 @@ async fn the_biểu_06_counters_of_a_two_month_scenario() {
         let _m = register(P, "2027-04-02T09:00:00+07:00", false).await;
 
         let report = s
-            .report(day("2027-03-01"), day("2027-03-31"))
+            .report(
+                day("2027-03-01"),
+                day("2027-03-31"),
+                at("2027-05-01T08:00:00+07:00").unwrap(),
+            )
             .await
             .unwrap();
         let json = serde_json::to_value(&report).unwrap();
@@ -1125,7 +1129,11 @@ async fn the_biểu_06_counters_of_a_two_month_scenario() {
         }
         // February: a, b, c, d received; a resolved on time... a was due 18/2 and ready 17/2: early.
         let feb = s
-            .report(day("2027-02-01"), day("2027-02-28"))
+            .report(
+                day("2027-02-01"),
+                day("2027-02-28"),
+                at("2027-05-01T08:00:00+07:00").unwrap(),
+            )
             .await
             .unwrap();
         assert_eq!(feb.totals.received_total, 4);
@@ -1133,5 +1141,95 @@ async fn the_biểu_06_counters_of_a_two_month_scenario() {
         assert_eq!(feb.totals.closed_total, 1);
         assert_eq!(feb.totals.in_progress_overdue, 1, "b, due 25/2");
         assert_eq!(feb.totals.in_progress_within, 1, "c, due 1/3");
+    }
+}
+
+/// A month still running is judged as of now: a dossier due later in the month is within
+/// time, one paused for papers is never overdue, only one whose appointment day has passed
+/// is late; the dashboard counts the same; a month that has ended is judged at its end.
+#[tokio::test]
+async fn the_running_month_is_judged_as_of_now() {
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    for t in ready_stores().await {
+        let s = &t.store;
+        let who = actor();
+        let register = |received: &'static str, procedure: &'static str| {
+            let mut req = birth_request("Nguyễn Văn An", received);
+            req.procedure = procedure.into();
+            let s = s.clone();
+            let who = who.clone();
+            async move { s.intake(&req, &who).await.unwrap() }
+        };
+        // A birth registration is due the same day; a marriage status certificate later.
+        const BIRTH: &str = "1.001193";
+        let late = register("2027-03-01T09:00:00+07:00", BIRTH).await;
+        let paused = register("2027-03-01T10:00:00+07:00", BIRTH).await;
+        s.transition(
+            &paused.code,
+            Status::SupplementRequested,
+            "",
+            at("2027-03-01T15:00:00+07:00"),
+            None,
+            &who,
+        )
+        .await
+        .unwrap();
+        let due_today = register("2027-03-05T08:00:00+07:00", BIRTH).await;
+        let ahead = register("2027-03-05T08:30:00+07:00", "1.004873").await;
+        assert_eq!(
+            motcua_core::vntime::vn_date(due_today.due_at),
+            day("2027-03-05"),
+            "{}",
+            t.name
+        );
+        assert!(ahead.due_at > at("2027-03-05T23:00:00+07:00").unwrap());
+
+        let now = at("2027-03-05T10:00:00+07:00").unwrap();
+        let march = s
+            .report(day("2027-03-01"), day("2027-03-31"), now)
+            .await
+            .unwrap();
+        let c = &march.totals;
+        assert_eq!(c.in_progress_total, 4, "{}", t.name);
+        assert_eq!(
+            (c.in_progress_overdue, c.in_progress_within),
+            (1, 3),
+            "{}: only {} is late on 05/03",
+            t.name,
+            late.code
+        );
+        assert_eq!(march.as_of, now);
+        assert!(
+            march
+                .period_line()
+                .ends_with("(số liệu tính đến 10:00 ngày 05/03/2027)"),
+            "{}",
+            march.period_line()
+        );
+        let board = s.dashboard(now).await.unwrap();
+        assert_eq!(board.overdue, c.in_progress_overdue, "{}", t.name);
+        assert_eq!(board.due_today, 1, "{}", t.name);
+
+        // Judged at the end of March, the paused dossier is still not late; the others are.
+        let after = at("2027-04-10T10:00:00+07:00").unwrap();
+        let ended = s
+            .report(day("2027-03-01"), day("2027-03-31"), after)
+            .await
+            .unwrap();
+        assert_eq!(ended.totals.in_progress_overdue, 3, "{}", t.name);
+        assert_eq!(ended.as_of, at("2027-04-01T00:00:00+07:00").unwrap());
+        assert!(
+            ended
+                .period_line()
+                .ends_with("(số liệu tính đến 24:00 ngày 31/03/2027)"),
+            "{}",
+            ended.period_line()
+        );
+        // Every export carries the moment.
+        let csv = motcua_core::report::to_csv(&march);
+        assert!(
+            csv.contains("số liệu tính đến 10:00 ngày 05/03/2027"),
+            "{csv}"
+        );
     }
 }

@@ -171,8 +171,11 @@ async fn intake_lines(global: &Global, store: &Store, file: &str) -> Result<(), 
     Ok(())
 }
 
+/// The full record, unmasked: each opening is in the access log, as in the window.
 pub async fn show(global: &Global, store: &Store, args: ShowArgs) -> Result<(), CoreError> {
-    let dossier = store.dossier(&args.code).await?;
+    let dossier = store
+        .open_record(&args.code, &global.actor(), motcua_core::vntime::now())
+        .await?;
     if args.json {
         output::json(&dossier)
     } else {
@@ -215,6 +218,17 @@ pub async fn list(global: &Global, store: &Store, args: ListArgs) -> Result<(), 
         offset: Some(args.offset),
     };
     let list = store.list(&filter).await?;
+    // Printed unmasked, unlike the window's lists: the look is logged.
+    if !list.is_empty() {
+        store
+            .log_list(
+                &global.actor(),
+                "list",
+                list.len(),
+                motcua_core::vntime::now(),
+            )
+            .await?;
+    }
     if args.json {
         output::json(&list)
     } else {
@@ -224,7 +238,14 @@ pub async fn list(global: &Global, store: &Store, args: ListArgs) -> Result<(), 
 }
 
 pub async fn search(global: &Global, store: &Store, args: SearchArgs) -> Result<(), CoreError> {
-    let hits = store.search(&args.text, args.limit).await?;
+    let now = motcua_core::vntime::now();
+    let actor = global.actor();
+    let hits = store
+        .search_logged(&args.text, args.limit, &actor, now)
+        .await?;
+    if !hits.is_empty() && !motcua_core::store::is_number_search(&args.text) {
+        store.log_list(&actor, "search", hits.len(), now).await?;
+    }
     if args.json {
         output::json(&hits)
     } else {
@@ -347,10 +368,15 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
+    /// Judge dossiers still in progress as of this moment when the period has not ended
+    /// by then (RFC 3339) [default: now]
+    #[arg(long)]
+    pub at: Option<String>,
 }
 
 pub async fn report(store: &Store, args: ReportArgs) -> Result<(), CoreError> {
-    let report = store.report(args.from, args.to).await?;
+    let now = parse_at(args.at.as_deref())?.unwrap_or_else(motcua_core::vntime::now);
+    let report = store.report(args.from, args.to, now).await?;
     let bytes = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report)
             .map_err(|e| CoreError::Json(e.to_string()))?

@@ -95,10 +95,10 @@ pub struct TransferArgs {
     /// the dossiers went to]
     #[arg(long, default_value = "")]
     pub unit: String,
-    /// Who hands the dossiers over, printed under the list's signature (blank: written by hand)
+    /// Who hands the dossiers over, printed under the list's signature
     #[arg(long, default_value = "")]
     pub giver: String,
-    /// Who receives them, printed under the list's signature (blank: written by hand)
+    /// Who receives them, printed under the list's signature
     #[arg(long, default_value = "")]
     pub receiver: String,
     #[arg(long, default_value = "")]

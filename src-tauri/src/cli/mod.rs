@@ -2,6 +2,7 @@
 //! command prints JSON with `--json` (or always, where noted) and exits non-zero with a
 //! one-line error on stderr when it fails.
 
+mod access;
 mod admin;
 mod bench;
 mod calendar;
@@ -18,7 +19,7 @@ mod users;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use motcua_core::store::Store;
+use motcua_core::store::{is_postgres_url, Store};
 use motcua_core::CoreError;
 
 use crate::context::Global;
@@ -31,7 +32,12 @@ use crate::context::Global;
     long_about = "Một Cửa registers administrative dossiers at a Vietnamese one-stop desk.\n\n\
         Without a command it opens the desk window. With a command it works on the same \
         database from the command line: the default is motcua.db in the user's data folder; \
-        choose another with --db PATH, --db postgres://… or MOTCUA_DB.",
+        choose another with --db PATH, --db postgres://… or MOTCUA_DB.\n\n\
+        Once the database has staff accounts, commands that read personal data or change \
+        anything run as a signed-in account with the same roles as in the window: \
+        `motcua login NAME --password-stdin` first (the session ends with `motcua logout` or \
+        after the idle-lock-minutes setting without a command), or, for scheduled jobs, \
+        `--account NAME --password-file FILE` (a file only its owner may read, mode 0600).",
     after_help = "Examples:\n  motcua setup --agency-code 000.00.14.H56 --governing-body 'UBND XÃ HƯỚNG THỌ PHÚ' \\\n      --unit 'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG' --place 'Hướng Thọ Phú'\n  motcua intake dossier.json\n  motcua list --date 2027-03-03 --json\n  motcua search 'nguyen van an'"
 )]
 pub struct Cli {
@@ -113,6 +119,11 @@ pub enum Command {
     /// the PostgreSQL owner's migrate and grant-desk
     #[command(subcommand)]
     Database(database::DatabaseCommand),
+    /// Sign in as a staff account on this database (password from standard input); the
+    /// session lasts until `logout` or the idle time of the `idle-lock-minutes` setting
+    Login(access::LoginArgs),
+    /// End this computer user's session on this database
+    Logout,
 }
 
 /// Runs one CLI command to completion.
@@ -150,7 +161,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         Command::Printers(args) => return slips::printers(args),
         Command::Bench(args) => return bench::run(global, args).await,
         Command::Idcard(c) => return idcard::run(global, c).await,
-        Command::Migrate(args) => return ops::migrate(global, args).await,
+        Command::Migrate(args) => return migrate(global, args).await,
         Command::Database(c) => return database::run(global, c).await,
         Command::Backup(ops::BackupArgs {
             verify: Some(file), ..
@@ -158,40 +169,87 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
         other => other,
     };
     crate::context::check_desk_config(global)?;
-    let store = Store::open(&global.database()).await?;
-    let result = match command {
-        Command::Setup(args) => admin::setup(global, &store, args).await,
-        Command::Procedures(c) => admin::procedures(global, &store, c).await,
-        Command::Settings(c) => admin::settings(global, &store, c).await,
-        Command::Intake(args) => dossiers::intake(global, &store, args).await,
-        Command::Show(args) => dossiers::show(global, &store, args).await,
-        Command::History(args) => dossiers::history(global, &store, args).await,
-        Command::Transition(args) => dossiers::transition(global, &store, args).await,
-        Command::Handover(args) => dossiers::handover(global, &store, args).await,
-        Command::Report(args) => dossiers::report(&store, args).await,
-        Command::List(args) => dossiers::list(global, &store, args).await,
-        Command::Search(args) => dossiers::search(global, &store, args).await,
-        Command::Calendar(c) => calendar::run(global, &store, c).await,
-        Command::DueDate(args) => calendar::due_date(&store, args).await,
-        Command::Receipt(args) => slips::receipt(global, &store, args).await,
-        Command::Print(args) => slips::print(global, &store, args).await,
-        Command::Scan(args) => slips::scan(global, &store, args).await,
-        Command::User(c) => users::user(global, &store, c).await,
-        Command::Audit(c) => users::audit(global, &store, c).await,
-        Command::Backup(args) => ops::backup(global, &store, args).await,
-        Command::Restore(args) => ops::restore(global, &store, args).await,
-        Command::Check(args) => ops::check(global, &store, args).await,
-        Command::Form(args) => forms::form(global, &store, args).await,
-        Command::Register(args) => forms::register(global, &store, args).await,
-        Command::Transfer(args) => forms::transfer(global, &store, args).await,
-        Command::Delivery(args) => forms::delivery(global, &store, args).await,
-        Command::Serve(args) => serve::run(global, &store, args).await,
+    let database = global.database();
+    let store = Store::open(&database).await?;
+    let result = run_signed_in(global, &store, &database, command).await;
+    store.close().await;
+    result
+}
+
+/// Runs `command` on `store` as the account its action needs (see `access`).
+async fn run_signed_in(
+    global: &Global,
+    store: &Store,
+    database: &str,
+    command: Command,
+) -> Result<(), CoreError> {
+    let actor = access::actor(global, store, database, access::need(&command)).await?;
+    let global = &Global {
+        signed_in: Some(actor),
+        ..global.clone()
+    };
+    match command {
+        Command::Setup(args) => admin::setup(global, store, args).await,
+        Command::Procedures(c) => admin::procedures(global, store, c).await,
+        Command::Settings(c) => admin::settings(global, store, c).await,
+        Command::Intake(args) => dossiers::intake(global, store, args).await,
+        Command::Show(args) => dossiers::show(global, store, args).await,
+        Command::History(args) => dossiers::history(global, store, args).await,
+        Command::Transition(args) => dossiers::transition(global, store, args).await,
+        Command::Handover(args) => dossiers::handover(global, store, args).await,
+        Command::Report(args) => dossiers::report(store, args).await,
+        Command::List(args) => dossiers::list(global, store, args).await,
+        Command::Search(args) => dossiers::search(global, store, args).await,
+        Command::Calendar(c) => calendar::run(global, store, c).await,
+        Command::DueDate(args) => calendar::due_date(store, args).await,
+        Command::Receipt(args) => slips::receipt(global, store, args).await,
+        Command::Print(args) => slips::print(global, store, args).await,
+        Command::Scan(args) => slips::scan(global, store, args).await,
+        Command::User(c) => users::user(global, store, c).await,
+        Command::Audit(c) => users::audit(global, store, c).await,
+        Command::Backup(args) => ops::backup(global, store, args).await,
+        Command::Restore(args) => ops::restore(global, store, args).await,
+        Command::Check(args) => ops::check(global, store, args).await,
+        Command::Form(args) => forms::form(global, store, args).await,
+        Command::Register(args) => forms::register(global, store, args).await,
+        Command::Transfer(args) => forms::transfer(global, store, args).await,
+        Command::Delivery(args) => forms::delivery(global, store, args).await,
+        Command::Serve(args) => serve::run(global, store, args).await,
+        Command::Login(args) => access::login(global, store, database, args).await,
+        Command::Logout => access::logout(global, store, database).await,
         Command::Printers(_)
         | Command::Bench(_)
         | Command::Idcard(_)
         | Command::Migrate(_)
         | Command::Database(_) => Ok(()),
+    }
+}
+
+/// `migrate` reads every record of the commune and writes into the centre: the person
+/// must manage accounts on both (on each, once it has accounts).
+async fn migrate(global: &Global, args: ops::MigrateArgs) -> Result<(), CoreError> {
+    let need = access::Need::Act(motcua_core::accounts::Action::ManageAccounts);
+    let mut actor = None;
+    for database in [args.from.trim(), args.to.trim()] {
+        if !is_postgres_url(database) && !std::path::Path::new(database).is_file() {
+            // The migration itself says what is wrong with it.
+            continue;
+        }
+        let store = Store::open(database).await?;
+        let result = match access::actor(global, &store, database, need).await {
+            Ok(a) => store.account_count().await.map(|n| (a, n > 0)),
+            Err(e) => Err(e),
+        };
+        store.close().await;
+        let (signed_in, has_accounts) = result?;
+        // Recorded under an account wherever one signed in.
+        if actor.is_none() || has_accounts {
+            actor = Some(signed_in);
+        }
+    }
+    let global = Global {
+        signed_in: actor,
+        ..global.clone()
     };
-    store.close().await;
-    result
+    ops::migrate(&global, args).await
 }

@@ -12,13 +12,13 @@ use crate::gui::AppState;
 
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> UiResult<Vec<Account>> {
-    allow(&state, Action::ManageAccounts)?;
+    allow(&state, Action::ManageAccounts).await?;
     ui(&state, store(&state)?.accounts().await)
 }
 
 #[tauri::command]
 pub async fn create_account(state: State<'_, AppState>, input: NewAccount) -> UiResult<Account> {
-    let session = allow(&state, Action::ManageAccounts)?;
+    let session = allow(&state, Action::ManageAccounts).await?;
     ui(
         &state,
         store(&state)?
@@ -33,7 +33,7 @@ pub async fn set_account_disabled(
     name: String,
     disabled: bool,
 ) -> UiResult<Account> {
-    let session = allow(&state, Action::ManageAccounts)?;
+    let session = allow(&state, Action::ManageAccounts).await?;
     ui(
         &state,
         store(&state)?
@@ -48,7 +48,7 @@ pub async fn set_account_roles(
     name: String,
     roles: Vec<Role>,
 ) -> UiResult<Account> {
-    let session = allow(&state, Action::ManageAccounts)?;
+    let session = allow(&state, Action::ManageAccounts).await?;
     ui(
         &state,
         store(&state)?
@@ -63,7 +63,7 @@ pub async fn reset_account_password(
     name: String,
     password: String,
 ) -> UiResult<()> {
-    let session = allow(&state, Action::ManageAccounts)?;
+    let session = allow(&state, Action::ManageAccounts).await?;
     ui(
         &state,
         store(&state)?
@@ -83,7 +83,7 @@ pub struct AuditView {
 
 #[tauri::command]
 pub async fn audit_status(state: State<'_, AppState>) -> UiResult<AuditView> {
-    allow(&state, Action::ViewAudit)?;
+    allow(&state, Action::ViewAudit).await?;
     let s = store(&state)?;
     let report = ui(&state, s.verify_audit().await)?;
     let broken = report

@@ -124,7 +124,7 @@ pub async fn setup_agency<R: tauri::Runtime>(
     // A new database has nobody to log in yet: its first-run screen sets the agency before
     // the first administrator exists. Once anyone does, changing it is a supervisor's.
     if ui(&state, s.account_count().await)? > 0 {
-        allow(&state, Action::Settings)?;
+        allow(&state, Action::Settings).await?;
     }
     let agency = ui(&state, s.setup(&input).await)?;
     if let Some(window) = app.get_webview_window(WINDOW) {

@@ -9,7 +9,7 @@ use crate::gui::AppState;
 
 #[tauri::command]
 pub async fn catalog(state: State<'_, AppState>) -> UiResult<Vec<Procedure>> {
-    allow(&state, Action::Catalog)?;
+    allow(&state, Action::Catalog).await?;
     ui(&state, store(&state)?.procedures(true).await)
 }
 
@@ -20,7 +20,7 @@ pub async fn save_procedure(
     procedure: Procedure,
     replaces: Option<String>,
 ) -> UiResult<Procedure> {
-    allow(&state, Action::Catalog)?;
+    allow(&state, Action::Catalog).await?;
     ui(
         &state,
         store(&state)?

@@ -14,8 +14,8 @@ use crate::context::{choose_database as choose, database_view, DatabaseView};
 use crate::gui::AppState;
 
 #[tauri::command]
-pub fn database_config(state: State<'_, AppState>) -> UiResult<DatabaseView> {
-    allow(&state, Action::Settings)?;
+pub async fn database_config(state: State<'_, AppState>) -> UiResult<DatabaseView> {
+    allow(&state, Action::Settings).await?;
     Ok(database_view(&state.global))
 }
 
@@ -24,7 +24,7 @@ pub async fn choose_database(
     state: State<'_, AppState>,
     location: String,
 ) -> UiResult<DatabaseView> {
-    allow(&state, Action::Settings)?;
+    allow(&state, Action::Settings).await?;
     ui(&state, choose(&location, true).await)?;
     Ok(database_view(&state.global))
 }

@@ -16,7 +16,7 @@ use tauri::State;
 use motcua_core::accounts::Action;
 use motcua_core::privacy::mask_summaries;
 
-use super::{allow, store, ui, UiResult};
+use super::{allow, allow_timer, store, ui, UiResult};
 use crate::gui::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -45,9 +45,9 @@ fn date_arg(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, CoreE
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some("today") => Ok(Some(vn_date(now()))),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        Some(s) => motcua_core::vntime::parse_date(s, vn_date(now()))
             .map(Some)
-            .map_err(|_| CoreError::invalid(field, Problem::Date)),
+            .ok_or_else(|| CoreError::invalid(field, Problem::Date)),
     }
 }
 
@@ -72,7 +72,7 @@ fn list_filter(query: ListQuery) -> Result<ListFilter, CoreError> {
 
 #[tauri::command]
 pub async fn list_dossiers(state: State<'_, AppState>, query: ListQuery) -> UiResult<ListPage> {
-    allow(&state, Action::ViewDossier)?;
+    allow(&state, Action::ViewDossier).await?;
     let mut filter = ui(&state, list_filter(query))?;
     let limit = filter.limit.unwrap_or(50).clamp(1, 500);
     // One row more than the page tells whether there is a next page without counting.
@@ -92,8 +92,15 @@ pub async fn search_dossiers(
     state: State<'_, AppState>,
     text: String,
 ) -> UiResult<Vec<DossierSummary>> {
-    allow(&state, Action::ViewDossier)?;
-    let found = ui(&state, store(&state)?.search(&text, 100).await)?;
+    let session = allow(&state, Action::ViewDossier).await?;
+    // A search by ID number or phone is logged: the masked list still shows the last
+    // digits, so repeated searches could otherwise spell out a number unseen.
+    let found = ui(
+        &state,
+        store(&state)?
+            .search_logged(&text, 100, &state.actor(&session), now())
+            .await,
+    )?;
     Ok(mask_summaries(found, true))
 }
 
@@ -106,8 +113,9 @@ pub struct DossierView {
 /// One dossier in full (ID number, phone, address): each opening is logged with who opened it.
 #[tauri::command]
 pub async fn get_dossier(state: State<'_, AppState>, code: String) -> UiResult<DossierView> {
-    let session = allow(&state, Action::ViewFullRecord)?;
+    let session = allow(&state, Action::ViewFullRecord).await?;
     let s = store(&state)?;
+    let code = ui(&state, s.complete_code(&code, now()).await)?;
     let dossier = ui(
         &state,
         s.open_record(&code, &state.actor(&session), now()).await,
@@ -121,7 +129,7 @@ pub async fn procedures(
     state: State<'_, AppState>,
     text: Option<String>,
 ) -> UiResult<Vec<Procedure>> {
-    allow(&state, Action::ViewDossier)?;
+    allow(&state, Action::ViewDossier).await?;
     let s = store(&state)?;
     match text.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() => ui(&state, s.find_procedures(t).await),
@@ -131,7 +139,7 @@ pub async fn procedures(
 
 #[tauri::command]
 pub async fn intake(state: State<'_, AppState>, request: IntakeRequest) -> UiResult<Dossier> {
-    let session = allow(&state, Action::Intake)?;
+    let session = allow(&state, Action::Intake).await?;
     ui(
         &state,
         store(&state)?
@@ -145,10 +153,11 @@ pub struct DuePreview {
     due_at: String,
 }
 
-/// The appointment a dossier of `procedure` received now would get.
+/// The appointment a dossier of `procedure` received now would get. The intake form asks
+/// again every minute on its own, so this call does not count as someone being at the desk.
 #[tauri::command]
 pub async fn preview_due(state: State<'_, AppState>, procedure: String) -> UiResult<DuePreview> {
-    allow(&state, Action::Intake)?;
+    allow_timer(&state, Action::Intake).await?;
     let s = store(&state)?;
     let p = ui(&state, s.procedure(&procedure).await)?
         .ok_or_else(|| CoreError::ProcedureNotFound {
@@ -162,12 +171,18 @@ pub async fn preview_due(state: State<'_, AppState>, procedure: String) -> UiRes
     })
 }
 
-/// A returning citizen: their details from their last dossier, offered to the clerk.
+/// A returning citizen: their details from their last dossier, offered to the clerk. Each
+/// look is in the access log (with the dossier it came from), found or not.
 #[tauri::command]
 pub async fn last_applicant(
     state: State<'_, AppState>,
     id_number: String,
 ) -> UiResult<Option<Applicant>> {
-    allow(&state, Action::Intake)?;
-    ui(&state, store(&state)?.last_applicant(&id_number).await)
+    let session = allow(&state, Action::Intake).await?;
+    ui(
+        &state,
+        store(&state)?
+            .last_applicant_logged(&id_number, &state.actor(&session), now())
+            .await,
+    )
 }

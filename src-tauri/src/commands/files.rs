@@ -71,17 +71,18 @@ fn target(path: PathBuf) -> Target {
 }
 
 #[tauri::command]
-pub fn suggest_export_path(
+pub async fn suggest_export_path(
     state: State<'_, AppState>,
     kind: String,
     from: String,
     to: String,
     format: String,
 ) -> UiResult<Target> {
-    allow(&state, Action::Report)?;
+    allow(&state, Action::Report).await?;
+    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
     let day = |field: &str, s: &str| {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map_err(|_| invalid(&state, field, Problem::Date))
+        motcua_core::vntime::parse_date(s, today)
+            .ok_or_else(|| invalid(&state, field, Problem::Date))
     };
     let (from, to) = (day("from", &from)?, day("to", &to)?);
     let format = format.trim().to_ascii_lowercase();
@@ -107,16 +108,16 @@ pub fn suggest_export_path(
 }
 
 #[tauri::command]
-pub fn path_exists(state: State<'_, AppState>, path: String) -> UiResult<Target> {
-    allow(&state, Action::Report)?;
+pub async fn path_exists(state: State<'_, AppState>, path: String) -> UiResult<Target> {
+    allow(&state, Action::Report).await?;
     Ok(target(PathBuf::from(path.trim())))
 }
 
 /// Only the kinds of file the window writes, and only files: the window never asks the
 /// system to run anything.
 #[tauri::command]
-pub fn open_file(state: State<'_, AppState>, path: String) -> UiResult<()> {
-    allow(&state, Action::ViewDossier)?;
+pub async fn open_file(state: State<'_, AppState>, path: String) -> UiResult<()> {
+    allow(&state, Action::ViewDossier).await?;
     let path = Path::new(path.trim());
     let kind_ok = path
         .extension()

@@ -15,32 +15,32 @@ use crate::scanner::{self, ScannerState, ScannerStatus};
 
 /// An ID card's QR text → the card, with the fields the clerk must check in `suspect`.
 #[tauri::command]
-pub fn parse_id_card(state: State<'_, AppState>, text: String) -> UiResult<IdCard> {
-    allow(&state, Action::Intake)?;
+pub async fn parse_id_card(state: State<'_, AppState>, text: String) -> UiResult<IdCard> {
+    allow(&state, Action::Intake).await?;
     idcard::parse(&text)
         .map_err(|reason| UiError::from_core(&CoreError::NotAnIdCard(reason), state.lang()))
 }
 
 /// What a scanned line is: "slip" (a receipt), "id_card" or "other".
 #[tauri::command]
-pub fn scan_kind(state: State<'_, AppState>, text: String) -> UiResult<ScanKind> {
-    allow(&state, Action::ViewDossier)?;
+pub async fn scan_kind(state: State<'_, AppState>, text: String) -> UiResult<ScanKind> {
+    allow(&state, Action::ViewDossier).await?;
     Ok(scan::kind_of(&text))
 }
 
 /// Serial devices present, for choosing the scanner's port.
 #[tauri::command]
-pub fn list_serial_ports(state: State<'_, AppState>) -> UiResult<Vec<String>> {
-    allow(&state, Action::Settings)?;
+pub async fn list_serial_ports(state: State<'_, AppState>) -> UiResult<Vec<String>> {
+    allow(&state, Action::Settings).await?;
     Ok(serial_scanner::list_ports())
 }
 
 #[tauri::command]
-pub fn scanner_status(
+pub async fn scanner_status(
     state: State<'_, AppState>,
     scanner: State<'_, ScannerState>,
 ) -> UiResult<ScannerStatus> {
-    allow(&state, Action::ViewDossier)?;
+    allow(&state, Action::ViewDossier).await?;
     Ok(scanner.status())
 }
 
@@ -52,7 +52,7 @@ pub async fn set_scanner_port<R: Runtime>(
     state: State<'_, AppState>,
     port: String,
 ) -> UiResult<ScannerStatus> {
-    allow(&state, Action::Settings)?;
+    allow(&state, Action::Settings).await?;
     let s = store(&state)?;
     ui(
         &state,

@@ -47,8 +47,9 @@ use crate::context::{archive_form, archive_transfer_list};
 use crate::gui::AppState;
 
 fn date(state: &AppState, field: &str, s: &str) -> UiResult<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| UiError::from_core(&CoreError::invalid(field, Problem::Date), state.lang()))
+    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
+    motcua_core::vntime::parse_date(s, today)
+        .ok_or_else(|| UiError::from_core(&CoreError::invalid(field, Problem::Date), state.lang()))
 }
 
 async fn moment(
@@ -73,7 +74,7 @@ fn open_if(state: &AppState, open: Option<bool>, path: &std::path::Path) -> UiRe
 
 #[tauri::command]
 pub async fn next_statuses(state: State<'_, AppState>, code: String) -> UiResult<Vec<Status>> {
-    allow(&state, Action::ViewDossier)?;
+    allow(&state, Action::ViewDossier).await?;
     let d = ui(&state, store(&state)?.dossier(&code).await)?;
     Ok(motcua_core::lifecycle::next_statuses(d.status))
 }
@@ -86,7 +87,7 @@ pub async fn transition_dossier(
     note: Option<String>,
     expected_version: Option<i64>,
 ) -> UiResult<Dossier> {
-    let session = allow(&state, Action::Transition)?;
+    let session = allow(&state, Action::Transition).await?;
     let to = Status::from_code(to).ok_or_else(|| {
         UiError::from_core(
             &CoreError::invalid("status", Problem::OutOfRange { min: 1, max: 10 }),
@@ -110,7 +111,7 @@ pub async fn hand_over_result(
     input: HandoverInput,
     at: Option<String>,
 ) -> UiResult<Dossier> {
-    let session = allow(&state, Action::Handover)?;
+    let session = allow(&state, Action::Handover).await?;
     let at = moment(&state, at).await?;
     let actor = state.actor(&session);
     ui(
@@ -137,7 +138,7 @@ pub async fn issue_form(
     request: FormRequest,
     open: Option<bool>,
 ) -> UiResult<IssuedFormView> {
-    let session = allow(&state, Action::IssueSlip)?;
+    let session = allow(&state, Action::for_form(request.form())).await?;
     let actor = state.actor(&session);
     let issued = ui(
         &state,
@@ -159,7 +160,7 @@ pub async fn issue_form(
 
 #[tauri::command]
 pub async fn control_rows(state: State<'_, AppState>, code: String) -> UiResult<Vec<ControlRow>> {
-    allow(&state, Action::ViewDossier)?;
+    allow(&state, Action::ViewDossier).await?;
     ui(&state, store(&state)?.control_rows(&code).await)
 }
 
@@ -176,7 +177,7 @@ pub async fn transfer_dossiers(
     input: TransferInput,
     open: Option<bool>,
 ) -> UiResult<TransferView> {
-    let session = allow(&state, Action::Transition)?;
+    let session = allow(&state, Action::Transfer).await?;
     let s = store(&state)?;
     let actor = state.actor(&session);
     let batch = ui(&state, s.transfer(&input, None, &actor).await)?;
@@ -196,7 +197,7 @@ pub async fn record_delivery(
     input: DeliveryInput,
     at: Option<String>,
 ) -> UiResult<PostalState> {
-    let session = allow(&state, Action::Handover)?;
+    let session = allow(&state, Action::Handover).await?;
     let at = moment(&state, at).await?;
     let actor = state.actor(&session);
     ui(
@@ -213,9 +214,14 @@ pub async fn report_figures(
     from: String,
     to: String,
 ) -> UiResult<Report> {
-    allow(&state, Action::Report)?;
+    allow(&state, Action::Report).await?;
     let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
-    ui(&state, store(&state)?.report(from, to).await)
+    ui(
+        &state,
+        store(&state)?
+            .report(from, to, motcua_core::vntime::now())
+            .await,
+    )
 }
 
 #[derive(Serialize)]
@@ -252,10 +258,10 @@ pub async fn export_report(
     format: String,
     path: String,
 ) -> UiResult<Written> {
-    allow(&state, Action::Report)?;
+    allow(&state, Action::Report).await?;
     let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
     let s = store(&state)?;
-    let report = ui(&state, s.report(from, to).await)?;
+    let report = ui(&state, s.report(from, to, motcua_core::vntime::now()).await)?;
     let bytes = match format.trim() {
         "json" => ui(
             &state,
@@ -284,7 +290,7 @@ pub async fn export_register(
     to: String,
     path: String,
 ) -> UiResult<Written> {
-    let session = allow(&state, Action::ExportPersonalData)?;
+    let session = allow(&state, Action::ExportPersonalData).await?;
     let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
     let pdf = ui(
         &state,
@@ -297,6 +303,6 @@ pub async fn export_register(
 
 #[tauri::command]
 pub async fn dashboard_figures(state: State<'_, AppState>) -> UiResult<Dashboard> {
-    allow(&state, Action::ViewDossier)?;
+    allow(&state, Action::ViewDossier).await?;
     ui(&state, store(&state)?.dashboard(now()).await)
 }

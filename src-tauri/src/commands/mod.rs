@@ -17,7 +17,7 @@ pub use files::export_dir;
 
 use motcua_core::accounts::Action;
 use motcua_core::i18n::Lang;
-use motcua_core::session::Session;
+use motcua_core::session::{Activity, Session};
 use motcua_core::store::Store;
 use motcua_core::CoreError;
 use serde::Serialize;
@@ -142,11 +142,35 @@ pub fn store(state: &AppState) -> UiResult<&Store> {
 /// The signed-in session, if it may do `action` now: checked here, in Rust, before any
 /// store call, whatever the page shows or hides. Refusals are `not_logged_in`,
 /// `session_locked` or `forbidden` (naming the roles that may).
-pub fn allow(state: &AppState, action: Action) -> UiResult<Session> {
-    ui(
-        state,
-        state.guard.require(action, motcua_core::vntime::now()),
-    )
+///
+/// The account is read again from the database first, so an account disabled meanwhile
+/// (by another desk or the CLI) is signed out here (`account_disabled`), and roles taken
+/// away or given apply to this very call.
+pub async fn allow(state: &AppState, action: Action) -> UiResult<Session> {
+    allow_as(state, action, Activity::Person).await
+}
+
+/// `allow` for a call a page's timer makes on its own: it keeps nobody signed in.
+pub async fn allow_timer(state: &AppState, action: Action) -> UiResult<Session> {
+    allow_as(state, action, Activity::Timer).await
+}
+
+async fn allow_as(state: &AppState, action: Action, activity: Activity) -> UiResult<Session> {
+    let now = motcua_core::vntime::now();
+    // Nobody signed in, or locked: refused without asking the database.
+    let name = match state.guard.current() {
+        Some(session) if !session.locked && !session.is_idle(now) => session.account,
+        _ => return ui(state, state.guard.require_as(action, now, activity)),
+    };
+    if let Some(store) = state.store.as_ref() {
+        let account = match store.account(&name).await {
+            Ok(account) => Some(account),
+            Err(CoreError::AccountNotFound { .. }) => None,
+            Err(e) => return ui(state, Err(e)),
+        };
+        ui(state, state.guard.refresh(&name, account.as_ref()))?;
+    }
+    ui(state, state.guard.require_as(action, now, activity))
 }
 
 /// Maps a core result for the window.

@@ -64,7 +64,7 @@ pub async fn change_own_password(
     current: String,
     new_password: String,
 ) -> UiResult<()> {
-    let session = allow(&state, Action::ChangeOwnPassword)?;
+    let session = allow(&state, Action::ChangeOwnPassword).await?;
     ui(
         &state,
         store(&state)?

@@ -26,7 +26,7 @@ pub struct SettingView {
 
 #[tauri::command]
 pub async fn settings_list(state: State<'_, AppState>) -> UiResult<Vec<SettingView>> {
-    allow(&state, Action::Settings)?;
+    allow(&state, Action::Settings).await?;
     let s = store(&state)?;
     let desk = state.global.desk_name();
     let mut out = Vec::with_capacity(NAMED_SETTINGS.len());
@@ -52,7 +52,7 @@ pub async fn settings_set(
     key: String,
     value: String,
 ) -> UiResult<SettingView> {
-    allow(&state, Action::Settings)?;
+    allow(&state, Action::Settings).await?;
     let s = store(&state)?;
     let desk = state.global.desk_name();
     let key = key.trim();
@@ -70,20 +70,21 @@ pub async fn settings_set(
 /// The printers of this computer (CUPS queues, or the Windows spooler's printers); an empty
 /// list (not an error) when none can be listed, so the screen can still offer "open the PDF".
 #[tauri::command]
-pub fn list_printers(state: State<'_, AppState>) -> UiResult<Vec<Printer>> {
-    allow(&state, Action::Settings)?;
+pub async fn list_printers(state: State<'_, AppState>) -> UiResult<Vec<Printer>> {
+    allow(&state, Action::Settings).await?;
     Ok(printing::printers().unwrap_or_default())
 }
 
 #[tauri::command]
 pub async fn calendar_notices(state: State<'_, AppState>) -> UiResult<Vec<Notice>> {
-    allow(&state, Action::Calendar)?;
+    allow(&state, Action::Calendar).await?;
     ui(&state, store(&state)?.notices().await)
 }
 
 fn notice_date(text: &str) -> Result<NaiveDate, CoreError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| CoreError::invalid("notice.date", Problem::Date))
+    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
+    motcua_core::vntime::parse_date(text, today)
+        .ok_or_else(|| CoreError::invalid("notice.date", Problem::Date))
 }
 
 /// Adds a day off or a make-up working day from a government notice.
@@ -95,7 +96,7 @@ pub async fn calendar_add(
     reason: String,
     reference: String,
 ) -> UiResult<Notice> {
-    allow(&state, Action::Calendar)?;
+    allow(&state, Action::Calendar).await?;
     let date = ui(&state, notice_date(&date))?;
     let kind = if work { DayKind::Work } else { DayKind::Off };
     ui(
@@ -108,16 +109,26 @@ pub async fn calendar_add(
 
 #[tauri::command]
 pub async fn calendar_remove(state: State<'_, AppState>, date: String) -> UiResult<bool> {
-    allow(&state, Action::Calendar)?;
+    allow(&state, Action::Calendar).await?;
     let date = ui(&state, notice_date(&date))?;
     ui(&state, store(&state)?.remove_notice(date).await)
 }
 
-/// The receipt as an SVG image on this desk's paper: what the printer will print.
+/// The receipt as an SVG image on this desk's paper: what the printer will print. It shows
+/// the applicant's details, so each preview is in the access log.
 #[tauri::command]
 pub async fn receipt_preview(state: State<'_, AppState>, code: String) -> UiResult<String> {
-    allow(&state, Action::IssueReceipt)?;
+    let session = allow(&state, Action::IssueReceipt).await?;
     let s = store(&state)?;
     let paper = ui(&state, s.paper(&state.global.desk_name()).await)?;
-    ui(&state, s.receipt_preview(&code, paper).await)
+    ui(
+        &state,
+        s.receipt_preview_logged(
+            &code,
+            paper,
+            &state.actor(&session),
+            motcua_core::vntime::now(),
+        )
+        .await,
+    )
 }

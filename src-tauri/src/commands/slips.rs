@@ -21,7 +21,7 @@ pub struct Issued {
 /// desk's printer. A failing printer is reported; the archived PDF stays for a reprint.
 #[tauri::command]
 pub async fn print_receipt(state: State<'_, AppState>, code: String) -> UiResult<Issued> {
-    let session = allow(&state, Action::IssueReceipt)?;
+    let session = allow(&state, Action::IssueReceipt).await?;
     let s = store(&state)?;
     let desk = state.global.desk_name();
     let paper = ui(&state, s.paper(&desk).await)?;
@@ -47,7 +47,7 @@ pub async fn print_receipt(state: State<'_, AppState>, code: String) -> UiResult
 /// Issues the receipt and opens it in the system's PDF viewer, which can always print it.
 #[tauri::command]
 pub async fn open_receipt(state: State<'_, AppState>, code: String) -> UiResult<Issued> {
-    let session = allow(&state, Action::IssueReceipt)?;
+    let session = allow(&state, Action::IssueReceipt).await?;
     let s = store(&state)?;
     let paper = ui(&state, s.paper(&state.global.desk_name()).await)?;
     let issued = ui(
@@ -65,6 +65,6 @@ pub async fn open_receipt(state: State<'_, AppState>, code: String) -> UiResult<
 /// Check-in: what a desk scanner typed anywhere on the main screen.
 #[tauri::command]
 pub async fn scan_slip(state: State<'_, AppState>, input: String) -> UiResult<ScanResult> {
-    allow(&state, Action::CheckIn)?;
+    allow(&state, Action::CheckIn).await?;
     ui(&state, store(&state)?.scan(&input).await)
 }

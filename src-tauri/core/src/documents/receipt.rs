@@ -22,6 +22,9 @@ pub const TITLE: &str = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QU�
 const ROLL_TITLE: &str = "GIẤY TIẾP NHẬN HỒ SƠ";
 const DESK: &str = "Bộ phận tiếp nhận và trả kết quả";
 const BRING_NOTE: &str = "Ông/bà vui lòng mang theo giấy này khi đến nhận kết quả.";
+/// A result sent by post is not collected: the slip is kept to look the dossier up.
+const POST_NOTE: &str =
+    "Kết quả được gửi qua dịch vụ bưu chính đến địa chỉ đã đăng ký; ông/bà giữ giấy này để tra cứu hồ sơ.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Paper {
@@ -210,6 +213,8 @@ struct Ctx<'a> {
     due: String,
     limit: String,
     return_place: String,
+    /// The closing line, as the result comes back: at the desk or by post.
+    closing: &'static str,
     fee: Option<String>,
     reprint: Option<String>,
 }
@@ -273,6 +278,10 @@ impl<'a> Ctx<'a> {
             due: time_words(d.due_at),
             limit,
             return_place,
+            closing: match d.return_method {
+                ReturnMethod::Desk => BRING_NOTE,
+                ReturnMethod::Post(_) => POST_NOTE,
+            },
             fee,
             reprint,
         })
@@ -556,18 +565,20 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
         ),
         None => b.paragraph(&register),
     }
-    lines_or_one(
-        b,
-        style.body,
-        style.gap,
-        vec![
-            Para::new(style.body)
-                .span(Face::Regular, ctx.opts.lookup_hint.trim())
+    // Sentences each on a line of their own: joined, the lookup hint and the closing note
+    // read as one.
+    let hint = ctx.opts.lookup_hint.trim();
+    if !hint.is_empty() {
+        b.paragraph(
+            &Para::new(style.body)
+                .span(Face::Regular, hint)
                 .after(style.gap),
-            Para::new(style.body)
-                .span(Face::Italic, BRING_NOTE)
-                .after(style.gap),
-        ],
+        );
+    }
+    b.paragraph(
+        &Para::new(style.body)
+            .span(Face::Italic, ctx.closing)
+            .after(style.gap),
     );
     b.space(style.block_gap);
 
@@ -689,7 +700,7 @@ fn roll(fonts: &Fonts, ctx: &Ctx) -> Layout {
     b.paragraph(
         &Para::new(style.small)
             .center()
-            .span(Face::Italic, BRING_NOTE),
+            .span(Face::Italic, ctx.closing),
     );
     b.finish()
 }

@@ -55,11 +55,7 @@ pub fn report_layout(
 ) -> Result<Layout, DocumentError> {
     let mut b = landscape(fonts::load()?);
     opening(&mut b, issuer, opts, None, BODY - 1.0);
-    b.paragraph(&subtitle(format!(
-        "Kỳ báo cáo: từ ngày {} đến ngày {}",
-        report.from.format("%d/%m/%Y"),
-        report.to.format("%d/%m/%Y")
-    )));
+    b.paragraph(&subtitle(report.period_line()));
     let mut columns = vec![
         TableColumn::new("STT", 0.035, Align::Center),
         TableColumn::new("Lĩnh vực, thủ tục", 0.225, Align::Left),

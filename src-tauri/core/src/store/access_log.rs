@@ -33,6 +33,17 @@ pub enum AccessKind {
     PersonalExport,
     /// Another database moved into this one (`motcua migrate`), with its chains' heads.
     DatabaseImported,
+    /// `motcua login`: the data holds the digest of the session's token.
+    SessionOpened,
+    /// `motcua logout`, or a session ended because it expired.
+    SessionClosed,
+    /// A returning citizen's details offered at intake for an ID number typed.
+    ApplicantFilled,
+    ReceiptPreviewed,
+    /// A search by ID number or phone (the number is not kept, only its length).
+    Searched,
+    /// A list with unmasked personal data printed by the CLI.
+    ListViewed,
 }
 
 impl AccessKind {
@@ -50,6 +61,12 @@ impl AccessKind {
             AccessKind::RecordOpened => "record_opened",
             AccessKind::PersonalExport => "personal_export",
             AccessKind::DatabaseImported => "database_imported",
+            AccessKind::SessionOpened => "session_opened",
+            AccessKind::SessionClosed => "session_closed",
+            AccessKind::ApplicantFilled => "applicant_filled",
+            AccessKind::ReceiptPreviewed => "receipt_previewed",
+            AccessKind::Searched => "searched",
+            AccessKind::ListViewed => "list_viewed",
         }
     }
 

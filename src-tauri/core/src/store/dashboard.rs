@@ -35,9 +35,9 @@ impl Store {
             .bind(Status::Ready.code())
             .fetch_one(self.pool())
             .await?;
-        let month = self.report(month_start(today), today).await?;
+        let month = self.report(month_start(today), today, now).await?;
         Ok(Dashboard::new(
-            today,
+            now,
             due_today,
             overdue,
             ready,

@@ -62,6 +62,16 @@ fn prefix_end(prefix: &str) -> String {
 }
 
 impl Store {
+    /// The full code of what a clerk typed: a whole code, or today's number alone (see
+    /// `numbering::complete_code`); anything else comes back as typed, to be not found.
+    pub async fn complete_code(&self, typed: &str, now: DateTime<Utc>) -> CoreResult<String> {
+        let agency = self.agency().await?;
+        Ok(
+            crate::numbering::complete_code(typed, &agency.code, crate::vntime::vn_date(now))
+                .unwrap_or_else(|| typed.trim().to_string()),
+        )
+    }
+
     /// One dossier by its code, typed or scanned in any case.
     pub async fn dossier(&self, code: &str) -> CoreResult<Dossier> {
         let wanted = normalize_code(code).unwrap_or_else(|| code.trim().to_string());

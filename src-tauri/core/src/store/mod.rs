@@ -18,6 +18,7 @@ mod forms;
 mod health;
 mod intake;
 mod lifecycle;
+mod looks;
 mod public;
 mod register;
 mod report;
@@ -51,6 +52,7 @@ pub use dossiers::{ListFilter, SearchHit, Worklist};
 pub use events::Event;
 pub use forms::IssuedForm;
 pub use health::{Gap, Health};
+pub use looks::is_number_search;
 pub use roles::{DeskGrant, SchemaReport};
 pub use settings::{
     parse_listen_address, CONTACT, DESK_SETTINGS, FORM_SET, IDLE_LOCK_MINUTES, LANGUAGE,

@@ -10,11 +10,13 @@ use sqlx::Row;
 use super::Store;
 use crate::dossier::ProcedureRef;
 use crate::error::{CoreError, CoreResult, Problem};
-use crate::report::{from_rows, Counters, Report, Row as ReportRow};
+use crate::report::{as_of, from_rows, Counters, Report, Row as ReportRow};
 use crate::vntime::{to_millis, vn_day_start};
 
-/// $1 is the end of the period, $2 its start (UTC milliseconds). A Vietnam date is
-/// (ms + 7 h) / 1 day. Dossiers resolved or closed before the period play no part in it.
+/// $1 is the end of the period, $2 its start, $3 the moment it is judged at (UTC
+/// milliseconds; see `report::as_of`). A Vietnam date is (ms + 7 h) / 1 day. Dossiers resolved
+/// or closed before the period play no part in it. Whether a dossier's clock stood still at
+/// $3 is asked only of those that would otherwise be overdue.
 const COUNTERS: &str = "SELECT procedure_code, \
     COUNT(*) AS received_total, \
     COUNT(*) FILTER (WHERE received_at >= $2 AND channel = 'online') AS received_online, \
@@ -25,8 +27,8 @@ const COUNTERS: &str = "SELECT procedure_code, \
     COUNT(*) FILTER (WHERE resolved AND resolved_day = due_day) AS resolved_on_time, \
     COUNT(*) FILTER (WHERE resolved AND resolved_day > due_day) AS resolved_late, \
     COUNT(*) FILTER (WHERE NOT resolved AND NOT closed) AS in_progress_total, \
-    COUNT(*) FILTER (WHERE NOT resolved AND NOT closed AND due_at >= $1) AS in_progress_within, \
-    COUNT(*) FILTER (WHERE NOT resolved AND NOT closed AND due_at < $1) AS in_progress_overdue, \
+    COUNT(*) FILTER (WHERE NOT resolved AND NOT closed AND NOT overdue) AS in_progress_within, \
+    COUNT(*) FILTER (WHERE NOT resolved AND NOT closed AND overdue) AS in_progress_overdue, \
     COUNT(*) FILTER (WHERE NOT resolved AND closed) AS closed_total, \
     COUNT(*) FILTER (WHERE handed AND handover_rating = 1) AS rating_very_satisfied, \
     COUNT(*) FILTER (WHERE handed AND handover_rating = 2) AS rating_satisfied, \
@@ -36,7 +38,11 @@ const COUNTERS: &str = "SELECT procedure_code, \
         (COALESCE(ready_at, returned_at) + 25200000) / 86400000 AS resolved_day, \
         (due_at + 25200000) / 86400000 AS due_day, \
         COALESCE(closed_at >= $2 AND closed_at < $1, FALSE) AS closed, \
-        COALESCE(returned_at >= $2 AND returned_at < $1, FALSE) AS handed \
+        COALESCE(returned_at >= $2 AND returned_at < $1, FALSE) AS handed, \
+        CASE WHEN (due_at + 25200000) / 86400000 < ($3 + 25200000) / 86400000 \
+            THEN NOT EXISTS (SELECT 1 FROM pauses p WHERE p.dossier_id = dossiers.id \
+                AND p.started_at < $3 AND (p.ended_at IS NULL OR p.ended_at >= $3)) \
+            ELSE FALSE END AS overdue \
         FROM dossiers WHERE received_at < $1 \
         AND (COALESCE(ready_at, returned_at) IS NULL OR COALESCE(ready_at, returned_at) >= $2) \
         AND (closed_at IS NULL OR closed_at >= $2)) AS facts \
@@ -55,12 +61,20 @@ pub(super) fn period(from: NaiveDate, to: NaiveDate) -> CoreResult<(DateTime<Utc
 }
 
 impl Store {
-    pub async fn report(&self, from: NaiveDate, to: NaiveDate) -> CoreResult<Report> {
+    /// The report of the Vietnam dates `from..=to` as known at `now`.
+    pub async fn report(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> CoreResult<Report> {
         let (start, end) = period(from, to)?;
+        let as_of = as_of(end, now);
         let (end, start) = (to_millis(end), to_millis(start));
         let groups = sqlx::query(COUNTERS)
             .bind(end)
             .bind(start)
+            .bind(to_millis(as_of))
             .fetch_all(&self.pool)
             .await?;
         let mut rows = Vec::with_capacity(groups.len());
@@ -102,7 +116,7 @@ impl Store {
                 counters,
             });
         }
-        Ok(from_rows(from, to, rows))
+        Ok(from_rows(from, to, as_of, rows))
     }
 }
 

@@ -10,7 +10,7 @@ use super::rows::json;
 use super::{Actor, Store};
 use crate::documents::{transfer_list_pdf, FormOptions};
 use crate::dossier::{Dossier, ProcedureRef};
-use crate::error::{CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult, Problem};
 use crate::report::Timeliness;
 use crate::status::Status;
 use crate::transfer::{
@@ -48,7 +48,11 @@ impl Store {
         }
         // Results come back from the unit the dossiers went to, unless the desk says otherwise.
         let unit = if t.unit.is_empty() && t.direction == Direction::Back {
-            self.common_unit(&dossiers).await?
+            let unit = self.common_unit(&dossiers).await?;
+            if unit.is_empty() {
+                return Err(CoreError::invalid("transfer.unit", Problem::Required));
+            }
+            unit
         } else {
             t.unit.clone()
         };

@@ -32,7 +32,7 @@ pub async fn run(
     let mut times = Vec::with_capacity(samples);
     let mut received = 0;
     for _ in 0..samples.max(1) {
-        let (report, took) = timed(store.report(from, to)).await;
+        let (report, took) = timed(store.report(from, to, motcua_core::vntime::now())).await;
         received = report?.totals.received_total;
         times.push(took);
     }
