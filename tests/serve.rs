@@ -567,6 +567,15 @@ fn the_status_page_settings_are_listed_and_validated() {
     let all = desk.json(&["settings", "list", "--json"]);
     assert_eq!(all["status-server"], "127.0.0.1:0");
     assert_eq!(all["contact"], "0276 3812 345");
+    // A desk setting: another desk of the office does not serve the page.
+    let other = desk
+        .cmd()
+        .env("MOTCUA_DESK", "Quầy 2")
+        .args(["settings", "get", "status-server"])
+        .output()
+        .unwrap();
+    assert!(other.status.success());
+    assert_eq!(String::from_utf8_lossy(&other.stdout).trim(), "");
     // Without --bind, serve listens where the setting says.
     let mut child = desk
         .cmd()
@@ -585,6 +594,101 @@ fn the_status_page_settings_are_listed_and_validated() {
     let out = desk.run(&["serve", "--bind", "nowhere"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--bind"));
+}
+
+/// `n` connections from another loopback address (another client, for the server).
+fn connect_from(source: &str, addr: SocketAddr, n: usize) -> Vec<TcpStream> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut streams = Vec::with_capacity(n);
+        for _ in 0..n {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.bind(format!("{source}:0").parse().unwrap()).unwrap();
+            let stream = socket.connect(addr).await.unwrap().into_std().unwrap();
+            stream.set_nonblocking(false).unwrap();
+            streams.push(stream);
+        }
+        streams
+    })
+}
+
+/// Whether the server has closed `stream` (it never answers a half-sent request).
+fn closed_by_server(mut stream: &TcpStream) -> bool {
+    stream.set_nonblocking(true).unwrap();
+    let mut byte = [0u8; 1];
+    match stream.read(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    }
+}
+
+/// File descriptors a process has open (Linux).
+fn open_files(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn half_sent_requests_from_one_client_starve_neither_the_page_nor_the_desk() {
+    use std::time::{Duration, Instant};
+    let (desk, code) = desk_with_ready_dossier();
+    let server = Server::start(&desk, &[]);
+    // The test holds 1,500 sockets itself: the usual soft limit of 1,024 is not enough
+    // (raise it with `ulimit -n 4096` if this fails to connect).
+    const HALF_SENT: usize = 1500;
+    let started = Instant::now();
+    let mut held = connect_from("127.0.0.2", server.addr, HALF_SENT);
+    for s in &mut held {
+        // A socket the server has already closed may refuse the bytes: that is the point.
+        let _ = s.write_all(b"GET /kiosk HTTP/1.1\r\nHost: desk\r\nUser-Agent: slow");
+    }
+    // Another client is answered at once, again and again, while they are held open.
+    for _ in 0..3 {
+        let asked = Instant::now();
+        let reply = server.get("/kiosk");
+        assert_eq!(reply.status, 200);
+        assert!(reply.text().contains(&format!("<li>{code}</li>")));
+        assert!(
+            asked.elapsed() < Duration::from_secs(1),
+            "answered in {:?}",
+            asked.elapsed()
+        );
+    }
+    // The desk keeps writing PDFs on the same database.
+    let pdf = desk.path("during-abuse.pdf");
+    desk.ok(&["receipt", &code, "--out", pdf.to_str().unwrap()]);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    // Bounded in count: all but a few were closed as soon as they were accepted, and the
+    // server's own descriptors stay few.
+    let still_open = held.iter().filter(|s| !closed_by_server(s)).count();
+    assert!(
+        still_open <= 16,
+        "{still_open} half-sent requests still open"
+    );
+    let files = open_files(server.child.id());
+    assert!(files < 100, "the server holds {files} descriptors");
+    // Bounded in time: the rest are closed once the header timeout (10 s) has passed.
+    let deadline = started + Duration::from_secs(20);
+    loop {
+        let open = held.iter().filter(|s| !closed_by_server(s)).count();
+        if open == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{open} still open after 20 s");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert!(
+        started.elapsed() >= Duration::from_secs(9),
+        "closed too early"
+    );
+    // And the client itself is served again once it behaves.
+    assert_eq!(get_from("127.0.0.2", server.addr, "/kiosk").status, 200);
+    drop(held);
 }
 
 /// Headless Chromium from Debian's packages, or `None` (with a note) when it is not
@@ -754,7 +858,9 @@ fn the_desk_window_runs_the_status_page_in_the_background() {
         &format!("127.0.0.1:{port}"),
     ]);
     let mut cmd = Command::new(BIN);
-    cmd.env("MOTCUA_DB", &desk.db)
+    // The setting above is this desk's own (`Desk::cmd` names it).
+    cmd.env("MOTCUA_DESK", "Quầy thử")
+        .env("MOTCUA_DB", &desk.db)
         .env("HOME", desk.dir.path())
         .env("XDG_DATA_HOME", desk.dir.path().join("data"))
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")

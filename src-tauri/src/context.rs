@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use motcua_core::desk_config::{self, DeskConfig};
 use motcua_core::i18n::Lang;
+use motcua_core::private_fs;
 use motcua_core::store::{Actor, IssuedForm, IssuedReceipt};
 use motcua_core::transfer::TransferBatch;
 use motcua_core::CoreError;
@@ -151,13 +152,16 @@ pub fn archive_file(
     name: &str,
     bytes: &[u8],
 ) -> Result<PathBuf, CoreError> {
-    let dir = archive_root(global).join(folder).join(year.to_string());
-    std::fs::create_dir_all(&dir).map_err(|source| CoreError::File {
-        path: dir.display().to_string(),
-        source,
-    })?;
+    let folder = archive_root(global).join(folder);
+    let dir = folder.join(year.to_string());
+    for own in [&folder, &dir] {
+        private_fs::own_dir(own).map_err(|source| CoreError::File {
+            path: own.display().to_string(),
+            source,
+        })?;
+    }
     let path = dir.join(name);
-    std::fs::write(&path, bytes).map_err(|source| CoreError::File {
+    private_fs::write(&path, bytes).map_err(|source| CoreError::File {
         path: path.display().to_string(),
         source,
     })?;
@@ -220,6 +224,16 @@ pub fn data_dir() -> PathBuf {
     dirs::data_local_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join("motcua")
+}
+
+/// The data folder, when it exists, is kept to its owner (0700 on unix): it was made 0755
+/// by versions that followed the umask.
+pub fn protect_data_dir() {
+    let dir = data_dir();
+    if dir.is_dir() {
+        // Best effort: a folder that cannot be changed still holds only private files.
+        let _ = private_fs::tighten(&dir);
+    }
 }
 
 /// The operating-system account, until staff accounts exist: events need an actor.

@@ -146,7 +146,7 @@ pub fn run(global: Global) -> ExitCode {
         .setup(|app| {
             let state = app.state::<AppState>();
             if let Some(store) = &state.store {
-                crate::serve::start_in_background(store);
+                crate::serve::start_in_background(store, state.global.desk_name());
             }
             let unit = match &state.store {
                 Some(store) => tauri::async_runtime::block_on(store.agency())

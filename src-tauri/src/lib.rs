@@ -18,6 +18,7 @@ use clap::Parser;
 /// Parses the command line and runs the CLI or the window.
 pub fn main_entry() -> std::process::ExitCode {
     quiet_panics();
+    context::protect_data_dir();
     if std::env::args_os().len() > 1 {
         console::attach_to_parent();
     }

@@ -55,9 +55,9 @@ fn save(path: &Path, placement: &Placement) {
     // Losing the window's place is harmless: the next start opens maximised.
     if let Ok(text) = serde_json::to_string(placement) {
         if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
+            let _ = motcua_core::private_fs::own_dir(dir);
         }
-        let _ = std::fs::write(path, text);
+        let _ = motcua_core::private_fs::write(path, text.as_bytes());
     }
 }
 

@@ -48,7 +48,7 @@ impl DeskConfig {
     /// Writes the file whole (a temporary file renamed over it), readable by its owner only.
     pub fn save(&self, path: &Path) -> Result<(), CoreError> {
         if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
+            crate::private_fs::create_dir(dir).map_err(|e| file_error(dir, e))?;
         }
         let json =
             serde_json::to_string_pretty(self).map_err(|e| CoreError::Json(e.to_string()))?;
@@ -58,23 +58,11 @@ impl DeskConfig {
     }
 }
 
-#[cfg(unix)]
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut f = crate::private_fs::create(path)?;
     f.write_all(bytes)?;
     f.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
 }
 
 /// Checks a database location as an administrator typed it: a `postgres://` URL naming a

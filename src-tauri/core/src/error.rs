@@ -65,6 +65,8 @@ pub enum Problem {
     },
     /// Not an SQLite file's absolute path nor a `postgres://` URL naming a server.
     DatabaseLocation,
+    /// A moment only the desk's clock may set (the reception time in the window).
+    ClockOnly,
 }
 
 impl Problem {
@@ -110,6 +112,7 @@ impl Problem {
             Problem::DayOff { date } => tf(lang, "problem.day_off", &[("date", date)]),
             Problem::Repeated { value } => tf(lang, "problem.repeated", &[("value", value)]),
             Problem::DatabaseLocation => t(lang, "problem.database_location"),
+            Problem::ClockOnly => t(lang, "problem.clock_only"),
         }
     }
 }
@@ -262,6 +265,9 @@ pub enum CoreError {
         from: crate::status::Status,
         to: crate::status::Status,
     },
+    /// A plain status move to 10: only the hand-over, which records the receiver, makes it.
+    #[error("{}", tf(Lang::Vi, "error.handover_only", &[("code", .code)]))]
+    HandoverOnly { code: String },
     #[error("{}", tf(Lang::Vi, "error.transfer_not_found", &[("id", &.id.to_string())]))]
     TransferNotFound { id: i64 },
     #[error("{}", tf(Lang::Vi, "error.not_posted", &[("code", .code)]))]
@@ -569,6 +575,9 @@ impl CoreError {
             (CoreError::Transition { code, from, to }, _) => {
                 transition_message(code, *from, *to, lang)
             }
+            (CoreError::HandoverOnly { code }, _) => {
+                tf(lang, "error.handover_only", &[("code", code)])
+            }
             (CoreError::NotLoggedIn, _) => t(lang, "error.not_logged_in"),
             (CoreError::CliLoginRequired, _) => t(lang, "error.cli_login_required"),
             (CoreError::CliSessionExpired, _) => t(lang, "error.cli_session_expired"),
@@ -655,6 +664,7 @@ impl CoreError {
             CoreError::Bench(_) => "bench",
             CoreError::NotAnIdCard(_) => "not_an_id_card",
             CoreError::Transition { .. } => "transition",
+            CoreError::HandoverOnly { .. } => "handover_only",
             CoreError::NotLoggedIn => "not_logged_in",
             CoreError::CliLoginRequired => "not_logged_in",
             CoreError::CliSessionExpired => "session_expired",

@@ -120,6 +120,20 @@ pub struct IntakeRequest {
 }
 
 impl IntakeRequest {
+    /// For an intake from the desk window: the reception time comes from the desk's clock,
+    /// so a page cannot backdate a dossier into a period already reported. (The CLI keeps
+    /// `received_at` for administrators importing paper registers.)
+    pub fn from_window(self) -> Result<IntakeRequest, CoreError> {
+        if self
+            .received_at
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty())
+        {
+            return Err(CoreError::invalid("received_at", Problem::ClockOnly));
+        }
+        Ok(self)
+    }
+
     /// Parses the JSON form. A wrong type or an unknown key is reported with its path.
     pub fn from_json(json: &str) -> Result<IntakeRequest, CoreError> {
         let de = &mut serde_json::Deserializer::from_str(json);
@@ -370,4 +384,33 @@ fn dedup(errors: Vec<FieldError>) -> Vec<FieldError> {
         .into_iter()
         .filter(|e| seen.insert(e.field.clone()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_cannot_choose_the_reception_time() {
+        let json = r#"{"procedure": "1.001193", "applicant": {"name": "Nguyễn Văn An"},
+                       "received_at": "2020-01-02T09:00:00+07:00"}"#;
+        let err = IntakeRequest::from_json(json)
+            .unwrap()
+            .from_window()
+            .unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "received_at");
+        assert!(err
+            .message(crate::i18n::Lang::En)
+            .contains("set by the desk's clock"));
+        // Absent or empty, the desk's clock sets it.
+        for json in [
+            r#"{"procedure": "1.001193", "applicant": {"name": "An"}}"#,
+            r#"{"procedure": "1.001193", "applicant": {"name": "An"}, "received_at": " "}"#,
+        ] {
+            assert!(IntakeRequest::from_json(json)
+                .unwrap()
+                .from_window()
+                .is_ok());
+        }
+    }
 }

@@ -22,6 +22,7 @@ pub mod lifecycle;
 pub mod numbering;
 pub mod printing;
 pub mod privacy;
+pub mod private_fs;
 pub mod procedure;
 pub mod public_status;
 pub mod report;

@@ -1,6 +1,8 @@
 //! Which status may follow which (domain reference §4), as a real desk moves dossiers:
 //! refused, withdrawn, stopped and returned are final; a result that is ready can go back
-//! for correction; supplements and fees lead back to processing.
+//! for correction; supplements and fees lead back to processing. A result reaches the
+//! citizen (status 10) only through the hand-over, which records who received it: no plain
+//! status move goes there.
 
 use crate::status::Status;
 
@@ -26,12 +28,22 @@ pub fn allowed(from: Status, to: Status) -> bool {
     }
 }
 
-/// The statuses a dossier in `from` may move to, in code order.
+/// Statuses that only the hand-over reaches: a plain move there would leave no receiver.
+pub fn by_handover_only(to: Status) -> bool {
+    to == Status::Returned
+}
+
+/// Whether a plain status move (not the hand-over) may take a dossier from `from` to `to`.
+pub fn move_allowed(from: Status, to: Status) -> bool {
+    allowed(from, to) && !by_handover_only(to)
+}
+
+/// The statuses a plain move may take a dossier in `from` to, in code order.
 pub fn next_statuses(from: Status) -> Vec<Status> {
     crate::status::ALL_STATUSES
         .iter()
         .copied()
-        .filter(|to| allowed(from, *to))
+        .filter(|to| move_allowed(from, *to))
         .collect()
 }
 
@@ -58,6 +70,16 @@ mod tests {
             assert!(!allowed(from, from));
             assert!(!allowed(from, Status::Submitted));
         }
+    }
+
+    #[test]
+    fn only_the_hand_over_reaches_returned() {
+        for from in ALL_STATUSES {
+            assert!(!move_allowed(from, Status::Returned), "{from:?}");
+            assert!(!next_statuses(from).contains(&Status::Returned), "{from:?}");
+        }
+        assert!(allowed(Status::Ready, Status::Returned));
+        assert_eq!(next_statuses(Status::Ready), vec![Status::Processing]);
     }
 
     #[test]

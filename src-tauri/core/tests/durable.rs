@@ -14,7 +14,7 @@ use motcua_core::agency::AgencyInput;
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
 use motcua_core::status::Status;
-use motcua_core::store::{transfer, verify_backup, Store};
+use motcua_core::store::{transfer, verify_backup, Store, Unmarked};
 use motcua_core::CoreError;
 use private_server::{is_root, run, PrivateServer};
 
@@ -81,7 +81,10 @@ async fn a_backup_restores_everything_and_keeps_the_current_database_aside() {
             .await
             .unwrap();
         let aside = dir.path().join("backups");
-        let restored = s.restore(&file, &aside).await.unwrap();
+        let restored = s
+            .restore(&file, &aside, Unmarked::Refuse, &actor())
+            .await
+            .unwrap();
         assert_eq!(s.count().await.unwrap(), 3, "{}", t.name);
         assert_eq!(s.dossier(&codes[0]).await.unwrap(), before);
         assert_eq!(s.events(&codes[0]).await.unwrap(), history);
@@ -140,7 +143,12 @@ async fn a_backup_taken_while_desks_register_is_consistent() {
             let restored = fresh_sqlite().await;
             restored
                 .store
-                .restore(Path::new(&report.path), &dir.path().join("aside"))
+                .restore(
+                    Path::new(&report.path),
+                    &dir.path().join("aside"),
+                    Unmarked::Refuse,
+                    &actor(),
+                )
                 .await
                 .unwrap();
             let health = restored.store.health().await.unwrap();
@@ -210,7 +218,10 @@ async fn a_damaged_or_newer_backup_is_refused_and_nothing_changes() {
             (&junk, ["backup.not_a_backup"].as_slice()),
             (&newer, ["backup.newer"].as_slice()),
         ] {
-            let err = s.restore(file, &aside).await.expect_err("refused");
+            let err = s
+                .restore(file, &aside, Unmarked::Refuse, &actor())
+                .await
+                .expect_err("refused");
             let CoreError::BackupInvalid { reason, .. } = &err else {
                 panic!("{}: {file:?}: {err:?}", t.name);
             };

@@ -229,9 +229,19 @@ async fn the_waiting_room_lists_results_ready_at_the_desk_in_code_order() {
         s.transition(&codes[1], Status::Processing, "", None, None, &actor())
             .await
             .unwrap();
-        s.transition(&codes[3], Status::Returned, "", None, None, &actor())
-            .await
-            .unwrap();
+        let collected = s.dossier(&codes[3]).await.unwrap();
+        s.handover(
+            &codes[3],
+            &motcua_core::handover::HandoverInput {
+                receiver_name: collected.applicant.name.clone(),
+                receiver_id: collected.applicant.id_number.clone(),
+                ..Default::default()
+            },
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             s.ready_to_collect(10).await.unwrap(),
             vec![codes[0].clone(), codes[2].clone()],
@@ -249,7 +259,7 @@ async fn the_contact_line_and_the_status_server_are_named_settings() {
         assert!(motcua_core::store::NAMED_SETTINGS.contains(&"contact"));
         assert!(motcua_core::store::NAMED_SETTINGS.contains(&"status-server"));
         assert_eq!(s.get_named("Quầy 1", "contact").await.unwrap(), "");
-        assert_eq!(s.status_server().await.unwrap(), None);
+        assert_eq!(s.status_server("Quầy 1").await.unwrap(), None);
 
         let err = s
             .set_named("Quầy 1", "contact", &"0".repeat(201))
@@ -278,9 +288,17 @@ async fn the_contact_line_and_the_status_server_are_named_settings() {
             "0.0.0.0:8080"
         );
         assert_eq!(
-            s.status_server().await.unwrap(),
+            s.status_server("Quầy 1").await.unwrap(),
             Some("0.0.0.0:8080".parse().unwrap())
         );
+        // A desk setting: the other desks of the office do not listen.
+        assert_eq!(s.status_server("Quầy 2").await.unwrap(), None);
+        assert_eq!(s.get_named("Quầy 2", "status-server").await.unwrap(), "");
+        // Nor does an office-wide value left by an older version make every desk listen.
+        s.set_setting("status-server", "0.0.0.0:8082")
+            .await
+            .unwrap();
+        assert_eq!(s.status_server("Quầy 2").await.unwrap(), None);
         s.set_named("Quầy 1", "status-server", "[::]:8081")
             .await
             .unwrap();
@@ -289,6 +307,6 @@ async fn the_contact_line_and_the_status_server_are_named_settings() {
             "[::]:8081"
         );
         s.set_named("Quầy 1", "status-server", "").await.unwrap();
-        assert_eq!(s.status_server().await.unwrap(), None);
+        assert_eq!(s.status_server("Quầy 1").await.unwrap(), None);
     }
 }

@@ -772,9 +772,33 @@ async fn statuses_move_only_along_the_transition_table_and_each_move_is_logged()
         s.transition(&d.code, Status::Ready, "", None, None, &actor())
             .await
             .unwrap();
-        s.transition(&d.code, Status::Returned, "", None, None, &actor())
+        // Only the hand-over, which records the receiver, reaches Returned.
+        let err = s
+            .transition(&d.code, Status::Returned, "", None, None, &actor())
             .await
-            .unwrap();
+            .unwrap_err();
+        assert!(
+            matches!(err, CoreError::HandoverOnly { .. }),
+            "{}: {err}",
+            t.name
+        );
+        assert!(
+            err.message(motcua_core::i18n::Lang::En)
+                .contains("only the hand-over"),
+            "{err}"
+        );
+        s.handover(
+            &d.code,
+            &motcua_core::handover::HandoverInput {
+                receiver_name: d.applicant.name.clone(),
+                receiver_id: d.applicant.id_number.clone(),
+                ..Default::default()
+            },
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
         // Returned is final.
         for to in motcua_core::status::ALL_STATUSES {
             assert!(

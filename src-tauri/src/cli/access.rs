@@ -223,7 +223,7 @@ pub async fn login(
         .open_cli_session(&actor, &session.token_digest(), now)
         .await?;
     cli_session::save(&path, &session)?;
-    println!("{} {}", t(global.lang(), "cli.logged_in"), account.name);
+    outln!("{} {}", t(global.lang(), "cli.logged_in"), account.name);
     Ok(())
 }
 
@@ -231,9 +231,9 @@ pub async fn login(
 pub async fn logout(global: &Global, store: &Store, database: &str) -> Result<(), CoreError> {
     let path = session_path(database);
     if end_session(store, &path, &global.desk_name()).await? {
-        println!("{}", t(global.lang(), "cli.logged_out"));
+        outln!("{}", t(global.lang(), "cli.logged_out"));
     } else {
-        println!("{}", t(global.lang(), "cli.not_logged_in"));
+        outln!("{}", t(global.lang(), "cli.not_logged_in"));
     }
     Ok(())
 }

@@ -106,7 +106,7 @@ pub async fn setup(global: &Global, store: &Store, args: SetupArgs) -> Result<()
             first_number: args.first_number,
         })
         .await?;
-    println!(
+    outln!(
         "{} {} – {}",
         t(global.lang(), "cli.setup_done"),
         agency.code,
@@ -116,7 +116,7 @@ pub async fn setup(global: &Global, store: &Store, args: SetupArgs) -> Result<()
         let account = store
             .create_first_administrator(&input, &global.desk_name(), vntime::now())
             .await?;
-        println!("{} {}", t(global.lang(), "cli.admin_created"), account.name);
+        outln!("{} {}", t(global.lang(), "cli.admin_created"), account.name);
     }
     Ok(())
 }
@@ -138,7 +138,7 @@ pub async fn procedures(
                 } else {
                     format!(" ({})", t(global.lang(), "cli.inactive"))
                 };
-                println!("{:<10} {:<14} {}{}", p.code, p.field, p.name, inactive);
+                outln!("{:<10} {:<14} {}{}", p.code, p.field, p.name, inactive);
             }
             Ok(())
         }
@@ -149,7 +149,7 @@ pub async fn procedures(
             })?;
             let catalog = Catalog::parse(&text)?;
             let n = store.import_catalog(&catalog).await?;
-            println!("{n}");
+            outln!("{n}");
             Ok(())
         }
         ProceduresCommand::Export { out, json: _ } => {
@@ -160,7 +160,7 @@ pub async fn procedures(
                 Some(path) => std::fs::write(&path, text + "\n")
                     .map_err(|source| CoreError::File { path, source }),
                 None => {
-                    println!("{text}");
+                    outln!("{text}");
                     Ok(())
                 }
             }
@@ -189,12 +189,12 @@ pub async fn settings(
                 return output::json(&values);
             }
             for (k, v) in values {
-                println!("{k} = {}", v.as_str().unwrap_or_default());
+                outln!("{k} = {}", v.as_str().unwrap_or_default());
             }
             Ok(())
         }
         SettingsCommand::Get { key } => {
-            println!("{}", store.get_named(&desk, key.trim()).await?);
+            outln!("{}", store.get_named(&desk, key.trim()).await?);
             Ok(())
         }
         SettingsCommand::Set { key, value } => store.set_named(&desk, key.trim(), &value).await,

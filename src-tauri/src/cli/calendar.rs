@@ -99,7 +99,7 @@ pub fn run_offline(global: &Global, command: &CalendarCommand) -> Option<Result<
                 } else {
                     String::new()
                 };
-                println!("{}/{}{}/{}", lunar.day, lunar.month, leap, lunar.year);
+                outln!("{}/{}{}/{}", lunar.day, lunar.month, leap, lunar.year);
                 Ok(())
             }
         })()),
@@ -115,7 +115,7 @@ pub fn run_offline(global: &Global, command: &CalendarCommand) -> Option<Result<
                 year: *year,
                 leap: *leap,
             })?;
-            println!("{}", date.format("%Y-%m-%d"));
+            outln!("{}", date.format("%Y-%m-%d"));
             Ok(())
         })()),
         _ => None,
@@ -153,7 +153,7 @@ pub async fn run(
                 } else {
                     t(lang, "cli.day_off")
                 };
-                println!(
+                outln!(
                     "{}  {:<10} {}",
                     d.date.format("%Y-%m-%d %a"),
                     what,
@@ -201,14 +201,14 @@ pub async fn run(
                     warnings: warnings.clone(),
                 })?;
             } else if warnings.is_empty() {
-                println!("{}", t(lang, "calendar.notices_ok"));
+                outln!("{}", t(lang, "calendar.notices_ok"));
             }
             if warnings.is_empty() {
                 Ok(())
             } else {
                 if !json {
                     for w in &warnings {
-                        println!("{w}");
+                        outln!("{w}");
                     }
                 }
                 std::process::exit(3);
@@ -260,7 +260,7 @@ pub async fn due_date(store: &Store, args: DueDateArgs) -> Result<(), CoreError>
             due_at: due,
         })
     } else {
-        println!("{}", rfc3339_vn(due));
+        outln!("{}", rfc3339_vn(due));
         Ok(())
     }
 }

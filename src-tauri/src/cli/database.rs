@@ -77,19 +77,19 @@ pub async fn run(global: &Global, command: DatabaseCommand) -> Result<(), CoreEr
                 DatabaseSource::File => view.file.as_str(),
                 DatabaseSource::Default => "",
             };
-            println!("{}: {}", t(lang, "ui.db.current"), view.database);
+            outln!("{}: {}", t(lang, "ui.db.current"), view.database);
             if !source.is_empty() {
-                println!("{}: {source}", t(lang, "ui.db.source"));
+                outln!("{}: {source}", t(lang, "ui.db.source"));
             }
-            println!("{}: {}", t(lang, "ui.db.file"), view.file);
+            outln!("{}: {}", t(lang, "ui.db.file"), view.file);
             if !view.configured.is_empty() && view.source != DatabaseSource::File {
-                println!("{}: {}", t(lang, "ui.db.configured"), view.configured);
+                outln!("{}: {}", t(lang, "ui.db.configured"), view.configured);
             }
             Ok(())
         }
         DatabaseCommand::Set { location, no_test } => {
             let chosen = choose_database(&location, !no_test).await?;
-            println!(
+            outln!(
                 "{}",
                 tf(lang, "ui.db.saved", &[("database", &redact(&chosen))])
             );
@@ -100,7 +100,7 @@ pub async fn run(global: &Global, command: DatabaseCommand) -> Result<(), CoreEr
         }
         DatabaseCommand::Reset => {
             forget_database()?;
-            println!("{}", t(lang, "ui.db.reset"));
+            outln!("{}", t(lang, "ui.db.reset"));
             Ok(())
         }
         DatabaseCommand::Migrate { owner_url } => {

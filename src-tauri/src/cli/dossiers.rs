@@ -192,7 +192,7 @@ pub async fn history(global: &Global, store: &Store, args: ShowArgs) -> Result<(
     let lang = global.lang();
     for e in events {
         let to = e.to_status.map(|s| s.label(lang)).unwrap_or_default();
-        println!(
+        outln!(
             "{}  {:<14} {:<20} {}  {}",
             output::time(e.at),
             e.kind,
@@ -386,15 +386,17 @@ pub async fn report(store: &Store, args: ReportArgs) -> Result<(), CoreError> {
         ReportFormat::Pdf => store.report_pdf(&report).await?,
     };
     match (args.out, args.format) {
-        (Some(path), _) => std::fs::write(&path, bytes).map_err(|source| CoreError::File {
-            path: path.display().to_string(),
-            source,
-        }),
+        (Some(path), _) => {
+            motcua_core::private_fs::write(&path, &bytes).map_err(|source| CoreError::File {
+                path: path.display().to_string(),
+                source,
+            })
+        }
         (None, ReportFormat::Xlsx | ReportFormat::Pdf) => {
             Err(CoreError::invalid("out", Problem::Required))
         }
         (None, _) => {
-            println!("{}", String::from_utf8_lossy(&bytes));
+            outln!("{}", String::from_utf8_lossy(&bytes));
             Ok(())
         }
     }

@@ -126,7 +126,7 @@ pub struct DeliveryArgs {
 }
 
 fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CoreError> {
-    std::fs::write(path, bytes).map_err(|source| CoreError::File {
+    motcua_core::private_fs::write(path, bytes).map_err(|source| CoreError::File {
         path: path.display().to_string(),
         source,
     })

@@ -75,7 +75,7 @@ fn ports(global: &Global, json: bool) -> Result<(), CoreError> {
         eprintln!("{}", t(global.lang(), "idcard.ports.none"));
     }
     for port in list {
-        println!("{port}");
+        outln!("{port}");
     }
     Ok(())
 }

@@ -2,6 +2,13 @@
 //! command prints JSON with `--json` (or always, where noted) and exits non-zero with a
 //! one-line error on stderr when it fails.
 
+// Standard output goes through `outln!` (a closed pipe is not a crash), never `println!`.
+#![deny(clippy::print_stdout)]
+
+// First: its `outln!` is used by every module below.
+#[macro_use]
+mod output;
+
 mod access;
 mod admin;
 mod bench;
@@ -11,7 +18,6 @@ mod dossiers;
 mod forms;
 mod idcard;
 mod ops;
-mod output;
 mod serve;
 mod slips;
 mod users;

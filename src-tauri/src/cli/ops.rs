@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use motcua_core::error::Problem;
-use motcua_core::store::{is_postgres_url, transfer, verify_backup, Store};
+use motcua_core::i18n::tf;
+use motcua_core::private_fs;
+use motcua_core::store::{is_postgres_url, transfer, verify_backup, Store, Unmarked};
 use motcua_core::vntime::{now, to_vn, vn_date};
 use motcua_core::CoreError;
 
@@ -27,11 +29,18 @@ pub struct BackupArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "The restore is recorded in the access log (the file, its SHA-256, the chain heads it brought), and every account the backup changes (added, removed, roles, disabled or enabled, password) is named on stderr and in the JSON."
+)]
 pub struct RestoreArgs {
     /// A backup made by `motcua backup` (.db or .jsonl). It is checked first; the current
     /// database is kept aside in the backups folder before anything is replaced.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// Accept an SQLite file that carries no backup marker (a plain copy of a database
+    /// file, not made by `motcua backup`): nothing then proves what it holds
+    #[arg(long)]
+    pub unmarked: bool,
 }
 
 #[derive(Debug, Args)]
@@ -58,10 +67,18 @@ pub async fn backup(global: &Global, store: &Store, args: BackupArgs) -> Result<
         let report = store.daily_backup(&dir, vn_date(now())).await?;
         return output::json(&report);
     }
-    let out = args.out.unwrap_or_else(|| {
-        let stamp = to_vn(now()).format("%Y-%m-%d-%H%M%S");
-        dir.join(format!("motcua-{stamp}.{}", store.backup_extension()))
-    });
+    let out = match args.out {
+        Some(out) => out,
+        None => {
+            // The backups folder is the app's own: kept to its owner like the data folder.
+            private_fs::own_dir(&dir).map_err(|source| CoreError::File {
+                path: dir.display().to_string(),
+                source,
+            })?;
+            let stamp = to_vn(now()).format("%Y-%m-%d-%H%M%S");
+            dir.join(format!("motcua-{stamp}.{}", store.backup_extension()))
+        }
+    };
     output::json(&store.backup(&out).await?)
 }
 
@@ -70,7 +87,28 @@ pub async fn verify(file: PathBuf) -> Result<(), CoreError> {
 }
 
 pub async fn restore(global: &Global, store: &Store, args: RestoreArgs) -> Result<(), CoreError> {
-    let report = store.restore(&args.file, &backup_dir(global)).await?;
+    let unmarked = if args.unmarked {
+        Unmarked::Accept
+    } else {
+        Unmarked::Refuse
+    };
+    let report = store
+        .restore(&args.file, &backup_dir(global), unmarked, &global.actor())
+        .await?;
+    // On stderr as well as in the JSON: a person running the restore must see an account
+    // the backup brings back, even when a script keeps the JSON.
+    let lang = global.lang();
+    for change in &report.accounts {
+        let changes: Vec<String> = change.differences.iter().map(|d| d.label(lang)).collect();
+        eprintln!(
+            "{}",
+            tf(
+                lang,
+                "restore.account.line",
+                &[("name", &change.name), ("changes", &changes.join(", "))]
+            )
+        );
+    }
     output::json(&report)
 }
 
@@ -110,7 +148,7 @@ pub async fn check(global: &Global, store: &Store, args: CheckArgs) -> Result<()
     }
     let lang = global.lang();
     let t = |key: &str| motcua_core::i18n::t(lang, key);
-    println!(
+    outln!(
         "{}: {}",
         t("check.integrity"),
         if health.integrity_ok {
@@ -119,13 +157,13 @@ pub async fn check(global: &Global, store: &Store, args: CheckArgs) -> Result<()
             t("check.damaged")
         }
     );
-    println!("{}: {}", t("check.dossiers"), health.dossiers);
-    println!("{}: {}", t("check.events"), health.events);
+    outln!("{}: {}", t("check.dossiers"), health.dossiers);
+    outln!("{}: {}", t("check.events"), health.events);
     for code in &health.without_created_event {
-        println!("{}: {code}", t("check.without_event"));
+        outln!("{}: {code}", t("check.without_event"));
     }
     for gap in &health.gaps {
-        println!(
+        outln!(
             "{}: {} {} {}–{} ({} {}, {} {})",
             t("check.gap"),
             gap.agency_code,

@@ -1,4 +1,8 @@
-//! Printing results: JSON for scripts, aligned text for people.
+//! Printing results: JSON for scripts, aligned text for people. Everything the CLI prints
+//! on standard output goes through `outln!`, so that a reader that stops reading
+//! (`motcua list | head -1`) ends the command quietly instead of as a crash.
+
+use std::io::Write;
 
 use motcua_core::dossier::{Dossier, DossierSummary};
 use motcua_core::i18n::{t, Lang};
@@ -6,9 +10,35 @@ use motcua_core::vntime::to_vn;
 use motcua_core::CoreError;
 use serde::Serialize;
 
+/// `println!` for the CLI's standard output (see `line`).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::line(format_args!($($arg)*))
+    };
+}
+
+/// Writes one line to standard output. When the reader has gone (a closed pipe) the
+/// command's work is done and nobody is left to read the rest: the process ends at once
+/// with success and says nothing, like the shell's own tools. Any other failure to write
+/// ends it with a one-line message and failure.
+pub fn line(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    let written = out
+        .write_fmt(args)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("motcua: stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
 pub fn json<T: Serialize>(value: &T) -> Result<(), CoreError> {
     let text = serde_json::to_string_pretty(value).map_err(|e| CoreError::Json(e.to_string()))?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
@@ -58,11 +88,11 @@ pub fn dossier(d: &Dossier, lang: Lang) {
         .max()
         .unwrap_or(0);
     for (k, v) in rows {
-        println!("{k:width$}  {v}");
+        outln!("{k:width$}  {v}");
     }
-    println!("{}:", t(lang, "field.documents"));
+    outln!("{}:", t(lang, "field.documents"));
     for (i, doc) in d.documents.iter().enumerate() {
-        println!(
+        outln!(
             "  {}. {} ({} {}, {} {})",
             i + 1,
             doc.name,
@@ -76,11 +106,11 @@ pub fn dossier(d: &Dossier, lang: Lang) {
 
 pub fn summaries(list: &[DossierSummary], lang: Lang) {
     if list.is_empty() {
-        println!("{}", t(lang, "cli.none"));
+        outln!("{}", t(lang, "cli.none"));
         return;
     }
     for d in list {
-        println!(
+        outln!(
             "{}  {}  {}  {}  {}: {}",
             d.code,
             time(d.received_at),

@@ -11,10 +11,11 @@ use crate::serve;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "The receipt's QR opens the page when the lookup URL points here:\n  motcua settings set lookup-url 'http://192.168.1.10:8080/d/{code}?k={tag}'\nThe waiting room's screen shows http://ADDR:PORT/kiosk."
+    after_help = "The receipt's QR opens the page when the lookup URL points here:\n  motcua settings set lookup-url 'http://192.168.1.10:8080/d/{code}?k={tag}'\nThe waiting room's screen shows http://ADDR:PORT/kiosk.\nEach client may hold 16 connections open (256 in all) and must send a whole request within 10 seconds; more are closed."
 )]
 pub struct ServeArgs {
-    /// Address and port to listen on [default: the status-server setting, else 0.0.0.0:8080]
+    /// Address and port to listen on [default: this desk's status-server setting, else
+    /// 0.0.0.0:8080]
     #[arg(long, value_name = "ADDR:PORT")]
     pub bind: Option<String>,
     /// Requests each client may make per minute before it is asked to wait
@@ -26,7 +27,7 @@ pub struct ServeArgs {
 pub async fn run(global: &Global, store: &Store, args: ServeArgs) -> Result<(), CoreError> {
     let addr = match args.bind.as_deref() {
         Some(bind) => parse_listen_address("bind", bind)?,
-        None => match store.status_server().await? {
+        None => match store.status_server(&global.desk_name()).await? {
             Some(addr) => addr,
             None => parse_listen_address("bind", serve::DEFAULT_BIND)?,
         },
@@ -40,7 +41,7 @@ pub async fn run(global: &Global, store: &Store, args: ServeArgs) -> Result<(), 
         )
     })?;
     let bound = listener.local_addr().unwrap_or(addr);
-    println!(
+    outln!(
         "{}",
         tf(
             global.lang(),

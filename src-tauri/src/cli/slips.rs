@@ -67,7 +67,7 @@ async fn paper_or_setting(
 }
 
 fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CoreError> {
-    std::fs::write(path, bytes).map_err(|source| CoreError::File {
+    motcua_core::private_fs::write(path, bytes).map_err(|source| CoreError::File {
         path: path.display().to_string(),
         source,
     })
@@ -107,7 +107,7 @@ pub async fn print(global: &Global, store: &Store, args: PrintArgs) -> Result<()
         title: &issued.dossier.code,
     };
     printing::print(&job, &printer)?;
-    println!(
+    outln!(
         "{}: {} ({})",
         t(global.lang(), "cli.printed"),
         printer,
@@ -122,7 +122,7 @@ pub fn printers(args: PrintersArgs) -> Result<(), CoreError> {
         return output::json(&list);
     }
     for p in list {
-        println!("{}{}", p.name, if p.default { " *" } else { "" });
+        outln!("{}{}", p.name, if p.default { " *" } else { "" });
     }
     Ok(())
 }
@@ -143,7 +143,7 @@ pub async fn scan(global: &Global, store: &Store, args: ScanArgs) -> Result<(), 
     let status = motcua_core::status::Status::from_code(result.status_code)
         .map(|s| s.label(lang))
         .unwrap_or_default();
-    println!(
+    outln!(
         "{}  {}  {}: {}  ({check})",
         result.code,
         status,

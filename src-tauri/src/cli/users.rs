@@ -135,7 +135,7 @@ pub async fn user(global: &Global, store: &Store, command: UserCommand) -> Resul
                     now,
                 )
                 .await?;
-            println!("{} {}", t(lang, "cli.user_added"), account.name);
+            outln!("{} {}", t(lang, "cli.user_added"), account.name);
         }
         UserCommand::List { json } => {
             let accounts = store.accounts().await?;
@@ -143,7 +143,7 @@ pub async fn user(global: &Global, store: &Store, command: UserCommand) -> Resul
                 return output::json(&accounts);
             }
             if accounts.is_empty() {
-                println!("{}", t(lang, "cli.no_users"));
+                outln!("{}", t(lang, "cli.no_users"));
             }
             for a in accounts {
                 let roles: Vec<&str> = a.roles.iter().map(|r| r.code()).collect();
@@ -163,7 +163,7 @@ pub async fn user(global: &Global, store: &Store, command: UserCommand) -> Resul
                 } else {
                     format!(" ({})", state.join(", "))
                 };
-                println!(
+                outln!(
                     "{:<20} {:<40} {}{}",
                     a.name,
                     roles.join(","),
@@ -174,16 +174,16 @@ pub async fn user(global: &Global, store: &Store, command: UserCommand) -> Resul
         }
         UserCommand::Disable { name } => {
             let a = store.set_disabled(&name, true, &actor, now).await?;
-            println!("{} {}", t(lang, "cli.user_disabled"), a.name);
+            outln!("{} {}", t(lang, "cli.user_disabled"), a.name);
         }
         UserCommand::Enable { name } => {
             let a = store.set_disabled(&name, false, &actor, now).await?;
-            println!("{} {}", t(lang, "cli.user_enabled"), a.name);
+            outln!("{} {}", t(lang, "cli.user_enabled"), a.name);
         }
         UserCommand::Roles { name, roles } => {
             let a = store.set_roles(&name, &roles, &actor, now).await?;
             let codes: Vec<&str> = a.roles.iter().map(|r| r.code()).collect();
-            println!(
+            outln!(
                 "{} {}: {}",
                 t(lang, "cli.roles_changed"),
                 a.name,
@@ -193,7 +193,7 @@ pub async fn user(global: &Global, store: &Store, command: UserCommand) -> Resul
         UserCommand::ResetPassword { name, .. } => {
             let password = first_line()?;
             store.reset_password(&name, &password, &actor, now).await?;
-            println!("{} {}", t(lang, "cli.password_reset"), name.trim());
+            outln!("{} {}", t(lang, "cli.password_reset"), name.trim());
         }
         UserCommand::Passwd { name, .. } => {
             let mut lines = stdin_lines(2)?;
@@ -202,7 +202,7 @@ pub async fn user(global: &Global, store: &Store, command: UserCommand) -> Resul
             store
                 .change_password(&name, &old, &new, &actor.desk, now)
                 .await?;
-            println!("{} {}", t(lang, "cli.password_changed"), name.trim());
+            outln!("{} {}", t(lang, "cli.password_changed"), name.trim());
         }
     }
     Ok(())
@@ -216,7 +216,7 @@ pub async fn audit(global: &Global, store: &Store, command: AuditCommand) -> Res
             if json {
                 output::json(&report)?;
             } else if report.ok {
-                println!(
+                outln!(
                     "{}",
                     tf(
                         lang,
@@ -225,7 +225,7 @@ pub async fn audit(global: &Global, store: &Store, command: AuditCommand) -> Res
                     )
                 );
                 for head in &report.heads {
-                    println!("{} {} {}", head.chain.table(), head.entries, head.hash);
+                    outln!("{} {} {}", head.chain.table(), head.entries, head.hash);
                 }
             }
             match report.first_broken {
@@ -243,7 +243,7 @@ pub async fn audit(global: &Global, store: &Store, command: AuditCommand) -> Res
                 return output::json(&entries);
             }
             for e in entries {
-                println!(
+                outln!(
                     "{:>6} {} {:<16} {:<14} {:<24} {}",
                     e.id,
                     output::time(e.at),

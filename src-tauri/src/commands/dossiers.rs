@@ -140,6 +140,7 @@ pub async fn procedures(
 #[tauri::command]
 pub async fn intake(state: State<'_, AppState>, request: IntakeRequest) -> UiResult<Dossier> {
     let session = allow(&state, Action::Intake).await?;
+    let request = ui(&state, request.from_window())?;
     ui(
         &state,
         store(&state)?

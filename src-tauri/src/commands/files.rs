@@ -103,7 +103,7 @@ pub async fn suggest_export_path(
     };
     let dir = export_dir();
     // A folder that cannot be made is reported when the file is written.
-    let _ = std::fs::create_dir_all(&dir);
+    let _ = motcua_core::private_fs::create_dir(&dir);
     Ok(target(dir.join(name)))
 }
 

@@ -239,7 +239,7 @@ fn write_file(state: &AppState, path: &str, bytes: &[u8]) -> UiResult<Written> {
     }
     ui(
         state,
-        std::fs::write(&path, bytes).map_err(|source| CoreError::File {
+        motcua_core::private_fs::write(&path, bytes).map_err(|source| CoreError::File {
             path: path.display().to_string(),
             source,
         }),

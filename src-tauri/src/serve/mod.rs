@@ -2,7 +2,9 @@
 //! same database as the desks. The QR on a receipt can open `/d/{code}?k={tag}` (the
 //! `lookup-url` setting); `/kiosk` is the waiting room's screen. Nothing here writes to the
 //! database, and the request log carries no code, tag, name or client address.
+//! `connections.rs` bounds the open connections and the time a request may take to arrive.
 
+mod connections;
 mod html;
 mod limit;
 mod pages;
@@ -26,6 +28,7 @@ use motcua_core::vntime;
 use serde::Deserialize;
 use tokio::net::TcpListener;
 
+use connections::{Bounded, Peer};
 pub use limit::DEFAULT_PER_MINUTE;
 use pages::{KioskAnswer, Office, Screen};
 
@@ -76,20 +79,20 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     let app = router(store, per_minute);
     axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        Bounded::new(listener),
+        app.into_make_service_with_connect_info::<Peer>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
 }
 
-/// Starts the server beside the desk window when the `status-server` setting names an
-/// address; it runs until the window closes. Problems are reported on stderr and never stop
-/// the desk.
-pub fn start_in_background(store: &Store) {
+/// Starts the server beside the desk window when this desk's `status-server` setting names
+/// an address; it runs until the window closes. Problems are reported on stderr and never
+/// stop the desk.
+pub fn start_in_background(store: &Store, desk: String) {
     let store = store.clone();
     tauri::async_runtime::spawn(async move {
-        let addr = match store.status_server().await {
+        let addr = match store.status_server(&desk).await {
             Ok(Some(addr)) => addr,
             Ok(None) => return,
             Err(e) => {
@@ -146,7 +149,7 @@ fn route_of(path: &str) -> &'static str {
 /// Every request: the rate limit, the headers every page carries, and one log line.
 async fn guard(
     State(shared): State<Shared>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     request: Request,
     next: Next,
 ) -> Response {

@@ -44,6 +44,8 @@ pub enum AccessKind {
     Searched,
     /// A list with unmasked personal data printed by the CLI.
     ListViewed,
+    /// The database replaced by a backup: from which file, its digest, the heads it brought.
+    Restored,
 }
 
 impl AccessKind {
@@ -67,6 +69,7 @@ impl AccessKind {
             AccessKind::ReceiptPreviewed => "receipt_previewed",
             AccessKind::Searched => "searched",
             AccessKind::ListViewed => "list_viewed",
+            AccessKind::Restored => "restored",
         }
     }
 

@@ -23,9 +23,11 @@ use sha2::{Digest, Sha256};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, Connection, Row};
 
+use super::access_log::{self, AccessKind};
 use super::tables::{self, exec, Column, Inserter, Table, Value};
-use super::{migrator, sqlite_url_mode, supported_version, Backend, Store};
+use super::{migrator, sqlite_url_mode, supported_version, Actor, Backend, Store};
 use crate::error::{CoreError, CoreResult};
+use crate::private_fs;
 
 pub const FORMAT: &str = "motcua-backup";
 pub const FORMAT_VERSION: i64 = 1;
@@ -55,6 +57,64 @@ pub struct RestoreReport {
     pub restored: BackupReport,
     /// The database as it was just before the restore.
     pub previous: String,
+    /// SHA-256 of the restored file, as the access log records it.
+    pub sha256: String,
+    /// The hash chains' heads the restored data brought, before the "restored" entry.
+    pub heads: Vec<ChainHead>,
+    /// Accounts that are not what they were just before: an old backup can bring back an
+    /// account since disabled, or an old password.
+    pub accounts: Vec<AccountChange>,
+}
+
+/// Whether a restore takes a file that carries no backup marker (a plain copy of a
+/// database file, not made by `Store::backup`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmarked {
+    Refuse,
+    Accept,
+}
+
+/// One chain's head: how many entries it links and the newest hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainHead {
+    pub chain: String,
+    pub entries: i64,
+    pub last_hash: String,
+}
+
+/// How a restore changed one account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountDifference {
+    Added,
+    Removed,
+    Roles,
+    Disabled,
+    Enabled,
+    Password,
+}
+
+impl AccountDifference {
+    pub fn label(self, lang: crate::i18n::Lang) -> String {
+        let code = match self {
+            AccountDifference::Added => "added",
+            AccountDifference::Removed => "removed",
+            AccountDifference::Roles => "roles",
+            AccountDifference::Disabled => "disabled",
+            AccountDifference::Enabled => "enabled",
+            AccountDifference::Password => "password",
+        };
+        crate::i18n::t(lang, &format!("restore.account.{code}"))
+    }
+}
+
+/// An account a restore changed, with its roles before and after (empty when absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountChange {
+    pub name: String,
+    pub differences: Vec<AccountDifference>,
+    pub roles_before: String,
+    pub roles_after: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -150,7 +210,7 @@ impl Store {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(file_error(dir))?;
+        private_fs::create_dir(dir).map_err(file_error(dir))?;
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -188,6 +248,8 @@ impl Store {
     }
 
     async fn backup_sqlite(&self, partial: &Path) -> CoreResult<()> {
+        // VACUUM INTO writes into an empty file it finds, keeping that file's mode.
+        private_fs::create_empty(partial).map_err(file_error(partial))?;
         sqlx::query("VACUUM INTO $1")
             .bind(partial.to_string_lossy().into_owned())
             .execute(self.pool())
@@ -224,7 +286,7 @@ impl Store {
         if keep == 0 {
             return Ok(None);
         }
-        fs::create_dir_all(dir).map_err(file_error(dir))?;
+        private_fs::own_dir(dir).map_err(file_error(dir))?;
         let stem = format!("motcua-{}", today.format("%Y-%m-%d"));
         let exists = daily_files(dir)?
             .iter()
@@ -249,17 +311,30 @@ impl Store {
     }
 
     /// Replaces everything in this database with the backup in `file`, after checking it.
-    /// The database as it was is first backed up into `aside_dir`.
-    pub async fn restore(&self, file: &Path, aside_dir: &Path) -> CoreResult<RestoreReport> {
+    /// The database as it was is first backed up into `aside_dir`. A file without the
+    /// backup marker is refused unless `unmarked` accepts it. The swap is recorded in the
+    /// access log by `actor` (the file, its digest, the heads it brought, the accounts it
+    /// changed) in the same transaction.
+    pub async fn restore(
+        &self,
+        file: &Path,
+        aside_dir: &Path,
+        unmarked: Unmarked,
+        actor: &Actor,
+    ) -> CoreResult<RestoreReport> {
         let checked = verify_backup(file).await?;
-        fs::create_dir_all(aside_dir).map_err(file_error(aside_dir))?;
+        if !checked.checksum_verified && unmarked == Unmarked::Refuse {
+            return Err(invalid(file, "backup.unmarked", ""));
+        }
+        let sha256 = file_digest(file)?;
+        private_fs::own_dir(aside_dir).map_err(file_error(aside_dir))?;
         let stamp = crate::vntime::to_vn(crate::vntime::now()).format("%Y%m%d-%H%M%S");
         let work = aside_dir.join(format!(".restore-{}-{stamp}", std::process::id()));
-        fs::create_dir_all(&work).map_err(file_error(&work))?;
+        private_fs::create_dir(&work).map_err(file_error(&work))?;
         let staged = work.join("restore.db");
-        let result: CoreResult<PathBuf> = async {
+        let result: CoreResult<(PathBuf, Swapped)> = async {
             if checked.format == "sqlite" {
-                fs::copy(file, &staged).map_err(file_error(&staged))?;
+                private_fs::copy(file, &staged).map_err(file_error(&staged))?;
                 // The marker and digest belong to the file, not to the database.
                 let mut conn = AnyConnection::connect(&sqlite_url_mode(&staged, "rw")).await?;
                 exec(&mut conn, &format!("DROP TABLE IF EXISTS {MARK_TABLE}")).await?;
@@ -268,7 +343,7 @@ impl Store {
                 stage_jsonl(file, &staged, checked.schema_version).await?;
             }
             let source = Store::open(&staged.to_string_lossy()).await?;
-            let replaced: CoreResult<PathBuf> = async {
+            let replaced: CoreResult<(PathBuf, Swapped)> = async {
                 if !source.integrity_check().await? {
                     return Err(invalid(file, "backup.corrupt", "integrity_check"));
                 }
@@ -277,8 +352,13 @@ impl Store {
                     self.backup_extension()
                 ));
                 self.backup(&previous).await?;
-                replace_all(self, &source).await?;
-                Ok(previous)
+                let restored = Restored {
+                    file,
+                    sha256: &sha256,
+                    actor,
+                };
+                let swapped = replace_all(self, &source, &restored).await?;
+                Ok((previous, swapped))
             }
             .await;
             source.close().await;
@@ -286,10 +366,13 @@ impl Store {
         }
         .await;
         let _ = fs::remove_dir_all(&work);
-        let previous = result?;
+        let (previous, swapped) = result?;
         Ok(RestoreReport {
             restored: checked,
             previous: previous.display().to_string(),
+            sha256,
+            heads: swapped.heads,
+            accounts: swapped.accounts,
         })
     }
 }
@@ -344,7 +427,7 @@ impl Write for HashingWriter {
 }
 
 async fn write_jsonl(conn: &mut AnyConnection, backend: Backend, path: &Path) -> CoreResult<()> {
-    let file = fs::File::create(path).map_err(file_error(path))?;
+    let file = private_fs::create(path).map_err(file_error(path))?;
     let mut w = HashingWriter {
         inner: std::io::BufWriter::new(file),
         hasher: Sha256::new(),
@@ -651,6 +734,7 @@ async fn stage_jsonl(file: &Path, staged: &Path, schema_version: i64) -> CoreRes
         locking: true,
         no_tx: false,
     };
+    private_fs::create_empty(staged).map_err(file_error(staged))?;
     let mut conn = AnyConnection::connect(&sqlite_url_mode(staged, "rwc")).await?;
     let loaded = load_rows(&mut conn, &partial, file).await;
     let _ = conn.close().await;
@@ -729,13 +813,113 @@ async fn load_rows(conn: &mut AnyConnection, partial: &Migrator, file: &Path) ->
     exec(conn, "COMMIT").await
 }
 
+/// What a restore records of itself in the access log.
+struct Restored<'a> {
+    file: &'a Path,
+    sha256: &'a str,
+    actor: &'a Actor,
+}
+
+/// What the swap found: the heads the restored rows brought, the accounts they changed.
+struct Swapped {
+    heads: Vec<ChainHead>,
+    accounts: Vec<AccountChange>,
+}
+
+/// SHA-256 of a whole file, read in pieces.
+fn file_digest(path: &Path) -> CoreResult<String> {
+    let mut file = fs::File::open(path).map_err(file_error(path))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(file_error(path))?;
+    Ok(hex(&hasher.finalize()))
+}
+
+/// An account as a restore compares it: name → (roles, disabled, password hash).
+type AccountStates = BTreeMap<String, (String, bool, String)>;
+
+async fn account_states(conn: &mut AnyConnection) -> CoreResult<AccountStates> {
+    let rows = sqlx::query("SELECT name, roles, disabled, password_hash FROM accounts")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut states = BTreeMap::new();
+    for row in rows {
+        states.insert(
+            row.try_get::<String, _>("name")?,
+            (
+                row.try_get::<String, _>("roles")?,
+                row.try_get::<i64, _>("disabled")? != 0,
+                row.try_get::<String, _>("password_hash")?,
+            ),
+        );
+    }
+    Ok(states)
+}
+
+/// Which accounts differ between `before` and `after`, by name.
+fn account_changes(before: &AccountStates, after: &AccountStates) -> Vec<AccountChange> {
+    let names: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let mut changes = Vec::new();
+    for name in names {
+        let (old, new) = (before.get(name), after.get(name));
+        let differences = match (old, new) {
+            (None, Some(_)) => vec![AccountDifference::Added],
+            (Some(_), None) => vec![AccountDifference::Removed],
+            (Some(o), Some(n)) => {
+                let mut d = Vec::new();
+                if o.0 != n.0 {
+                    d.push(AccountDifference::Roles);
+                }
+                match (o.1, n.1) {
+                    (false, true) => d.push(AccountDifference::Disabled),
+                    (true, false) => d.push(AccountDifference::Enabled),
+                    _ => {}
+                }
+                if o.2 != n.2 {
+                    d.push(AccountDifference::Password);
+                }
+                d
+            }
+            (None, None) => Vec::new(),
+        };
+        if !differences.is_empty() {
+            changes.push(AccountChange {
+                name: name.clone(),
+                differences,
+                roles_before: old.map(|o| o.0.clone()).unwrap_or_default(),
+                roles_after: new.map(|n| n.0.clone()).unwrap_or_default(),
+            });
+        }
+    }
+    changes
+}
+
+async fn chain_heads(conn: &mut AnyConnection) -> CoreResult<Vec<ChainHead>> {
+    let rows = sqlx::query("SELECT chain, entries, last_hash FROM audit_head ORDER BY chain")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ChainHead {
+                chain: row.try_get("chain")?,
+                entries: row.try_get("entries")?,
+                last_hash: row.try_get("last_hash")?,
+            })
+        })
+        .collect()
+}
+
 /// Replaces every table of `target` with the rows of `source` (same schema) in one
-/// transaction, keeping ids.
-async fn replace_all(target: &Store, source: &Store) -> CoreResult<()> {
+/// transaction, keeping ids, and records the restore in the access log in that transaction.
+async fn replace_all(
+    target: &Store,
+    source: &Store,
+    restored: &Restored<'_>,
+) -> CoreResult<Swapped> {
     let mut src = source.pool().acquire().await?;
     let source_tables = tables::list(&mut src, source.backend()).await?;
     let mut tx = target.pool().begin().await?;
     tables::take_write_lock(&mut tx, target.backend()).await?;
+    let accounts_before = account_states(&mut tx).await?;
     let target_tables = tables::list(&mut tx, target.backend()).await?;
     let mut triggers: Vec<String> = Vec::new();
     match target.backend() {
@@ -810,8 +994,24 @@ async fn replace_all(target: &Store, source: &Store) -> CoreResult<()> {
         exec(&mut tx, &sql).await?;
     }
     super::settings::renew_versions(&mut tx).await?;
+    let heads = chain_heads(&mut tx).await?;
+    let accounts = account_changes(&accounts_before, &account_states(&mut tx).await?);
+    let subject = restored.file.display().to_string();
+    access_log::append(
+        &mut tx,
+        crate::vntime::now(),
+        restored.actor,
+        AccessKind::Restored,
+        &subject,
+        serde_json::json!({
+            "sha256": restored.sha256,
+            "heads": heads,
+            "accounts": accounts,
+        }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Swapped { heads, accounts })
 }
 
 /// The automatic backups in `dir`: (file name, path), newest first.

@@ -9,7 +9,7 @@ use super::{Actor, Store};
 use crate::calendar::{due_with_pauses, extend_by_pauses, Pause, PausePolicy};
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
-use crate::lifecycle::allowed;
+use crate::lifecycle::{allowed, by_handover_only, move_allowed};
 use crate::status::Status;
 use crate::validate::{Checker, MAX_NOTE};
 use crate::vntime::{self, to_millis};
@@ -177,7 +177,13 @@ impl Store {
     ) -> CoreResult<Dossier> {
         let current = self.dossier(code).await?;
         let handover = input.validate(&current.applicant.id_number)?;
-        check_move(&current, Status::Returned)?;
+        if !allowed(current.status, Status::Returned) {
+            return Err(CoreError::Transition {
+                code: current.code.clone(),
+                from: current.status,
+                to: Status::Returned,
+            });
+        }
         let at = at.unwrap_or_else(vntime::now);
         let id = self.dossier_id(&current.code).await?;
         let mut tx = self.pool.begin().await?;
@@ -232,9 +238,13 @@ impl Store {
     }
 }
 
-/// Whether the transition table lets `current` move to `to`.
+/// Whether a plain move (every move but the hand-over) may take `current` to `to`.
 pub(super) fn check_move(current: &Dossier, to: Status) -> CoreResult<()> {
-    if allowed(current.status, to) {
+    if by_handover_only(to) && allowed(current.status, to) {
+        Err(CoreError::HandoverOnly {
+            code: current.code.clone(),
+        })
+    } else if move_allowed(current.status, to) {
         Ok(())
     } else {
         Err(CoreError::Transition {

@@ -45,7 +45,10 @@ use crate::error::{CoreError, CoreResult};
 use crate::procedure::Procedure;
 
 pub use access_log::{AccessEntry, AccessKind};
-pub use backup::{verify_backup, BackupReport, RestoreReport};
+pub use backup::{
+    verify_backup, AccountChange, AccountDifference, BackupReport, ChainHead, RestoreReport,
+    Unmarked,
+};
 pub use bulk::BulkDossier;
 pub use delivery::PostalState;
 pub use dossiers::{ListFilter, SearchHit, Worklist};
@@ -131,6 +134,19 @@ fn sqlite_url(path: &Path) -> String {
     sqlite_url_mode(path, "rwc")
 }
 
+/// The folder of a database file and the file itself, private before SQLite first opens
+/// it (see `private_fs::prepare_database`).
+fn prepare_sqlite_file(path: &Path) -> CoreResult<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        crate::private_fs::create_dir(parent).map_err(|source| CoreError::File {
+            path: parent.display().to_string(),
+            source,
+        })?;
+    }
+    crate::private_fs::prepare_database(path);
+    Ok(())
+}
+
 /// `mode` is SQLite's: `ro`, `rw` or `rwc` (create if missing).
 pub(crate) fn sqlite_url_mode(path: &Path, mode: &str) -> String {
     // Percent-encode everything but unreserved characters and '/', so that spaces, '?' and
@@ -164,12 +180,7 @@ impl Store {
             (location.to_string(), Backend::Postgres)
         } else {
             let path = Path::new(location);
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|source| CoreError::File {
-                    path: parent.display().to_string(),
-                    source,
-                })?;
-            }
+            prepare_sqlite_file(path)?;
             (sqlite_url(path), Backend::Sqlite)
         };
         let options = AnyConnectOptions::from_str(&url)?;
@@ -229,12 +240,7 @@ impl Store {
             location.to_string()
         } else {
             let path = Path::new(location);
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|source| CoreError::File {
-                    path: parent.display().to_string(),
-                    source,
-                })?;
-            }
+            prepare_sqlite_file(path)?;
             sqlite_url(path)
         };
         let options = AnyConnectOptions::from_str(&url)?;

@@ -37,8 +37,8 @@ pub const BACKUP_KEEP: &str = "backup-keep";
 pub const FORM_SET: &str = "form-set";
 /// The office's contact line shown on the citizens' status page.
 pub const CONTACT: &str = "contact";
-/// Where the desk window runs the citizens' status page in the background (`ADDR:PORT`);
-/// empty for not at all.
+/// Where a desk's window runs the citizens' status page in the background (`ADDR:PORT`);
+/// empty for not at all. A desk setting: one desk of a centre serves the page, not all.
 pub const STATUS_SERVER: &str = "status-server";
 /// The longest contact line: a phone number, hours and a counter fit in one line of a phone.
 pub const MAX_CONTACT: usize = 200;
@@ -280,8 +280,8 @@ pub const NAMED_SETTINGS: [&str; 17] = [
 ];
 
 /// Settings that belong to one desk (its computer's printer and scanner, its clerk's
-/// language), not to the whole office.
-pub const DESK_SETTINGS: [&str; 4] = [PRINTER, PAPER, LANGUAGE, SCANNER_PORT];
+/// language, whether its window serves the status page), not to the whole office.
+pub const DESK_SETTINGS: [&str; 5] = [PRINTER, PAPER, LANGUAGE, SCANNER_PORT, STATUS_SERVER];
 
 /// Where a desk setting is kept: one row per desk, so desks sharing a PostgreSQL server each
 /// keep their own printer.
@@ -320,7 +320,10 @@ impl Store {
             BACKUP_KEEP => self.backup_keep().await?.to_string(),
             FORM_SET => self.form_set().await?.to_string(),
             CONTACT => self.get_setting(CONTACT).await?.unwrap_or_default(),
-            STATUS_SERVER => self.get_setting(STATUS_SERVER).await?.unwrap_or_default(),
+            STATUS_SERVER => self
+                .get_setting(&desk_key(desk, STATUS_SERVER))
+                .await?
+                .unwrap_or_default(),
             IDLE_LOCK_MINUTES => self.idle_lock_minutes().await?.to_string(),
             other => return Err(unknown_setting(other)),
         })
@@ -452,7 +455,8 @@ impl Store {
                 } else {
                     parse_listen_address(STATUS_SERVER, value)?.to_string()
                 };
-                self.set_setting(STATUS_SERVER, &stored).await
+                self.set_setting(&desk_key(desk, STATUS_SERVER), &stored)
+                    .await
             }
             IDLE_LOCK_MINUTES => {
                 let out_of_range = || {
@@ -522,9 +526,11 @@ impl Store {
 }
 
 impl Store {
-    /// Where the desk window should run the status page, if anywhere.
-    pub async fn status_server(&self) -> CoreResult<Option<SocketAddr>> {
-        match self.get_setting(STATUS_SERVER).await? {
+    /// Where `desk`'s window should run the status page, if anywhere. Only the desk's own
+    /// value counts: an office-wide one, which older versions kept, would make every desk
+    /// of a centre listen on the network.
+    pub async fn status_server(&self, desk: &str) -> CoreResult<Option<SocketAddr>> {
+        match self.get_setting(&desk_key(desk, STATUS_SERVER)).await? {
             Some(v) if !v.trim().is_empty() => parse_listen_address(STATUS_SERVER, &v).map(Some),
             _ => Ok(None),
         }

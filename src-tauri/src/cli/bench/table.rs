@@ -37,9 +37,17 @@ fn row(what: impl Into<String>, median: f64, p95: f64, other: impl Into<String>)
 
 pub fn print(r: &Results) {
     let m = &r.machine;
-    println!(
+    outln!(
         "{} build on {} ({} cores, {} MB), {}, {}; load {:.2} → {:.2}; binary {:.1} MB",
-        m.build, m.cpu, m.cores, m.memory_mb, m.os, m.engine, m.load_start, m.load_end, m.binary_mb
+        m.build,
+        m.cpu,
+        m.cores,
+        m.memory_mb,
+        m.os,
+        m.engine,
+        m.load_start,
+        m.load_end,
+        m.binary_mb
     );
     let mut rows = vec![];
     let i = &r.intake;
@@ -207,14 +215,14 @@ pub fn print(r: &Results) {
         |f: fn(&Row) -> &String| rows.iter().map(|r| f(r).chars().count()).max().unwrap_or(0);
     let (w0, w1, w2) = (width(|r| &r.0), width(|r| &r.1), width(|r| &r.2));
     let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
-    println!(
+    outln!(
         "{}  {}  {}  ",
         pad("What", w0),
         pad("Median", w1),
         pad("p95", w2)
     );
     for r in &rows {
-        println!(
+        outln!(
             "{}  {}  {}  {}",
             pad(&r.0, w0),
             pad(&r.1, w1),
