@@ -9,7 +9,7 @@ mod private_server;
 use motcua_core::agency::AgencyInput;
 use motcua_core::i18n::Lang;
 use motcua_core::status::Status;
-use motcua_core::store::{supported_version, Actor, Store};
+use motcua_core::store::{supported_version, Actor, Store, Unmarked};
 use motcua_core::CoreError;
 use private_server::{is_root, PrivateServer};
 
@@ -156,7 +156,7 @@ async fn the_owner_migrates_and_grants_and_the_desk_role_can_only_do_a_desks_wor
     let backup = dir.path().join("motcua.jsonl");
     desk.backup(&backup).await.unwrap();
     let err = desk
-        .restore(&backup, &dir.path().join("aside"))
+        .restore(&backup, &dir.path().join("aside"), Unmarked::Refuse, &actor)
         .await
         .unwrap_err();
     assert!(matches!(err, CoreError::PermissionDenied { .. }), "{err:?}");
