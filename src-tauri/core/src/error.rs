@@ -191,6 +191,31 @@ pub enum CoreError {
     Conflict { code: String },
     #[error("{}", tf(Lang::Vi, "error.schema_too_new", &[("found", &.found.to_string()), ("supported", &.supported.to_string())]))]
     SchemaTooNew { found: i64, supported: i64 },
+    /// A desk's role may not change the schema: the owner brings it up to date.
+    #[error("{}", tf(Lang::Vi, "error.schema_behind", &[("found", &.found.to_string()), ("supported", &.supported.to_string())]))]
+    SchemaBehind { found: i64, supported: i64 },
+    /// The schema exists but this role was given no rights on it.
+    #[error("{}", tf(Lang::Vi, "error.not_granted", &[("role", .role)]))]
+    NotGranted { role: String },
+    /// Migrating the schema or granting rights needs the owner's connection.
+    #[error("{}", tf(Lang::Vi, "error.not_owner", &[("role", .role)]))]
+    NotOwner { role: String },
+    #[error("{}", tf(Lang::Vi, "error.role_not_found", &[("role", .role)]))]
+    RoleNotFound { role: String },
+    /// A desk role that owns the schema (or is a superuser) would keep every right.
+    #[error("{}", tf(Lang::Vi, "error.desk_role_is_owner", &[("role", .role)]))]
+    DeskRoleIsOwner { role: String },
+    #[error("{}", t(Lang::Vi, "error.roles_postgres_only"))]
+    RolesPostgresOnly,
+    /// The server refused an action to this role (SQLSTATE 42501).
+    #[error("{}", tf(Lang::Vi, "error.permission_denied", &[("detail", .detail)]))]
+    PermissionDenied { detail: String },
+    /// The encrypted connection could not be made (wrong CA, name mismatch, no TLS).
+    #[error("{}", tf(Lang::Vi, "error.tls", &[("detail", .detail)]))]
+    Tls { detail: String },
+    /// A database to be moved whose chains do not verify: moving it would launder them.
+    #[error("{}", source_broken_message(.0, Lang::Vi))]
+    SourceAuditBroken(Box<crate::audit::AuditReport>),
     #[error("{0}")]
     Calendar(#[from] CalendarError),
     #[error("{}", tf(Lang::Vi, "error.database", &[("detail", &.0.to_string())]))]
@@ -288,6 +313,14 @@ pub enum CoreError {
     NotPrivate { path: String, mode: String },
 }
 
+fn source_broken_message(report: &crate::audit::AuditReport, lang: Lang) -> String {
+    let detail = match &report.first_broken {
+        Some(broken) => broken.message(lang),
+        None => t(lang, "error.source_audit_records"),
+    };
+    tf(lang, "error.source_audit_broken", &[("detail", &detail)])
+}
+
 fn forbidden_message(action: Action, lang: Lang) -> String {
     let roles: Vec<String> = action.roles().iter().map(|r| r.label(lang)).collect();
     tf(
@@ -372,12 +405,20 @@ fn classify(e: sqlx::Error) -> CoreError {
             std::io::ErrorKind::ReadOnlyFilesystem => CoreError::ReadOnly {
                 detail: io.to_string(),
             },
+            // What the TLS layer says of a handshake it refused (an unknown CA, a name the
+            // certificate does not carry): the server answered, so it is not offline.
+            std::io::ErrorKind::InvalidData => CoreError::Tls {
+                detail: io.to_string(),
+            },
             _ => CoreError::Offline {
                 detail: io.to_string(),
             },
         },
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => CoreError::Offline {
             detail: e.to_string(),
+        },
+        sqlx::Error::Tls(tls) => CoreError::Tls {
+            detail: tls.to_string(),
         },
         sqlx::Error::Database(db) => {
             if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
@@ -391,6 +432,11 @@ fn classify(e: sqlx::Error) -> CoreError {
                 }
                 if code == "53100" {
                     return CoreError::DiskFull;
+                }
+                if code == "42501" {
+                    return CoreError::PermissionDenied {
+                        detail: pg.message().to_string(),
+                    };
                 }
                 if code == "25006" {
                     return CoreError::ReadOnly {
@@ -469,6 +515,28 @@ impl CoreError {
                     ("supported", &supported.to_string()),
                 ],
             ),
+            (CoreError::SchemaBehind { found, supported }, _) => tf(
+                lang,
+                "error.schema_behind",
+                &[
+                    ("found", &found.to_string()),
+                    ("supported", &supported.to_string()),
+                ],
+            ),
+            (CoreError::NotGranted { role }, _) => tf(lang, "error.not_granted", &[("role", role)]),
+            (CoreError::NotOwner { role }, _) => tf(lang, "error.not_owner", &[("role", role)]),
+            (CoreError::RoleNotFound { role }, _) => {
+                tf(lang, "error.role_not_found", &[("role", role)])
+            }
+            (CoreError::DeskRoleIsOwner { role }, _) => {
+                tf(lang, "error.desk_role_is_owner", &[("role", role)])
+            }
+            (CoreError::RolesPostgresOnly, _) => t(lang, "error.roles_postgres_only"),
+            (CoreError::PermissionDenied { detail }, _) => {
+                tf(lang, "error.permission_denied", &[("detail", detail)])
+            }
+            (CoreError::Tls { detail }, _) => tf(lang, "error.tls", &[("detail", detail)]),
+            (CoreError::SourceAuditBroken(report), _) => source_broken_message(report, lang),
             (CoreError::Calendar(e), _) => e.message_en(),
             (CoreError::Database(e), _) => {
                 tf(lang, "error.database", &[("detail", &e.to_string())])
@@ -570,6 +638,15 @@ impl CoreError {
             CoreError::ProcedureNotFound { .. } => "procedure_not_found",
             CoreError::Conflict { .. } => "conflict",
             CoreError::SchemaTooNew { .. } => "schema_too_new",
+            CoreError::SchemaBehind { .. } => "schema_behind",
+            CoreError::NotGranted { .. } => "not_granted",
+            CoreError::NotOwner { .. } => "not_owner",
+            CoreError::RoleNotFound { .. } => "role_not_found",
+            CoreError::DeskRoleIsOwner { .. } => "desk_role_is_owner",
+            CoreError::RolesPostgresOnly => "roles_postgres_only",
+            CoreError::PermissionDenied { .. } => "permission_denied",
+            CoreError::Tls { .. } => "tls",
+            CoreError::SourceAuditBroken(_) => "source_audit_broken",
             CoreError::Calendar(_) => "calendar",
             CoreError::Database(_) => "database",
             CoreError::Offline { .. } => "offline",

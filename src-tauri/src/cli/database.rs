@@ -1,10 +1,14 @@
 //! `motcua database show|set|reset`: which database this desk opens, kept in the desk
 //! configuration file (`desk.json` in the data folder) because it cannot live in the
 //! database itself. `--db` and `MOTCUA_DB` still win over the file.
+//!
+//! `motcua database migrate|grant-desk`: the PostgreSQL owner's side, run with the owner's
+//! connection (`--owner-url`), since desks connect as a role that may not change the schema.
 
 use clap::Subcommand;
 use motcua_core::desk_config::redact;
 use motcua_core::i18n::{t, tf};
+use motcua_core::store::Store;
 use motcua_core::CoreError;
 
 use super::output;
@@ -33,6 +37,30 @@ pub enum DatabaseCommand {
     },
     /// Forget the choice: the default SQLite file in the data folder from the next start
     Reset,
+    /// Create or upgrade the schema with the database owner's connection, then grant every
+    /// desk role on the tables it now has; prints JSON
+    #[command(
+        after_help = "Example:\n  motcua database migrate --owner-url 'postgres://motcua_owner:PASSWORD@192.168.1.10/motcua'"
+    )]
+    Migrate {
+        /// The owner's postgres:// URL [default: this desk's database]
+        #[arg(long, value_name = "URL")]
+        owner_url: Option<String>,
+    },
+    /// Give a PostgreSQL login role a desk's rights and no more: read and write the
+    /// dossiers, append to the history and the access log (never update or delete them),
+    /// no DDL, no TRUNCATE; prints JSON
+    #[command(
+        after_help = "Example:\n  motcua database grant-desk motcua_desk --owner-url 'postgres://motcua_owner:PASSWORD@192.168.1.10/motcua'"
+    )]
+    GrantDesk {
+        /// The desks' role (created beforehand with CREATE ROLE … LOGIN)
+        #[arg(value_name = "ROLE")]
+        role: String,
+        /// The owner's postgres:// URL [default: this desk's database]
+        #[arg(long, value_name = "URL")]
+        owner_url: Option<String>,
+    },
 }
 
 pub async fn run(global: &Global, command: DatabaseCommand) -> Result<(), CoreError> {
@@ -74,6 +102,28 @@ pub async fn run(global: &Global, command: DatabaseCommand) -> Result<(), CoreEr
             forget_database()?;
             outln!("{}", t(lang, "ui.db.reset"));
             Ok(())
+        }
+        DatabaseCommand::Migrate { owner_url } => {
+            let location = owner_url.unwrap_or_else(|| global.database());
+            let report = Store::migrate_schema(location.trim()).await?;
+            for desk in report.desks.iter().filter(|d| d.may_create_tables) {
+                eprintln!("{}", tf(lang, "ui.db.may_create", &[("role", &desk.role)]));
+            }
+            output::json(&report)
+        }
+        DatabaseCommand::GrantDesk { role, owner_url } => {
+            let location = owner_url.unwrap_or_else(|| global.database());
+            let store = Store::open(location.trim()).await?;
+            let granted = store.grant_desk(role.trim()).await;
+            store.close().await;
+            let granted = granted?;
+            if granted.may_create_tables {
+                eprintln!(
+                    "{}",
+                    tf(lang, "ui.db.may_create", &[("role", &granted.role)])
+                );
+            }
+            output::json(&granted)
         }
     }
 }

@@ -121,7 +121,8 @@ pub enum Command {
     Delivery(forms::DeliveryArgs),
     /// Serve the citizens' status page (read-only) on the office network
     Serve(serve::ServeArgs),
-    /// Which database this desk opens: show it, or choose another (kept in desk.json)
+    /// Which database this desk opens: show it, or choose another (kept in desk.json);
+    /// the PostgreSQL owner's migrate and grant-desk
     #[command(subcommand)]
     Database(database::DatabaseCommand),
     /// Sign in as a staff account on this database (password from standard input); the

@@ -45,7 +45,8 @@ pub struct RestoreArgs {
 
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// The commune's SQLite database file to move
+    /// The commune's SQLite database file to move: refused unless its history verifies
+    /// (`motcua audit verify`); its access log is appended to the centre's
     #[arg(long, value_name = "SQLITE_PATH")]
     pub from: String,
     /// The centre's database, e.g. postgres://user:password@server/motcua

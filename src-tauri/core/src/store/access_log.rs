@@ -31,6 +31,8 @@ pub enum AccessKind {
     PasswordChanged,
     RecordOpened,
     PersonalExport,
+    /// Another database moved into this one (`motcua migrate`), with its chains' heads.
+    DatabaseImported,
     /// `motcua login`: the data holds the digest of the session's token.
     SessionOpened,
     /// `motcua logout`, or a session ended because it expired.
@@ -60,6 +62,7 @@ impl AccessKind {
             AccessKind::PasswordChanged => "password_changed",
             AccessKind::RecordOpened => "record_opened",
             AccessKind::PersonalExport => "personal_export",
+            AccessKind::DatabaseImported => "database_imported",
             AccessKind::SessionOpened => "session_opened",
             AccessKind::SessionClosed => "session_closed",
             AccessKind::ApplicantFilled => "applicant_filled",
@@ -99,8 +102,27 @@ pub(super) async fn append(
     subject: &str,
     data: serde_json::Value,
 ) -> CoreResult<()> {
-    let at = to_millis(at);
-    let data_json = data.to_string();
+    append_entry(
+        tx,
+        to_millis(at),
+        actor,
+        kind.code(),
+        subject,
+        &data.to_string(),
+    )
+    .await
+}
+
+/// Appends an entry as given: one carried over from another database keeps its moment and
+/// its kind, whatever version of the app wrote it.
+pub(super) async fn append_entry(
+    tx: &mut Transaction<'_, Any>,
+    at: i64,
+    actor: &Actor,
+    kind: &str,
+    subject: &str,
+    data_json: &str,
+) -> CoreResult<()> {
     let link = audit::link(
         tx,
         Chain::AuditLog,
@@ -108,9 +130,9 @@ pub(super) async fn append(
             Cell::Int(at),
             Cell::Text(&actor.name),
             Cell::Text(&actor.desk),
-            Cell::Text(kind.code()),
+            Cell::Text(kind),
             Cell::Text(subject),
-            Cell::Text(&data_json),
+            Cell::Text(data_json),
         ],
     )
     .await?;
@@ -121,9 +143,9 @@ pub(super) async fn append(
     .bind(at)
     .bind(&actor.name)
     .bind(&actor.desk)
-    .bind(kind.code())
+    .bind(kind)
     .bind(subject)
-    .bind(&data_json)
+    .bind(data_json)
     .bind(&link.prev_hash)
     .bind(&link.hash)
     .execute(&mut **tx)

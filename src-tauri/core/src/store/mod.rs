@@ -23,6 +23,7 @@ mod public;
 mod record_log;
 mod register;
 mod report;
+mod roles;
 mod rows;
 mod settings;
 mod slips;
@@ -57,6 +58,7 @@ pub use events::Event;
 pub use forms::IssuedForm;
 pub use health::{Gap, Health};
 pub use looks::is_number_search;
+pub use roles::{DeskGrant, SchemaReport};
 pub use settings::{
     parse_listen_address, CONTACT, DESK_SETTINGS, FORM_SET, IDLE_LOCK_MINUTES, LANGUAGE,
     NAMED_SETTINGS, SCANNER_PORT, STATUS_SERVER,
@@ -171,6 +173,13 @@ pub(crate) fn sqlite_url_mode(path: &Path, mode: &str) -> String {
     format!("sqlite://{encoded}?mode={mode}")
 }
 
+/// One connection to a PostgreSQL URL, for a question asked before the store is opened.
+async fn connect_one(url: &str) -> CoreResult<AnyConnection> {
+    sqlx::any::install_default_drivers();
+    let options = AnyConnectOptions::from_str(url)?;
+    Ok(AnyConnection::connect_with(&options).await?)
+}
+
 impl Store {
     /// Opens (creating if needed) and migrates the database. A database written by a newer
     /// version of the app is refused rather than damaged.
@@ -267,15 +276,40 @@ impl Store {
         }
     }
 
+    /// Brings the schema up to date. On PostgreSQL a desk's role may not change the schema
+    /// (see `roles`): a current schema is used as it is, without DDL or the migrator's
+    /// lock, and one that is behind is refused with what the administrator must run.
     async fn migrate(&self) -> CoreResult<()> {
         let migrator = migrator(self.backend);
         let supported = supported_version();
-        if let Some(found) = self.applied_version().await? {
+        let found = self.applied_version().await?;
+        if let Some(found) = found {
             if found > supported {
                 return Err(CoreError::SchemaTooNew { found, supported });
             }
         }
-        migrator.run(&self.pool).await?;
+        if self.backend == Backend::Sqlite {
+            migrator.run(&self.pool).await?;
+            return Ok(());
+        }
+        if found == Some(supported) {
+            return Ok(());
+        }
+        let mut conn = self.pool.acquire().await?;
+        if !roles::owns_schema(&mut conn).await? {
+            if found.is_none() && roles::schema_exists(&mut conn).await? {
+                return Err(CoreError::NotGranted {
+                    role: roles::current_role(&mut conn).await?,
+                });
+            }
+            return Err(CoreError::SchemaBehind {
+                found: found.unwrap_or(0),
+                supported,
+            });
+        }
+        migrator.run(&mut *conn).await?;
+        // Tables the migrations added are granted to the desks at once.
+        roles::regrant_desks(&mut conn).await?;
         Ok(())
     }
 

@@ -9,6 +9,11 @@
 //! takes the source's agency, settings, catalog and calendar; one already set up keeps its
 //! own and only learns the source's slip secret, so old receipts still scan as genuine.
 //!
+//! A source whose hash chains do not verify is refused: moving it would re-chain edited
+//! history as if it were genuine. The source's access log is appended to the target's,
+//! each entry marked with where it came from, and a "database imported" entry records the
+//! source's chain heads.
+//!
 //! Codes that already exist in the target are found first and the move is refused, naming
 //! them; otherwise everything is written in one transaction of the target, or nothing.
 
@@ -17,12 +22,13 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use sqlx::Row;
 
+use super::access_log::{self, AccessKind};
 use super::audit;
 use super::events::{append, NewEvent};
 use super::settings::{SEEDED, SLIP_SECRET};
 use super::tables::{self, Inserter, Table, Value};
 use super::{Actor, Backend, Store};
-use crate::audit::{Cell, Chain};
+use crate::audit::{Cell, Chain, ChainHead};
 use crate::error::{CoreError, CoreResult};
 
 /// Settings keys under which the slip secrets of merged databases are kept.
@@ -40,6 +46,10 @@ pub struct TransferReport {
     pub settings_copied: bool,
     /// Dossiers whose register line changed to follow the target's register.
     pub register_renumbered: u64,
+    /// Access-log entries carried over from the source.
+    pub access_entries: u64,
+    /// The source's chain heads as verified before the move.
+    pub source_heads: Vec<ChainHead>,
 }
 
 fn value<'a>(row: &'a [Value], table: &Table, column: &str) -> Option<&'a Value> {
@@ -107,6 +117,10 @@ async fn conflicts(source: &Store, target: &Store) -> CoreResult<Vec<String>> {
 
 /// Moves everything in `source` into `target` (see the module's description).
 pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResult<TransferReport> {
+    let audit = source.verify_audit().await?;
+    if !audit.ok {
+        return Err(CoreError::SourceAuditBroken(Box::new(audit)));
+    }
     let clashes = conflicts(source, target).await?;
     if !clashes.is_empty() {
         return Err(CoreError::TransferConflict {
@@ -131,6 +145,8 @@ pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResu
         rows: BTreeMap::new(),
         settings_copied: !set_up,
         register_renumbered: 0,
+        access_entries: 0,
+        source_heads: audit.heads,
     };
     let mut ids: HashMap<i64, i64> = HashMap::new();
     // (new id, old register book/line) for the "imported" events.
@@ -163,8 +179,8 @@ pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResu
             "day_counters" => merge_counters(&mut tx, target.backend(), &shared, rows).await?,
             // Rewritten from the moved dossiers below.
             "register_counters" => 0,
-            // The centre keeps its own staff and its own access log; the commune's stay in
-            // the commune's database (and its backups).
+            // The centre keeps its own staff and record log; the commune's access log is
+            // appended to the centre's chain below.
             "accounts" | "audit_log" | "audit_head" | "record_log" => 0,
             "dossiers" => {
                 let (n, renumbered) =
@@ -204,10 +220,73 @@ pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResu
         .await?;
     }
     *report.rows.entry("events".into()).or_default() += moved.len() as u64;
+    report.access_entries = carry_access_log(&mut src, &mut tx, &from).await?;
+    access_log::append(
+        &mut tx,
+        now,
+        actor,
+        AccessKind::DatabaseImported,
+        &from,
+        serde_json::json!({
+            "dossiers": report.dossiers,
+            "access_entries": report.access_entries,
+            "source_heads": report.source_heads,
+        }),
+    )
+    .await?;
+    *report.rows.entry("audit_log".into()).or_default() += report.access_entries + 1;
     // Settings, procedures and notices brought over join the target's record log.
     target.baseline_records(&mut tx, actor).await?;
     tx.commit().await?;
     Ok(report)
+}
+
+/// Appends the source's access log to the target's chain, oldest first. Each entry keeps its
+/// moment, actor, desk, kind and subject; its data gains `imported` (the source agency and
+/// the entry's id and hash there), so it can be traced back to the source's backups.
+async fn carry_access_log(
+    src: &mut sqlx::AnyConnection,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    from_agency: &str,
+) -> CoreResult<u64> {
+    let rows = sqlx::query(
+        "SELECT id, at, actor, desk, kind, subject, data_json, hash FROM audit_log ORDER BY id",
+    )
+    .fetch_all(&mut *src)
+    .await?;
+    let mut written = 0;
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        let data_json: String = row.try_get("data_json")?;
+        let imported = serde_json::json!({
+            "from": from_agency,
+            "id": id,
+            "hash": row.try_get::<String, _>("hash")?,
+        });
+        let data = match serde_json::from_str::<serde_json::Value>(&data_json) {
+            Ok(serde_json::Value::Object(mut map)) => {
+                map.insert("imported".into(), imported);
+                serde_json::Value::Object(map)
+            }
+            Ok(other) => serde_json::json!({ "data": other, "imported": imported }),
+            Err(_) => serde_json::json!({ "data_json": data_json, "imported": imported }),
+        };
+        let who = Actor::new(
+            row.try_get::<String, _>("actor")?,
+            row.try_get::<String, _>("desk")?,
+        );
+        access_log::append_entry(
+            tx,
+            row.try_get("at")?,
+            &who,
+            &row.try_get::<String, _>("kind")?,
+            &row.try_get::<String, _>("subject")?,
+            &data.to_string(),
+        )
+        .await?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 async fn insert_rows(
