@@ -317,6 +317,32 @@ async fn settings_are_validated_and_the_language_switch_changes_the_labels() {
         desk.ok(&["settings", "get", "agency-code"]).trim(),
         "000.00.14.H57"
     );
+    // The audit trail has the change with the old and the new value, once.
+    let records = desk.json(&["audit", "records", "--key", "agency", "--json"]);
+    let changes: Vec<&serde_json::Value> = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "setting_changed")
+        .collect();
+    let to_h57 = |e: &&&serde_json::Value| {
+        e["data"]["new"]
+            .as_str()
+            .is_some_and(|n| n.contains("000.00.14.H57"))
+    };
+    assert_eq!(
+        changes.iter().filter(to_h57).count(),
+        1,
+        "the one confirmed change: {records}"
+    );
+    let (old, new) = (
+        changes[0]["data"]["old"].as_str().unwrap_or(""),
+        changes[0]["data"]["new"].as_str().unwrap_or(""),
+    );
+    assert!(
+        old.contains(agency.trim()) && new.contains("000.00.14.H57"),
+        "{records}"
+    );
 
     w.click("#setting-lookup-url-edit").await;
     let lookup = w.wait_css("#setting-lookup-url").await;

@@ -83,6 +83,18 @@ pub enum AuditCommand {
         #[arg(long = "expect", value_name = "HASH")]
         expect: Vec<String>,
     },
+    /// The newest entries of the record log: changes to accounts, settings (with the old
+    /// and the new value, except secrets), procedures and calendar notices
+    Records {
+        /// Only entries about this key: a setting's name, an account, a procedure code
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// The newest entries of the access log (logins, account changes, full-record
     /// openings, personal-data exports)
     Log {
@@ -242,6 +254,29 @@ pub async fn audit(global: &Global, store: &Store, command: AuditCommand) -> Res
             } else {
                 Err(CoreError::AuditBroken(Box::new(report)))
             }
+        }
+        AuditCommand::Records { key, limit, json } => {
+            let entries = store.record_entries(key.as_deref(), limit).await?;
+            if json {
+                return output::json(&entries);
+            }
+            for e in entries {
+                let change = match (e.data.get("old"), e.data.get("new")) {
+                    (Some(old), Some(new)) => format!("{old} → {new}"),
+                    _ => String::new(),
+                };
+                outln!(
+                    "{:>6} {} {:<16} {:<14} {:<10} {:<24} {}",
+                    e.id,
+                    output::time(e.at),
+                    e.kind,
+                    e.actor,
+                    e.record,
+                    e.key,
+                    change
+                );
+            }
+            Ok(())
         }
         AuditCommand::Log {
             subject,

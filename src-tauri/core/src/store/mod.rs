@@ -21,6 +21,7 @@ mod lifecycle;
 mod looks;
 mod public;
 mod record_log;
+pub use record_log::RecordEntry;
 mod register;
 mod report;
 mod roles;

@@ -9,7 +9,7 @@ use sqlx::{Any, Row, Transaction};
 use super::state::record_hash;
 use super::{audit, Actor, Store};
 use crate::audit::{Cell, Chain, Record};
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 use crate::vntime::{self, to_millis};
 
 /// Settings whose values an entry never shows.
@@ -138,5 +138,71 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// One entry of the record log as a person reads it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RecordEntry {
+    pub id: i64,
+    #[serde(with = "crate::vntime::serde_vn")]
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    pub desk: String,
+    /// `setting_changed`, `account_changed`, …
+    pub kind: String,
+    /// `setting`, `account`, `procedure`, `notice`.
+    pub record: String,
+    pub key: String,
+    /// For a setting, `old` and `new` (or `secret`).
+    pub data: serde_json::Value,
+}
+
+impl Store {
+    /// The newest entries of the record log, all or those of one key (a setting's name, an
+    /// account, a procedure code, a notice's date), newest first.
+    pub async fn record_entries(
+        &self,
+        key: Option<&str>,
+        limit: i64,
+    ) -> CoreResult<Vec<RecordEntry>> {
+        let limit = limit.clamp(1, 10_000);
+        let columns = "id, at, actor, desk, kind, record, key, data_json";
+        let rows = match key {
+            Some(key) => {
+                sqlx::query(&format!(
+                    "SELECT {columns} FROM record_log WHERE key = $1 ORDER BY id DESC LIMIT $2"
+                ))
+                .bind(key)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {columns} FROM record_log ORDER BY id DESC LIMIT $1"
+                ))
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?
+            }
+        };
+        rows.iter()
+            .map(|row| {
+                let data: String = row.try_get("data_json")?;
+                let data =
+                    serde_json::from_str(&data).map_err(|e| CoreError::Json(e.to_string()))?;
+                Ok(RecordEntry {
+                    id: row.try_get("id")?,
+                    at: vntime::from_millis(row.try_get("at")?),
+                    actor: row.try_get("actor")?,
+                    desk: row.try_get("desk")?,
+                    kind: row.try_get("kind")?,
+                    record: row.try_get("record")?,
+                    key: row.try_get("key")?,
+                    data,
+                })
+            })
+            .collect()
     }
 }
