@@ -144,6 +144,9 @@ impl Window {
             "tauri:options".into(),
             serde_json::json!({ "application": BIN }),
         );
+        // Two rustls providers are linked into the tests (sqlx's ring, fantoccini's aws-lc-rs):
+        // the WebDriver client is told which one to use.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         // On a loaded machine the first session request can race WebKitWebDriver's start.
         let mut attempt = 0;
         let client = loop {

@@ -223,7 +223,10 @@ mod tests {
         let _other = bounded.admit(b).unwrap();
         assert!(bounded.admit(b).is_none(), "a fourth in all");
         drop(first);
-        assert!(bounded.admit(a).is_some());
+        let again = bounded.admit(a);
+        assert!(again.is_some(), "a place given back is taken again");
         assert_eq!(lock(&bounded.counts).total, 3);
+        drop(again);
+        assert_eq!(lock(&bounded.counts).total, 2);
     }
 }
