@@ -7,7 +7,7 @@ mod support;
 
 use std::process::{Command, Output};
 
-use support::{birth, Desk, PASSWORD, SETUP};
+use support::{birth, postgres_database, Desk, PASSWORD, SETUP};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Engine {
@@ -18,32 +18,6 @@ enum Engine {
 struct Db {
     desk: Desk,
     engine: Engine,
-}
-
-/// A new PostgreSQL database on the test server, or `None` without one.
-fn postgres_database() -> Option<String> {
-    let admin = match std::env::var("MOTCUA_TEST_POSTGRES") {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            assert!(
-                std::env::var("MOTCUA_REQUIRE_POSTGRES").is_err(),
-                "MOTCUA_REQUIRE_POSTGRES is set but MOTCUA_TEST_POSTGRES is not"
-            );
-            return None;
-        }
-    };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let name = format!("motcua_audit{}_{nanos}", std::process::id());
-    let out = Command::new("psql")
-        .args([&admin, "-q", "-c", &format!("CREATE DATABASE {name}")])
-        .output()
-        .expect("psql (postgresql-client) is installed by the test command");
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
-    Some(format!("{base}/{name}"))
 }
 
 fn text(bytes: &[u8]) -> String {

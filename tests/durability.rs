@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use motcua_core::store::Store;
-use support::{birth, Desk, BIN, SETUP};
+use support::{birth, postgres_database, Desk, BIN, SETUP};
 
 /// 0 → "A", 25 → "Z", 26 → "BA": names may not contain digits.
 fn letters(mut i: usize) -> String {
@@ -26,36 +26,6 @@ fn letters(mut i: usize) -> String {
 
 fn code(day: &str, n: usize) -> String {
     format!("000.00.14.H56-{day}-{n:04}")
-}
-
-/// A new empty PostgreSQL database on the test server, or `None` without one.
-fn postgres_database() -> Option<String> {
-    let admin = match std::env::var("MOTCUA_TEST_POSTGRES") {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            assert!(
-                std::env::var("MOTCUA_REQUIRE_POSTGRES").is_err(),
-                "MOTCUA_REQUIRE_POSTGRES is set but MOTCUA_TEST_POSTGRES is not"
-            );
-            return None;
-        }
-    };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let name = format!("motcua_d{}_{nanos}", std::process::id());
-    let out = Command::new("psql")
-        .args([&admin, "-q", "-c", &format!("CREATE DATABASE {name}")])
-        .output()
-        .expect("psql (postgresql-client) is installed by the test command");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
-    Some(format!("{base}/{name}"))
 }
 
 /// The real binary on any database location.

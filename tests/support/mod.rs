@@ -317,3 +317,34 @@ impl Drop for Queue {
         let _ = Command::new("lpadmin").args(["-x", &self.0]).status();
     }
 }
+
+/// A new empty PostgreSQL database on the test server (`MOTCUA_TEST_POSTGRES`), or `None`
+/// without one (a failure when the test command requires it).
+pub fn postgres_database() -> Option<String> {
+    let admin = match std::env::var("MOTCUA_TEST_POSTGRES") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            assert!(
+                std::env::var("MOTCUA_REQUIRE_POSTGRES").is_err(),
+                "MOTCUA_REQUIRE_POSTGRES is set but MOTCUA_TEST_POSTGRES is not"
+            );
+            return None;
+        }
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let name = format!("motcua_t{}_{nanos}", std::process::id());
+    let out = Command::new("psql")
+        .args([&admin, "-q", "-c", &format!("CREATE DATABASE {name}")])
+        .output()
+        .expect("psql (postgresql-client) is installed by the test command");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+    Some(format!("{base}/{name}"))
+}

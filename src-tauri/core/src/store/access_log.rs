@@ -177,6 +177,21 @@ impl Store {
         Ok(dossier)
     }
 
+    /// Appends one access-log entry in a transaction of its own.
+    pub(super) async fn log_access(
+        &self,
+        actor: &Actor,
+        kind: AccessKind,
+        subject: &str,
+        data: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> CoreResult<()> {
+        let mut tx = self.pool().begin().await?;
+        append(&mut tx, now, actor, kind, subject, data).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records an export containing personal data: `what` names it (e.g. `report
     /// 2027-03-01..2027-03-31`, never its contents) and `rows` how many records it held.
     pub async fn log_export(

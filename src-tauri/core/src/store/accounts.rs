@@ -413,7 +413,7 @@ impl Store {
         let Some((account, hash)) = found else {
             // As long as a wrong password, so a name's existence does not show in timing.
             verify_blocking(decoy_hash(), password).await?;
-            self.log_login(
+            self.log_access(
                 &Actor::new("", desk),
                 AccessKind::LoginFailed,
                 "",
@@ -425,7 +425,7 @@ impl Store {
         };
         let actor = Actor::new(account.name.clone(), desk);
         if let Some(until) = account.locked_until.filter(|until| *until > now) {
-            self.log_login(
+            self.log_access(
                 &actor,
                 AccessKind::LoginRefused,
                 &account.name,
@@ -439,7 +439,7 @@ impl Store {
             return Err(self.count_failure(&account, &actor, now).await?);
         }
         if account.disabled {
-            self.log_login(
+            self.log_access(
                 &actor,
                 AccessKind::LoginRefused,
                 &account.name,
@@ -514,19 +514,5 @@ impl Store {
             Some(until) => CoreError::AccountLocked { until },
             None => CoreError::BadCredentials,
         })
-    }
-
-    async fn log_login(
-        &self,
-        actor: &Actor,
-        kind: AccessKind,
-        subject: &str,
-        data: serde_json::Value,
-        now: DateTime<Utc>,
-    ) -> CoreResult<()> {
-        let mut tx = self.pool().begin().await?;
-        append(&mut tx, now, actor, kind, subject, data).await?;
-        tx.commit().await?;
-        Ok(())
     }
 }

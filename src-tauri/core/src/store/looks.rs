@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::access_log::{append, AccessKind};
+use super::access_log::AccessKind;
 use super::{Actor, SearchHit, Store};
 use crate::documents::Paper;
 use crate::dossier::Applicant;
@@ -31,20 +31,6 @@ pub fn is_number_search(text: &str) -> bool {
 }
 
 impl Store {
-    async fn log_look(
-        &self,
-        actor: &Actor,
-        kind: AccessKind,
-        subject: &str,
-        data: serde_json::Value,
-        now: DateTime<Utc>,
-    ) -> CoreResult<()> {
-        let mut tx = self.pool().begin().await?;
-        append(&mut tx, now, actor, kind, subject, data).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// `last_applicant`, logged: the dossier whose details were offered is the subject
     /// (empty when the number is unknown: that answer tells something too).
     pub async fn last_applicant_logged(
@@ -62,7 +48,7 @@ impl Store {
         .await?
         .map(|row| row.try_get("code"))
         .transpose()?;
-        self.log_look(
+        self.log_access(
             actor,
             AccessKind::ApplicantFilled,
             code.as_deref().unwrap_or(""),
@@ -83,7 +69,7 @@ impl Store {
     ) -> CoreResult<String> {
         let svg = self.receipt_preview(code, paper).await?;
         let dossier = self.dossier(code).await?;
-        self.log_look(
+        self.log_access(
             actor,
             AccessKind::ReceiptPreviewed,
             &dossier.code,
@@ -110,7 +96,7 @@ impl Store {
                 .chars()
                 .filter(char::is_ascii_alphanumeric)
                 .count();
-            self.log_look(
+            self.log_access(
                 actor,
                 AccessKind::Searched,
                 "",
@@ -131,7 +117,7 @@ impl Store {
         rows: usize,
         now: DateTime<Utc>,
     ) -> CoreResult<()> {
-        self.log_look(
+        self.log_access(
             actor,
             AccessKind::ListViewed,
             what,
@@ -148,7 +134,7 @@ impl Store {
         token_digest: &str,
         now: DateTime<Utc>,
     ) -> CoreResult<()> {
-        self.log_look(
+        self.log_access(
             actor,
             AccessKind::SessionOpened,
             &actor.name,
@@ -165,7 +151,7 @@ impl Store {
         token_digest: &str,
         now: DateTime<Utc>,
     ) -> CoreResult<()> {
-        self.log_look(
+        self.log_access(
             actor,
             AccessKind::SessionClosed,
             &actor.name,
