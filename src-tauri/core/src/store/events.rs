@@ -111,6 +111,10 @@ pub(super) async fn append(
     let from_status = event.from_status.map(Status::code);
     let to_status = event.to_status.map(Status::code);
     let data_json = data.to_string();
+    // The head lock before the state is read: a transaction whose first statement reads
+    // would start as a reader on SQLite and could not become a writer once another desk has
+    // committed (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
+    audit::lock(tx, Chain::Events).await?;
     let state_hash = state::dossier_hash(tx, dossier_id).await?;
     let row = EventRow {
         dossier_id,

@@ -92,6 +92,9 @@ pub(super) async fn setting_before(
     tx: &mut Transaction<'_, Any>,
     key: &str,
 ) -> CoreResult<Option<String>> {
+    // The chain's head lock first, so the transaction writes from its first statement (see
+    // `events::append`).
+    audit::lock(tx, Chain::RecordLog).await?;
     Ok(
         sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(key)
