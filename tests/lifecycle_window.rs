@@ -81,10 +81,17 @@ async fn value(w: &Window, css: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The path at the end of a "…: /path" message.
-fn path_in(text: &str) -> PathBuf {
-    let at = text.find(" /").expect("a path in the message");
-    PathBuf::from(text[at + 1..].split_whitespace().next().unwrap())
+/// The file an "Mở" button opens (the message itself names no path).
+async fn opened_by(w: &Window, css: &str) -> PathBuf {
+    let path = w
+        .wait_css(css)
+        .await
+        .attr("data-path")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(!path.is_empty(), "{css} opens nothing");
+    PathBuf::from(path)
 }
 
 async fn open_dossier(w: &Window, code: &str) {
@@ -336,13 +343,17 @@ async fn form_02_from_the_dossier_panel_lists_the_missing_documents() {
     reasons[1].send_keys("bản chính").await.unwrap();
     w.screenshot("form-02-vi").await;
     w.click("#form-issue").await;
-    let issued = w.wait_text("#form-issued", |t| t.contains(".pdf")).await;
+    let issued = w.wait_text("#form-issued", |t| !t.is_empty()).await;
+    assert!(
+        !issued.contains('/'),
+        "no path in front of the clerk: {issued}"
+    );
     w.wait_text("#detail-status", |t| t == "Yêu cầu bổ sung giấy tờ")
         .await;
     w.wait_css("#form-open").await;
     w.screenshot("form-02-issued-vi").await;
 
-    let pdf = path_in(&issued);
+    let pdf = opened_by(&w, "#form-open").await;
     let text = pdf_text(&pdf);
     for want in [
         "Tờ khai đăng ký khai sinh",
@@ -458,9 +469,9 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
     retype(&w, "#f-transfer-receiver", "Trần Văn Nhận").await;
     js_click(&w, "#transfer-submit").await;
     js_click(&w, "#transfer-confirm-yes").await;
-    let done = w.wait_text("#transfer-done", |t| t.contains(".pdf")).await;
-    w.wait_css("#transfer-open").await;
-    let text = pdf_text(&path_in(&done));
+    let done = w.wait_text("#transfer-done", |t| !t.is_empty()).await;
+    assert!(!done.contains('/'), "no path in front of the clerk: {done}");
+    let text = pdf_text(&opened_by(&w, "#transfer-open").await);
     for c in &codes[..3] {
         assert!(text.contains(c.as_str()), "{c} not in {text}");
         assert_eq!(desk.json(&["show", c, "--json"])["status_code"], 4);

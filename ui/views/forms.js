@@ -54,8 +54,9 @@ export function renderForms(box, d, reopen) {
         const r = await call('issue_form', { code: d.code, request: { form, ...build() }, open: false });
         clear(editor);
         result.className = 'export-result banner ok';
-        result.append(h('span', { id: 'form-issued' }, t('ui.forms.issued', { number: r.number, path: r.path })), ' ',
-          h('button', { type: 'button', id: 'form-open', onclick: () => call('open_file', { path: r.path }).catch((e) => result.append(h('div', { class: 'field-error' }, e.message))) }, t('ui.open')));
+        // The clerk opens the paper with "Mở"; where it is kept is the app's business.
+        result.append(h('span', { id: 'form-issued' }, t('ui.forms.issued', { number: r.number })), ' ',
+          h('button', { type: 'button', id: 'form-open', dataset: { path: r.path }, onclick: () => call('open_file', { path: r.path }).catch((e) => result.append(h('div', { class: 'field-error' }, e.message))) }, t('ui.open')));
         // The panel shows the new status or appointment; the result line stays with it.
         if (r.dossier.version !== d.version) { result.id = 'form-notice'; reopen(d.code, result); }
       } catch (e) {

@@ -132,8 +132,9 @@ export function renderTransfer(ctx, container, initial) {
       items.splice(0, items.length);
       redraw();
       result.className = 'export-result banner ok';
-      result.append(h('span', { id: 'transfer-done' }, t('ui.transfer.done', { n: r.batch.rows.length, batch: r.batch.id, path: r.path })), ' ',
-        h('button', { type: 'button', id: 'transfer-open', onclick: () => call('open_file', { path: r.path }).catch((e) => result.append(h('div', { class: 'field-error' }, e.message))) }, t('ui.open')));
+      // The clerk opens the list with "Mở"; where it is kept is the app's business.
+      result.append(h('span', { id: 'transfer-done' }, t('ui.transfer.done', { n: r.batch.rows.length, batch: r.batch.id })), ' ',
+        h('button', { type: 'button', id: 'transfer-open', dataset: { path: r.path }, onclick: () => call('open_file', { path: r.path }).catch((e) => result.append(h('div', { class: 'field-error' }, e.message))) }, t('ui.open')));
     } catch (e) {
       // Which dossier and why; nothing was moved.
       if (e.fields && e.fields.length) showFieldErrors(form, e);
