@@ -519,6 +519,11 @@ async fn a_ready_result_is_handed_over_with_the_citizens_rating() {
         .wait_text("#timeline", |t| t.contains("Đã trả kết quả"))
         .await;
     assert!(timeline.contains("Đang xử lý"), "{timeline}");
+    // The hand-over says who collected the result and the citizen's rating.
+    let handed = w
+        .wait_text("#timeline", |t| t.contains("Rất hài lòng"))
+        .await;
+    assert!(handed.contains("Người được ủy quyền nhận"), "{handed}");
     w.close().await;
 
     let shown = desk.json(&["show", &code, "--json"]);

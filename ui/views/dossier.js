@@ -69,8 +69,18 @@ export function renderDossier(panel, view, { close, scan, reopen, notice }) {
     h('ol', { class: 'timeline', id: 'timeline' }, view.events.map((e) => h('li', {},
       h('span', { class: 'nowrap' }, vnTime(e.at)), ' ',
       h('strong', {}, t('event.' + e.kind)), e.to_status ? ` → ${t('status.' + e.to_status)}` : '',
-      ' · ', e.actor, e.note ? h('div', { class: 'note' }, e.note) : null)))].filter(Boolean));
+      ' · ', e.actor, e.note ? h('div', { class: 'note' }, e.note) : null,
+      e.kind === 'handed_over' ? h('div', { class: 'note' }, collected(e.data || {})) : null)))].filter(Boolean));
   panel.hidden = false;
+}
+
+// Who took the result and how satisfied the citizen was, as the hand-over recorded it.
+const RATINGS = { very_satisfied: 1, satisfied: 2, unsatisfied: 3 };
+function collected(data) {
+  const who = data.method === 'post' ? t('ui.timeline.by_post')
+    : data.is_applicant ? t('ui.timeline.by_applicant') : t('ui.timeline.by_authorised');
+  const rating = RATINGS[data.rating] ? `${t('field.handover.rating')}: ${t('ui.rating.' + RATINGS[data.rating])}` : '';
+  return [who, rating].filter(Boolean).join(' · ');
 }
 
 // Late is derived from the appointment date, never stored (the RFC 3339 text is in +07:00).

@@ -118,6 +118,9 @@ export function renderMain(ctx, container, search) {
     try {
       const view = await call('get_dossier', { code });
       renderDossier(detail, view, { close: () => { detail.hidden = true; search.focus(); }, scan, notice, reopen: (c, n) => { open(c, null, n); show(current, offset); } });
+      // Another dossier starts at its top; a redraw after an action shows what it left to say.
+      if (notice && notice.isConnected) notice.scrollIntoView({ block: 'nearest' });
+      else detail.scrollTop = 0;
     } catch (e) {
       detail.hidden = false;
       clear(detail).append(h('div', { class: 'banner error', role: 'alert', id: 'scan-error' }, e.message));
