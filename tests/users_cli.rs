@@ -5,7 +5,7 @@ mod support;
 
 use std::process::Command;
 
-use support::{birth, Desk};
+use support::{birth, Desk, SETUP};
 
 const PASSWORD: &str = "Hoa sen 2027";
 
@@ -225,25 +225,15 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
 fn setup_creates_the_first_administrator_once() {
     let desk = Desk::new();
     let setup = |name: &str| {
-        desk.run_stdin(
-            &[
-                "setup",
-                "--agency-code",
-                "000.00.14.H56",
-                "--governing-body",
-                "UBND XÃ HƯỚNG THỌ PHÚ",
-                "--unit",
-                "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
-                "--place",
-                "Hướng Thọ Phú",
-                "--admin",
-                name,
-                "--admin-display-name",
-                "Quản trị viên",
-                "--admin-password-stdin",
-            ],
-            &format!("{PASSWORD}\n"),
-        )
+        let mut args = SETUP.to_vec();
+        args.extend([
+            "--admin",
+            name,
+            "--admin-display-name",
+            "Quản trị viên",
+            "--admin-password-stdin",
+        ]);
+        desk.run_stdin(&args, &format!("{PASSWORD}\n"))
     };
     let out = setup("quan.tri");
     assert!(out.status.success(), "{}", stderr(&out));
