@@ -312,6 +312,8 @@ async fn form_02_from_the_dossier_panel_lists_the_missing_documents() {
     ] {
         w.wait_css(id).await;
     }
+    // The forms are in the panel's menu, beside the rarer status moves.
+    w.click("#more-actions > summary").await;
     w.click("#form-supplement").await;
     // Pre-filled from the dossier's documents; a reason left empty is an error beside it.
     let first = value(&w, "#missing-rows .missing-document").await;

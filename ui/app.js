@@ -8,6 +8,7 @@ import { onScan } from './scanner.js';
 import { setActions, may } from './permissions.js';
 import { vnToday } from './dates.js';
 import { confirmDiscard } from './confirm.js';
+import { icon } from './icons.js';
 import { renderSetup } from './views/setup.js';
 import { renderMain } from './views/main.js';
 import { renderIntake } from './views/intake.js';
@@ -72,7 +73,7 @@ function render(state, view) {
     resume: () => { if (screen && screen.focus) screen.focus(); },
     refreshTitle: async () => title(await call('app_state')),
     openDossier: (code) => go('lists').then((s) => s.open && s.open(code)),
-    transfer: (codes) => go('transfer', { codes }),
+    transfer: (codes, direction) => go('transfer', { codes, direction }),
   };
   // A new database: the first administrator (and the agency); a database set up from the
   // command line with accounts: sign in first, then the agency (a supervisor's setting).
@@ -97,28 +98,33 @@ function render(state, view) {
     placeholder: t('ui.search.placeholder'), 'aria-label': t('ui.search.placeholder'),
     autocomplete: 'off', spellcheck: 'false',
   });
+  // Each screen's button: its icon, its word (only the icon on a narrow window, except for
+  // the screen in use) and its key.
   const nav = (view, key, label) => mayOpen(view)
-    ? h('button', { class: 'nav', id: 'nav-' + view, type: 'button', onclick: () => go(view) }, label, h('kbd', {}, key))
+    ? h('button', { class: 'nav', id: 'nav-' + view, type: 'button', title: `${label} (${key})`, onclick: () => go(view) },
+      icon(view), h('span', { class: 'label' }, label), h('kbd', {}, key))
     : null;
   const header = h('header', { class: 'topbar' },
-    h('div', { class: 'brand' },
+    h('div', { class: 'brand', title: state.agency.unit },
       h('strong', {}, 'Một Cửa'),
       h('span', { class: 'unit', id: 'unit-name' }, state.agency.unit)),
-    nav('intake', 'F2', t('ui.nav.intake')),
-    nav('lists', 'F3', t('ui.nav.lists')),
-    search,
-    nav('reports', 'F4', t('ui.nav.reports')),
-    nav('transfer', 'F6', t('ui.nav.transfer')),
-    nav('settings', 'F9', t('ui.nav.settings')),
-    nav('accounts', 'F10', t('ui.nav.accounts')),
+    h('nav', { class: 'navs' },
+      nav('intake', 'F2', t('ui.nav.intake')),
+      nav('lists', 'F3', t('ui.nav.lists')),
+      nav('reports', 'F4', t('ui.nav.reports')),
+      nav('transfer', 'F6', t('ui.nav.transfer')),
+      nav('settings', 'F9', t('ui.nav.settings')),
+      nav('accounts', 'F10', t('ui.nav.accounts'))),
+    h('div', { class: 'search-box' }, icon('search'), search),
     // Who is signed in, with what they do less often behind it; Ctrl+L locks at once.
     h('details', { class: 'usermenu' },
-      h('summary', { id: 'who', title: session.account }, session.display_name || session.account),
+      h('summary', { title: session.account }, icon('user'), h('span', { id: 'who' }, session.display_name || session.account)),
       h('div', { class: 'menu' },
-        h('button', { class: 'link', id: 'lock', type: 'button', onclick: lockNow }, t('ui.user.lock'), ' ', h('kbd', {}, 'Ctrl+L')),
-        h('button', { class: 'link', id: 'change-password', type: 'button', onclick: ownPassword }, t('ui.user.password')),
-        h('button', { class: 'link', id: 'logout', type: 'button', onclick: logout }, t('ui.user.logout')))),
-    h('button', { class: 'link', id: 'lang-switch', type: 'button', onclick: ctx.switchLang }, t('ui.switch_lang')));
+        h('button', { class: 'link', id: 'lock', type: 'button', onclick: lockNow }, icon('lock'), t('ui.user.lock'), ' ', h('kbd', {}, 'Ctrl+L')),
+        h('button', { class: 'link', id: 'change-password', type: 'button', onclick: ownPassword }, icon('key'), t('ui.user.password')),
+        h('button', { class: 'link', id: 'logout', type: 'button', onclick: logout }, icon('logout'), t('ui.user.logout')))),
+    h('button', { class: 'lang', id: 'lang-switch', type: 'button', lang: lang() === 'vi' ? 'en' : 'vi', title: t('ui.switch_lang'), onclick: ctx.switchLang },
+      icon('language'), h('span', { class: 'label' }, t('ui.switch_lang'))));
   // The missing calendar notice concerns whoever keeps the calendar; they may put it off
   // until tomorrow.
   const noticeLater = localStorage.getItem('notice-banner-dismissed') === vnToday();
@@ -162,12 +168,12 @@ function render(state, view) {
     onScan(null);
     current = next;
     for (const b of header.querySelectorAll('.nav')) b.classList.toggle('current', b.id === 'nav-' + next);
-    search.hidden = next !== 'lists';
+    search.parentElement.hidden = next !== 'lists';
     if (next === 'intake') screen = renderIntake(ctx, body);
     else if (next === 'settings') screen = await renderSettings(ctx, body);
     else if (next === 'accounts') screen = await renderAccounts(ctx, body);
     else if (next === 'reports') screen = renderReports(ctx, body);
-    else if (next === 'transfer') screen = renderTransfer(ctx, body, options.codes || []);
+    else if (next === 'transfer') screen = renderTransfer(ctx, body, options.codes || [], options.direction);
     else { screen = renderMain(ctx, body, search); search.focus(); }
     return screen;
   }

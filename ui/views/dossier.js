@@ -1,14 +1,17 @@
-// One dossier: every field, the appointment, the timeline, and reprint / open PDF.
+// One dossier: whose it is and when it is due, what comes next, every field and the timeline.
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { h, clear, vnTime } from '../dom.js';
 import { renderForms } from './forms.js';
+import { icon } from '../icons.js';
 import { may } from '../permissions.js';
 import { vnToday } from '../dates.js';
 
 // `notice` is what the last action left to say (an issued form with its Open button),
-// kept across the panel's redraw.
-export function renderDossier(panel, view, { close, scan, reopen, notice }) {
+// kept across the panel's redraw. Whose dossier, its status and its appointment stay at the
+// top while the rest scrolls; under them the usual next step is the one primary button, and
+// the rarer moves wait behind "more". What a step asks for opens just below them.
+export function renderDossier(panel, view, { close, scan, reopen, notice, transfer }) {
   const d = view.dossier;
   const status = h('div', { class: 'receipt-status', id: 'receipt-status', role: 'status' });
   const issue = (command) => async () => {
@@ -31,31 +34,37 @@ export function renderDossier(panel, view, { close, scan, reopen, notice }) {
   const ret = d.return || {};
   const post = ret.method === 'post';
   const sub = d.submitter;
+  const work = h('div', { class: 'detail-work', id: 'detail-work' });
+  const buttons = h('div', { class: 'actions next', id: 'detail-actions' });
+  const more = h('details', { class: 'more', id: 'more-actions' },
+    h('summary', { class: 'button' }, t('ui.more'), icon('more')),
+    h('div', { class: 'menu', id: 'more-menu' }));
   // Native append would print a null child as the text "null".
   clear(panel).append(...[
-    h('div', { class: 'detail-head' },
-      h('h2', { class: 'code', id: 'detail-code' }, d.code),
-      h('button', { class: 'link', onclick: close, 'aria-label': t('ui.close'), title: 'Esc' }, '✕')),
+    h('div', { class: 'detail-top' },
+      h('div', { class: 'detail-head' },
+        h('h2', { class: 'code', id: 'detail-code' }, d.code),
+        h('button', { class: 'link close', onclick: close, 'aria-label': t('ui.close'), title: `${t('ui.close')} (Esc)` }, icon('close'))),
+      h('div', { class: 'detail-status' },
+        h('span', { class: 'status s' + d.status_code, id: 'detail-status' }, t('status.' + d.status_code)),
+        overdue(d) ? h('span', { class: 'status late' }, t('ui.overdue')) : null),
+      h('div', { class: 'detail-who', id: 'detail-applicant' }, d.applicant.name),
+      h('div', { class: 'detail-what' }, d.procedure.name),
+      h('div', { class: 'detail-when' + (overdue(d) ? ' late' : '') }, icon('calendar'), t('ui.detail.due'), ' ',
+        h('strong', { id: 'detail-due' }, vnTime(d.due_at))),
+      buttons),
     scanBanner,
-    h('div', { class: 'detail-status' },
-      h('span', { class: 'status s' + d.status_code, id: 'detail-status' }, t('status.' + d.status_code)),
-      overdue(d) ? h('span', { class: 'status late' }, t('ui.overdue')) : null),
-    h('div', { class: 'actions' },
-      h('button', { class: 'primary', id: 'print-receipt', onclick: issue('print_receipt') }, t('ui.print')),
-      h('button', { id: 'open-receipt', onclick: issue('open_receipt') }, t('ui.open_pdf'))),
     status,
     notice || null,
-    actions(d, reopen),
+    work,
     h('dl', {},
       row(t('cli.procedure'), `${d.procedure.code} – ${d.procedure.name}`),
-      row(t('field.applicant.name'), d.applicant.name),
       row(t('field.applicant.id_number'), d.applicant.id_number),
       row(t('field.applicant.phone'), d.applicant.phone),
       row(t('field.applicant.email'), d.applicant.email),
       row(t('field.applicant.address'), d.applicant.address),
       sub ? row(t('field.submitter.name'), [sub.name, sub.id_number, sub.phone].filter(Boolean).join(' · ')) : null,
       row(t('cli.received_at'), vnTime(d.received_at)),
-      row(t('cli.due_at'), vnTime(d.due_at)),
       row(t('field.sets'), String(d.sets)),
       row(t('field.return.method'), post
         ? `${t('ui.intake.by_post')}: ${[ret.recipient, ret.phone, ret.address, ret.commune, ret.province].filter(Boolean).join(', ')}`
@@ -71,6 +80,9 @@ export function renderDossier(panel, view, { close, scan, reopen, notice }) {
       h('strong', {}, t('event.' + e.kind)), e.to_status ? ` → ${t('status.' + e.to_status)}` : '',
       ' · ', e.actor, e.note ? h('div', { class: 'note' }, e.note) : null,
       e.kind === 'handed_over' ? h('div', { class: 'note' }, collected(e.data || {})) : null)))].filter(Boolean));
+  steps(d, { buttons, menu: more.querySelector('.menu'), work, reopen, transfer, issue });
+  // A choice in the menu closes it, as menus do.
+  more.addEventListener('click', (ev) => { if (ev.target.closest('.menu button')) more.open = false; });
   panel.hidden = false;
 }
 
@@ -88,33 +100,83 @@ export function overdue(d) {
   return [2, 4].includes(d.status_code) && d.due_at && d.due_at.slice(0, 10) < vnToday();
 }
 
-// What the desk can do next: the allowed status moves (with a note) and, for a ready result,
-// the hand-over with the citizen's satisfaction rating.
-function actions(d, reopen) {
-  const box = h('div', { class: 'lifecycle', id: 'lifecycle' });
+// The usual next step for the dossier's status, as this person's roles allow it: hand it to
+// the processing unit, take the result back, return it to the citizen, or the plain status
+// move that comes next. Every other allowed move, the forms and the receipt's PDF are in the
+// menu; a move from the menu asks first, with room for a note.
+const USUAL = { 1: 2, 2: 4, 4: 9, 5: 4, 6: 4 };
+function steps(d, { buttons, menu, more, work, reopen, transfer, issue }) {
   const error = h('div', { class: 'field-error', role: 'alert', id: 'lifecycle-error' });
-  const note = h('input', { id: 'transition-note', placeholder: t('field.note'), autocomplete: 'off' });
-  const moves = h('div', { class: 'moves', id: 'moves' });
   const fail = (e) => { error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message; };
-  if (may('transition')) call('next_statuses', { code: d.code }).then((next) => {
-    for (const to of next.filter((s) => s !== 10)) {
-      moves.append(h('button', {
-        type: 'button', class: 'small', id: 'move-' + to,
-        onclick: async () => {
-          error.textContent = '';
-          try {
-            await call('transition_dossier', { code: d.code, to, note: note.value, expectedVersion: d.version });
-            reopen(d.code);
-          } catch (e) { fail(e); }
-        },
-      }, '→ ' + t('status.' + to)));
+  const move = async (to, note) => {
+    error.textContent = '';
+    try {
+      await call('transition_dossier', { code: d.code, to, note, expectedVersion: d.version });
+      reopen(d.code);
+    } catch (e) { fail(e); }
+  };
+  const section = (title) => { const s = h('div', { class: 'menu-section' }, h('div', { class: 'menu-title' }, title)); menu.append(s); return s; };
+  const item = (id, iconName, label, onclick) => h('button', { type: 'button', class: 'link', id, onclick }, icon(iconName), label);
+
+  const handing = d.status_code === 9 && may('handover') ? handover(d, reopen, fail) : null;
+  work.append(error);
+  if (handing) work.append(handing);
+  const formsWork = h('div', { class: 'forms-work' });
+  work.append(formsWork);
+
+  buttons.append(h('button', { type: 'button', class: 'secondary', id: 'print-receipt', onclick: issue('print_receipt') }, icon('print'), t('ui.print')), more);
+  const receipt = section(t('ui.more.receipt'));
+  receipt.append(item('open-receipt', 'open', t('ui.open_pdf'), issue('open_receipt')));
+
+  const primary = (id, iconName, label, onclick) => buttons.prepend(
+    h('button', { type: 'button', class: 'primary', id, onclick }, icon(iconName), label));
+  if (handing) {
+    primary('next-handover', 'result', t('ui.next.handover'), () => {
+      handing.scrollIntoView({ block: 'nearest' });
+      handing.querySelector('input').focus();
+    });
+  }
+
+  call('next_statuses', { code: d.code }).then((next) => {
+    const moves = may('transition') ? next.filter((s) => s !== 10) : [];
+    const usual = USUAL[d.status_code];
+    let shown = null;
+    // Papers go to the processing unit once accepted (or completed); a result comes back
+    // once the unit has it: both on the hand-over list the two sides sign.
+    const toUnit = [2, 5].includes(d.status_code) && next.includes(4);
+    const back = [4, 6].includes(d.status_code) && next.includes(9);
+    if (!handing && (toUnit || back) && may('transfer') && transfer) {
+      primary(back ? 'next-back' : 'next-transfer', 'transfer', t(back ? 'ui.next.back' : 'ui.next.transfer'),
+        () => transfer([d.code], back ? 'back' : 'to_unit'));
+    } else if (!handing && moves.includes(usual)) {
+      shown = usual;
+      primary('move-' + usual, 'next', t('ui.next.to.' + usual), () => move(usual, ''));
     }
+    const rare = moves.filter((s) => s !== shown);
+    if (rare.length) {
+      const list = section(t('ui.more.moves'));
+      for (const to of rare) {
+        list.append(item('move-' + to, 'next', t('status.' + to), () => confirmMove(to)));
+      }
+    }
+    renderForms(section(t('ui.forms.title')), formsWork, d, reopen);
   }, () => {});
-  if (may('transition')) box.append(h('div', { class: 'move-row' }, note, moves));
-  if (d.status_code === 9 && may('handover')) box.append(handover(d, reopen, fail));
-  box.append(error);
-  renderForms(box, d, reopen);
-  return box;
+
+  function confirmMove(to) {
+    const note = h('input', { id: 'transition-note', placeholder: t('field.note'), autocomplete: 'off' });
+    const box = h('form', { class: 'confirm-move handover', id: 'move-confirm-box', novalidate: true },
+      h('p', {}, t('ui.move.confirm', { status: t('status.' + to) })),
+      h('label', {}, t('field.note'), note),
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary', id: 'move-confirm' }, t('ui.move.yes')),
+        h('button', { type: 'button', class: 'link', id: 'move-cancel', onclick: () => box.remove() }, t('ui.cancel'))));
+    box.addEventListener('submit', (ev) => { ev.preventDefault(); move(to, note.value); });
+    const old = work.querySelector('#move-confirm-box');
+    if (old) old.remove();
+    work.prepend(box);
+    box.scrollIntoView({ block: 'nearest' });
+    note.focus();
+  }
 }
 
 function handover(d, reopen, fail) {

@@ -8,17 +8,17 @@ import { t } from '../i18n.js';
 import { dateInput } from '../dates.js';
 import { h, clear } from '../dom.js';
 import { may } from '../permissions.js';
+import { icon } from '../icons.js';
 
 const input = (attrs) => h('input', { autocomplete: 'off', spellcheck: 'false', ...attrs });
 
-export function renderForms(box, d, reopen) {
-  const area = h('div', { class: 'forms', id: 'forms' });
-  const buttons = h('div', { class: 'moves', id: 'form-buttons' });
+// The forms go into the panel's menu (`menu`); the one being filled in, and what issuing it
+// left to say, into the panel's working area (`work`), where the clerk is looking.
+export function renderForms(menu, work, d, reopen) {
   const editor = h('div', { class: 'form-editor', id: 'form-editor' });
   const result = h('div', { class: 'export-result', id: 'form-result', role: 'status' });
-  area.append(h('h3', {}, t('ui.forms.title')), buttons, editor, result);
-  box.append(area);
-  if ((d.return || {}).method === 'post' && d.status_code === 10) box.append(delivery(d));
+  work.append(editor, result);
+  if ((d.return || {}).method === 'post' && d.status_code === 10) work.append(delivery(d));
 
   call('next_statuses', { code: d.code }).then((next) => {
     const can = (s) => next.includes(s) || d.status_code === s;
@@ -31,8 +31,9 @@ export function renderForms(box, d, reopen) {
     ];
     for (const [form, ok] of offered) {
       if (!ok) continue;
-      buttons.append(h('button', { type: 'button', class: 'small', id: 'form-' + form, onclick: () => open(form) }, t('form.' + form)));
+      menu.append(h('button', { type: 'button', class: 'link', id: 'form-' + form, onclick: () => open(form) }, icon('form'), t('form.' + form)));
     }
+    if (!menu.querySelector('button')) menu.remove();
   }, () => {});
 
   function open(form) {
@@ -79,6 +80,7 @@ export function renderForms(box, d, reopen) {
       }
     });
     clear(editor).append(el);
+    el.scrollIntoView({ block: 'nearest' });
     const first = el.querySelector('input, textarea');
     if (first) first.focus();
   }

@@ -117,7 +117,7 @@ export function renderMain(ctx, container, search) {
   async function open(code, scan, notice) {
     try {
       const view = await call('get_dossier', { code });
-      renderDossier(detail, view, { close: () => { detail.hidden = true; search.focus(); }, scan, notice, reopen: (c, n) => { open(c, null, n); show(current, offset); } });
+      renderDossier(detail, view, { close: () => { detail.hidden = true; search.focus(); }, scan, notice, transfer: ctx.transfer, reopen: (c, n) => { open(c, null, n); show(current, offset); } });
       // Another dossier starts at its top; a redraw after an action shows what it left to say.
       if (notice && notice.isConnected) notice.scrollIntoView({ block: 'nearest' });
       else detail.scrollTop = 0;
@@ -179,7 +179,7 @@ function table(rows, open, selected, selection) {
   const picks = may('transfer');
   const head = h('tr', {},
     picks ? h('th', { class: 'pick' }, '') : null,
-    h('th', {}, t('cli.code')), h('th', {}, t('ui.col.applicant')), h('th', {}, t('cli.procedure')),
+    h('th', {}, t('cli.code')), h('th', {}, t('ui.col.applicant')), h('th', { class: 'col-proc' }, t('cli.procedure')),
     h('th', { class: 'col-received' }, t('cli.received_at')), h('th', {}, t('cli.due_at')), h('th', {}, t('cli.status')));
   const body = rows.map((d) => h('tr', {
       tabindex: '0', class: 'row', dataset: { code: d.code },
@@ -197,7 +197,7 @@ function table(rows, open, selected, selection) {
     // Masked by the core: enough to tell two namesakes apart at the counter.
     h('td', {}, d.applicant_name,
       d.applicant_id_number ? h('div', { class: 'muted id-masked' }, d.applicant_id_number) : null),
-    h('td', { class: 'proc' }, d.procedure_name),
+    h('td', { class: 'proc col-proc' }, d.procedure_name),
     h('td', { class: 'nowrap col-received' }, vnTime(d.received_at)),
     h('td', { class: 'nowrap' + (overdue(d) ? ' late' : '') }, vnTime(d.due_at)),
     h('td', {}, h('span', { class: 'status s' + d.status_code }, t('status.' + d.status_code)))));

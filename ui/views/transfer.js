@@ -8,15 +8,15 @@ import { h, clear, vnTime } from '../dom.js';
 import { onScan, looksLikeIdCard } from '../scanner.js';
 import { field, clearFieldErrors, showFieldErrors } from './form.js';
 
-export function renderTransfer(ctx, container, initial) {
+export function renderTransfer(ctx, container, initial, direction) {
   const items = []; // {code, version, applicant_name, procedure_name, due_at, status_code}
   const code = h('input', { id: 'transfer-code', autocomplete: 'off', spellcheck: 'false', placeholder: t('ui.transfer.code_hint') });
   const add = h('button', { type: 'button', id: 'transfer-add' }, t('ui.transfer.add'));
   const addError = h('div', { class: 'field-error', id: 'transfer-add-error', role: 'alert' });
   const body = h('tbody', { id: 'transfer-items' });
   const count = h('span', { id: 'transfer-count', class: 'hint' });
-  const toUnit = h('input', { type: 'radio', name: 'direction', value: 'to_unit', id: 'direction-to-unit', checked: true });
-  const back = h('input', { type: 'radio', name: 'direction', value: 'back', id: 'direction-back' });
+  const toUnit = h('input', { type: 'radio', name: 'direction', value: 'to_unit', id: 'direction-to-unit', checked: direction !== 'back' });
+  const back = h('input', { type: 'radio', name: 'direction', value: 'back', id: 'direction-back', checked: direction === 'back' });
   const unit = h('input', { autocomplete: 'off' });
   // Usually the person signed in carries the dossiers; they may name someone else.
   const session = (ctx.state && ctx.state.session) || {};
