@@ -48,6 +48,7 @@ export function renderDossier(panel, view, { close, scan, reopen, notice }) {
     actions(d, reopen),
     h('dl', {},
       row(t('cli.procedure'), `${d.procedure.code} – ${d.procedure.name}`),
+      d.authority ? row(t('field.authority'), d.authority) : null,
       row(t('field.applicant.name'), d.applicant.name),
       row(t('field.applicant.id_number'), d.applicant.id_number),
       row(t('field.applicant.phone'), d.applicant.phone),

@@ -64,11 +64,13 @@ fn dossier() -> Dossier {
                 name: "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân".into(),
                 originals: 1,
                 copies: 0,
+                from_data: false,
             },
             ReceivedDocument {
                 name: "Giấy tờ chứng minh việc ly hôn (bản án, quyết định của Tòa án)".into(),
                 originals: 0,
                 copies: 1,
+                from_data: false,
             },
         ],
         sets: 1,
@@ -91,6 +93,7 @@ fn dossier() -> Dossier {
             unit: "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG".into(),
             place: "Hướng Thọ Phú".into(),
         },
+        authority: String::new(),
         version: 1,
     }
 }
@@ -104,6 +107,7 @@ fn long_dossier() -> Dossier {
             name: format!("Tài liệu số {i:02} kèm theo hồ sơ đề nghị"),
             originals: (i % 2) as u32,
             copies: (i % 3) as u32,
+            from_data: false,
         })
         .collect();
     d.return_method = ReturnMethod::Post(PostalReturn {
@@ -139,6 +143,7 @@ fn options(paper: Paper) -> ReceiptOptions {
         lookup_hint: "Tra cứu: quét mã QR hoặc dichvucong.gov.vn".into(),
         reprint: None,
         form_citation: "Mẫu số 01 – Thông tư 01/2018/TT-VPCP".into(),
+        office_label: "Bộ phận tiếp nhận và trả kết quả".into(),
     }
 }
 
@@ -649,6 +654,7 @@ fn a5_with_five_documents_is_small() {
             name: format!("Giấy tờ thứ {i} của hồ sơ"),
             originals: 1,
             copies: 1,
+            from_data: false,
         })
         .collect();
     let bytes = receipt_pdf(&d, &options(Paper::A5)).unwrap();
