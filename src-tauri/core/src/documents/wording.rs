@@ -119,6 +119,34 @@ mod tests {
     }
 
     #[test]
+    fn the_office_names_itself_and_the_lookup_line_promises_only_what_works() {
+        use crate::form_set::FormSet;
+        let unit = "Trung tâm Phục vụ hành chính công xã Tân Phú";
+        assert_eq!(office_label(FormSet::Tt01_2018, "", unit), DESK_2018);
+        assert_eq!(office_label(FormSet::Tt03_2025, " ", unit), unit);
+        assert_eq!(
+            office_label(FormSet::Tt03_2025, "Điểm tiếp nhận số 2", unit),
+            "Điểm tiếp nhận số 2"
+        );
+        let contact = "Điện thoại 0276 3812 345";
+        assert_eq!(
+            lookup_line(true, true, contact, unit),
+            "Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại dichvucong.gov.vn"
+        );
+        assert!(lookup_line(true, false, "", unit).contains("dichvucong.gov.vn"));
+        for (own_page, contact) in [(true, ""), (true, contact), (false, ""), (false, contact)] {
+            let line = lookup_line(false, own_page, contact, unit);
+            assert!(!line.contains("dichvucong"), "{line}");
+            assert_eq!(line.contains("QR"), own_page, "{line}");
+        }
+        assert_eq!(
+            lookup_line(false, false, contact, unit),
+            "Hỏi về hồ sơ: Điện thoại 0276 3812 345"
+        );
+        assert!(lookup_line(false, false, "", unit).contains(unit));
+    }
+
+    #[test]
     fn times_are_vietnam_wall_clock() {
         let t = DateTime::parse_from_rfc3339("2027-03-03T10:00:00Z")
             .unwrap()

@@ -44,7 +44,7 @@ pub(super) const DOSSIER_GROUPS: [&str; 22] = [
 const DOSSIER_COLUMNS: &str = "id, code, agency_code, day, seq, request_id, status_code, procedure_code, \
     procedure_json, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, \
     submitter_json, documents_json, sets, channel, return_json, received_at, due_at, fee_vnd, fee_text, note, \
-    register_year, register_book, register_line, desk, issuer_json, version, updated_at";
+    register_year, register_book, register_line, desk, issuer_json, version, updated_at, authority";
 
 /// A dossier's state as stored: built by intake and bulk loading from what they write, and
 /// read back from the database for every other change and for `audit verify`.
