@@ -129,7 +129,9 @@ fn a_document_taken_from_data_is_ticked_printed_and_never_asked_for() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
-        err.contains(&format!("hồ sơ đã khai thác giấy tờ «{CERTIFICATE}» từ CSDL/VNeID")),
+        err.contains(&format!(
+            "hồ sơ đã khai thác giấy tờ «{CERTIFICATE}» từ CSDL/VNeID"
+        )),
         "{err}"
     );
     let err = stderr(&ask("en"));
@@ -237,7 +239,10 @@ fn the_receipt_names_the_office_and_promises_only_the_lookup_that_works() {
     // The 2018 set's label; no portal, no lookup page, no contact: ask the office.
     desk.ok(&["settings", "set", "form-set", "tt01-2018"]);
     let text = issue("Nguyễn Văn An");
-    assert!(text.contains("Số định danh cá nhân/Hộ chiếu: 079203001234"), "{text}");
+    assert!(
+        text.contains("Số định danh cá nhân/Hộ chiếu: 079203001234"),
+        "{text}"
+    );
     assert!(!text.contains("CCCD"), "{text}");
     assert!(
         text.contains(&format!("Bộ phận tiếp nhận và trả kết quả: {UNIT}")),
@@ -253,7 +258,10 @@ fn the_receipt_names_the_office_and_promises_only_the_lookup_that_works() {
     // A contact line, then the office's own lookup page.
     desk.ok(&["settings", "set", "contact", "Điện thoại 0276 3812 345"]);
     let text = issue("Nguyễn Văn Bình");
-    assert!(text.contains("Hỏi về hồ sơ: Điện thoại 0276 3812 345"), "{text}");
+    assert!(
+        text.contains("Hỏi về hồ sơ: Điện thoại 0276 3812 345"),
+        "{text}"
+    );
     desk.ok(&[
         "settings",
         "set",
@@ -277,7 +285,10 @@ fn the_receipt_names_the_office_and_promises_only_the_lookup_that_works() {
     // Under the 2025 set the office is the centre itself, unless it names itself.
     desk.ok(&["settings", "set", "form-set", "tt03-2025"]);
     let text = issue("Nguyễn Văn Em");
-    assert!(text.contains(&format!("Cơ quan tiếp nhận: {UNIT}")), "{text}");
+    assert!(
+        text.contains(&format!("Cơ quan tiếp nhận: {UNIT}")),
+        "{text}"
+    );
     assert!(
         text.contains(&format!("6. Đăng ký nhận kết quả tại: {UNIT}")),
         "{text}"
@@ -299,7 +310,10 @@ fn the_receipt_names_the_office_and_promises_only_the_lookup_that_works() {
         stderr(&out)
     );
     desk.ok(&["settings", "set", "desk-phone", "0276 3812 345"]);
-    let phone = desk.ok(&["settings", "get", "desk-phone"]).trim().to_string();
+    let phone = desk
+        .ok(&["settings", "get", "desk-phone"])
+        .trim()
+        .to_string();
     let d = desk.intake(&birth("Nguyễn Thị Giang", "2027-03-01T10:00:00+07:00"));
     let pdf = desk.path("mau02.pdf");
     desk.ok(&[

@@ -8,9 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::dossier::{Applicant, Channel, PostalReturn, ReceivedDocument, ReturnMethod, Submitter};
 use crate::error::{CoreError, FieldError, Problem};
 use crate::procedure::Procedure;
-use crate::validate::{
-    Checker, MAX_ADDRESS, MAX_AUTHORITY, MAX_DOCUMENTS, MAX_DOC_NAME, MAX_NOTE,
-};
+use crate::validate::{Checker, MAX_ADDRESS, MAX_AUTHORITY, MAX_DOCUMENTS, MAX_DOC_NAME, MAX_NOTE};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ApplicantInput {
@@ -433,7 +431,10 @@ fn check_authority(
     if procedure.is_some_and(|p| !p.any_desk) {
         c.fail("authority", Problem::NotAnyDesk);
     } else if !authorities.iter().any(|a| a == &name) {
-        c.fail("authority", Problem::UnknownAuthority { name: name.clone() });
+        c.fail(
+            "authority",
+            Problem::UnknownAuthority { name: name.clone() },
+        );
     }
     name
 }

@@ -27,7 +27,11 @@ async fn mark_catalog(t: &TestStore) {
     p.any_desk = true;
     t.store.save_procedure(p, None).await.unwrap();
     t.store
-        .set_named("Quầy 1", "authorities", &format!("UBND xã Tân Phú; {AUTHORITY}"))
+        .set_named(
+            "Quầy 1",
+            "authorities",
+            &format!("UBND xã Tân Phú; {AUTHORITY}"),
+        )
         .await
         .unwrap();
 }
@@ -72,7 +76,10 @@ async fn a_document_taken_from_data_is_ticked_at_intake_and_never_asked_for_agai
         });
         let err = t.store.intake(&other, &actor()).await.unwrap_err();
         assert_eq!(fields(&err), ["documents[0].from_data"], "{}", t.name);
-        assert!(err.to_string().contains("Tờ khai đăng ký khai sinh"), "{err}");
+        assert!(
+            err.to_string().contains("Tờ khai đăng ký khai sinh"),
+            "{err}"
+        );
 
         req.documents = documents(true, 0);
         let d = t.store.intake(&req, &actor()).await.unwrap();
@@ -104,12 +111,20 @@ async fn a_document_taken_from_data_is_ticked_at_intake_and_never_asked_for_agai
         assert_eq!(fields(&err), ["supplement.missing[1].document"]);
         assert!(err.to_string().contains("giấy chứng sinh"), "{err}");
         assert!(err.to_string().contains("CSDL/VNeID"), "{err}");
-        assert!(err.message(Lang::En).contains("cannot be asked for"), "{err:?}");
+        assert!(
+            err.message(Lang::En).contains("cannot be asked for"),
+            "{err:?}"
+        );
         let still = t.store.dossier(&d.code).await.unwrap();
         assert_eq!(still.status, d.status);
         // Asking only for the paper one works.
         t.store
-            .issue_form(&d.code, &ask(&["Tờ khai đăng ký khai sinh"]), None, &actor())
+            .issue_form(
+                &d.code,
+                &ask(&["Tờ khai đăng ký khai sinh"]),
+                None,
+                &actor(),
+            )
             .await
             .unwrap();
 

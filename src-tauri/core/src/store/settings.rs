@@ -541,12 +541,14 @@ impl Store {
                 )),
             },
             DESK_PHONE => {
+                // Checked as a phone number, kept as the office writes it ("0276 3812 345").
                 let mut c = crate::validate::Checker::new();
-                let phone = c.phone(DESK_PHONE, value, false);
+                c.phone(DESK_PHONE, value, false);
+                let typed = c.line(DESK_PHONE, value, false, MAX_CONTACT);
                 if !c.is_ok() {
                     return Err(CoreError::Invalid(c.errors));
                 }
-                self.set_setting(DESK_PHONE, &phone).await
+                self.set_setting(DESK_PHONE, &typed).await
             }
             AUTHORITIES => {
                 let mut c = crate::validate::Checker::new();
