@@ -120,3 +120,82 @@ async fn the_clerk_ticks_a_document_from_data_and_chooses_the_competent_authorit
     w.screenshot("transfer-proposes-authority").await;
     w.close().await;
 }
+
+/// The office keeps its list of competent authorities in the settings (edit, save, confirm,
+/// as every office-wide value) and marks the catalog in its editor.
+#[tokio::test]
+async fn the_authorities_and_the_catalog_marks_are_kept_in_the_settings_screen() {
+    let desk = Desk::ready();
+    let w = Window::open(&desk, None).await;
+    w.wait_css("#dossier-list").await;
+    w.type_keys(&Key::F9.to_string()).await;
+    w.click("#setting-authorities-edit").await;
+    let list = w.wait_css("#setting-authorities").await;
+    list.send_keys(&format!("UBND xã Tân Phú;{AUTHORITY};{}", Key::Enter))
+        .await
+        .unwrap();
+    let asked = w
+        .wait_text("#setting-authorities-confirm-text", |t| !t.is_empty())
+        .await;
+    assert!(asked.contains(AUTHORITY), "{asked}");
+    w.click("#setting-authorities-confirm-yes").await;
+    w.wait_text("#setting-authorities-saved", |t| !t.is_empty())
+        .await;
+    assert_eq!(
+        desk.ok(&["settings", "get", "authorities"]).trim(),
+        format!("UBND xã Tân Phú; {AUTHORITY}")
+    );
+    let shown = w.wait_text("#setting-authorities-value", |_| true).await;
+    assert_eq!(shown, format!("UBND xã Tân Phú; {AUTHORITY}"));
+
+    w.click("#catalog-table tr[data-code='1.001193'] .edit-procedure")
+        .await;
+    w.click("#procedure-any-desk").await;
+    let rows = w
+        .client
+        .find_all(Locator::Css("#procedure-form tr.doc"))
+        .await
+        .unwrap();
+    let mut ticked = 0;
+    for row in rows {
+        let name = row
+            .find(Locator::Css("[name=doc-name]"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if name == CERTIFICATE {
+            row.find(Locator::Css("[name=doc-from-data]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            ticked += 1;
+        }
+    }
+    assert_eq!(ticked, 1);
+    w.screenshot("catalog-from-data").await;
+    w.click("#procedure-save").await;
+    assert!(w.wait_gone("#procedure-form").await, "saved");
+    let catalog: serde_json::Value =
+        serde_json::from_str(&desk.ok(&["procedures", "export"])).unwrap();
+    let birth = catalog["procedures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "1.001193")
+        .unwrap();
+    assert_eq!(birth["any_desk"], true, "{birth}");
+    let marked: Vec<&str> = birth["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["from_data"] == true)
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(marked, [CERTIFICATE]);
+    w.close().await;
+}
