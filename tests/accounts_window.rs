@@ -114,6 +114,7 @@ fn guarded(dir: &str) -> Vec<(&'static str, &'static str, Value)> {
         ("procedures", "view_dossier", json!({})),
         ("intake", "intake", json!({ "request": {} })),
         ("preview_due", "intake", json!({ "procedure": "KHONG-CO" })),
+        ("authorities", "intake", json!({})),
         (
             "last_applicant",
             "intake",

@@ -59,6 +59,7 @@ export function renderDossier(panel, view, { close, scan, reopen, notice, transf
     work,
     h('dl', {},
       row(t('cli.procedure'), `${d.procedure.code} – ${d.procedure.name}`),
+      d.authority ? row(t('field.authority'), d.authority) : null,
       row(t('field.applicant.id_number'), d.applicant.id_number),
       row(t('field.applicant.phone'), d.applicant.phone),
       row(t('field.applicant.email'), d.applicant.email),

@@ -67,6 +67,12 @@ export function renderIntake(ctx, container) {
       field('return.commune', t('field.return.commune'), postCommune),
       field('return.province', t('field.return.province'), postProvince)));
   for (const r of [atDesk, byPost]) r.addEventListener('change', () => { postBox.hidden = !byPost.checked; });
+  // Any-desk intake: the competent authority, when it is not this office, from the
+  // office's list (settings); offered only for a procedure receivable at any desk.
+  const authority = h('select', { name: 'authority', id: 'f-authority' });
+  const authorityBox = h('div', { id: 'authority-box', hidden: true },
+    field('authority', t('field.authority'), authority),
+    h('div', { class: 'hint' }, t('ui.intake.any_desk')));
   const note = h('textarea', { name: 'note', rows: '2' });
   const due = h('div', { class: 'due', id: 'due-preview', 'aria-live': 'polite' }, t('ui.intake.due_none'));
 
@@ -106,6 +112,7 @@ export function renderIntake(ctx, container) {
             h('label', {}, atDesk, ' ', t('ui.intake.at_desk')),
             h('label', {}, byPost, ' ', t('ui.intake.by_post')))),
         postBox,
+        authorityBox,
         field('note', t('field.note'), note),
         due)),
     h('footer', { class: 'intake-actions' }, saveBtn, saveOnly, clearBtn,
@@ -118,15 +125,32 @@ export function renderIntake(ctx, container) {
       : h('span', { class: 'doc-name' }, d.name);
     const originals = input({ type: 'number', class: 'num', min: '0', max: '99', value: String(d.originals), 'aria-label': t('ui.intake.originals') });
     const copies = input({ type: 'number', class: 'num', min: '0', max: '99', value: String(d.copies), 'aria-label': t('ui.intake.copies') });
+    // A document the catalog marks as obtainable from data: ticked, it is taken from the
+    // database or VNeID and counts neither originals nor copies.
+    const fromData = d.from_data ? h('input', { type: 'checkbox', class: 'doc-data', id: `doc-data-${i}` }) : null;
+    if (fromData) {
+      fromData.addEventListener('change', () => {
+        for (const n of [originals, copies]) {
+          n.disabled = fromData.checked;
+          if (fromData.checked) n.value = '0';
+          else n.value = n.defaultValue;
+        }
+        if (fromData.checked) checked.checked = true;
+      });
+    }
     const row = h('tr', { dataset: { index: String(i) } },
       h('td', {}, checked),
-      h('td', { class: 'field', dataset: { field: `documents[${i}].name` } }, nameEl, h('div', { class: 'field-error' })),
+      h('td', { class: 'field', dataset: { field: `documents[${i}].name` } }, nameEl,
+        fromData ? h('label', { class: 'check doc-data-label', for: `doc-data-${i}` }, fromData, ' ', t('ui.intake.from_data')) : null,
+        h('div', { class: 'field-error' }),
+        h('div', { class: 'field', dataset: { field: `documents[${i}].from_data` } }, h('div', { class: 'field-error' }))),
       h('td', { class: 'field', dataset: { field: `documents[${i}].originals` } }, originals, h('div', { class: 'field-error' })),
       h('td', { class: 'field', dataset: { field: `documents[${i}].copies` } }, copies, h('div', { class: 'field-error' })));
     row.read = () => checked.checked ? {
       name: custom ? nameEl.value : d.name,
       originals: Number(originals.value || 0),
       copies: Number(copies.value || 0),
+      from_data: !!(fromData && fromData.checked),
     } : null;
     return row;
   }
@@ -165,8 +189,17 @@ export function renderIntake(ctx, container) {
       r.querySelector('.doc-on').checked = false;
       docsBody.append(r);
     });
+    showAuthorities(p);
     refreshDue();
     idNumber.focus();
+  }
+
+  async function showAuthorities(p) {
+    authorityBox.hidden = !p.any_desk;
+    clear(authority).append(h('option', { value: '' }, t('ui.intake.authority_self')));
+    if (!p.any_desk) return;
+    const names = await call('authorities').catch(() => []);
+    authority.append(...names.map((n) => h('option', { value: n }, n)));
   }
 
   let dueTimer = null;
@@ -272,6 +305,7 @@ export function renderIntake(ctx, container) {
         ? { method: 'post', recipient: postRecipient.value, phone: postPhone.value, address: postAddress.value, commune: postCommune.value, province: postProvince.value }
         : { method: 'desk' },
       note: note.value,
+      authority: procedure && procedure.any_desk ? authority.value : '',
       request_id: requestId,
     };
   }
@@ -300,7 +334,8 @@ export function renderIntake(ctx, container) {
     requestId = newRequestId();
     procedure = null;
     form.reset();
-    clear(docsBody); clear(chosen);
+    clear(docsBody); clear(chosen); clear(authority);
+    authorityBox.hidden = true;
     clear(due).append(t('ui.intake.due_none'));
     postBox.hidden = true; submitterBox.hidden = true; returning.hidden = true; idCardNote.hidden = true;
     lastAsked = '';

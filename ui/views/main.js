@@ -197,7 +197,8 @@ function table(rows, open, selected, selection) {
     // Masked by the core: enough to tell two namesakes apart at the counter.
     h('td', {}, d.applicant_name,
       d.applicant_id_number ? h('div', { class: 'muted id-masked' }, d.applicant_id_number) : null),
-    h('td', { class: 'proc col-proc' }, d.procedure_name),
+    h('td', { class: 'proc col-proc' }, d.procedure_name,
+      d.authority ? h('div', { class: 'muted authority' }, t('field.authority') + ': ' + d.authority) : null),
     h('td', { class: 'nowrap col-received' }, vnTime(d.received_at)),
     h('td', { class: 'nowrap' + (overdue(d) ? ' late' : '') }, vnTime(d.due_at)),
     h('td', {}, h('span', { class: 'status s' + d.status_code }, t('status.' + d.status_code)))));

@@ -13,7 +13,8 @@ import { showFieldErrors, clearFieldErrors, field } from './form.js';
 const GROUPS = [
   ['ui.settings.agency', ['agency-code', 'governing-body', 'unit', 'place', 'contact', 'first-number', 'form-set']],
   ['ui.settings.desk', ['printer', 'paper', 'language', 'scanner-port']],
-  ['ui.settings.lookup', ['lookup-url', 'status-server']],
+  ['ui.settings.lookup', ['lookup-url', 'status-server', 'national-portal']],
+  ['ui.settings.wording', ['office-label', 'desk-phone', 'authorities']],
   ['ui.settings.time', ['office-hours', 'calendar.nov24-compensate', 'backup-keep', 'idle-lock-minutes']],
 ];
 
@@ -22,6 +23,7 @@ const CHOICES = {
   language: [['vi', 'Tiếng Việt'], ['en', 'English']],
   'calendar.nov24-compensate': [['false', null], ['true', null]],
   'form-set': [['tt01-2018', null], ['tt03-2025', null]],
+  'national-portal': [['false', null], ['true', null]],
 };
 
 export async function renderSettings(ctx, container) {
@@ -257,6 +259,7 @@ async function catalogEditor() {
         h('td', {}, h('input', { name: 'doc-name', value: d.name, 'aria-label': t('field.procedure.documents.name') })),
         h('td', {}, h('input', { name: 'doc-originals', type: 'number', min: '0', max: '99', value: d.originals, 'aria-label': t('field.procedure.documents.originals') })),
         h('td', {}, h('input', { name: 'doc-copies', type: 'number', min: '0', max: '99', value: d.copies, 'aria-label': t('field.procedure.documents.copies') })),
+        h('td', { class: 'center' }, h('input', { name: 'doc-from-data', type: 'checkbox', checked: !!d.from_data, 'aria-label': t('field.procedure.documents.from_data') })),
         h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => row.remove() }, t('ui.settings.remove'))));
       docs.append(row);
     };
@@ -277,10 +280,11 @@ async function catalogEditor() {
           ['extend', 'restart'].map((v) => h('option', { value: v, selected: v === p.pause_policy }, t('ui.catalog.pause.' + v)))))),
       field('procedure.fee_text', t('field.procedure.fee_text'), h('input', { name: 'fee_text', id: 'procedure-fee', value: p.fee_text, autocomplete: 'off' })),
       field('procedure.documents', t('field.procedure.documents'), h('table', { class: 'docs' },
-        h('thead', {}, h('tr', {}, h('th', {}, t('field.procedure.documents.name')), h('th', {}, t('field.procedure.documents.originals')), h('th', {}, t('field.procedure.documents.copies')), h('th', {}))),
+        h('thead', {}, h('tr', {}, h('th', {}, t('field.procedure.documents.name')), h('th', {}, t('field.procedure.documents.originals')), h('th', {}, t('field.procedure.documents.copies')), h('th', { title: t('ui.catalog.from_data_hint') }, t('field.procedure.documents.from_data')), h('th', {}))),
         docs)),
       h('button', { type: 'button', class: 'link', id: 'procedure-add-doc', onclick: () => docRow({ name: '', originals: 1, copies: 0 }) }, t('ui.catalog.add_document')),
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'active', id: 'procedure-active', checked: p.active }), t('ui.catalog.offered')),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'any_desk', id: 'procedure-any-desk', checked: !!p.any_desk }), t('field.procedure.any_desk')),
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'primary', id: 'procedure-save' }, t('ui.save')),
         h('button', { type: 'button', class: 'link', onclick: () => clear(editor) }, t('ui.cancel'))));
@@ -302,8 +306,10 @@ async function catalogEditor() {
           originals: Number(r.querySelector('[name=doc-originals]').value || 0),
           copies: Number(r.querySelector('[name=doc-copies]').value || 0),
           required: true,
+          from_data: r.querySelector('[name=doc-from-data]').checked,
         })),
         active: form.querySelector('#procedure-active').checked,
+        any_desk: form.querySelector('#procedure-any-desk').checked,
       };
       try {
         await call('save_procedure', { procedure, replaces: original && original !== procedure.code ? original : null });

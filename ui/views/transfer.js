@@ -82,6 +82,8 @@ export function renderTransfer(ctx, container, initial, direction) {
         addError.textContent = t('ui.transfer.already', { code: d.code });
       } else {
         items.push({ code: d.code, version: d.version, applicant_name: d.applicant.name, procedure_name: d.procedure.name, due_at: d.due_at, status_code: d.status_code });
+        // Hand-over to processing proposes the competent authority an any-desk dossier names.
+        if (d.authority && toUnit.checked && !unit.value.trim()) unit.value = d.authority;
         redraw();
       }
       code.value = '';

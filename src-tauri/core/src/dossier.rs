@@ -36,6 +36,11 @@ pub struct ReceivedDocument {
     pub originals: u32,
     #[serde(default)]
     pub copies: u32,
+    /// Taken from a national database or the citizen's VNeID account instead of paper:
+    /// neither an original nor a copy. Left out of the JSON when false, so the documents of
+    /// dossiers received before the mark existed (and their state digests) read the same.
+    #[serde(default, skip_serializing_if = "crate::procedure::is_false")]
+    pub from_data: bool,
 }
 
 /// How the dossier reached the desk (Biểu 06 counts online apart from direct + postal).
@@ -132,6 +137,10 @@ pub struct Dossier {
     pub desk: String,
     /// The agency as printed on this dossier's slips.
     pub issuer: Agency,
+    /// The competent authority that decides the dossier when it is not the receiving
+    /// office (any-desk intake); empty when the office decides itself.
+    #[serde(default)]
+    pub authority: String,
     /// Bumped by every change: two desks editing at once cannot both win.
     pub version: i64,
 }
@@ -151,4 +160,6 @@ pub struct DossierSummary {
     pub received_at: DateTime<Utc>,
     #[serde(with = "crate::vntime::serde_vn")]
     pub due_at: DateTime<Utc>,
+    /// The competent authority when it is not the receiving office.
+    pub authority: String,
 }

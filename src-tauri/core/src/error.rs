@@ -67,6 +67,24 @@ pub enum Problem {
     DatabaseLocation,
     /// A moment only the desk's clock may set (the reception time in the window).
     ClockOnly,
+    /// A document ticked as taken from data that the catalog does not mark as obtainable so.
+    NotFromData {
+        document: String,
+    },
+    /// A document taken from data given counts of originals or copies.
+    DataNotPaper {
+        document: String,
+    },
+    /// A competent authority named for a procedure not receivable at any desk.
+    NotAnyDesk,
+    /// A competent authority the office's list does not hold.
+    UnknownAuthority {
+        name: String,
+    },
+    /// Mẫu 02 asking for a document the dossier took from a database or VNeID.
+    TakenFromData {
+        document: String,
+    },
 }
 
 impl Problem {
@@ -113,6 +131,19 @@ impl Problem {
             Problem::Repeated { value } => tf(lang, "problem.repeated", &[("value", value)]),
             Problem::DatabaseLocation => t(lang, "problem.database_location"),
             Problem::ClockOnly => t(lang, "problem.clock_only"),
+            Problem::NotFromData { document } => {
+                tf(lang, "problem.not_from_data", &[("document", document)])
+            }
+            Problem::DataNotPaper { document } => {
+                tf(lang, "problem.data_not_paper", &[("document", document)])
+            }
+            Problem::NotAnyDesk => t(lang, "problem.not_any_desk"),
+            Problem::UnknownAuthority { name } => {
+                tf(lang, "problem.unknown_authority", &[("name", name)])
+            }
+            Problem::TakenFromData { document } => {
+                tf(lang, "problem.taken_from_data", &[("document", document)])
+            }
         }
     }
 }

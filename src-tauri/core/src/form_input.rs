@@ -7,8 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{OfficeHours, WorkCalendar};
-use crate::error::{CoreError, Problem};
+use crate::dossier::Dossier;
+use crate::error::{CoreError, FieldError, Problem};
 use crate::form_set::Form;
+use crate::text::fold;
 use crate::validate::{Checker, MAX_DOC_NAME};
 use crate::vntime::{parse_vn, rfc3339_vn, to_vn, vn_date};
 
@@ -103,6 +105,42 @@ pub struct Missing {
 pub struct Supplement {
     pub missing: Vec<Missing>,
     pub guide: String,
+    /// The desk's phone line, which the form gives the citizen (the `desk-phone` setting).
+    #[serde(default)]
+    pub desk_phone: String,
+}
+
+impl Supplement {
+    /// A document the dossier took from a national database or VNeID cannot be asked for
+    /// on paper (Nghị định 224/2026/NĐ-CP Art. 18.4): each such request is refused, naming
+    /// the document.
+    pub fn refuse_taken_from_data(&self, dossier: &Dossier) -> Result<(), CoreError> {
+        let taken: Vec<String> = dossier
+            .documents
+            .iter()
+            .filter(|d| d.from_data)
+            .map(|d| fold(&d.name))
+            .collect();
+        let errors: Vec<FieldError> = self
+            .missing
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| taken.contains(&fold(&m.document)))
+            .map(|(i, m)| {
+                FieldError::new(
+                    format!("supplement.missing[{i}].document"),
+                    Problem::TakenFromData {
+                        document: m.document.clone(),
+                    },
+                )
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(CoreError::Invalid(errors))
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,7 +201,14 @@ impl SupplementInput {
             })
             .collect();
         let guide = c.text("supplement.guide", &self.guide, false, MAX_REASON);
-        done(c, Supplement { missing, guide })
+        done(
+            c,
+            Supplement {
+                missing,
+                guide,
+                desk_phone: String::new(),
+            },
+        )
     }
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::dossier::{Applicant, Channel, PostalReturn, ReceivedDocument, ReturnMethod, Submitter};
 use crate::error::{CoreError, FieldError, Problem};
 use crate::procedure::Procedure;
-use crate::validate::{Checker, MAX_ADDRESS, MAX_DOCUMENTS, MAX_DOC_NAME, MAX_NOTE};
+use crate::validate::{Checker, MAX_ADDRESS, MAX_AUTHORITY, MAX_DOCUMENTS, MAX_DOC_NAME, MAX_NOTE};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ApplicantInput {
@@ -42,6 +42,10 @@ pub struct DocumentInput {
     pub originals: i64,
     #[serde(default)]
     pub copies: i64,
+    /// Taken from a national database or VNeID ("Khai thác từ CSDL/VNeID") instead of
+    /// paper: only for a document the catalog marks so, and then with no originals or copies.
+    #[serde(default)]
+    pub from_data: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -113,6 +117,10 @@ pub struct IntakeRequest {
     pub fee_vnd: Option<i64>,
     #[serde(default)]
     pub note: String,
+    /// The competent authority that decides the dossier when it is not the receiving
+    /// office: one of the `authorities` setting's, for a procedure receivable at any desk.
+    #[serde(default)]
+    pub authority: String,
     /// Chosen by the form when it opens: a second save of the same form (a double click, a
     /// repeated key) returns the dossier the first one made instead of making another.
     #[serde(default)]
@@ -168,13 +176,16 @@ pub struct ValidIntake {
     pub received_at: DateTime<Utc>,
     pub fee_vnd: Option<i64>,
     pub note: String,
+    pub authority: String,
     pub request_id: Option<String>,
 }
 
-/// Checks a request against the catalog entry it names (`None` when the code is unknown).
+/// Checks a request against the catalog entry it names (`None` when the code is unknown)
+/// and the competent authorities the office lists (the `authorities` setting).
 pub fn validate(
     req: &IntakeRequest,
     procedure: Option<Procedure>,
+    authorities: &[String],
     now: DateTime<Utc>,
 ) -> Result<ValidIntake, CoreError> {
     let mut c = Checker::new();
@@ -241,6 +252,7 @@ pub fn validate(
                     name: c.line(&format!("documents[{i}].name"), &d.name, true, MAX_DOC_NAME),
                     originals: count(&mut c, &format!("documents[{i}].originals"), d.originals),
                     copies: count(&mut c, &format!("documents[{i}].copies"), d.copies),
+                    from_data: d.from_data,
                 })
                 .collect()
         }
@@ -254,6 +266,7 @@ pub fn validate(
                         name: d.name.clone(),
                         originals: d.originals,
                         copies: d.copies,
+                        from_data: false,
                     })
                     .collect()
             })
@@ -263,7 +276,9 @@ pub fn validate(
         c.fail("documents", Problem::Required);
     }
     for (i, d) in documents.iter().enumerate() {
-        if d.originals == 0 && d.copies == 0 && !d.name.is_empty() {
+        if d.from_data {
+            check_from_data(&mut c, i, d, procedure.as_ref());
+        } else if d.originals == 0 && d.copies == 0 && !d.name.is_empty() {
             c.fail(
                 &format!("documents[{i}].copies"),
                 Problem::OutOfRange { min: 1, max: 99 },
@@ -332,6 +347,7 @@ pub fn validate(
         },
     };
 
+    let authority = check_authority(&mut c, &req.authority, procedure.as_ref(), authorities);
     let fee_vnd = req.fee_vnd.map(|f| c.range("fee_vnd", f, 0, 1_000_000_000));
     let note = c.text("note", &req.note, false, MAX_NOTE);
     let request_id = req
@@ -367,10 +383,60 @@ pub fn validate(
             received_at,
             fee_vnd,
             note,
+            authority,
             request_id,
         }),
         _ => Err(CoreError::Invalid(dedup(c.errors))),
     }
+}
+
+/// A document taken from data is one the catalog marks as obtainable so, and is neither an
+/// original nor a copy.
+fn check_from_data(c: &mut Checker, i: usize, d: &ReceivedDocument, procedure: Option<&Procedure>) {
+    let field = format!("documents[{i}].from_data");
+    let marked = procedure.is_none_or(|p| {
+        p.documents
+            .iter()
+            .any(|r| r.from_data && crate::text::fold(&r.name) == crate::text::fold(&d.name))
+    });
+    if !marked {
+        c.fail(
+            &field,
+            Problem::NotFromData {
+                document: d.name.clone(),
+            },
+        );
+    } else if d.originals > 0 || d.copies > 0 {
+        c.fail(
+            &field,
+            Problem::DataNotPaper {
+                document: d.name.clone(),
+            },
+        );
+    }
+}
+
+/// The competent authority, when named: one the office lists, for a procedure receivable
+/// at any desk.
+fn check_authority(
+    c: &mut Checker,
+    value: &str,
+    procedure: Option<&Procedure>,
+    authorities: &[String],
+) -> String {
+    let name = c.line("authority", value, false, MAX_AUTHORITY);
+    if name.is_empty() {
+        return name;
+    }
+    if procedure.is_some_and(|p| !p.any_desk) {
+        c.fail("authority", Problem::NotAnyDesk);
+    } else if !authorities.iter().any(|a| a == &name) {
+        c.fail(
+            "authority",
+            Problem::UnknownAuthority { name: name.clone() },
+        );
+    }
+    name
 }
 
 fn count(c: &mut Checker, field: &str, value: i64) -> u32 {

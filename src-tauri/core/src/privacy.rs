@@ -76,6 +76,7 @@ mod tests {
             applicant_phone: "0912345678".into(),
             received_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
             due_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+            authority: String::new(),
         };
         let plain = mask_summaries(vec![summary.clone()], false);
         assert_eq!(plain[0], summary);

@@ -19,6 +19,16 @@ pub struct RequiredDocument {
     pub copies: u32,
     #[serde(default = "yes")]
     pub required: bool,
+    /// Obtainable from a national database or the citizen's VNeID account (Nghị quyết
+    /// 66.7/2025/NQ-CP, Nghị định 224/2026/NĐ-CP Art. 18.4): the desk may take it from data
+    /// instead of asking for the paper. Left out of the JSON when false, so catalog rows
+    /// (and their record digests) written before the mark existed read the same.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub from_data: bool,
+}
+
+pub(crate) fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn yes() -> bool {
@@ -45,6 +55,10 @@ pub struct Procedure {
     pub documents: Vec<RequiredDocument>,
     #[serde(default = "yes")]
     pub active: bool,
+    /// Receivable at any desk whatever the citizen's residence ("phi địa giới hành chính");
+    /// such a dossier may name another competent authority.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub any_desk: bool,
 }
 
 impl Procedure {
@@ -155,6 +169,7 @@ fn doc(name: &str, originals: u32, copies: u32) -> RequiredDocument {
         originals,
         copies,
         required: true,
+        from_data: false,
     }
 }
 
@@ -164,6 +179,7 @@ fn optional(name: &str, originals: u32, copies: u32) -> RequiredDocument {
         originals,
         copies,
         required: false,
+        from_data: false,
     }
 }
 
@@ -195,6 +211,7 @@ pub fn starter_catalog() -> Vec<Procedure> {
         fee_text: fee.to_string(),
         documents,
         active: true,
+        any_desk: false,
     };
     vec![
         p(

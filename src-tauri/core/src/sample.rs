@@ -577,6 +577,7 @@ impl Sampler {
             received_at: Some(vntime::rfc3339_vn(received_at)),
             fee_vnd: None,
             note: String::new(),
+            authority: String::new(),
             request_id: None,
         }
     }

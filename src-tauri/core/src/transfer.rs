@@ -123,10 +123,10 @@ impl TransferInput {
                 Some(code) => items.push((code, item.version)),
             }
         }
-        // The list both sides sign must name them: a list naming no one proves nothing. Results
-        // coming back may leave the unit to the store, which takes the one they went to.
-        let unit_required = direction == Some(Direction::ToUnit);
-        let unit = c.line("transfer.unit", &self.unit, unit_required, MAX_UNIT);
+        // The list both sides sign must name them: a list naming no one proves nothing. The
+        // unit may be left to the store, which takes the competent authority the dossiers
+        // name (going) or the unit they went to (coming back), and refuses a list without one.
+        let unit = c.line("transfer.unit", &self.unit, false, MAX_UNIT);
         let giver = c.line("transfer.giver", &self.giver, true, MAX_NAME);
         let receiver = c.line("transfer.receiver", &self.receiver, true, MAX_NAME);
         let note = c.text("transfer.note", &self.note, false, MAX_NOTE);
@@ -240,11 +240,12 @@ mod tests {
         blank.unit = " ".into();
         blank.giver.clear();
         blank.receiver.clear();
+        // The unit may be left to the store (the competent authority the dossiers name, or
+        // the unit they went to).
         assert_eq!(
             fields(blank.clone()),
-            ["transfer.unit", "transfer.giver", "transfer.receiver"]
+            ["transfer.giver", "transfer.receiver"]
         );
-        // Coming back, the unit may be left to the store (the one the dossiers went to).
         blank.direction = "back".into();
         assert_eq!(fields(blank), ["transfer.giver", "transfer.receiver"]);
         let mut back = input(&[code], "back");

@@ -126,6 +126,8 @@ pub const MAX_ADDRESS: usize = 300;
 pub const MAX_EMAIL: usize = 254;
 pub const MAX_NOTE: usize = 2000;
 pub const MAX_DOC_NAME: usize = 300;
+/// A competent authority's name, as the office lists it.
+pub const MAX_AUTHORITY: usize = 200;
 pub const MAX_DOCUMENTS: usize = 100;
 
 fn is_mark(c: char) -> bool {

@@ -820,7 +820,15 @@ async fn history_older_than_the_chain_becomes_its_genesis_and_stays_protected() 
     for t in ready_stores().await {
         some_history(&t.store).await;
         drop_triggers(&t).await;
-        // As a database from before the chains (0007) and the covered records (0009).
+        // As a database from before the chains (0007), the covered records (0009) and the
+        // any-desk columns (0010).
+        for sql in [
+            "ALTER TABLE dossiers DROP COLUMN authority",
+            "ALTER TABLE procedures DROP COLUMN any_desk",
+            "DELETE FROM _sqlx_migrations WHERE version = 10",
+        ] {
+            common::raw(&t, sql).await.unwrap();
+        }
         let undo_0009: &[&str] = if t.name == "sqlite" {
             &["DROP TABLE record_log"]
         } else {

@@ -37,6 +37,7 @@ async fn marriage_status(t: &TestStore, name: &str, received: &str) -> Dossier {
         name: "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân".into(),
         originals: 1,
         copies: 0,
+        from_data: false,
     }]);
     t.store.intake(&req, &actor()).await.unwrap()
 }

@@ -184,7 +184,7 @@ fn check_intake(text: &str) {
             let procedure = starter_catalog()
                 .into_iter()
                 .find(|p| p.code == req.procedure.trim());
-            match validate(&req, procedure, now()) {
+            match validate(&req, procedure, &[], now()) {
                 Ok(valid) => {
                     assert!(!valid.applicant.name.is_empty());
                 }

@@ -27,7 +27,7 @@ async fn dossier(
     let procedure = store.procedure("2.000815").await.unwrap().unwrap();
     let req = sampler.request(&procedure, received);
     let limit = procedure.limit;
-    let intake = validate(&req, Some(procedure), received).unwrap();
+    let intake = validate(&req, Some(procedure), &[], received).unwrap();
     let calendar = store.work_calendar().await.unwrap();
     let hours = store.office_hours().await.unwrap();
     BulkDossier {
@@ -197,7 +197,7 @@ async fn the_report_query_counts_what_the_rules_say() {
             let p = sampler.procedure(&procedures).unwrap().clone();
             let req = sampler.request(&p, received);
             let limit = p.limit;
-            let intake = validate(&req, Some(p), received).unwrap();
+            let intake = validate(&req, Some(p), &[], received).unwrap();
             let due = due_at(&calendar, &hours, limit, received);
             let h = sampler.history(received, due, now);
             batch.push(BulkDossier {

@@ -92,6 +92,7 @@ async fn a_long_supplement_request_flows_onto_numbered_pages() {
             })
             .collect(),
         guide: "Liên hệ công chức Tư pháp – Hộ tịch, điện thoại 0276 3812 345".into(),
+        desk_phone: "02763812345".into(),
     };
     let layout = supplement_layout(&d, &s, &options(FormSet::Tt01_2018, Form::Supplement)).unwrap();
     sound(&layout);
@@ -210,6 +211,7 @@ async fn the_register_book_repeats_its_header_on_every_page() {
             address: d.applicant.address.clone(),
             phone: "0912345678".into(),
             unit: "Công chức Tư pháp – Hộ tịch".into(),
+            authority: String::new(),
             received_at: d.received_at,
             due_at: d.due_at,
             sent_at: Some(utc("2027-03-01T14:00:00+07:00")),

@@ -64,11 +64,13 @@ fn dossier() -> Dossier {
                 name: "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân".into(),
                 originals: 1,
                 copies: 0,
+                from_data: false,
             },
             ReceivedDocument {
                 name: "Giấy tờ chứng minh việc ly hôn (bản án, quyết định của Tòa án)".into(),
                 originals: 0,
                 copies: 1,
+                from_data: false,
             },
         ],
         sets: 1,
@@ -91,6 +93,7 @@ fn dossier() -> Dossier {
             unit: "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG".into(),
             place: "Hướng Thọ Phú".into(),
         },
+        authority: String::new(),
         version: 1,
     }
 }
@@ -104,6 +107,7 @@ fn long_dossier() -> Dossier {
             name: format!("Tài liệu số {i:02} kèm theo hồ sơ đề nghị"),
             originals: (i % 2) as u32,
             copies: (i % 3) as u32,
+            from_data: false,
         })
         .collect();
     d.return_method = ReturnMethod::Post(PostalReturn {
@@ -139,6 +143,7 @@ fn options(paper: Paper) -> ReceiptOptions {
         lookup_hint: "Tra cứu: quét mã QR hoặc dichvucong.gov.vn".into(),
         reprint: None,
         form_citation: "Mẫu số 01 – Thông tư 01/2018/TT-VPCP".into(),
+        office_label: "Bộ phận tiếp nhận và trả kết quả".into(),
     }
 }
 
@@ -462,7 +467,7 @@ fn every_field_of_the_form_is_printed() {
         "Mã hồ sơ: 000.00.14.H56-270226-0012",
         "Bộ phận tiếp nhận và trả kết quả: TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
         "Tiếp nhận hồ sơ của: Nguyễn Thị Hồng Nhung",
-        "Số CCCD/Hộ chiếu: 079203001234",
+        "Số định danh cá nhân/Hộ chiếu: 079203001234",
         "Địa chỉ: Số 12, ấp Bình Hòa, xã Hướng Thọ Phú, tỉnh Tây Ninh",
         "Số điện thoại: 0912 345 678 Email: hongnhung@example.vn",
         "Người nộp thay: Trần Văn Đức",
@@ -649,6 +654,7 @@ fn a5_with_five_documents_is_small() {
             name: format!("Giấy tờ thứ {i} của hồ sơ"),
             originals: 1,
             copies: 1,
+            from_data: false,
         })
         .collect();
     let bytes = receipt_pdf(&d, &options(Paper::A5)).unwrap();
@@ -717,4 +723,40 @@ fn scanned_receipt_verifies() {
         &scanned.code,
         scanned.tag.as_deref().unwrap()
     ));
+}
+
+/// Data instead of paper and any-desk intake on the receipt: a document taken from a
+/// database or VNeID says so in its count columns; another competent authority is named;
+/// an office that names itself by its own name (the 2025 set's default) is not printed as
+/// "Bộ phận tiếp nhận và trả kết quả".
+#[test]
+fn a_document_from_data_and_another_authority_are_printed() {
+    let mut d = dossier();
+    d.documents[1].from_data = true;
+    d.documents[1].copies = 0;
+    d.authority = "Sở Tư pháp tỉnh Tây Ninh".into();
+    let mut opts = options(Paper::A5);
+    opts.office_label = d.issuer.unit.clone();
+    for paper in [Paper::A5, Paper::A4, Paper::Roll80] {
+        opts.paper = paper;
+        let layout = receipt_layout(&d, &opts).unwrap();
+        let text = normalize(&layout.text());
+        assert!(
+            text.contains("Cơ quan có thẩm quyền giải quyết: Sở Tư pháp tỉnh Tây Ninh"),
+            "{paper}: {text}"
+        );
+        if paper == Paper::Roll80 {
+            continue;
+        }
+        assert!(text.contains("Khai thác từ CSDL"), "{paper}: {text}");
+        assert!(
+            text.contains("Cơ quan tiếp nhận: TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"),
+            "{text}"
+        );
+        assert!(
+            text.contains("6. Đăng ký nhận kết quả tại: TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"),
+            "{text}"
+        );
+        assert!(!text.contains("Bộ phận tiếp nhận và trả kết quả"), "{text}");
+    }
 }

@@ -893,6 +893,7 @@ async fn waiting_for_papers_or_fees_stops_the_clock_and_moves_the_appointment() 
             name: "Tờ khai".into(),
             originals: 1,
             copies: 0,
+            from_data: false,
         }]);
         let d = s.intake(&req, &actor()).await.unwrap();
         assert_eq!(
@@ -1065,6 +1066,7 @@ async fn the_biểu_06_counters_of_a_two_month_scenario() {
                 name: "Tờ khai".into(),
                 originals: 1,
                 copies: 0,
+                from_data: false,
             }]);
             if online {
                 req.channel = Some("online".into());

@@ -52,7 +52,9 @@ pub enum ProceduresCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Add or replace procedures from a JSON file ({"procedures": […]}), all or nothing
+    /// Add or replace procedures from a JSON file ({"procedures": […]}), all or nothing. A
+    /// procedure may carry "any_desk": true (receivable regardless of residence) and each
+    /// document "from_data": true (obtainable from a national database or VNeID)
     Import { file: String },
     /// Write the whole catalog as JSON (to standard output, or --out FILE)
     Export {
@@ -138,7 +140,19 @@ pub async fn procedures(
                 } else {
                     format!(" ({})", t(global.lang(), "cli.inactive"))
                 };
-                outln!("{:<10} {:<14} {}{}", p.code, p.field, p.name, inactive);
+                let any_desk = if p.any_desk {
+                    format!(" [{}]", t(global.lang(), "field.procedure.any_desk"))
+                } else {
+                    String::new()
+                };
+                outln!(
+                    "{:<10} {:<14} {}{}{}",
+                    p.code,
+                    p.field,
+                    p.name,
+                    any_desk,
+                    inactive
+                );
             }
             Ok(())
         }

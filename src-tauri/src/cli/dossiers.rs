@@ -17,9 +17,12 @@ use crate::context::Global;
 pub struct IntakeArgs {
     /// The dossier as JSON: a file path, or - to read standard input.
     /// Shape: {"procedure": "1.001193", "applicant": {"name", "id_number", "phone", "email",
-    /// "address"}, "documents": [{"name", "originals", "copies"}], "sets": 1,
+    /// "address"}, "documents": [{"name", "originals", "copies", "from_data"}], "sets": 1,
     /// "return": {"method": "desk"} | {"method": "post", "address", "phone", …},
-    /// "received_at": "2027-03-03T09:00:00+07:00", "note": ""}
+    /// "received_at": "2027-03-03T09:00:00+07:00", "note": "", "authority": ""}.
+    /// "from_data": true takes a document the catalog marks so from a national database or
+    /// VNeID (no originals or copies); "authority" names the competent authority of a
+    /// procedure receivable at any desk, from the `authorities` setting
     #[arg(value_name = "FILE|-")]
     pub file: String,
     /// JSON Lines: one dossier per input line, each printed on its own output line as soon

@@ -91,8 +91,8 @@ pub struct TransferArgs {
     /// Results back from the processing unit to the desk (status 9)
     #[arg(long)]
     pub back: bool,
-    /// The processing unit, e.g. 'Công chức Tư pháp – Hộ tịch' [default with --back: the unit
-    /// the dossiers went to]
+    /// The processing unit, e.g. 'Công chức Tư pháp – Hộ tịch' [default with --to-unit: the
+    /// competent authority the dossiers name; with --back: the unit the dossiers went to]
     #[arg(long, default_value = "")]
     pub unit: String,
     /// Who hands the dossiers over, printed under the list's signature

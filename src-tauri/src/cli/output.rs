@@ -52,7 +52,7 @@ pub fn time(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 pub fn dossier(d: &Dossier, lang: Lang) {
-    let rows = [
+    let mut rows = vec![
         (t(lang, "cli.code"), d.code.clone()),
         (
             t(lang, "cli.status"),
@@ -82,6 +82,9 @@ pub fn dossier(d: &Dossier, lang: Lang) {
             ),
         ),
     ];
+    if !d.authority.is_empty() {
+        rows.insert(3, (t(lang, "cli.authority"), d.authority.clone()));
+    }
     let width = rows
         .iter()
         .map(|(k, _)| k.chars().count())
@@ -92,6 +95,10 @@ pub fn dossier(d: &Dossier, lang: Lang) {
     }
     outln!("{}:", t(lang, "field.documents"));
     for (i, doc) in d.documents.iter().enumerate() {
+        if doc.from_data {
+            outln!("  {}. {} ({})", i + 1, doc.name, t(lang, "cli.from_data"));
+            continue;
+        }
         outln!(
             "  {}. {} ({} {}, {} {})",
             i + 1,
@@ -110,14 +117,21 @@ pub fn summaries(list: &[DossierSummary], lang: Lang) {
         return;
     }
     for d in list {
+        // An any-desk dossier names the authority that decides it.
+        let authority = if d.authority.is_empty() {
+            String::new()
+        } else {
+            format!("  {}: {}", t(lang, "cli.authority"), d.authority)
+        };
         outln!(
-            "{}  {}  {}  {}  {}: {}",
+            "{}  {}  {}  {}  {}: {}{}",
             d.code,
             time(d.received_at),
             d.applicant_name,
             d.procedure_name,
             t(lang, "cli.due_at"),
-            time(d.due_at)
+            time(d.due_at),
+            authority
         );
     }
 }

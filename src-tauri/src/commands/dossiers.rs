@@ -137,6 +137,14 @@ pub async fn procedures(
     }
 }
 
+/// The competent authorities an any-desk dossier may name (the `authorities` setting), for
+/// the intake form's choice.
+#[tauri::command]
+pub async fn authorities(state: State<'_, AppState>) -> UiResult<Vec<String>> {
+    allow(&state, Action::Intake).await?;
+    ui(&state, store(&state)?.authorities().await)
+}
+
 #[tauri::command]
 pub async fn intake(state: State<'_, AppState>, request: IntakeRequest) -> UiResult<Dossier> {
     let session = allow(&state, Action::Intake).await?;

@@ -51,6 +51,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         dossiers::search_dossiers,
         dossiers::get_dossier,
         dossiers::procedures,
+        dossiers::authorities,
         dossiers::intake,
         dossiers::preview_due,
         dossiers::last_applicant,

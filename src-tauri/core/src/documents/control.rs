@@ -78,6 +78,12 @@ pub fn control_layout(
     )));
     applicant(&mut b, d, "Hồ sơ của: ");
     b.paragraph(&field("Thời gian nhận hồ sơ: ", &time_words(d.received_at)));
+    if !d.authority.trim().is_empty() {
+        b.paragraph(&field(
+            "Cơ quan có thẩm quyền giải quyết: ",
+            d.authority.trim(),
+        ));
+    }
     b.paragraph(&field("Thời gian hẹn trả kết quả: ", &time_words(d.due_at)));
     let mut units: Vec<&str> = Vec::new();
     for r in rows {

@@ -13,14 +13,18 @@ use super::layout::{Align, Builder, Layout, Margins, Para, Table, TableColumn};
 use super::letterhead::{header, labelled, lines_or_one, signatures, top_line, Signer};
 use super::pdf::layout_pdf;
 use super::qr::{Barcode, EcLevel, QrSymbol, QuietSides, BARCODE_QUIET_MODULES, QR_QUIET_MODULES};
-use super::wording::{dateline, short_date, time_words, vnd};
+use super::wording::{dateline, short_date, time_words, vnd, FROM_DATA};
 use crate::calendar::TimeLimit;
 use crate::dossier::{Dossier, ReturnMethod};
 use crate::vntime::to_vn;
 
 pub const TITLE: &str = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ";
 const ROLL_TITLE: &str = "GIẤY TIẾP NHẬN HỒ SƠ";
-const DESK: &str = "Bộ phận tiếp nhận và trả kết quả";
+/// The ID number's label since Luật Căn cước 2023 (in force 01/7/2024).
+const ID_LABEL: &str = "Số định danh cá nhân/Hộ chiếu: ";
+/// The office's line when its label is its own name.
+const OFFICE_LINE: &str = "Cơ quan tiếp nhận: ";
+const AUTHORITY_LINE: &str = "Cơ quan có thẩm quyền giải quyết: ";
 const BRING_NOTE: &str = "Ông/bà vui lòng mang theo giấy này khi đến nhận kết quả.";
 /// A result sent by post is not collected: the slip is kept to look the dossier up.
 const POST_NOTE: &str =
@@ -84,6 +88,8 @@ pub struct ReceiptOptions {
     pub reprint: Option<Reprint>,
     /// e.g. "Mẫu số 01 – Thông tư 01/2018/TT-VPCP".
     pub form_citation: String,
+    /// The receiving office as it names itself (`documents::office_label`).
+    pub office_label: String,
 }
 
 /// The receipt's display list: what `receipt_pdf` prints and the preview shows.
@@ -232,7 +238,7 @@ impl<'a> Ctx<'a> {
             TimeLimit::SameDay { .. } => "trong ngày".to_string(),
         };
         let return_place = match &d.return_method {
-            ReturnMethod::Desk => DESK.to_string(),
+            ReturnMethod::Desk => opts.office_label.trim().to_string(),
             ReturnMethod::Post(p) => {
                 let parts: Vec<&str> =
                     [p.address.as_str(), p.commune.as_str(), p.province.as_str()]
@@ -392,12 +398,13 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
     b.space(1.5);
 
     let a = &d.applicant;
-    b.paragraph(&line(
-        style,
-        "Bộ phận tiếp nhận và trả kết quả: ",
-        d.issuer.unit.trim(),
-        Face::Regular,
-    ));
+    let (label, unit) = (ctx.opts.office_label.trim(), d.issuer.unit.trim());
+    let office = if label == unit || label.is_empty() {
+        OFFICE_LINE.to_string()
+    } else {
+        format!("{label}: ")
+    };
+    b.paragraph(&line(style, &office, unit, Face::Regular));
     // The ID number shares the name's line when it fits, as desks write it by hand.
     let mut who = vec![line(
         style,
@@ -408,7 +415,7 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
     if !a.id_number.trim().is_empty() {
         who.push(
             Para::new(style.body)
-                .span(Face::Regular, "Số CCCD/Hộ chiếu: ")
+                .span(Face::Regular, ID_LABEL)
                 .kept(Face::Regular, a.id_number.trim())
                 .after(style.gap),
         );
@@ -439,7 +446,8 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
             .span(Face::Regular, s.name.trim());
         if !s.id_number.trim().is_empty() {
             p = p
-                .span(Face::Regular, ", Số CCCD/Hộ chiếu: ")
+                .span(Face::Regular, ", ")
+                .span(Face::Regular, ID_LABEL)
                 .kept(Face::Regular, s.id_number.trim());
         }
         if !s.phone.trim().is_empty() {
@@ -455,6 +463,14 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
         d.procedure.name.trim(),
         Face::Bold,
     ));
+    if !d.authority.trim().is_empty() {
+        b.paragraph(&line(
+            style,
+            AUTHORITY_LINE,
+            d.authority.trim(),
+            Face::Regular,
+        ));
+    }
 
     let heading = Para::new(style.body)
         .span(Face::Regular, "1. Thành phần hồ sơ nộp gồm:")
@@ -468,6 +484,14 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
         b.ensure(heading.line_height() + heading.space_after + 2.0 * row);
         b.paragraph(&heading);
         let count = |n: u32| n.to_string();
+        // A document taken from data is neither an original nor a copy: its count
+        // columns say where it came from, and get room for the words.
+        let from_data = d.documents.iter().any(|doc| doc.from_data);
+        let (name_w, count_w) = if from_data {
+            (0.55, 0.19)
+        } else {
+            (0.69, 0.12)
+        };
         b.table(&Table {
             columns: vec![
                 TableColumn {
@@ -477,17 +501,17 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
                 },
                 TableColumn {
                     title: "Tên giấy tờ".into(),
-                    weight: 0.69,
+                    weight: name_w,
                     align: Align::Left,
                 },
                 TableColumn {
                     title: "Bản chính".into(),
-                    weight: 0.12,
+                    weight: count_w,
                     align: Align::Center,
                 },
                 TableColumn {
                     title: "Bản sao".into(),
-                    weight: 0.12,
+                    weight: count_w,
                     align: Align::Center,
                 },
             ],
@@ -496,11 +520,16 @@ fn copy(b: &mut Builder, ctx: &Ctx, style: &Style, which: Lien) {
                 .iter()
                 .enumerate()
                 .map(|(i, doc)| {
+                    let (originals, copies) = if doc.from_data {
+                        (FROM_DATA.to_string(), FROM_DATA.to_string())
+                    } else {
+                        (count(doc.originals), count(doc.copies))
+                    };
                     vec![
                         (i + 1).to_string(),
                         doc.name.trim().to_string(),
-                        count(doc.originals),
-                        count(doc.copies),
+                        originals,
+                        copies,
                     ]
                 })
                 .collect(),
@@ -676,6 +705,14 @@ fn roll(fonts: &Fonts, ctx: &Ctx) -> Layout {
         d.procedure.name.trim(),
         Face::Regular,
     ));
+    if !d.authority.trim().is_empty() {
+        b.paragraph(&line(
+            &style,
+            AUTHORITY_LINE,
+            d.authority.trim(),
+            Face::Regular,
+        ));
+    }
     b.paragraph(&line(
         &style,
         "Thời gian nhận hồ sơ: ",

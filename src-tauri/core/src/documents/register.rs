@@ -29,6 +29,8 @@ pub struct RegisterEntry {
     pub phone: String,
     /// The unit the dossier went to, if it went.
     pub unit: String,
+    /// The competent authority when it is not the receiving office (any-desk intake).
+    pub authority: String,
     #[serde(with = "crate::vntime::serde_vn")]
     pub received_at: DateTime<Utc>,
     #[serde(with = "crate::vntime::serde_vn")]
@@ -81,7 +83,7 @@ fn row(e: &RegisterEntry) -> Vec<String> {
         e.sets.to_string(),
         e.applicant_name.clone(),
         contact.join(", "),
-        e.unit.clone(),
+        deciding(e),
         short_time(e.received_at),
         short_time(e.due_at),
         when(e.sent_at),
@@ -89,6 +91,16 @@ fn row(e: &RegisterEntry) -> Vec<String> {
         returned,
         note,
     ]
+}
+
+/// The book's "Cơ quan chủ trì giải quyết": the competent authority an any-desk dossier
+/// names, with the unit it was handed to when that is another; else the unit.
+fn deciding(e: &RegisterEntry) -> String {
+    match (e.authority.trim(), e.unit.trim()) {
+        ("", unit) => unit.to_string(),
+        (authority, unit) if unit.is_empty() || unit == authority => authority.to_string(),
+        (authority, unit) => format!("{authority} (chuyển: {unit})"),
+    }
 }
 
 pub fn register_layout(

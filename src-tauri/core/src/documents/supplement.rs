@@ -62,15 +62,24 @@ pub fn supplement_layout(
         &[
             text(&format!(
                 "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ Bộ phận \
-                 tiếp nhận và trả kết quả – {} để được hướng dẫn. Khi nộp bổ sung, ông/bà vui \
-                 lòng mang theo phiếu này và Giấy tiếp nhận hồ sơ.",
-                d.issuer.unit.trim()
+                 tiếp nhận và trả kết quả – {}{} để được hướng dẫn. Khi nộp bổ sung, ông/bà \
+                 vui lòng mang theo phiếu này và Giấy tiếp nhận hồ sơ.",
+                d.issuer.unit.trim(),
+                phone_clause(&s.desk_phone)
             )),
             text("Xin trân trọng cảm ơn./.").after(GAP + 3.0),
         ],
         &[Signer::new("NGƯỜI HƯỚNG DẪN")],
     );
     Ok(finish_layout(b))
+}
+
+/// ", số điện thoại 0276 3812 345," when the desk has a phone line, as the form asks.
+fn phone_clause(phone: &str) -> String {
+    match phone.trim() {
+        "" => String::new(),
+        p => format!(", số điện thoại {p},"),
+    }
 }
 
 pub fn supplement_pdf(

@@ -47,6 +47,45 @@ pub fn short_date(t: DateTime<Utc>) -> String {
     to_vn(t).format("%d/%m/%Y").to_string()
 }
 
+/// The receiving office as the 2018 receipt names it.
+pub const DESK_2018: &str = "Bộ phận tiếp nhận và trả kết quả";
+/// The national public-service portal, where a dossier is found only when the province's
+/// system sent it there.
+pub const NATIONAL_PORTAL: &str = "dichvucong.gov.vn";
+/// Where a document taken from data stands in the receipt's count columns.
+pub const FROM_DATA: &str = "Khai thác từ CSDL";
+
+/// The receiving office's label on the receipt: the office's own (the `office-label`
+/// setting) when set, else "Bộ phận tiếp nhận và trả kết quả" under the 2018 set and the
+/// centre's own name (the agency's unit) under the 2025 set, which names the centre.
+pub fn office_label(set: crate::form_set::FormSet, configured: &str, unit: &str) -> String {
+    match (configured.trim(), set) {
+        ("", crate::form_set::FormSet::Tt01_2018) => DESK_2018.to_string(),
+        ("", _) if !unit.trim().is_empty() => unit.trim().to_string(),
+        ("", _) => DESK_2018.to_string(),
+        (label, _) => label.to_string(),
+    }
+}
+
+/// The receipt's lookup line, promising only what works: dichvucong.gov.vn only when the
+/// office's dossiers reach it, the QR code only when it opens the office's own lookup page
+/// (a `lookup-url` is set; otherwise it holds what only a desk scanner reads), else whom to
+/// ask: the office's contact line or the office itself.
+pub fn lookup_line(portal: bool, own_page: bool, contact: &str, office: &str) -> String {
+    match (portal, own_page, contact.trim()) {
+        (true, true, _) => {
+            format!("Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại {NATIONAL_PORTAL}")
+        }
+        (true, false, _) => format!("Tra cứu hồ sơ tại {NATIONAL_PORTAL} theo mã hồ sơ"),
+        (false, true, "") => "Tra cứu hồ sơ: quét mã QR trên giấy này".to_string(),
+        (false, true, contact) => {
+            format!("Tra cứu hồ sơ: quét mã QR trên giấy này. Liên hệ: {contact}")
+        }
+        (false, false, "") => format!("Hỏi về hồ sơ: {}, theo mã hồ sơ", office.trim()),
+        (false, false, contact) => format!("Hỏi về hồ sơ: {contact}"),
+    }
+}
+
 /// "8.000 đồng": Vietnamese groups thousands with dots.
 pub fn vnd(amount: i64) -> String {
     format!("{} đồng", grouped(amount))
@@ -77,6 +116,34 @@ mod tests {
         assert_eq!(vnd(200_000), "200.000 đồng");
         assert_eq!(vnd(1_234_567), "1.234.567 đồng");
         assert_eq!(vnd(-50_000), "-50.000 đồng");
+    }
+
+    #[test]
+    fn the_office_names_itself_and_the_lookup_line_promises_only_what_works() {
+        use crate::form_set::FormSet;
+        let unit = "Trung tâm Phục vụ hành chính công xã Tân Phú";
+        assert_eq!(office_label(FormSet::Tt01_2018, "", unit), DESK_2018);
+        assert_eq!(office_label(FormSet::Tt03_2025, " ", unit), unit);
+        assert_eq!(
+            office_label(FormSet::Tt03_2025, "Điểm tiếp nhận số 2", unit),
+            "Điểm tiếp nhận số 2"
+        );
+        let contact = "Điện thoại 0276 3812 345";
+        assert_eq!(
+            lookup_line(true, true, contact, unit),
+            "Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại dichvucong.gov.vn"
+        );
+        assert!(lookup_line(true, false, "", unit).contains("dichvucong.gov.vn"));
+        for (own_page, contact) in [(true, ""), (true, contact), (false, ""), (false, contact)] {
+            let line = lookup_line(false, own_page, contact, unit);
+            assert!(!line.contains("dichvucong"), "{line}");
+            assert_eq!(line.contains("QR"), own_page, "{line}");
+        }
+        assert_eq!(
+            lookup_line(false, false, contact, unit),
+            "Hỏi về hồ sơ: Điện thoại 0276 3812 345"
+        );
+        assert!(lookup_line(false, false, "", unit).contains(unit));
     }
 
     #[test]

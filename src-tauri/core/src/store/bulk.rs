@@ -42,8 +42,8 @@ const SMALL_ROWS: usize = 1000;
 const DOSSIER_INSERT: &str = "INSERT INTO dossiers (code, agency_code, day, seq, request_id, status_code, \
     procedure_code, procedure_json, applicant_name, applicant_id_number, applicant_phone, applicant_email, \
     applicant_address, submitter_json, documents_json, sets, channel, return_json, received_at, due_at, fee_vnd, \
-    fee_text, note, register_year, register_book, register_line, desk, issuer_json, version, updated_at) VALUES ";
-const DOSSIER_COLS: usize = 30;
+    fee_text, note, register_year, register_book, register_line, desk, issuer_json, version, updated_at, authority) VALUES ";
+const DOSSIER_COLS: usize = 31;
 
 fn to_json<T: serde::Serialize>(value: &T) -> CoreResult<String> {
     serde_json::to_string(value).map_err(|e| CoreError::Json(e.to_string()))
@@ -272,6 +272,7 @@ impl Store {
                     issuer_json: issuer_json.clone(),
                     version,
                     updated_at: to_millis(updated),
+                    authority: v.authority.clone(),
                     handover: None,
                     pauses: Vec::new(),
                     transfers: Vec::new(),
@@ -307,6 +308,7 @@ impl Store {
                     Value::Text(state.issuer_json.clone()),
                     Value::Int(version),
                     Value::Int(state.updated_at),
+                    Value::Text(state.authority.clone()),
                 ]);
                 states.push(state);
                 codes.push(code);

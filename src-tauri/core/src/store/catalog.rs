@@ -23,11 +23,11 @@ pub(super) async fn upsert(
     actor: &Actor,
 ) -> CoreResult<()> {
     sqlx::query(
-        "INSERT INTO procedures (code, name, search_key, field, limit_json, pause_policy, fee_text, documents_json, active, sort_order) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+        "INSERT INTO procedures (code, name, search_key, field, limit_json, pause_policy, fee_text, documents_json, active, sort_order, any_desk) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, search_key = excluded.search_key, field = excluded.field, \
          limit_json = excluded.limit_json, pause_policy = excluded.pause_policy, fee_text = excluded.fee_text, \
-         documents_json = excluded.documents_json, active = excluded.active",
+         documents_json = excluded.documents_json, active = excluded.active, any_desk = excluded.any_desk",
     )
     .bind(&p.code)
     .bind(&p.name)
@@ -39,6 +39,7 @@ pub(super) async fn upsert(
     .bind(to_json(&p.documents)?)
     .bind(i64::from(p.active))
     .bind(sort_order)
+    .bind(i64::from(p.any_desk))
     .execute(&mut **tx)
     .await?;
     record_log::append(
@@ -66,11 +67,12 @@ fn from_row(row: &sqlx::any::AnyRow) -> CoreResult<Procedure> {
         documents: serde_json::from_str::<Vec<RequiredDocument>>(&json("documents_json")?)
             .map_err(parse_err)?,
         active: row.try_get::<i64, _>("active")? != 0,
+        any_desk: row.try_get::<i64, _>("any_desk")? != 0,
     })
 }
 
 const COLUMNS: &str =
-    "code, name, field, limit_json, pause_policy, fee_text, documents_json, active";
+    "code, name, field, limit_json, pause_policy, fee_text, documents_json, active, any_desk";
 
 impl Store {
     /// The catalog in its display order; inactive entries only when asked.

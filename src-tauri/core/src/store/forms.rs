@@ -104,7 +104,12 @@ impl Store {
         let mut new_due: Option<DateTime<Utc>> = None;
         let pdf = match request {
             FormRequest::Supplement(input) => {
-                let s = input.validate()?;
+                let mut s = input.validate()?;
+                s.refuse_taken_from_data(&current)?;
+                s.desk_phone = self
+                    .get_setting(super::settings::DESK_PHONE)
+                    .await?
+                    .unwrap_or_default();
                 target = Some(Status::SupplementRequested);
                 extend(&mut data, "missing", serde_json::json!(s.missing));
                 supplement_pdf(&current, &s, &opts)

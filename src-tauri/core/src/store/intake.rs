@@ -67,12 +67,12 @@ const NUMBERS_POSTGRES: &str = "WITH h AS (UPDATE audit_head SET entries = entri
 const DOSSIER_INSERT: &str = "INSERT INTO dossiers (id, code, agency_code, day, seq, request_id, status_code, \
     procedure_code, procedure_json, applicant_name, applicant_id_number, applicant_phone, applicant_email, \
     applicant_address, submitter_json, documents_json, sets, channel, return_json, received_at, due_at, fee_vnd, \
-    fee_text, note, register_year, register_book, register_line, desk, issuer_json, version, updated_at) \
-    VALUES ($34, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-    $23, $24, $25, $26, $27, $28, 1, $29)";
-/// Parameters after the dossier's 29: the event's time, actor, data and status, the dossier's
+    fee_text, note, register_year, register_book, register_line, desk, issuer_json, version, updated_at, authority) \
+    VALUES ($35, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+    $23, $24, $25, $26, $27, $28, 1, $29, $30)";
+/// Parameters after the dossier's 30: the event's time, actor, data and status, the dossier's
 /// id, the event's previous and own hash and the dossier's state digest, then the terms.
-const EVENT_PARAMS: usize = 29;
+const EVENT_PARAMS: usize = 30;
 const FIRST_TERM: usize = EVENT_PARAMS + 9;
 
 /// The dossier, its "created" event (as `events::append` writes one, linked to the chain),
@@ -182,7 +182,7 @@ impl Store {
         let procedure = self
             .procedure_at(settings.catalog_version.as_deref(), &req.procedure)
             .await?;
-        let valid = validate(req, procedure, now)?;
+        let valid = validate(req, procedure, &settings.authorities, now)?;
         if let Some(existing) = self.by_request_id(valid.request_id.as_deref()).await? {
             return Ok(Some(existing));
         }
@@ -286,6 +286,7 @@ impl Store {
             issuer_json: to_json(&agency)?,
             version: 1,
             updated_at: to_millis(now),
+            authority: valid.authority.clone(),
             handover: None,
             pauses: Vec::new(),
             transfers: Vec::new(),
@@ -334,6 +335,7 @@ impl Store {
             .bind(&state.desk)
             .bind(&state.issuer_json)
             .bind(state.updated_at)
+            .bind(&state.authority)
             .bind(to_millis(now))
             .bind(&actor.name)
             .bind(&data_json)
@@ -381,6 +383,7 @@ impl Store {
             },
             desk: actor.desk.clone(),
             issuer: agency,
+            authority: valid.authority,
             version: 1,
         }))
     }

@@ -61,10 +61,11 @@ pub use health::{Gap, Health};
 pub use looks::is_number_search;
 pub use roles::{DeskGrant, SchemaReport};
 pub use settings::{
-    parse_listen_address, CONTACT, DESK_SETTINGS, FORM_SET, IDLE_LOCK_MINUTES, LANGUAGE,
-    NAMED_SETTINGS, SCANNER_PORT, STATUS_SERVER,
+    parse_listen_address, split_authorities, AUTHORITIES, CONTACT, DESK_PHONE, DESK_SETTINGS,
+    FORM_SET, IDLE_LOCK_MINUTES, LANGUAGE, NAMED_SETTINGS, NATIONAL_PORTAL, OFFICE_LABEL,
+    SCANNER_PORT, STATUS_SERVER,
 };
-pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
+pub use slips::{IssuedReceipt, ReceiptWording, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
 /// FULL: a dossier whose intake returned success survives a power cut. The busy timeout
 /// lets several desk processes share a file.

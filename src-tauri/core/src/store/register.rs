@@ -27,7 +27,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT d.code, d.status_code, d.procedure_json, d.applicant_name, d.applicant_address, \
              d.applicant_phone, d.sets, d.received_at, d.due_at, d.register_year, d.register_book, \
-             d.register_line, \
+             d.register_line, d.authority, \
              (SELECT MIN(b.at) FROM transfers t JOIN transfer_batches b ON b.id = t.batch_id \
               WHERE t.dossier_id = d.id AND b.direction = 'to_unit') AS sent_at, \
              (SELECT b.unit FROM transfers t JOIN transfer_batches b ON b.id = t.batch_id \
@@ -66,6 +66,7 @@ impl Store {
                     address: r.try_get("applicant_address")?,
                     phone: r.try_get("applicant_phone")?,
                     unit: r.try_get::<Option<String>, _>("unit")?.unwrap_or_default(),
+                    authority: r.try_get("authority")?,
                     received_at: from_millis(r.try_get("received_at")?),
                     due_at: from_millis(r.try_get("due_at")?),
                     sent_at: at("sent_at")?,

@@ -15,11 +15,11 @@ use crate::vntime::from_millis;
 
 pub(super) const DOSSIER_COLUMNS: &str = "id, code, status_code, procedure_json, applicant_name, applicant_id_number, \
     applicant_phone, applicant_email, applicant_address, submitter_json, documents_json, sets, channel, return_json, \
-    received_at, due_at, fee_vnd, fee_text, note, register_year, register_book, register_line, desk, issuer_json, version";
+    received_at, due_at, fee_vnd, fee_text, note, register_year, register_book, register_line, desk, issuer_json, version, authority";
 
 pub(super) const SUMMARY_COLUMNS: &str =
     "id, code, status_code, procedure_code, procedure_json, applicant_name, \
-    applicant_id_number, applicant_phone, received_at, due_at";
+    applicant_id_number, applicant_phone, received_at, due_at, authority";
 
 pub(super) fn json<T: DeserializeOwned>(row: &AnyRow, col: &str) -> CoreResult<T> {
     let text: String = row.try_get(col)?;
@@ -68,6 +68,7 @@ pub(super) fn dossier(row: &AnyRow) -> CoreResult<Dossier> {
         },
         desk: row.try_get("desk")?,
         issuer: json::<Agency>(row, "issuer_json")?,
+        authority: row.try_get("authority")?,
         version: row.try_get("version")?,
     })
 }
@@ -84,5 +85,6 @@ pub(super) fn summary(row: &AnyRow) -> CoreResult<DossierSummary> {
         applicant_phone: row.try_get("applicant_phone")?,
         received_at: from_millis(row.try_get("received_at")?),
         due_at: from_millis(row.try_get("due_at")?),
+        authority: row.try_get("authority")?,
     })
 }

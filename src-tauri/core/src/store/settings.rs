@@ -42,6 +42,18 @@ pub const CONTACT: &str = "contact";
 pub const STATUS_SERVER: &str = "status-server";
 /// The longest contact line: a phone number, hours and a counter fit in one line of a phone.
 pub const MAX_CONTACT: usize = 200;
+/// The receiving office's name for itself on the receipt; empty for the form set's wording
+/// ("Bộ phận tiếp nhận và trả kết quả" under 2018, the centre's own name under 2025).
+pub const OFFICE_LABEL: &str = "office-label";
+/// Whether the office's dossiers reach the national portal (dichvucong.gov.vn): only then
+/// does the receipt send the citizen there.
+pub const NATIONAL_PORTAL: &str = "national-portal";
+/// The desk's phone line, which Mẫu 02 gives the citizen to call while completing a dossier.
+pub const DESK_PHONE: &str = "desk-phone";
+/// The competent authorities an any-desk dossier may name, separated by ";".
+pub const AUTHORITIES: &str = "authorities";
+/// How many competent authorities the list holds at most.
+pub const MAX_AUTHORITIES: usize = 100;
 
 /// Gives the change counters of the settings, the calendar and the catalog values never used
 /// before. A restore brings back the counters of the backup's day, which a desk may have seen
@@ -166,9 +178,10 @@ impl Store {
             CALENDAR_VERSION,
             CATALOG_VERSION,
             SETTINGS_VERSION,
+            AUTHORITIES,
         ];
         let mut query = sqlx::query(
-            "SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5, $6, $7)",
+            "SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5, $6, $7, $8)",
         );
         for key in keys {
             query = query.bind(key);
@@ -189,6 +202,7 @@ impl Store {
             calendar_version: values.remove(CALENDAR_VERSION),
             catalog_version: values.remove(CATALOG_VERSION),
             version: values.remove(SETTINGS_VERSION),
+            authorities: split_authorities(values.remove(AUTHORITIES).as_deref().unwrap_or("")),
         })
     }
 
@@ -232,6 +246,18 @@ pub(super) struct IntakeSettings {
     pub catalog_version: Option<String>,
     /// Bumped by triggers on every change to the settings, these counters included.
     pub version: Option<String>,
+    /// The competent authorities an any-desk dossier may name.
+    pub authorities: Vec<String>,
+}
+
+/// The list as stored ("A; B"), one name each, blanks dropped.
+pub fn split_authorities(value: &str) -> Vec<String> {
+    value
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn parse_agency(json: Option<String>) -> CoreResult<Agency> {
@@ -274,7 +300,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 17] = [
+pub const NAMED_SETTINGS: [&str; 21] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -292,6 +318,10 @@ pub const NAMED_SETTINGS: [&str; 17] = [
     CONTACT,
     STATUS_SERVER,
     IDLE_LOCK_MINUTES,
+    OFFICE_LABEL,
+    NATIONAL_PORTAL,
+    DESK_PHONE,
+    AUTHORITIES,
 ];
 
 /// Settings that belong to one desk (its computer's printer and scanner, its clerk's
@@ -340,6 +370,9 @@ impl Store {
                 .await?
                 .unwrap_or_default(),
             IDLE_LOCK_MINUTES => self.idle_lock_minutes().await?.to_string(),
+            OFFICE_LABEL | DESK_PHONE => self.get_setting(key).await?.unwrap_or_default(),
+            NATIONAL_PORTAL => self.national_portal().await?.to_string(),
+            AUTHORITIES => self.authorities().await?.join("; "),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -490,6 +523,61 @@ impl Store {
                 self.set_setting(IDLE_LOCK_MINUTES, &minutes.to_string())
                     .await
             }
+            OFFICE_LABEL => {
+                let mut c = crate::validate::Checker::new();
+                let label = c.line(OFFICE_LABEL, value, false, MAX_CONTACT);
+                if !c.is_ok() {
+                    return Err(CoreError::Invalid(c.errors));
+                }
+                self.set_setting(OFFICE_LABEL, &label).await
+            }
+            NATIONAL_PORTAL => match value.trim() {
+                "true" | "false" => self.set_setting(NATIONAL_PORTAL, value.trim()).await,
+                other => Err(CoreError::invalid(
+                    NATIONAL_PORTAL,
+                    Problem::Invalid {
+                        detail: format!("{other}: true, false"),
+                    },
+                )),
+            },
+            DESK_PHONE => {
+                // Checked as a phone number, kept as the office writes it ("0276 3812 345").
+                let mut c = crate::validate::Checker::new();
+                c.phone(DESK_PHONE, value, false);
+                let typed = c.line(DESK_PHONE, value, false, MAX_CONTACT);
+                if !c.is_ok() {
+                    return Err(CoreError::Invalid(c.errors));
+                }
+                self.set_setting(DESK_PHONE, &typed).await
+            }
+            AUTHORITIES => {
+                let mut c = crate::validate::Checker::new();
+                let names = split_authorities(value);
+                if names.len() > MAX_AUTHORITIES {
+                    c.fail(
+                        AUTHORITIES,
+                        Problem::TooMany {
+                            max: MAX_AUTHORITIES,
+                        },
+                    );
+                }
+                let mut clean: Vec<String> = Vec::with_capacity(names.len());
+                for (i, name) in names.iter().enumerate() {
+                    let name = c.line(
+                        &format!("{AUTHORITIES}[{i}]"),
+                        name,
+                        true,
+                        crate::validate::MAX_AUTHORITY,
+                    );
+                    if !clean.contains(&name) {
+                        clean.push(name);
+                    }
+                }
+                if !c.is_ok() {
+                    return Err(CoreError::Invalid(c.errors));
+                }
+                self.set_setting(AUTHORITIES, &clean.join("; ")).await
+            }
             other => Err(unknown_setting(other)),
         }
     }
@@ -511,6 +599,18 @@ impl Store {
             .await?
             .and_then(|v| FormSet::parse(&v))
             .unwrap_or_default())
+    }
+
+    /// Whether the office's dossiers reach dichvucong.gov.vn (no unless the office says so).
+    pub async fn national_portal(&self) -> CoreResult<bool> {
+        Ok(self.get_setting(NATIONAL_PORTAL).await?.as_deref() == Some("true"))
+    }
+
+    /// The competent authorities an any-desk dossier may name, in the office's order.
+    pub async fn authorities(&self) -> CoreResult<Vec<String>> {
+        Ok(split_authorities(
+            &self.get_setting(AUTHORITIES).await?.unwrap_or_default(),
+        ))
     }
 
     /// The language the desk's window speaks (Vietnamese unless chosen).

@@ -5,8 +5,9 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::events::{append, NewEvent};
-use super::settings::LOOKUP_URL;
+use super::settings::{CONTACT, LOOKUP_URL, OFFICE_LABEL};
 use super::{Actor, Store};
+use crate::documents::wording::{lookup_line, office_label};
 use crate::documents::{
     layout_pdf, layout_svg, receipt_layout, receipt_title, Layout, Paper, ReceiptOptions, Reprint,
 };
@@ -18,7 +19,16 @@ use crate::vntime;
 
 /// The receipt's citation under the default form set (the `form-set` setting chooses).
 pub const FORM_CITATION: &str = "Mẫu số 01 – Thông tư 01/2018/TT-VPCP";
+/// The lookup line of an office whose dossiers reach the national portal and whose QR code
+/// opens its own lookup page (`documents::wording::lookup_line`).
 pub const LOOKUP_HINT: &str = "Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại dichvucong.gov.vn";
+
+/// The receipt's words that the office's settings decide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptWording {
+    pub office_label: String,
+    pub lookup_line: String,
+}
 
 /// A receipt as issued: its layout and the PDF drawn from it, and which issue it was.
 pub struct IssuedReceipt {
@@ -133,12 +143,37 @@ impl Store {
         reprint: Option<Reprint>,
         form_set: FormSet,
     ) -> CoreResult<ReceiptOptions> {
+        let wording = self.receipt_wording(form_set, &dossier.issuer.unit).await?;
         Ok(ReceiptOptions {
             paper,
             qr_payload: self.qr_payload(&dossier.code).await?,
-            lookup_hint: LOOKUP_HINT.to_string(),
+            lookup_hint: wording.lookup_line,
             reprint,
             form_citation: form_set.citation(Form::Receipt),
+            office_label: wording.office_label,
+        })
+    }
+
+    /// How the receipt names the office and where it sends the citizen to look the dossier
+    /// up, from the office's settings (`office-label`, `national-portal`, `lookup-url`,
+    /// `contact`).
+    pub async fn receipt_wording(&self, set: FormSet, unit: &str) -> CoreResult<ReceiptWording> {
+        let configured = self.get_setting(OFFICE_LABEL).await?.unwrap_or_default();
+        let office_label = office_label(set, &configured, unit);
+        let own_page = self
+            .get_setting(LOOKUP_URL)
+            .await?
+            .is_some_and(|t| !t.trim().is_empty());
+        let contact = self.get_setting(CONTACT).await?.unwrap_or_default();
+        let lookup_line = lookup_line(
+            self.national_portal().await?,
+            own_page,
+            &contact,
+            &office_label,
+        );
+        Ok(ReceiptWording {
+            office_label,
+            lookup_line,
         })
     }
 

@@ -12,8 +12,10 @@ use sqlx::{Any, AnyConnection, Row, Transaction};
 use crate::audit::{state_hash, Cell, Record, StateGroups};
 use crate::error::CoreResult;
 
-/// The groups of a dossier's digest, in hashing order; a mismatch names them.
-pub(super) const DOSSIER_GROUPS: [&str; 21] = [
+/// The groups of a dossier's digest, in hashing order; a mismatch names them. The last,
+/// `authority` (migration 0010), enters only when set: the digests of dossiers recorded
+/// before it existed stay true.
+pub(super) const DOSSIER_GROUPS: [&str; 22] = [
     "code",
     "status",
     "procedure",
@@ -35,13 +37,14 @@ pub(super) const DOSSIER_GROUPS: [&str; 21] = [
     "handover",
     "pauses",
     "transfers",
+    "authority",
 ];
 
 /// The dossier columns a digest covers (with `id` to find its children).
 const DOSSIER_COLUMNS: &str = "id, code, agency_code, day, seq, request_id, status_code, procedure_code, \
     procedure_json, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, \
     submitter_json, documents_json, sets, channel, return_json, received_at, due_at, fee_vnd, fee_text, note, \
-    register_year, register_book, register_line, desk, issuer_json, version, updated_at";
+    register_year, register_book, register_line, desk, issuer_json, version, updated_at, authority";
 
 /// A dossier's state as stored: built by intake and bulk loading from what they write, and
 /// read back from the database for every other change and for `audit verify`.
@@ -75,6 +78,8 @@ pub(super) struct DossierState {
     pub issuer_json: String,
     pub version: i64,
     pub updated_at: i64,
+    /// The competent authority when it is not the receiving office; empty otherwise.
+    pub authority: String,
     pub handover: Option<HandoverState>,
     /// (status, started, ended) in time order.
     pub pauses: Vec<(i64, i64, Option<i64>)>,
@@ -185,7 +190,11 @@ impl DossierState {
             pauses,
             transfers,
         ];
-        DOSSIER_GROUPS.iter().copied().zip(cells).collect()
+        let mut groups: StateGroups<'_> = DOSSIER_GROUPS.iter().copied().zip(cells).collect();
+        if !self.authority.is_empty() {
+            groups.push(("authority", vec![t(&self.authority)]));
+        }
+        groups
     }
 
     /// The digest an event after this state carries.
@@ -227,6 +236,7 @@ impl DossierState {
             issuer_json: row.try_get("issuer_json")?,
             version: row.try_get("version")?,
             updated_at: row.try_get("updated_at")?,
+            authority: row.try_get("authority")?,
             handover: None,
             pauses: Vec::new(),
             transfers: Vec::new(),
@@ -345,6 +355,9 @@ pub(super) async fn dossier_hash(tx: &mut Transaction<'_, Any>, id: i64) -> Core
 enum Kind {
     Int,
     Text,
+    /// A column added after records were logged: covered only when not zero, so the
+    /// digests of rows that never used it stay true.
+    IntIfSet,
 }
 
 /// A logged record's table: its key column and the groups of its digest (one column each).
@@ -358,7 +371,7 @@ struct Spec {
 
 /// The table of a logged record; `None` for a dossier, whose state `DossierState` reads.
 fn spec(record: Record) -> Option<Spec> {
-    use Kind::{Int, Text};
+    use Kind::{Int, IntIfSet, Text};
     Some(match record {
         Record::Dossier => return None,
         Record::Account => Spec {
@@ -393,6 +406,7 @@ fn spec(record: Record) -> Option<Spec> {
                 ("documents_json", Text),
                 ("active", Int),
                 ("sort_order", Int),
+                ("any_desk", IntIfSet),
             ],
             skip: "",
         },
@@ -422,14 +436,19 @@ fn row_hash(spec: &Spec, row: &AnyRow) -> CoreResult<String> {
     let mut values = Vec::with_capacity(spec.columns.len());
     for (column, kind) in spec.columns {
         values.push(match kind {
-            Kind::Int => Owned::Int(row.try_get(*column)?),
-            Kind::Text => Owned::Text(row.try_get(*column)?),
+            Kind::Int => Some(Owned::Int(row.try_get(*column)?)),
+            Kind::Text => Some(Owned::Text(row.try_get(*column)?)),
+            Kind::IntIfSet => match row.try_get::<i64, _>(*column)? {
+                0 => None,
+                v => Some(Owned::Int(v)),
+            },
         });
     }
     let groups: StateGroups<'_> = spec
         .columns
         .iter()
         .zip(&values)
+        .filter_map(|(column, v)| Some((column, v.as_ref()?)))
         .map(|((column, _), v)| {
             let cell = match v {
                 Owned::Int(i) => Cell::Int(*i),

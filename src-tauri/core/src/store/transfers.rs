@@ -46,16 +46,16 @@ impl Store {
             let version = version.unwrap_or(d.version);
             dossiers.push((id, d, version));
         }
-        // Results come back from the unit the dossiers went to, unless the desk says otherwise.
-        let unit = if t.unit.is_empty() && t.direction == Direction::Back {
-            let unit = self.common_unit(&dossiers).await?;
-            if unit.is_empty() {
-                return Err(CoreError::invalid("transfer.unit", Problem::Required));
-            }
-            unit
-        } else {
-            t.unit.clone()
+        // Unless the desk names the unit: dossiers go to the competent authority they name
+        // (any-desk intake), and results come back from the unit the dossiers went to.
+        let unit = match (t.unit.is_empty(), t.direction) {
+            (false, _) => t.unit.clone(),
+            (true, Direction::ToUnit) => common_authority(&dossiers),
+            (true, Direction::Back) => self.common_unit(&dossiers).await?,
         };
+        if unit.is_empty() {
+            return Err(CoreError::invalid("transfer.unit", Problem::Required));
+        }
         let at = at.unwrap_or_else(vntime::now);
         let mut tx = self.pool.begin().await?;
         let batch: i64 = sqlx::query_scalar(
@@ -232,5 +232,14 @@ impl Store {
             issued_at: batch.at,
         };
         transfer_list_pdf(&agency, batch, &opts).map_err(document_error)
+    }
+}
+
+/// The competent authority every one of `dossiers` names, if they all name the same one.
+fn common_authority(dossiers: &[(i64, Dossier, i64)]) -> String {
+    let mut names = dossiers.iter().map(|(_, d, _)| d.authority.trim());
+    match names.next() {
+        Some(first) if names.all(|n| n == first) => first.to_string(),
+        _ => String::new(),
     }
 }

@@ -123,7 +123,7 @@ impl Generator {
                     })?;
                 let req = self.sampler.request(&procedure, received);
                 let limit = procedure.limit;
-                let intake = validate(&req, Some(procedure), received)?;
+                let intake = validate(&req, Some(procedure), &[], received)?;
                 let due = due_at(&self.calendar, &self.hours, limit, intake.received_at);
                 let history = self.sampler.history(intake.received_at, due, self.year_end);
                 batch.push(BulkDossier {

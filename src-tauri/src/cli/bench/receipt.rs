@@ -47,6 +47,7 @@ pub fn options(paper: Paper, payload: &str) -> ReceiptOptions {
         lookup_hint: LOOKUP_HINT.into(),
         reprint: None,
         form_citation: FORM_CITATION.into(),
+        office_label: motcua_core::documents::wording::DESK_2018.into(),
     }
 }
 
