@@ -136,6 +136,20 @@ pub struct Dossier {
     pub version: i64,
 }
 
+impl Dossier {
+    /// The agency that decides the dossier, as the control slip and the stop notice name it:
+    /// the governing body of the office that received it. The one place to name another
+    /// competent authority when a dossier records one (any-desk intake).
+    pub fn handling_agency(&self) -> String {
+        let body = self.issuer.governing_body.trim();
+        if body.is_empty() {
+            self.issuer.unit.trim().to_string()
+        } else {
+            body.to_string()
+        }
+    }
+}
+
 /// One line of a list or search result: enough to show and open a dossier.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DossierSummary {

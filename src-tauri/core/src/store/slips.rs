@@ -138,7 +138,7 @@ impl Store {
             qr_payload: self.qr_payload(&dossier.code).await?,
             lookup_hint: LOOKUP_HINT.to_string(),
             reprint,
-            form_citation: form_set.citation(Form::Receipt),
+            form_citation: form_set.citation(Form::Receipt).unwrap_or_default(),
         })
     }
 
