@@ -1,5 +1,6 @@
 //! The dossier's life after intake, for the window: status moves, hand-over of the result,
-//! forms 02–05, batch transfers, postal delivery, the Biểu 06 report and the dashboard.
+//! the dossier's forms (numbered by the form set in force), batch transfers, postal delivery, the
+//! Biểu 06 report and the dashboard.
 //!
 //! Every command rejects with `UiError { kind, message, fields: [{field, message}] }` in the
 //! user's language (see `commands/mod.rs`); `kind` is `CoreError::kind()` ("invalid",
@@ -19,7 +20,7 @@
 //! | `record_delivery` | `{code, input: {status: "delivered"\|"returned", note}, at?: string}` | `{code, tracking, handed_at, status, status_at}` |
 //! | `report_figures` | `{from, to}` | the Biểu 06 report: `{from, to, totals: Counters, rows: [{field, procedure, procedure_name, …Counters}]}` with `Counters` = `{received_total, received_online, received_direct, received_carried_over, resolved_total, resolved_early, resolved_on_time, resolved_late, in_progress_total, in_progress_within, in_progress_overdue, closed_total, rating_very_satisfied, rating_satisfied, rating_unsatisfied}` |
 //! | `export_report` | `{from, to, format: "json"\|"csv"\|"xlsx"\|"pdf", path}` | `{path}` (the file written) |
-//! | `export_register` | `{from, to, path}` | `{path}`: the register book (Mẫu 06) as PDF |
+//! | `export_register` | `{from, to, path}` | `{path}`: the register book (Mẫu 07 of 2025, Mẫu 06 of 2018) as PDF |
 //! | `dashboard_figures` | none | `{today, due_today, overdue, ready_not_collected, month_resolved, month_on_time, month_on_time_rate: 0–1 \| null}` |
 
 use std::path::PathBuf;
