@@ -196,7 +196,7 @@ fn forms_02_to_05_print_and_do_what_they_say() {
         "Cơ quan (bộ phận) giải quyết hồ sơ: UBND XÃ HƯỚNG THỌ PHÚ (Công chức Tư pháp – Hộ tịch)",
         "1. Giao: Bộ phận tiếp nhận và trả kết quả 1. Nhận: Công chức Tư pháp – Hộ tịch",
         "2. Giao: Công chức Tư pháp – Hộ tịch 2. Nhận: Bộ phận tiếp nhận và trả kết quả",
-        "14 giờ 00 phút, ngày 01 tháng 03 năm 2027",
+        "14 giờ 00 phút, ngày 01/03/2027",
         "Người giao",
         "Người nhận",
         "Lê Thị Giao",

@@ -425,7 +425,7 @@ async fn the_stop_notice_from_the_dossier_panel_stops_the_dossier() {
         "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
         "Mẫu số 05 – Thông tư 03/2025/TT-VPCP",
         "Người nộp hồ sơ đề nghị dừng để nộp tại nơi cư trú",
-        "Phí, lệ phí đã nộp được hoàn trả cho người nộp hồ sơ.",
+        "4. Phí, lệ phí: đã nộp được hoàn trả cho người nộp hồ sơ.",
         code.as_str(),
     ] {
         assert!(text.contains(want), "{want} not in {text}");
@@ -439,7 +439,10 @@ async fn the_stop_notice_from_the_dossier_panel_stops_the_dossier() {
     let line = w
         .wait_text("#settings-form-set-in-force", |t| !t.is_empty())
         .await;
-    assert!(line.starts_with("Biểu mẫu theo Thông tư 03/2025/TT-VPCP (từ "), "{line}");
+    assert!(
+        line.starts_with("Biểu mẫu theo Thông tư 03/2025/TT-VPCP (từ "),
+        "{line}"
+    );
     finish(w).await;
 }
 

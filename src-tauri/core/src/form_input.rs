@@ -112,12 +112,12 @@ impl StopFees {
         }
     }
 
-    /// As the notice words it (Vietnamese by law).
+    /// As the notice words it after "Phí, lệ phí: " (Vietnamese by law).
     pub fn words(self) -> &'static str {
         match self {
-            StopFees::None => "Hồ sơ không phát sinh phí, lệ phí phải hoàn trả.",
-            StopFees::Refunded => "Phí, lệ phí đã nộp được hoàn trả cho người nộp hồ sơ.",
-            StopFees::Kept => "Phí, lệ phí đã nộp không được hoàn trả theo quy định.",
+            StopFees::None => "không có khoản đã nộp phải hoàn trả.",
+            StopFees::Refunded => "đã nộp được hoàn trả cho người nộp hồ sơ.",
+            StopFees::Kept => "đã nộp không được hoàn trả theo quy định.",
         }
     }
 }

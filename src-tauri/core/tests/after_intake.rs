@@ -612,7 +612,10 @@ async fn the_stop_notice_stops_the_dossier_for_good() {
             "one transaction, chained like every form"
         );
         let last = s.events(&d.code).await.unwrap().pop().unwrap();
-        assert_eq!(last.data["stage"], "Hồ sơ đã được tiếp nhận, chưa chuyển cơ quan, bộ phận giải quyết");
+        assert_eq!(
+            last.data["stage"],
+            "Hồ sơ đã được tiếp nhận, chưa chuyển cơ quan, bộ phận giải quyết"
+        );
         assert_eq!(last.data["fees"], "refunded");
         // A copy keeps the dossier where the first left it.
         let copy = s
@@ -686,7 +689,12 @@ async fn letters_of_apology_are_numbered_in_their_year() {
             new_due: "2028-01-12".into(),
         });
         let issued = s
-            .issue_form(&d.code, &next_year, at("2028-01-03T10:00:00+07:00"), &actor())
+            .issue_form(
+                &d.code,
+                &next_year,
+                at("2028-01-03T10:00:00+07:00"),
+                &actor(),
+            )
             .await
             .unwrap();
         assert_eq!(issued.letter, Some(1));
@@ -694,7 +702,12 @@ async fn letters_of_apology_are_numbered_in_their_year() {
             .await
             .unwrap();
         let issued = s
-            .issue_form(&d.code, &next_year_later(), at("2028-01-04T10:00:00+07:00"), &actor())
+            .issue_form(
+                &d.code,
+                &next_year_later(),
+                at("2028-01-04T10:00:00+07:00"),
+                &actor(),
+            )
             .await
             .unwrap();
         assert_eq!(issued.letter, None);

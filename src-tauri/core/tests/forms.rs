@@ -236,7 +236,8 @@ async fn the_stop_notice_reads_back() {
         reason: "Theo đề nghị dừng giải quyết hồ sơ của người nộp hồ sơ".into(),
         fees: StopFees::Refunded,
     };
-    let stage = motcua_core::documents::stop_stage(Status::Processing, "Công chức Tư pháp – Hộ tịch");
+    let stage =
+        motcua_core::documents::stop_stage(Status::Processing, "Công chức Tư pháp – Hộ tịch");
     let layout = stop_layout(
         &d,
         &stop,

@@ -99,9 +99,7 @@ pub fn need(command: &Command, forms: FormSet) -> Need {
         Command::Check(_) => Act(ViewAudit),
         // issue_form, export_register, transfer_dossiers, record_delivery
         // A form the set does not have is refused by the command itself, naming the set.
-        Command::Form(f) => Act(forms
-            .form(&f.form)
-            .map_or(IssueDeskForm, Action::for_form)),
+        Command::Form(f) => Act(forms.form(&f.form).map_or(IssueDeskForm, Action::for_form)),
         Command::Register(_) => Act(ExportPersonalData),
         Command::Transfer(_) => Act(Transfer),
         Command::Delivery(_) => Act(Handover),

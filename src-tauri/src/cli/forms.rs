@@ -23,7 +23,8 @@ use super::output;
 use crate::context::{archive_form, archive_transfer_list, Global};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Form numbers follow the form-set setting (`motcua settings get form-set`):\n  \
+#[command(
+    after_help = "Form numbers follow the form-set setting (`motcua settings get form-set`):\n  \
     Thông tư 03/2025/TT-VPCP (tt03-2025, a new office's set): 02 supplement request, 03 refusal,\n    \
     04 letter of apology asking to extend the time limit, 05 stop notice, 06 control slip\n    \
     (01 receipt: `motcua receipt`; 07 register book: `motcua register`)\n  \
@@ -36,7 +37,8 @@ use crate::context::{archive_form, archive_transfer_list, Global};
     motcua form CODE --form 03 --reason 'Không thuộc thẩm quyền giải quyết' --out mau03.pdf\n  \
     motcua form CODE --form 04 --reason 'Chờ kết quả xác minh' --new-due 2027-03-12 --out mau04.pdf\n  \
     motcua form CODE --form 05 --reason request --fees refunded --out mau05.pdf   (2025)\n  \
-    motcua form CODE --form control --out kiem-soat.pdf")]
+    motcua form CODE --form control --out kiem-soat.pdf"
+)]
 pub struct FormArgs {
     /// The dossier code
     pub code: String,

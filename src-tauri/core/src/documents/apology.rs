@@ -112,7 +112,10 @@ fn letter(
     let mut b = portrait(fonts::load()?);
     b.set_continuation(vec![Para::new(BODY - 1.0)
         .center()
-        .span(Face::Bold, format!("Mã hồ sơ: {} (tiếp theo)", d.code.trim()))
+        .span(
+            Face::Bold,
+            format!("Mã hồ sơ: {} (tiếp theo)", d.code.trim()),
+        )
         .after(2.0)]);
     top_line(&mut b, "", &opts.citation, BODY, SMALL);
     letter_header(
@@ -137,7 +140,10 @@ fn letter(
         Para::new(BODY)
             .span(
                 Face::Regular,
-                format!("Vào {}, {unit} tiếp nhận hồ sơ của Ông/Bà, mã hồ sơ ", time_words(d.received_at)),
+                format!(
+                    "Vào {}, {unit} tiếp nhận hồ sơ của Ông/Bà, mã hồ sơ ",
+                    time_words(d.received_at)
+                ),
             )
             .span(Face::Bold, d.code.trim())
             .span(
@@ -158,12 +164,13 @@ fn letter(
         Para::new(BODY)
             .span(
                 Face::Regular,
-                format!(
-                    "Tuy nhiên, đến nay {unit} chưa giải quyết xong hồ sơ của Ông/Bà. Lý do: "
-                ),
+                format!("Tuy nhiên, đến nay {unit} chưa giải quyết xong hồ sơ của Ông/Bà. Lý do: "),
             )
             .span(Face::Regular, a.reason.trim())
-            .span(Face::Regular, if ends_sentence(&a.reason) { "" } else { "." }),
+            .span(
+                Face::Regular,
+                if ends_sentence(&a.reason) { "" } else { "." },
+            ),
     ));
     b.paragraph(&indent(
         Para::new(BODY)
@@ -177,10 +184,9 @@ fn letter(
             .span(Face::Bold, time_words(a.new_due))
             .span(Face::Regular, "."),
     ));
-    b.paragraph(&indent(Para::new(BODY).span(
-        Face::Regular,
-        "Mong nhận được sự thông cảm của Ông/Bà./.",
-    )));
+    b.paragraph(&indent(
+        Para::new(BODY).span(Face::Regular, "Mong nhận được sự thông cảm của Ông/Bà./."),
+    ));
     b.space(4.0);
     sign_and_recipients(&mut b, d);
     Ok(finish_layout(b))

@@ -8,8 +8,8 @@
 use super::error::DocumentError;
 use super::fonts::{self, Face};
 use super::form::{
-    field, finish_layout, pdf_title, labelled_lines, opening, portrait, subtitle, text, FormOptions, BODY,
-    CELL, GAP, HEADER,
+    field, finish_layout, labelled_lines, opening, pdf_title, portrait, subtitle, text,
+    FormOptions, BODY, CELL, GAP, HEADER,
 };
 use super::layout::{Align, Layout, Para, Table, TableColumn};
 use super::pdf::layout_pdf;
@@ -21,7 +21,7 @@ pub const DESK: &str = "Bộ phận tiếp nhận và trả kết quả";
 /// The processing unit when the desk did not name it.
 pub const SOME_UNIT: &str = "Cơ quan, bộ phận giải quyết";
 /// Lines left blank under "Người giao" and "Người nhận" for the signatures.
-const SIGN_LINES: usize = 3;
+const SIGN_LINES: usize = 2;
 
 fn unit_or_default(unit: &str) -> &str {
     match unit.trim() {
@@ -99,6 +99,18 @@ fn carries_result(step: &ControlStep) -> bool {
     )
 }
 
+/// "14 giờ 00 phút, ngày 01/03/2027": the form's phrase, short enough for one line of its
+/// column.
+fn clock_words(t: chrono::DateTime<chrono::Utc>) -> String {
+    let v = crate::vntime::to_vn(t);
+    format!(
+        "{} giờ {} phút, ngày {}",
+        v.format("%H"),
+        v.format("%M"),
+        v.format("%d/%m/%Y")
+    )
+}
+
 /// "Người giao", room to sign, the name typed when known; then the same for the receiver.
 fn signing(role: &str, name: &str) -> String {
     let mut s = role.to_string();
@@ -151,8 +163,8 @@ pub fn control_layout(
             vec![
                 format!("{n}. Giao: {}\n{n}. Nhận: {}", p.from, p.to),
                 format!(
-                    "{}\n\n{}\n\n{}",
-                    time_words(r.at),
+                    "{}\n{}\n\n{}",
+                    clock_words(r.at),
                     signing("Người giao", &p.giver),
                     signing("Người nhận", &p.receiver)
                 ),
@@ -170,11 +182,11 @@ pub fn control_layout(
     } else {
         b.table(&Table::new(
             vec![
-                TableColumn::new("TÊN CƠ QUAN", 0.28, Align::Left),
-                TableColumn::new("THỜI GIAN GIAO, NHẬN HỒ SƠ", 0.34, Align::Center),
+                TableColumn::new("TÊN CƠ QUAN", 0.27, Align::Left),
+                TableColumn::new("THỜI GIAN GIAO, NHẬN HỒ SƠ", 0.37, Align::Center),
                 TableColumn::new(
                     "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/quá hạn)",
-                    0.22,
+                    0.2,
                     Align::Center,
                 ),
                 TableColumn::new("GHI CHÚ", 0.16, Align::Left),

@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use super::error::DocumentError;
 use super::fonts::{self, Face};
 use super::form::{
-    closing, field, finish_layout, pdf_title, opening, portrait, text, FormOptions, BODY, GAP, HEADER,
+    closing, field, finish_layout, opening, pdf_title, portrait, text, FormOptions, BODY, GAP,
+    HEADER,
 };
 use super::layout::{Layout, Para};
 use super::letterhead::Signer;
@@ -63,7 +64,10 @@ pub fn stop_layout(
         "Nội dung yêu cầu giải quyết: ",
         d.procedure.name.trim(),
     ));
-    b.paragraph(&field("1. Đề nghị, lý do dừng giải quyết: ", s.reason.trim()));
+    b.paragraph(&field(
+        "1. Đề nghị, lý do dừng giải quyết: ",
+        s.reason.trim(),
+    ));
     b.paragraph(&field("2. Tình trạng giải quyết hồ sơ: ", stage.trim()));
     b.paragraph(
         &Para::new(BODY)
@@ -93,5 +97,8 @@ pub fn stop_pdf(
     stopped_at: DateTime<Utc>,
     opts: &FormOptions,
 ) -> Result<Vec<u8>, DocumentError> {
-    layout_pdf(&stop_layout(d, s, stage, stopped_at, opts)?, &pdf_title(opts, &d.code))
+    layout_pdf(
+        &stop_layout(d, s, stage, stopped_at, opts)?,
+        &pdf_title(opts, &d.code),
+    )
 }

@@ -145,7 +145,9 @@ impl Store {
         let opts = Self::form_options(set, form, at)?;
         let number = set.number(form).unwrap_or_default();
         let earlier = self.issues_before(id, form).await?;
-        let issue = u32::try_from(earlier.len()).unwrap_or(u32::MAX).saturating_add(1);
+        let issue = u32::try_from(earlier.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
         let mut data = serde_json::json!({
             "form": form,
             "number": number,
@@ -197,7 +199,9 @@ impl Store {
                 let s = input.validate()?;
                 // A copy of the notice (a lost paper) says what the first one said of the
                 // stage and the moment the dossier stopped.
-                let first = earlier.first().filter(|_| current.status == Status::Stopped);
+                let first = earlier
+                    .first()
+                    .filter(|_| current.status == Status::Stopped);
                 let (stage, stopped_at) = match first {
                     Some(e) => (
                         e.data

@@ -62,8 +62,7 @@ pub use looks::is_number_search;
 pub use roles::{DeskGrant, SchemaReport};
 pub use settings::{
     parse_listen_address, FormInSet, FormSetInForce, CONTACT, DESK_SETTINGS, FORM_SET,
-    IDLE_LOCK_MINUTES, LANGUAGE,
-    NAMED_SETTINGS, SCANNER_PORT, STATUS_SERVER,
+    IDLE_LOCK_MINUTES, LANGUAGE, NAMED_SETTINGS, SCANNER_PORT, STATUS_SERVER,
 };
 pub use slips::{IssuedReceipt, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
