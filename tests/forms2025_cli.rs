@@ -297,7 +297,7 @@ fn a_stopped_dossier_is_never_overdue_and_bieu_06_counts_it_closed() {
         ],
     );
     assert_eq!(status(&desk, &stopped), 8);
-    assert_eq!(overdue(&desk), [late.clone()]);
+    assert_eq!(overdue(&desk), [late]);
     let report = desk.json(&[
         "report",
         "--from",
