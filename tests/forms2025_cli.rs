@@ -214,6 +214,8 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
             "4. Phí, lệ phí: đã nộp được hoàn trả cho người nộp hồ sơ.",
         ],
     );
+    assert!(std::path::Path::new(issued["archived"].as_str().unwrap())
+        .ends_with(format!("forms/2027/{c}-mau-05-dung.pdf")));
     let history = desk.json(&["history", &c, "--json"]);
     let kinds: Vec<&str> = history
         .as_array()
