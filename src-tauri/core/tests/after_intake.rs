@@ -680,6 +680,15 @@ async fn letters_of_apology_are_numbered_in_their_year() {
                 .unwrap();
             assert_eq!(issued.number, "04");
             numbers.push(issued.letter);
+            // Typed text that looks like a letter number does not count as one.
+            let other = marriage_status(&t, "Đỗ Thị Hoa", "2027-03-01T09:00:00+07:00").await;
+            let odd = FormRequest::Supplement(SupplementInput {
+                missing: vec![MissingInput::from_pair(r#"Tờ khai:ghi "letter": 99"#)],
+                guide: String::new(),
+            });
+            s.issue_form(&other.code, &odd, at("2027-03-02T11:00:00+07:00"), &actor())
+                .await
+                .unwrap();
         }
         assert_eq!(numbers, [Some(1), Some(2)], "{}", t.name);
         // A new year starts again at 1; the 2018 slip has no letter number.

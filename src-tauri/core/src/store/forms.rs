@@ -9,6 +9,7 @@
 //! so two desks never give the same number.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use futures_util::TryStreamExt;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -326,8 +327,10 @@ enum Paper {
     Control(Vec<crate::transfer::ControlRow>),
 }
 
-/// The next 2025 Mẫu 04 letter number in `day`'s year: one more than the highest given that
-/// year (Vietnam time). Called under the events chain's head lock.
+/// The next 2025 Mẫu 04 letter number in `day`'s year: one more than the last given that year
+/// (Vietnam time). Called under the events chain's head lock, so each number is the highest
+/// of its year when given and the newest letter of a year holds its highest number: the walk
+/// back from the newest event stops there.
 async fn next_letter(tx: &mut sqlx::Transaction<'_, sqlx::Any>, day: NaiveDate) -> CoreResult<u32> {
     let year = day.year();
     let start = NaiveDate::from_ymd_opt(year, 1, 1).map(vn_day_start);
@@ -335,18 +338,24 @@ async fn next_letter(tx: &mut sqlx::Transaction<'_, sqlx::Any>, day: NaiveDate) 
     let (Some(start), Some(end)) = (start, end) else {
         return Ok(1);
     };
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT data_json FROM events WHERE kind = 'form_issued' AND at >= $1 AND at < $2",
+    // A document name or reason typed with `"letter":` in it also matches the pattern: the
+    // newest event whose own field holds a number is the one.
+    let mut rows = sqlx::query_scalar::<_, String>(
+        "SELECT data_json FROM events WHERE kind = 'form_issued' AND at >= $1 AND at < $2 \
+         AND data_json LIKE '%\"letter\":%' ORDER BY id DESC",
     )
     .bind(to_millis(start))
     .bind(to_millis(end))
-    .fetch_all(&mut **tx)
-    .await?;
-    let highest = rows
-        .iter()
-        .filter_map(|text| serde_json::from_str::<serde_json::Value>(text).ok())
-        .filter_map(|data| data.get("letter")?.as_u64())
-        .max()
-        .unwrap_or(0);
+    .fetch(&mut **tx);
+    let mut highest = 0;
+    while let Some(text) = rows.try_next().await? {
+        let letter = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|data| data.get("letter")?.as_u64());
+        if let Some(n) = letter {
+            highest = n;
+            break;
+        }
+    }
     Ok(u32::try_from(highest).unwrap_or(u32::MAX - 1) + 1)
 }
