@@ -297,11 +297,34 @@ async fn forms_move_the_dossier_and_record_their_form_set() {
             "Bản sao giấy khai sinh"
         );
 
-        // Under the 2025 numbering the control slip is Mẫu 06.
+        // Under the 2025 numbering the control slip is Mẫu 06; the set is in force since the
+        // switch back, not since the first run.
+        let first_run = s.form_set_in_force().await.unwrap();
+        assert_eq!(
+            first_run.form_set,
+            motcua_core::form_set::FormSet::Tt01_2018
+        );
+        let switched = chrono::Utc::now() - chrono::Duration::milliseconds(1);
         s.set_named("Quầy 1", "form-set", "tt03-2025")
             .await
             .unwrap();
         assert!(s.set_named("Quầy 1", "form-set", "tt99").await.is_err());
+        s.set_named("Quầy 1", "form-set", "tt03-2025")
+            .await
+            .unwrap();
+        let in_force = s.form_set_in_force().await.unwrap();
+        assert_eq!(in_force.circular, "Thông tư 03/2025/TT-VPCP");
+        let since = in_force.since.unwrap();
+        assert!(since >= switched, "{since} before {switched}");
+        assert!(since < chrono::Utc::now());
+        assert_eq!(in_force.forms.len(), 7);
+        assert_eq!(
+            (
+                in_force.forms[4].number.as_str(),
+                in_force.forms[4].title.as_str()
+            ),
+            ("05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ")
+        );
         let control = s
             .issue_form(&d.code, &FormRequest::Control, None, &actor())
             .await
