@@ -181,6 +181,12 @@ fn guarded(dir: &str) -> Vec<(&'static str, &'static str, Value)> {
             "issue_desk_form",
             json!({ "code": "KHONG-CO", "request": { "form": "control" } }),
         ),
+        ("form_set_in_force", "view_dossier", json!({})),
+        (
+            "issue_form",
+            "transition",
+            json!({ "code": "KHONG-CO", "request": { "form": "stop", "reason": "", "fees": "" } }),
+        ),
         (
             "issue_form",
             "issue_slip",

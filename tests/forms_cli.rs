@@ -1,6 +1,7 @@
-//! Forms 02–06, batch transfers with their hand-over list, postal delivery and the report's
-//! exports through the CLI: real PDFs read back with pdftotext, the workbook read back with
-//! calamine, the CSV opened as UTF-8 with its byte-order mark.
+//! The 2018 forms (an office that chose Thông tư 01/2018), batch transfers with their
+//! hand-over list, postal delivery and the report's exports through the CLI: real PDFs read
+//! back with pdftotext, the workbook read back with calamine, the CSV opened as UTF-8 with
+//! its byte-order mark. The 2025 forms, a new office's, are in `forms2025_cli.rs`.
 
 mod support;
 
@@ -42,6 +43,8 @@ fn status(desk: &Desk, code: &str) -> i64 {
 #[test]
 fn forms_02_to_05_print_and_do_what_they_say() {
     let desk = Desk::ready();
+    // An office that kept the 2018 set: its numbers, titles and citations.
+    desk.ok(&["settings", "set", "form-set", "tt01-2018"]);
     let a = marriage_status(&desk, "Nguyễn Thị Hồng Nhung", "2027-03-01T09:00:00+07:00");
     let b = marriage_status(&desk, "Lê Văn Tám", "2027-03-01T09:30:00+07:00");
     let c = marriage_status(&desk, "Phạm Thị Cúc", "2027-03-01T10:00:00+07:00");
@@ -187,14 +190,40 @@ fn forms_02_to_05_print_and_do_what_they_say() {
     let pdf = desk.path("mau05.pdf");
     desk.ok(&["form", &c, "--form", "05", "--out", pdf.to_str().unwrap()]);
     let text = pdf_text(&pdf);
-    assert!(text.contains("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"));
-    assert!(text.contains("Công chức Tư pháp – Hộ tịch"));
-    assert!(
-        text.contains("Trước hạn") && text.contains("Đúng hạn"),
-        "{text}"
+    for needle in [
+        "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+        "Mẫu số 05 – Thông tư 01/2018/TT-VPCP",
+        "Cơ quan (bộ phận) giải quyết hồ sơ: UBND XÃ HƯỚNG THỌ PHÚ (Công chức Tư pháp – Hộ tịch)",
+        "1. Giao: Bộ phận tiếp nhận và trả kết quả 1. Nhận: Công chức Tư pháp – Hộ tịch",
+        "2. Giao: Công chức Tư pháp – Hộ tịch 2. Nhận: Bộ phận tiếp nhận và trả kết quả",
+        "14 giờ 00 phút, ngày 01/03/2027",
+        "Người giao",
+        "Người nhận",
+        "Lê Thị Giao",
+        "Trần Văn Nhận",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from {text}");
+    }
+    // The result column: known once the result comes back (on 09/03, the new appointment).
+    assert!(text.contains("Đúng hạn"), "{text}");
+    assert_eq!(
+        text.matches("Trước hạn").count(),
+        1,
+        "only in the column's heading: {text}"
     );
     let out = desk.run(&["form", &c, "--form", "06", "--out", "x.pdf"]);
-    assert!(stderr(&out).contains("motcua register"));
+    assert!(stderr(&out).contains("motcua register"), "{}", stderr(&out));
+    // 2018 has no 07 and no stop notice; the message names the set and its forms.
+    for form in ["07", "stop"] {
+        let out = desk.run(&["form", &c, "--form", form, "--out", "x.pdf"]);
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains("Thông tư 01/2018/TT-VPCP")
+                && stderr(&out).contains("05 control"),
+            "{}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]
@@ -313,7 +342,7 @@ fn the_register_book_spans_pages_with_its_header() {
     }
     let text = pdf_text(&pdf);
     assert!(text.contains("SỔ THEO DÕI HỒ SƠ"));
-    assert!(text.contains("Mẫu số 06 – Thông tư 01/2018/TT-VPCP"));
+    assert!(text.contains("Mẫu số 07 – Thông tư 03/2025/TT-VPCP"));
     assert!(text.contains("Tổng số: 45 hồ sơ."));
 }
 
@@ -411,6 +440,12 @@ fn the_form_set_setting_changes_every_citation() {
         "{}",
         stderr(&out)
     );
+    assert_eq!(
+        desk.ok(&["settings", "get", "form-set"]).trim(),
+        "tt03-2025",
+        "a new office prints the 2025 forms"
+    );
+    desk.ok(&["settings", "set", "form-set", "tt01-2018"]);
     let a = marriage_status(&desk, "Nguyễn Văn An", "2027-03-01T09:00:00+07:00");
     let first = desk.path("first.pdf");
     receipt(&desk, &a, "a4", &first);
@@ -434,10 +469,11 @@ fn the_form_set_setting_changes_every_citation() {
         "form",
         &b,
         "--form",
-        "05",
+        "06",
         "--out",
         control.to_str().unwrap(),
     ]);
+    assert_eq!(issued["form"], "control");
     assert_eq!(issued["number"], "06");
     assert!(pdf_text(&control).contains("Mẫu số 06 – Thông tư 03/2025/TT-VPCP"));
 }

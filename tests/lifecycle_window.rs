@@ -1,6 +1,7 @@
 //! The dossier's life after intake in the real window under Xvfb: the Biểu 06 report and
-//! its exports, form 02 from the dossier panel, a batch hand-over by typed and scanned
-//! codes, and the offline banner while a private PostgreSQL server is stopped and started.
+//! its exports, form 02 and the 2025 stop notice from the dossier panel with the form set in
+//! force, a batch hand-over by typed and scanned codes, and the offline banner while a
+//! private PostgreSQL server is stopped and started.
 
 #[path = "../src-tauri/core/tests/common/private_server.rs"]
 mod private_server;
@@ -369,6 +370,83 @@ async fn form_02_from_the_dossier_panel_lists_the_missing_documents() {
     assert_eq!(desk.json(&["show", &code, "--json"])["status_code"], 5);
     // Waiting for papers: no refusal any more.
     assert!(w.client.find(Locator::Css("#form-refusal")).await.is_err());
+    finish(w).await;
+}
+
+#[tokio::test]
+async fn the_stop_notice_from_the_dossier_panel_stops_the_dossier() {
+    let desk = Desk::ready();
+    let code = code_of(&desk.intake(&birth("Nguyễn Văn An", "2026-03-03T09:00:00+07:00")));
+    let w = Window::open(&desk, None).await;
+    open_dossier(&w, &code).await;
+    // The set in force, since the office began (today, in Vietnam time).
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .format("%d/%m/%Y")
+        .to_string();
+    // In the panel's menu, above its forms.
+    w.click("#more-actions > summary").await;
+    let line = w.wait_text("#form-set-in-force", |t| !t.is_empty()).await;
+    assert_eq!(
+        line,
+        format!("Biểu mẫu theo Thông tư 03/2025/TT-VPCP (từ {today})")
+    );
+    // Buttons carry the 2025 numbers; the stop is the notice, not a bare move to 8.
+    let control = w.wait_text("#form-control", |t| !t.is_empty()).await;
+    assert!(control.starts_with("Mẫu 06 – "), "{control}");
+    let stop = w.wait_text("#form-stop", |t| !t.is_empty()).await;
+    assert_eq!(stop, "Dừng giải quyết");
+    w.wait_css("#move-4").await;
+    assert!(w.client.find(Locator::Css("#move-8")).await.is_err());
+
+    w.click("#form-stop").await;
+    let heading = w.wait_text("#form-stop-editor h3", |t| !t.is_empty()).await;
+    assert_eq!(heading, "Mẫu 05 – Thông báo dừng giải quyết hồ sơ");
+    // Another reason, typed; left empty it is an error beside it.
+    choose(&w, "#stop-reason-choice", "other").await;
+    w.click("#form-issue").await;
+    let err = w
+        .wait_text("[data-field='stop.reason'] .field-error", |t| !t.is_empty())
+        .await;
+    assert!(err.contains("trống"), "{err}");
+    assert_eq!(desk.json(&["show", &code, "--json"])["status_code"], 2);
+    w.client
+        .find(Locator::Css("#stop-reason"))
+        .await
+        .unwrap()
+        .send_keys("Người nộp hồ sơ đề nghị dừng để nộp tại nơi cư trú")
+        .await
+        .unwrap();
+    choose(&w, "#stop-fees", "refunded").await;
+    w.screenshot("form-stop-vi").await;
+    w.click("#form-issue").await;
+    let issued = w.wait_text("#form-issued", |t| !t.is_empty()).await;
+    assert_eq!(issued, "Đã lập Mẫu 05.");
+    w.wait_text("#detail-status", |t| t == "Dừng xử lý").await;
+    let pdf = opened_by(&w, "#form-open").await;
+    let text = pdf_text(&pdf);
+    for want in [
+        "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+        "Mẫu số 05 – Thông tư 03/2025/TT-VPCP",
+        "Người nộp hồ sơ đề nghị dừng để nộp tại nơi cư trú",
+        "4. Phí, lệ phí: đã nộp được hoàn trả cho người nộp hồ sơ.",
+        code.as_str(),
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
+    assert_eq!(desk.json(&["show", &code, "--json"])["status_code"], 8);
+    // Stopped for good: no stop, no move.
+    assert!(w.client.find(Locator::Css("#form-stop")).await.is_err());
+
+    // The settings screen says the same.
+    w.click("#nav-settings").await;
+    let line = w
+        .wait_text("#settings-form-set-in-force", |t| !t.is_empty())
+        .await;
+    assert!(
+        line.starts_with("Biểu mẫu theo Thông tư 03/2025/TT-VPCP (từ "),
+        "{line}"
+    );
     finish(w).await;
 }
 

@@ -178,7 +178,14 @@ fn every_file_with_personal_data_is_private_whatever_the_umask() {
     chmod(&exports, 0o755);
     let out = |name: &str| exports.join(name).to_string_lossy().into_owned();
     home.ok(&["receipt", &code, "--out", &out("receipt.pdf")]);
-    home.ok(&["form", &code, "--form", "05", "--out", &out("form.pdf")]);
+    home.ok(&[
+        "form",
+        &code,
+        "--form",
+        "control",
+        "--out",
+        &out("form.pdf"),
+    ]);
     let files = assert_private(&data, "receipt and form");
     has(
         &files,

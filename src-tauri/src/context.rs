@@ -193,14 +193,20 @@ pub fn archive_receipt(global: &Global, issued: &IssuedReceipt) -> Result<PathBu
     archive_file(global, "receipts", d.register.year, &name, &issued.pdf)
 }
 
-/// Keeps a copy of an issued form: `forms/<year>/<code>-mau-<NN>[-N].pdf`, the N-th issue
-/// after the first marked.
+/// Keeps a copy of an issued form: `forms/<year>/<code>-mau-<NN>[-N].pdf` (the stop notice
+/// `<code>-mau-05-dung`), the N-th issue after the first marked.
 pub fn archive_form(global: &Global, issued: &IssuedForm) -> Result<PathBuf, CoreError> {
     let d = &issued.dossier;
+    // The stop notice (2025 Mẫu 05) never takes the name of a control slip the same dossier
+    // got as the 2018 Mẫu 05 before the office changed sets.
+    let number = match issued.form {
+        motcua_core::form_set::Form::Stop => format!("{}-dung", issued.number),
+        _ => issued.number.clone(),
+    };
     let name = if issued.issue <= 1 {
-        format!("{}-mau-{}.pdf", d.code, issued.number)
+        format!("{}-mau-{number}.pdf", d.code)
     } else {
-        format!("{}-mau-{}-{}.pdf", d.code, issued.number, issued.issue)
+        format!("{}-mau-{number}-{}.pdf", d.code, issued.issue)
     };
     archive_file(global, "forms", d.register.year, &name, &issued.pdf)
 }

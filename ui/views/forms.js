@@ -1,37 +1,68 @@
-// Forms 02–05 from a dossier's panel, and the post's word on a result sent by post.
-// Only the forms the dossier's status allows are offered (the core refuses the others and
-// its message is shown): 02 while the dossier can still wait for papers, 03 while it can
-// still be refused, 04 while it is being resolved, 05 always. Each is issued through the
-// core, kept beside the database, and offered to open; errors appear next to their field.
+// A dossier's forms from its panel, numbered by the form set in force (Thông tư 03/2025 or
+// 01/2018, named with the day it took effect at the top), and the post's word on a result
+// sent by post. Only the forms the dossier's status allows are offered (the core refuses the
+// others and its message is shown): the supplement request while the dossier can still wait
+// for papers, the refusal while it can still be refused, the apology while it is being
+// resolved, the stop notice (2025 only: "Dừng giải quyết", which stops the dossier) while it
+// can still stop, the control slip always. Each is issued through the core, kept beside the
+// database, and offered to open; errors appear next to their field.
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { dateInput } from '../dates.js';
-import { h, clear } from '../dom.js';
+import { h, clear, vnDate } from '../dom.js';
 import { may } from '../permissions.js';
 import { icon } from '../icons.js';
 
+// The statuses a dossier can be stopped from (the core's lifecycle says the same).
+const STOPPABLE = [2, 4, 5, 6];
+
+// "Biểu mẫu theo Thông tư 03/2025/TT-VPCP (từ 15/09/2025)": the set in force and since when
+// the office prints it (never recorded: a database from before the setting).
+export function inForceLine(set) {
+  return set.since
+    ? t('ui.forms.in_force', { circular: set.circular, since: vnDate(set.since) })
+    : t('ui.forms.in_force_plain', { circular: set.circular });
+}
+
+// "Mẫu 05 – Thông báo dừng giải quyết hồ sơ": the form's number in the set and its name.
+function formLabel(set, form) {
+  const entry = set.forms.find((f) => f.form === form);
+  const name = form === 'apology' && set.form_set === 'tt03-2025' ? t('form.apology_letter') : t('form.' + form);
+  return entry ? t('form.numbered', { number: entry.number, title: name }) : name;
+}
+
 const input = (attrs) => h('input', { autocomplete: 'off', spellcheck: 'false', ...attrs });
 
-// The forms go into the panel's menu (`menu`); the one being filled in, and what issuing it
-// left to say, into the panel's working area (`work`), where the clerk is looking.
+// The forms go into the panel's menu (`menu`), under the line naming the set in force; the
+// one being filled in, and what issuing it left to say, into the panel's working area
+// (`work`), where the clerk is looking.
 export function renderForms(menu, work, d, reopen) {
+  const inForce = h('p', { class: 'menu-hint', id: 'form-set-in-force' });
   const editor = h('div', { class: 'form-editor', id: 'form-editor' });
   const result = h('div', { class: 'export-result', id: 'form-result', role: 'status' });
+  menu.append(inForce);
   work.append(editor, result);
   if ((d.return || {}).method === 'post' && d.status_code === 10) work.append(delivery(d));
+  let set = null;
 
-  call('next_statuses', { code: d.code }).then((next) => {
+  Promise.all([call('next_statuses', { code: d.code }), call('form_set_in_force')]).then(([next, inSet]) => {
+    set = inSet;
+    inForce.textContent = inForceLine(set);
+    const has = (form) => set.forms.some((f) => f.form === form);
+    // Under 2025 the plain move to 8 is not offered: the stop notice makes it.
     const can = (s) => next.includes(s) || d.status_code === s;
     const desk = may('issue_desk_form');
     const offered = [
       ['supplement', desk && can(5)],
       ['refusal', desk && can(3)],
       ['apology', may('issue_slip') && [2, 4, 5, 6].includes(d.status_code)],
+      ['stop', has('stop') && may('transition') && STOPPABLE.includes(d.status_code)],
       ['control', desk],
     ];
     for (const [form, ok] of offered) {
       if (!ok) continue;
-      menu.append(h('button', { type: 'button', class: 'link', id: 'form-' + form, onclick: () => open(form) }, icon('form'), t('form.' + form)));
+      const label = form === 'stop' ? t('ui.forms.stop_action') : formLabel(set, form);
+      menu.append(h('button', { type: 'button', class: 'link', id: 'form-' + form, title: formLabel(set, form), onclick: () => open(form) }, icon('form'), label));
     }
     if (!menu.querySelector('button')) menu.remove();
   }, () => {});
@@ -41,7 +72,7 @@ export function renderForms(menu, work, d, reopen) {
     const fields = h('div', { class: 'form-fields' });
     const submit = h('button', { type: 'submit', class: 'primary', id: 'form-issue' }, t('ui.forms.issue'));
     const el = h('form', { class: 'handover', id: 'form-' + form + '-editor', novalidate: true },
-      h('h3', {}, t('form.' + form)), fields,
+      h('h3', {}, formLabel(set, form)), fields,
       h('div', { class: 'actions' }, submit,
         h('button', { type: 'button', class: 'link', onclick: () => clear(editor) }, t('ui.cancel'))));
     const build = BUILDERS[form](fields, d);
@@ -56,7 +87,8 @@ export function renderForms(menu, work, d, reopen) {
         clear(editor);
         result.className = 'export-result banner ok';
         // The clerk opens the paper with "Mở"; where it is kept is the app's business.
-        result.append(h('span', { id: 'form-issued' }, t('ui.forms.issued', { number: r.number })), ' ',
+        const said = r.letter ? t('ui.forms.letter_issued', { number: r.number, letter: r.letter }) : t('ui.forms.issued', { number: r.number });
+        result.append(h('span', { id: 'form-issued' }, said), ' ',
           h('button', { type: 'button', id: 'form-open', dataset: { path: r.path }, onclick: () => call('open_file', { path: r.path }).catch((e) => result.append(h('div', { class: 'field-error' }, e.message))) }, t('ui.open')));
         // The panel shows the new status or appointment; the result line stays with it.
         if (r.dossier.version !== d.version) { result.id = 'form-notice'; reopen(d.code, result); }
@@ -151,6 +183,25 @@ const BUILDERS = {
       cell('apology.reason', t('field.apology.reason'), reason),
       cell('apology.new_due', t('field.apology.new_due'), due));
     return () => ({ reason: reason.value, new_due: due.value });
+  },
+
+  // A usual reason chosen, or the clerk's own words; what happens to fees already paid.
+  stop(fields) {
+    const choice = h('select', { id: 'stop-reason-choice' },
+      ['request', 'not_completed', 'other'].map((k) => h('option', { value: k }, t('ui.forms.stop_reason.' + k))));
+    const other = h('textarea', { rows: '2', id: 'stop-reason' });
+    const otherCell = cell('stop.reason', t('ui.forms.stop_reason_other'), other);
+    otherCell.hidden = true;
+    choice.addEventListener('change', () => { otherCell.hidden = choice.value !== 'other'; if (!otherCell.hidden) other.focus(); });
+    const fees = h('select', { id: 'stop-fees' },
+      ['none', 'refunded', 'kept'].map((k) => h('option', { value: k }, t('ui.forms.fees.' + k))));
+    fields.append(
+      h('p', { class: 'hint' }, t('ui.forms.stop_hint')),
+      cell('stop.reason_choice', t('ui.forms.stop_reason_choice'), choice),
+      otherCell,
+      cell('stop.fees', t('field.stop.fees'), fees));
+    // The core reads a usual reason by its key.
+    return () => ({ reason: choice.value === 'other' ? other.value : choice.value, fees: fees.value });
   },
 
   control(fields) {

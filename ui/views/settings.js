@@ -9,6 +9,7 @@ import { t, lang } from '../i18n.js';
 import { dateInput } from '../dates.js';
 import { h, clear, vnDate } from '../dom.js';
 import { showFieldErrors, clearFieldErrors, field } from './form.js';
+import { inForceLine } from './forms.js';
 
 const GROUPS = [
   ['ui.settings.agency', ['agency-code', 'governing-body', 'unit', 'place', 'contact', 'first-number', 'form-set']],
@@ -126,6 +127,10 @@ export async function renderSettings(ctx, container) {
       editing, confirmBox,
       h('div', { class: 'hint' }, t('setting.' + s.key + '.hint')),
       error);
+    // The form set says which circular is in force and since when the office prints it.
+    const inForce = s.key === 'form-set' ? h('div', { class: 'hint', id: 'settings-form-set-in-force' }) : null;
+    const showInForce = () => inForce && call('form_set_in_force').then((set) => { inForce.textContent = inForceLine(set); }, () => {});
+    if (inForce) { box.append(inForce); showInForce(); }
     const view = box.querySelector('#' + CSS.escape(id + '-view'));
     const close = () => {
       editing.hidden = true; confirmBox.hidden = true; view.hidden = false;
@@ -163,6 +168,7 @@ export async function renderSettings(ctx, container) {
         close();
         saved.textContent = '✓ ' + t('cli.saved');
         if (s.key === 'unit') ctx.refreshTitle();
+        showInForce();
       } catch (e) {
         confirmBox.hidden = true; editing.hidden = false;
         box.classList.add('invalid');

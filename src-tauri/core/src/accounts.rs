@@ -198,6 +198,9 @@ impl Action {
         use crate::form_set::Form;
         match form {
             Form::Apology => Action::IssueSlip,
+            // Whoever may stop a dossier by a status move (under 2018) may issue the notice
+            // that stops it (under 2025).
+            Form::Stop => Action::Transition,
             Form::Supplement | Form::Refusal | Form::Control => Action::IssueDeskForm,
             Form::Receipt => Action::IssueReceipt,
             Form::Register => Action::ExportPersonalData,

@@ -145,6 +145,23 @@ pub struct Dossier {
     pub version: i64,
 }
 
+impl Dossier {
+    /// The agency that decides the dossier, as the control slip and the stop notice name it:
+    /// the competent authority an any-desk dossier names, else the governing body of the
+    /// office that received it.
+    pub fn handling_agency(&self) -> String {
+        if !self.authority.trim().is_empty() {
+            return self.authority.trim().to_string();
+        }
+        let body = self.issuer.governing_body.trim();
+        if body.is_empty() {
+            self.issuer.unit.trim().to_string()
+        } else {
+            body.to_string()
+        }
+    }
+}
+
 /// One line of a list or search result: enough to show and open a dossier.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DossierSummary {

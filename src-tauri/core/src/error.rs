@@ -303,6 +303,9 @@ pub enum CoreError {
     TransferNotFound { id: i64 },
     #[error("{}", tf(Lang::Vi, "error.not_posted", &[("code", .code)]))]
     NotPosted { code: String },
+    /// A form number or name the form set in force does not have.
+    #[error("{}", unknown_form_message(.0, Lang::Vi))]
+    UnknownForm(crate::form_set::UnknownForm),
     #[error("{}", tf(Lang::Vi, "error.not_open", &[("code", .code), ("status", &.status.label(Lang::Vi))]))]
     NotOpen {
         code: String,
@@ -644,6 +647,7 @@ impl CoreError {
                 tf(lang, "error.transfer_not_found", &[("id", &id.to_string())])
             }
             (CoreError::NotPosted { code }, _) => tf(lang, "error.not_posted", &[("code", code)]),
+            (CoreError::UnknownForm(u), _) => unknown_form_message(u, lang),
             (CoreError::NotOpen { code, status }, _) => tf(
                 lang,
                 "error.not_open",
@@ -714,8 +718,27 @@ impl CoreError {
             CoreError::TransferNotFound { .. } => "transfer_not_found",
             CoreError::NotPosted { .. } => "not_posted",
             CoreError::NotOpen { .. } => "not_open",
+            CoreError::UnknownForm(_) => "unknown_form",
         }
     }
 }
 
 pub type CoreResult<T> = Result<T, CoreError>;
+
+fn unknown_form_message(u: &crate::form_set::UnknownForm, lang: Lang) -> String {
+    tf(
+        lang,
+        "error.unknown_form",
+        &[
+            ("given", &u.given),
+            ("circular", u.set.circular()),
+            ("forms", &u.set.listing()),
+        ],
+    )
+}
+
+impl From<crate::form_set::UnknownForm> for CoreError {
+    fn from(u: crate::form_set::UnknownForm) -> CoreError {
+        CoreError::UnknownForm(u)
+    }
+}

@@ -1,7 +1,8 @@
-//! What the desk writes on forms 02–04 before printing them: every missing document and why
+//! What the desk writes on the forms before printing them: every missing document and why
 //! (Mẫu 02 lists everything at once, so the citizen comes back once), the reasons for a
-//! refusal (Mẫu 03), and the reason for a delay with the new appointment (Mẫu 04). Checked
-//! here with an error per field, whichever front end typed them.
+//! refusal (Mẫu 03), the reason for a delay with the new appointment (Mẫu 04), and why a
+//! dossier stops with what happens to its fees (Mẫu 05 of 2025). Checked here with an error
+//! per field, whichever front end typed them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -67,10 +68,73 @@ pub struct ApologyInput {
     pub new_due: String,
 }
 
+/// Why a dossier stops: one of the usual reasons (`STOP_REASONS`, by key or by its words)
+/// or the clerk's own words; whether fees were paid and are refunded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct StopInput {
+    #[serde(default)]
+    pub reason: String,
+    /// "none" (nothing was paid), "refunded" or "kept"; empty means none.
+    #[serde(default)]
+    pub fees: String,
+}
+
+/// The usual reasons a dossier stops, offered as a choice: the citizen asks for it, or the
+/// citizen did not complete the dossier as asked. Anything else is typed.
+pub const STOP_REASONS: [(&str, &str); 2] = [
+    (
+        "request",
+        "Theo đề nghị dừng giải quyết hồ sơ của người nộp hồ sơ",
+    ),
+    (
+        "not_completed",
+        "Người nộp hồ sơ không bổ sung, hoàn thiện hồ sơ theo yêu cầu",
+    ),
+];
+
+/// What happens to fees already paid when a dossier stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopFees {
+    /// Nothing was paid (or the procedure has no fee).
+    None,
+    Refunded,
+    Kept,
+}
+
+impl StopFees {
+    pub const KEYS: [&'static str; 3] = ["none", "refunded", "kept"];
+
+    pub fn parse(s: &str) -> Option<StopFees> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "none" => Some(StopFees::None),
+            "refunded" => Some(StopFees::Refunded),
+            "kept" => Some(StopFees::Kept),
+            _ => None,
+        }
+    }
+
+    /// As the notice words it after "Phí, lệ phí: " (Vietnamese by law).
+    pub fn words(self) -> &'static str {
+        match self {
+            StopFees::None => "không có khoản đã nộp phải hoàn trả.",
+            StopFees::Refunded => "đã nộp được hoàn trả cho người nộp hồ sơ.",
+            StopFees::Kept => "đã nộp không được hoàn trả theo quy định.",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stop {
+    pub reason: String,
+    pub fees: StopFees,
+}
+
 /// A form to issue for a dossier, with what the desk wrote on it. In JSON:
 /// `{"form": "supplement", "missing": [{"document", "reason"}], "guide": ""}`,
 /// `{"form": "refusal", "reasons": […]}`, `{"form": "apology", "reason", "new_due"}`,
-/// `{"form": "control"}` (the 2018 numbers "02"–"05" work as well).
+/// `{"form": "stop", "reason", "fees"}`, `{"form": "control"}`. The numbers both sets give
+/// the same form ("02"–"04") work as well; "05" and above depend on the set, so only names.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(tag = "form", rename_all = "snake_case")]
 pub enum FormRequest {
@@ -80,7 +144,7 @@ pub enum FormRequest {
     Refusal(RefusalInput),
     #[serde(alias = "04")]
     Apology(ApologyInput),
-    #[serde(alias = "05")]
+    Stop(StopInput),
     Control,
 }
 
@@ -90,6 +154,7 @@ impl FormRequest {
             FormRequest::Supplement(_) => Form::Supplement,
             FormRequest::Refusal(_) => Form::Refusal,
             FormRequest::Apology(_) => Form::Apology,
+            FormRequest::Stop(_) => Form::Stop,
             FormRequest::Control => Form::Control,
         }
     }
@@ -274,6 +339,30 @@ impl ApologyInput {
     }
 }
 
+impl StopInput {
+    pub fn validate(&self) -> Result<Stop, CoreError> {
+        let mut c = Checker::new();
+        let given = self.reason.trim();
+        // A key of the usual reasons stands for its words.
+        let chosen = STOP_REASONS
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(given))
+            .map(|(_, words)| *words)
+            .unwrap_or(given);
+        let reason = c.text("stop.reason", chosen, true, MAX_REASON);
+        let fees = StopFees::parse(&self.fees).unwrap_or_else(|| {
+            c.fail(
+                "stop.fees",
+                Problem::Invalid {
+                    detail: StopFees::KEYS.join(", "),
+                },
+            );
+            StopFees::None
+        });
+        done(c, Stop { reason, fees })
+    }
+}
+
 impl Apology {
     /// What the history records of it.
     pub fn event_data(&self, previous_due: DateTime<Utc>) -> serde_json::Value {
@@ -377,6 +466,34 @@ mod tests {
             .validate(due, &cal, &hours)
             .unwrap_err();
         assert_eq!(err.field_errors().len(), 2);
+    }
+
+    #[test]
+    fn a_stop_takes_a_usual_reason_by_key_or_typed_words() {
+        let stop = |reason: &str, fees: &str| {
+            StopInput {
+                reason: reason.into(),
+                fees: fees.into(),
+            }
+            .validate()
+        };
+        let s = stop("request", "").unwrap();
+        assert_eq!(s.reason, STOP_REASONS[0].1);
+        assert_eq!(s.fees, StopFees::None);
+        let s = stop("Cơ quan có thẩm quyền yêu cầu dừng", "refunded").unwrap();
+        assert_eq!(s.reason, "Cơ quan có thẩm quyền yêu cầu dừng");
+        assert_eq!(s.fees, StopFees::Refunded);
+        let err = stop(" ", "maybe").unwrap_err();
+        let fields: Vec<&str> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(fields, ["stop.reason", "stop.fees"]);
+        let r: FormRequest =
+            serde_json::from_str(r#"{"form": "stop", "reason": "request"}"#).unwrap();
+        assert_eq!(r.form(), Form::Stop);
+        assert!(serde_json::from_str::<FormRequest>(r#"{"form": "05"}"#).is_err());
     }
 
     #[test]

@@ -47,10 +47,30 @@ pub fn next_statuses(from: Status) -> Vec<Status> {
         .collect()
 }
 
+/// The plain moves a desk is offered: under a form set with a stop notice (2025), a dossier
+/// stops by issuing the notice (`Store::issue_form`), which records the same move with its
+/// paper, so the bare move to 8 is not offered.
+pub fn offered_moves(from: Status, set: crate::form_set::FormSet) -> Vec<Status> {
+    let by_notice = set.has(crate::form_set::Form::Stop);
+    next_statuses(from)
+        .into_iter()
+        .filter(|to| !(by_notice && *to == Status::Stopped))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::status::ALL_STATUSES;
+
+    #[test]
+    fn under_2025_a_dossier_stops_by_its_notice() {
+        use crate::form_set::FormSet;
+        assert!(offered_moves(Status::Processing, FormSet::Tt01_2018).contains(&Status::Stopped));
+        let offered = offered_moves(Status::Processing, FormSet::Tt03_2025);
+        assert!(!offered.contains(&Status::Stopped));
+        assert!(offered.contains(&Status::Ready));
+    }
 
     #[test]
     fn final_statuses_have_no_way_out() {

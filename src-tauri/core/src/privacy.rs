@@ -1,5 +1,6 @@
-//! Personal data (Decree 13/2023/NĐ-CP): lists show only the last digits of ID numbers and
-//! phones; the full record is for the task that needs it, and opening it is logged
+//! Personal data (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 and Decree 356/2025/NĐ-CP, which
+//! replaced Decree 13/2023/NĐ-CP on 01/01/2026): lists show only the last digits of ID
+//! numbers and phones; the full record is for the task that needs it, and opening it is logged
 //! (`Store::open_record`). Exports of personal data need the supervisor role and are logged
 //! (`Store::log_export`).
 

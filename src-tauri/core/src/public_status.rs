@@ -2,7 +2,8 @@
 //! status in plain words, the appointment, whether the result is ready and where to collect
 //! it, and the office's contact line. The applicant's name is masked ("Nguyễn V. A.") and
 //! the ID number, phone, e-mail and addresses never leave the core through this view
-//! (Decree 13/2023/NĐ-CP): the server renders only what this type holds.
+//! (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 and Decree 356/2025/NĐ-CP, in force since
+//! 01/01/2026): the server renders only what this type holds.
 
 use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;

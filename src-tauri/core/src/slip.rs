@@ -3,8 +3,8 @@
 //! The QR holds the dossier code and a short tag: an HMAC of the code under the desk's secret.
 //! The tag proves the slip came from this office without a network round trip and keeps a
 //! lookup page from being walked by guessing sequential codes. Nothing personal goes in
-//! (Decree 13/2023/NĐ-CP), and everything stays ASCII because keyboard-wedge scanners and
-//! Vietnamese input methods garble anything else.
+//! (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15, Decree 356/2025/NĐ-CP), and everything stays
+//! ASCII because keyboard-wedge scanners and Vietnamese input methods garble anything else.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

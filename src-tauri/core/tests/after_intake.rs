@@ -1,5 +1,6 @@
-//! The dossier's life after intake, on SQLite and on PostgreSQL: forms 02–05 and what they do
-//! to the dossier, batch transfers (all or nothing), postal delivery, the new appointment of
+//! The dossier's life after intake, on SQLite and on PostgreSQL: the forms and what they do
+//! to the dossier (the 2025 stop notice stops it for good, the 2025 letters are numbered in
+//! the year), batch transfers (all or nothing), postal delivery, the new appointment of
 //! Mẫu 04 in the report, and the dashboard.
 
 mod common;
@@ -8,7 +9,7 @@ use common::{actor, birth_request, ready_stores, TestStore};
 use motcua_core::delivery::{DeliveryInput, DeliveryStatus};
 use motcua_core::dossier::Dossier;
 use motcua_core::form_input::{
-    ApologyInput, FormRequest, MissingInput, RefusalInput, SupplementInput,
+    ApologyInput, FormRequest, MissingInput, RefusalInput, StopInput, SupplementInput,
 };
 use motcua_core::handover::HandoverInput;
 use motcua_core::report::Timeliness;
@@ -237,6 +238,14 @@ async fn a_batch_transfer_moves_every_dossier_or_none() {
 async fn forms_move_the_dossier_and_record_their_form_set() {
     for t in ready_stores().await {
         let s = &t.store;
+        // A new office prints the 2025 set; this office chose the 2018 one.
+        assert_eq!(
+            s.form_set().await.unwrap(),
+            motcua_core::form_set::FormSet::Tt03_2025
+        );
+        s.set_named("Quầy 1", "form-set", "tt01-2018")
+            .await
+            .unwrap();
         let d = marriage_status(&t, "Nguyễn Văn An", "2027-03-01T09:00:00+07:00").await;
         let supplement = FormRequest::Supplement(SupplementInput {
             missing: vec![
@@ -289,11 +298,34 @@ async fn forms_move_the_dossier_and_record_their_form_set() {
             "Bản sao giấy khai sinh"
         );
 
-        // Under the 2025 numbering the control slip is Mẫu 06.
+        // Under the 2025 numbering the control slip is Mẫu 06; the set is in force since the
+        // switch back, not since the first run.
+        let first_run = s.form_set_in_force().await.unwrap();
+        assert_eq!(
+            first_run.form_set,
+            motcua_core::form_set::FormSet::Tt01_2018
+        );
+        let switched = chrono::Utc::now() - chrono::Duration::milliseconds(1);
         s.set_named("Quầy 1", "form-set", "tt03-2025")
             .await
             .unwrap();
         assert!(s.set_named("Quầy 1", "form-set", "tt99").await.is_err());
+        s.set_named("Quầy 1", "form-set", "tt03-2025")
+            .await
+            .unwrap();
+        let in_force = s.form_set_in_force().await.unwrap();
+        assert_eq!(in_force.circular, "Thông tư 03/2025/TT-VPCP");
+        let since = in_force.since.unwrap();
+        assert!(since >= switched, "{since} before {switched}");
+        assert!(since < chrono::Utc::now());
+        assert_eq!(in_force.forms.len(), 7);
+        assert_eq!(
+            (
+                in_force.forms[4].number.as_str(),
+                in_force.forms[4].title.as_str()
+            ),
+            ("05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ")
+        );
         let control = s
             .issue_form(&d.code, &FormRequest::Control, None, &actor())
             .await
@@ -565,4 +597,159 @@ async fn the_dashboard_counts_what_the_desk_must_do_today() {
         assert_eq!((d.month_resolved, d.month_on_time), (2, 1));
         assert_eq!(d.month_on_time_rate, Some(0.5));
     }
+}
+
+#[tokio::test]
+async fn the_stop_notice_stops_the_dossier_for_good() {
+    for t in ready_stores().await {
+        let s = &t.store;
+        let d = marriage_status(&t, "Nguyễn Văn An", "2027-03-01T09:00:00+07:00").await;
+        let keep = marriage_status(&t, "Lê Thị Bích", "2027-03-01T09:30:00+07:00").await;
+        let stop = |reason: &str| {
+            FormRequest::Stop(StopInput {
+                reason: reason.into(),
+                fees: "refunded".into(),
+            })
+        };
+        // Nothing written without a reason.
+        let err = s
+            .issue_form(&d.code, &stop(" "), None, &actor())
+            .await
+            .unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "stop.reason");
+        assert_eq!(kinds(&t, &d.code).await, ["created"]);
+
+        let issued = s
+            .issue_form(
+                &d.code,
+                &stop("request"),
+                at("2027-03-02T10:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!((issued.number.as_str(), issued.issue), ("05", 1));
+        assert_eq!(issued.dossier.status, Status::Stopped, "{}", t.name);
+        assert_eq!(
+            kinds(&t, &d.code).await,
+            ["created", "status_changed", "form_issued"],
+            "one transaction, chained like every form"
+        );
+        let last = s.events(&d.code).await.unwrap().pop().unwrap();
+        assert_eq!(
+            last.data["stage"],
+            "Hồ sơ đã được tiếp nhận, chưa chuyển cơ quan, bộ phận giải quyết"
+        );
+        assert_eq!(last.data["fees"], "refunded");
+        // A copy keeps the dossier where the first left it.
+        let copy = s
+            .issue_form(&d.code, &stop("request"), None, &actor())
+            .await
+            .unwrap();
+        assert_eq!((copy.dossier.status, copy.issue), (Status::Stopped, 2));
+
+        // Long after its appointment it is neither due nor overdue, and Biểu 06 counts it
+        // closed, never in progress.
+        let later = at("2027-04-20T10:00:00+07:00").unwrap();
+        let overdue = s
+            .list(&motcua_core::store::ListFilter {
+                worklist: Some((motcua_core::store::Worklist::Overdue, later)),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let codes: Vec<&str> = overdue.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(codes, [keep.code.as_str()], "{}", t.name);
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let report = s
+            .report(day("2027-03-01"), day("2027-03-31"), later)
+            .await
+            .unwrap();
+        assert_eq!(report.totals.received_total, 2);
+        assert_eq!(report.totals.closed_total, 1);
+        assert_eq!(report.totals.in_progress_total, 1);
+        assert_eq!(report.totals.in_progress_overdue, 1);
+
+        // Under 2018 there is no stop notice: the set is named.
+        s.set_named("Quầy 1", "form-set", "tt01-2018")
+            .await
+            .unwrap();
+        let err = s
+            .issue_form(&keep.code, &stop("request"), None, &actor())
+            .await
+            .unwrap_err();
+        assert!(
+            err.message(motcua_core::i18n::Lang::Vi)
+                .contains("Thông tư 01/2018/TT-VPCP"),
+            "{err}"
+        );
+        assert_eq!(kinds(&t, &keep.code).await, ["created"]);
+    }
+}
+
+#[tokio::test]
+async fn letters_of_apology_are_numbered_in_their_year() {
+    for t in ready_stores().await {
+        let s = &t.store;
+        let apology = FormRequest::Apology(ApologyInput {
+            reason: "Chờ xác minh".into(),
+            new_due: "2027-03-12".into(),
+        });
+        let mut numbers = Vec::new();
+        for name in ["Nguyễn Văn An", "Lê Thị Bích"] {
+            let d = marriage_status(&t, name, "2027-03-01T09:00:00+07:00").await;
+            let issued = s
+                .issue_form(&d.code, &apology, at("2027-03-02T10:00:00+07:00"), &actor())
+                .await
+                .unwrap();
+            assert_eq!(issued.number, "04");
+            numbers.push(issued.letter);
+            // Typed text that looks like a letter number does not count as one.
+            let other = marriage_status(&t, "Đỗ Thị Hoa", "2027-03-01T09:00:00+07:00").await;
+            let odd = FormRequest::Supplement(SupplementInput {
+                missing: vec![MissingInput::from_pair(r#"Tờ khai:ghi "letter": 99"#)],
+                guide: String::new(),
+            });
+            s.issue_form(&other.code, &odd, at("2027-03-02T11:00:00+07:00"), &actor())
+                .await
+                .unwrap();
+        }
+        assert_eq!(numbers, [Some(1), Some(2)], "{}", t.name);
+        // A new year starts again at 1; the 2018 slip has no letter number.
+        let d = marriage_status(&t, "Trần Văn Cường", "2027-12-30T09:00:00+07:00").await;
+        let next_year = FormRequest::Apology(ApologyInput {
+            reason: "Chờ xác minh".into(),
+            new_due: "2028-01-12".into(),
+        });
+        let issued = s
+            .issue_form(
+                &d.code,
+                &next_year,
+                at("2028-01-03T10:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(issued.letter, Some(1));
+        s.set_named("Quầy 1", "form-set", "tt01-2018")
+            .await
+            .unwrap();
+        let issued = s
+            .issue_form(
+                &d.code,
+                &next_year_later(),
+                at("2028-01-04T10:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(issued.letter, None);
+    }
+}
+
+fn next_year_later() -> FormRequest {
+    FormRequest::Apology(ApologyInput {
+        reason: "Chờ xác minh thêm".into(),
+        new_due: "2028-01-14".into(),
+    })
 }

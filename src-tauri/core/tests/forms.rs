@@ -13,10 +13,11 @@ use chrono::{DateTime, Utc};
 use common::{actor, birth_request, fresh_sqlite};
 use motcua_core::documents::{
     apology_layout, control_layout, layout_pdf, refusal_layout, register_layout, report_layout,
-    supplement_layout, transfer_list_layout, FormOptions, Layout, RegisterEntry,
+    stop_layout, supplement_layout, transfer_list_layout, ApologyKind, FormOptions, Layout,
+    RegisterEntry,
 };
 use motcua_core::dossier::Dossier;
-use motcua_core::form_input::{Apology, Missing, Refusal, Supplement};
+use motcua_core::form_input::{Apology, Missing, Refusal, Stop, StopFees, Supplement};
 use motcua_core::form_set::{Form, FormSet};
 use motcua_core::report::{build, Facts};
 use motcua_core::status::Status;
@@ -36,7 +37,7 @@ async fn dossier() -> Dossier {
 
 fn options(set: FormSet, form: Form) -> FormOptions {
     FormOptions {
-        citation: set.citation(form),
+        citation: set.citation(form).unwrap(),
         title: set.title(form).to_string(),
         issued_at: utc("2027-03-02T10:00:00+07:00"),
     }
@@ -150,14 +151,31 @@ async fn refusal_apology_and_control_slip_read_back() {
             &d,
             &apology,
             d.due_at,
-            set == FormSet::Tt03_2025,
+            if set == FormSet::Tt03_2025 {
+                ApologyKind::Letter { number: 12 }
+            } else {
+                ApologyKind::Slip
+            },
             &options(set, Form::Apology),
         )
         .unwrap();
         sound(&layout);
         assert_eq!(layout.pages.len(), 1);
         let text = pdftotext(&layout, dir.path(), "mau04.pdf");
-        assert!(text.contains(title), "{text}");
+        if set == FormSet::Tt03_2025 {
+            // A letter: no title, but its number, subject line and recipients.
+            for needle in [
+                "Số: 12/XLGH",
+                "V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ",
+                "Nơi nhận:",
+                "3 ngày làm việc",
+            ] {
+                assert!(text.contains(needle), "{needle:?} missing from {text}");
+            }
+            assert!(!text.contains(title), "{text}");
+        } else {
+            assert!(text.contains(title), "{text}");
+        }
         assert!(text.contains("09 giờ 15 phút, ngày 04 tháng 03 năm 2027"));
         assert!(text.contains("17 giờ 00 phút, ngày 09 tháng 03 năm 2027"));
         assert!(text.contains("Mẫu số 04"));
@@ -193,7 +211,55 @@ async fn refusal_apology_and_control_slip_read_back() {
     let text = pdftotext(&layout, dir.path(), "mau05.pdf");
     assert!(text.contains("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"));
     assert!(text.contains("Mẫu số 06 – Thông tư 03/2025/TT-VPCP"));
-    assert!(text.contains("Trước hạn") && text.contains("Quá hạn"));
+    // The row going to the unit has no result yet; the one returning it was late.
+    // "Trước hạn" only in the column's heading.
+    assert_eq!(text.matches("Trước hạn").count(), 1, "{text}");
+    assert!(text.contains("Quá hạn"), "{text}");
+    for needle in [
+        "TÊN CƠ QUAN",
+        "THỜI GIAN GIAO, NHẬN HỒ SƠ",
+        "1. Giao: Bộ phận tiếp nhận và trả kết quả",
+        "1. Nhận: Công chức Tư pháp – Hộ tịch",
+        "Người giao",
+        "Người nhận",
+        "Cơ quan (bộ phận) giải quyết hồ sơ:",
+        "Cơ quan phối hợp giải quyết hồ sơ:",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from {text}");
+    }
+}
+
+#[tokio::test]
+async fn the_stop_notice_reads_back() {
+    let d = dossier().await;
+    let dir = tempfile::tempdir().unwrap();
+    let stop = Stop {
+        reason: "Theo đề nghị dừng giải quyết hồ sơ của người nộp hồ sơ".into(),
+        fees: StopFees::Refunded,
+    };
+    let stage =
+        motcua_core::documents::stop_stage(Status::Processing, "Công chức Tư pháp – Hộ tịch");
+    let layout = stop_layout(
+        &d,
+        &stop,
+        &stage,
+        utc("2027-03-02T10:00:00+07:00"),
+        &options(FormSet::Tt03_2025, Form::Stop),
+    )
+    .unwrap();
+    sound(&layout);
+    assert_eq!(layout.pages.len(), 1);
+    let text = pdftotext(&layout, dir.path(), "mau05.pdf");
+    for needle in [
+        "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+        "Mẫu số 05 – Thông tư 03/2025/TT-VPCP",
+        "Theo đề nghị dừng giải quyết hồ sơ của người nộp hồ sơ",
+        "đang được giải quyết tại Công chức Tư pháp – Hộ tịch",
+        "10 giờ 00 phút, ngày 02 tháng 03 năm 2027",
+        "được hoàn trả",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from {text}");
+    }
 }
 
 #[tokio::test]

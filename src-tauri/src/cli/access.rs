@@ -18,6 +18,7 @@ use motcua_core::accounts::{role_allows, Account, Action};
 use motcua_core::cli_session::{self, CliSession};
 use motcua_core::desk_config;
 use motcua_core::error::Problem;
+use motcua_core::form_set::FormSet;
 use motcua_core::i18n::t;
 use motcua_core::store::{is_postgres_url, Actor, Store};
 use motcua_core::vntime;
@@ -38,7 +39,9 @@ pub enum Need {
 /// The action each command asks for: the same as the window's command for the same work
 /// (named in the comment), so a role can do from the shell exactly what it can do in the
 /// window.
-pub fn need(command: &Command) -> Need {
+/// `forms` is the form set in force: what `form --form 05` asks depends on it (the stop
+/// notice under 2025, the control slip under 2018).
+pub fn need(command: &Command, forms: FormSet) -> Need {
     use Action::*;
     use Need::{Act, Open};
     match command {
@@ -95,7 +98,8 @@ pub fn need(command: &Command) -> Need {
         Command::Restore(_) | Command::Migrate(_) => Act(ManageAccounts),
         Command::Check(_) => Act(ViewAudit),
         // issue_form, export_register, transfer_dossiers, record_delivery
-        Command::Form(f) => Act(Action::for_form(f.form)),
+        // A form the set does not have is refused by the command itself, naming the set.
+        Command::Form(f) => Act(forms.form(&f.form).map_or(IssueDeskForm, Action::for_form)),
         Command::Register(_) => Act(ExportPersonalData),
         Command::Transfer(_) => Act(Transfer),
         Command::Delivery(_) => Act(Handover),

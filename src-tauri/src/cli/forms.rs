@@ -1,5 +1,6 @@
-//! form (Mẫu 02–05), register (Mẫu 06), transfer (batch hand-over with its list), delivery
-//! (what the post says of a result sent by post).
+//! form (a dossier's forms, numbered by the form set in force), register (the register
+//! book), transfer (batch hand-over with its list), delivery (what the post says of a result
+//! sent by post).
 
 use std::path::PathBuf;
 
@@ -8,7 +9,7 @@ use clap::{ArgGroup, Args};
 use motcua_core::delivery::DeliveryInput;
 use motcua_core::error::Problem;
 use motcua_core::form_input::{
-    ApologyInput, FormRequest, MissingInput, RefusalInput, SupplementInput,
+    ApologyInput, FormRequest, MissingInput, RefusalInput, StopInput, SupplementInput,
 };
 use motcua_core::form_set::Form;
 use motcua_core::i18n::tf;
@@ -21,39 +22,45 @@ use super::dossiers::parse_date;
 use super::output;
 use crate::context::{archive_form, archive_transfer_list, Global};
 
-fn parse_form(s: &str) -> Result<Form, String> {
-    match Form::parse(s) {
-        Some(f @ (Form::Supplement | Form::Refusal | Form::Apology | Form::Control)) => Ok(f),
-        Some(Form::Receipt) => Err("the receipt (01) is `motcua receipt`".into()),
-        Some(Form::Register) => Err("the register book (06) is `motcua register`".into()),
-        None => Err(format!("{s:?} is not a form: use 02, 03, 04 or 05")),
-    }
-}
-
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  \
+#[command(
+    after_help = "Form numbers follow the form-set setting (`motcua settings get form-set`):\n  \
+    Thông tư 03/2025/TT-VPCP (tt03-2025, a new office's set): 02 supplement request, 03 refusal,\n    \
+    04 letter of apology asking to extend the time limit, 05 stop notice, 06 control slip\n    \
+    (01 receipt: `motcua receipt`; 07 register book: `motcua register`)\n  \
+    Thông tư 01/2018/TT-VPCP (tt01-2018): 02 supplement request, 03 refusal, 04 apology with a\n    \
+    new appointment, 05 control slip (06 register book: `motcua register`); no stop notice:\n    \
+    a dossier stops with `motcua transition CODE --to 8`\n\n\
+    Examples:\n  \
     motcua form CODE --form 02 --missing 'Tờ khai đăng ký khai sinh:chưa có chữ ký' \\\n      \
     --missing 'Giấy chứng sinh:bản sao không rõ' --out mau02.pdf\n  \
     motcua form CODE --form 03 --reason 'Không thuộc thẩm quyền giải quyết' --out mau03.pdf\n  \
     motcua form CODE --form 04 --reason 'Chờ kết quả xác minh' --new-due 2027-03-12 --out mau04.pdf\n  \
-    motcua form CODE --form 05 --out mau05.pdf")]
+    motcua form CODE --form 05 --reason request --fees refunded --out mau05.pdf   (2025)\n  \
+    motcua form CODE --form control --out kiem-soat.pdf"
+)]
 pub struct FormArgs {
     /// The dossier code
     pub code: String,
-    /// Which form, by its Thông tư 01/2018 number (or name): 02 supplement request (moves the
-    /// dossier to status 5), 03 refusal (status 3), 04 apology with a new appointment, 05
-    /// control slip. The printed number follows the form-set setting.
-    #[arg(long, value_parser = parse_form, value_name = "02|03|04|05")]
-    pub form: Form,
+    /// Which form, by its number in the form set in force (see below) or by name:
+    /// supplement (moves the dossier to status 5), refusal (status 3), apology (a new
+    /// appointment), stop (2025 only: status 8, the clock stops for good), control
+    #[arg(long, value_name = "NUMBER|NAME")]
+    pub form: String,
     /// Mẫu 02: a missing document and why, as 'DOCUMENT:REASON' (repeat for each)
     #[arg(long = "missing", value_name = "DOCUMENT:REASON")]
     pub missing: Vec<String>,
     /// Mẫu 02: whom to ask while completing the dossier, or another note
     #[arg(long, default_value = "")]
     pub guide: String,
-    /// Mẫu 03: a reason for the refusal (repeat for each); Mẫu 04: the reason for the delay
+    /// Mẫu 03: a reason for the refusal (repeat for each); Mẫu 04: the reason for the delay;
+    /// stop notice: why it stops, in words or one of the usual reasons: request (the
+    /// citizen asks to stop), not_completed (the dossier was not completed as asked)
     #[arg(long = "reason", value_name = "TEXT")]
     pub reasons: Vec<String>,
+    /// Stop notice: fees already paid: none (nothing paid), refunded, kept
+    #[arg(long, value_name = "none|refunded|kept", default_value = "none")]
+    pub fees: String,
     /// Mẫu 04: the new appointment: YYYY-MM-DD (closing time that day), YYYY-MM-DDTHH:MM
     /// (Vietnam time) or RFC 3339
     #[arg(long, value_name = "WHEN")]
@@ -147,7 +154,8 @@ async fn moment(
 }
 
 pub async fn form(global: &Global, store: &Store, args: FormArgs) -> Result<(), CoreError> {
-    let request = match args.form {
+    let set = store.form_set().await?;
+    let request = match set.form(&args.form)? {
         Form::Supplement => FormRequest::Supplement(SupplementInput {
             missing: args
                 .missing
@@ -163,7 +171,25 @@ pub async fn form(global: &Global, store: &Store, args: FormArgs) -> Result<(), 
             reason: args.reasons.join("\n"),
             new_due: args.new_due.unwrap_or_default(),
         }),
-        _ => FormRequest::Control,
+        Form::Stop => FormRequest::Stop(StopInput {
+            reason: args.reasons.join("\n"),
+            fees: args.fees,
+        }),
+        Form::Control => FormRequest::Control,
+        // Printed by their own commands, which the message names.
+        form @ (Form::Receipt | Form::Register) => {
+            let command = if form == Form::Receipt {
+                "motcua receipt"
+            } else {
+                "motcua register"
+            };
+            return Err(CoreError::invalid(
+                "form",
+                Problem::Invalid {
+                    detail: command.into(),
+                },
+            ));
+        }
     };
     let at = moment(store, args.at.as_deref()).await?;
     let issued = store
@@ -177,6 +203,7 @@ pub async fn form(global: &Global, store: &Store, args: FormArgs) -> Result<(), 
         "number": issued.number,
         "form_set": issued.form_set,
         "issue": issued.issue,
+        "letter": issued.letter,
         "status_code": issued.dossier.status,
         "due_at": motcua_core::vntime::rfc3339_vn(issued.dossier.due_at),
         "archived": archived,

@@ -111,9 +111,9 @@ pub enum Command {
     Migrate(ops::MigrateArgs),
     /// Check the database: integrity, every dossier's events, numbering without gaps
     Check(ops::CheckArgs),
-    /// Issue form 02 (supplement request), 03 (refusal), 04 (apology, new appointment) or 05 (control slip) as PDF
+    /// Issue a dossier's form as PDF: 02 supplement request, 03 refusal, 04 apology with a new appointment, 05 stop notice (2025) or control slip (2018), 06 control slip (2025)
     Form(forms::FormArgs),
-    /// The register book (Mẫu 06, Sổ theo dõi hồ sơ) of the dossiers received in a period, as PDF
+    /// The register book (Sổ theo dõi hồ sơ: Mẫu 07 of 2025, Mẫu 06 of 2018) of the dossiers received in a period, as PDF
     Register(forms::RegisterArgs),
     /// Hand dossiers over to the processing unit, or take results back, all at once, with a hand-over list
     Transfer(forms::TransferArgs),
@@ -189,7 +189,12 @@ async fn run_signed_in(
     database: &str,
     command: Command,
 ) -> Result<(), CoreError> {
-    let actor = access::actor(global, store, database, access::need(&command)).await?;
+    // Only `form` needs the form set in force to know what it asks of the person.
+    let forms = match &command {
+        Command::Form(_) => store.form_set().await?,
+        _ => motcua_core::form_set::FormSet::default(),
+    };
+    let actor = access::actor(global, store, database, access::need(&command, forms)).await?;
     let global = &Global {
         signed_in: Some(actor),
         ..global.clone()

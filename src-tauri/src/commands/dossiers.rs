@@ -80,7 +80,8 @@ pub async fn list_dossiers(state: State<'_, AppState>, query: ListQuery) -> UiRe
     let mut rows = ui(&state, store(&state)?.list(&filter).await)?;
     let has_more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    // Lists show only the last digits of ID numbers and phones (Decree 13/2023).
+    // Lists show only the last digits of ID numbers and phones (Luật Bảo vệ dữ liệu cá nhân
+    // 91/2025/QH15, Decree 356/2025/NĐ-CP).
     Ok(ListPage {
         rows: mask_summaries(rows, true),
         has_more,

@@ -1,5 +1,6 @@
 //! The dossier's life after intake, for the window: status moves, hand-over of the result,
-//! forms 02–05, batch transfers, postal delivery, the Biểu 06 report and the dashboard.
+//! the dossier's forms (numbered by the form set in force), batch transfers, postal delivery, the
+//! Biểu 06 report and the dashboard.
 //!
 //! Every command rejects with `UiError { kind, message, fields: [{field, message}] }` in the
 //! user's language (see `commands/mod.rs`); `kind` is `CoreError::kind()` ("invalid",
@@ -9,16 +10,17 @@
 //!
 //! | command | arguments | resolves to |
 //! | --- | --- | --- |
-//! | `next_statuses` | `{code}` | `[status_code, …]` the dossier may move to now |
+//! | `next_statuses` | `{code}` | `[status_code, …]` the dossier may move to now by a plain move (under the 2025 forms, not 8: the stop notice stops it) |
+//! | `form_set_in_force` | none | `{form_set: "tt03-2025"\|"tt01-2018", circular, signed: "15/9/2025", since: RFC 3339 \| null, forms: [{form, number, title}]}` |
 //! | `transition_dossier` | `{code, to: 1–10, note?: string, expectedVersion?: number}` | `Dossier` |
 //! | `hand_over_result` | `{code, input: {method: "person"\|"post", receiver_name, receiver_id, authorisation, tracking, rating: 1\|2\|3\|null}, at?: string}` | `Dossier` (status 10) |
-//! | `issue_form` | `{code, request, open?: bool}`; `request` is `{form: "supplement", missing: [{document, reason}], guide}`, `{form: "refusal", reasons: [string]}`, `{form: "apology", reason, new_due: "YYYY-MM-DD" \| "YYYY-MM-DDTHH:MM" \| RFC 3339}` or `{form: "control"}` ("02"–"05" also accepted as `form`) | `{path, form, number, form_set, issue, dossier: Dossier}`; `path` is the archived PDF, opened in the system viewer when `open` |
+//! | `issue_form` | `{code, request, open?: bool}`; `request` is `{form: "supplement", missing: [{document, reason}], guide}`, `{form: "refusal", reasons: [string]}`, `{form: "apology", reason, new_due: "YYYY-MM-DD" \| "YYYY-MM-DDTHH:MM" \| RFC 3339}` `{form: "stop", reason: "request"\|"not_completed"\|text, fees: "none"\|"refunded"\|"kept"}` (2025 only) or `{form: "control"}` ("02"–"04" also accepted as `form`: the same in both sets) | `{path, form, number, form_set, issue, letter: number \| null, dossier: Dossier}`; `path` is the archived PDF, opened in the system viewer when `open` |
 //! | `control_rows` | `{code}` | `[{step: "transfer", direction: "to_unit"\|"back", unit, giver, receiver, batch, at, timeliness: "early"\|"on_time"\|"late", note} \| {step: "returned", receiver, by_post, tracking, clerk, at, timeliness, note}]` |
 //! | `transfer_dossiers` | `{input: {items: [{code, version?}], direction: "to_unit"\|"back", unit, giver, receiver, note}, open?: bool}` | `{batch: {id, direction, at, unit, giver, receiver, note, clerk, rows: [{code, procedure_name, applicant_name, sets, due_at, from_status, to_status}]}, path}`; all dossiers move or none |
 //! | `record_delivery` | `{code, input: {status: "delivered"\|"returned", note}, at?: string}` | `{code, tracking, handed_at, status, status_at}` |
 //! | `report_figures` | `{from, to}` | the Biểu 06 report: `{from, to, totals: Counters, rows: [{field, procedure, procedure_name, …Counters}]}` with `Counters` = `{received_total, received_online, received_direct, received_carried_over, resolved_total, resolved_early, resolved_on_time, resolved_late, in_progress_total, in_progress_within, in_progress_overdue, closed_total, rating_very_satisfied, rating_satisfied, rating_unsatisfied}` |
 //! | `export_report` | `{from, to, format: "json"\|"csv"\|"xlsx"\|"pdf", path}` | `{path}` (the file written) |
-//! | `export_register` | `{from, to, path}` | `{path}`: the register book (Mẫu 06) as PDF |
+//! | `export_register` | `{from, to, path}` | `{path}`: the register book (Mẫu 07 of 2025, Mẫu 06 of 2018) as PDF |
 //! | `dashboard_figures` | none | `{today, due_today, overdue, ready_not_collected, month_resolved, month_on_time, month_on_time_rate: 0–1 \| null}` |
 
 use std::path::PathBuf;
@@ -34,7 +36,7 @@ use motcua_core::form_set::{Form, FormSet};
 use motcua_core::handover::HandoverInput;
 use motcua_core::report::Report;
 use motcua_core::status::Status;
-use motcua_core::store::PostalState;
+use motcua_core::store::{FormSetInForce, PostalState};
 use motcua_core::transfer::{ControlRow, TransferBatch, TransferInput};
 use motcua_core::vntime::{now, parse_vn};
 use motcua_core::CoreError;
@@ -75,8 +77,17 @@ fn open_if(state: &AppState, open: Option<bool>, path: &std::path::Path) -> UiRe
 #[tauri::command]
 pub async fn next_statuses(state: State<'_, AppState>, code: String) -> UiResult<Vec<Status>> {
     allow(&state, Action::ViewDossier).await?;
-    let d = ui(&state, store(&state)?.dossier(&code).await)?;
-    Ok(motcua_core::lifecycle::next_statuses(d.status))
+    let s = store(&state)?;
+    let d = ui(&state, s.dossier(&code).await)?;
+    let set = ui(&state, s.form_set().await)?;
+    Ok(motcua_core::lifecycle::offered_moves(d.status, set))
+}
+
+/// The form set in force, since when, and its forms' numbers and titles.
+#[tauri::command]
+pub async fn form_set_in_force(state: State<'_, AppState>) -> UiResult<FormSetInForce> {
+    allow(&state, Action::ViewDossier).await?;
+    ui(&state, store(&state)?.form_set_in_force().await)
 }
 
 #[tauri::command]
@@ -127,6 +138,8 @@ pub struct IssuedFormView {
     number: String,
     form_set: FormSet,
     issue: u32,
+    /// The 2025 Mẫu 04 letter's number in its year.
+    letter: Option<u32>,
     dossier: Dossier,
 }
 
@@ -154,6 +167,7 @@ pub async fn issue_form(
         number: issued.number,
         form_set: issued.form_set,
         issue: issued.issue,
+        letter: issued.letter,
         dossier: issued.dossier,
     })
 }

@@ -73,6 +73,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         idcard::scanner_status,
         idcard::set_scanner_port,
         lifecycle::next_statuses,
+        lifecycle::form_set_in_force,
         lifecycle::transition_dossier,
         lifecycle::hand_over_result,
         lifecycle::issue_form,

@@ -1,29 +1,27 @@
-//! Mẫu 05: "Phiếu kiểm soát quá trình giải quyết hồ sơ", which travels with the paper
-//! dossier: each hand-over between the desk, the processing unit and the citizen, when, and
-//! whether it was before, on or after the appointment's date.
+//! The control slip, "Phiếu kiểm soát quá trình giải quyết hồ sơ" (Mẫu 05 of 2018, Mẫu 06 of
+//! 2025), which travels with the paper dossier, drawn as the form draws it (domain reference
+//! §1): the handling agency and the co-operating agency in its header, then a row per
+//! hand-over with the units that gave and received it ("Giao: …", "Nhận: …"), the time,
+//! room for both signatures (Người giao, Người nhận), the result once known (before, on or
+//! after the appointment's date) and a note.
 
 use super::error::DocumentError;
-use super::fonts;
+use super::fonts::{self, Face};
 use super::form::{
-    applicant, field, finish_layout, opening, portrait, subtitle, text, FormOptions, CELL, HEADER,
+    field, finish_layout, labelled_lines, opening, pdf_title, portrait, subtitle, text,
+    FormOptions, BODY, CELL, GAP, HEADER,
 };
-use super::layout::{Align, Layout, Table, TableColumn};
+use super::layout::{Align, Layout, Para, Table, TableColumn};
 use super::pdf::layout_pdf;
-use super::wording::{short_time, time_words};
+use super::wording::time_words;
 use crate::dossier::Dossier;
 use crate::transfer::{ControlRow, ControlStep, Direction};
 
 pub const DESK: &str = "Bộ phận tiếp nhận và trả kết quả";
 /// The processing unit when the desk did not name it.
 pub const SOME_UNIT: &str = "Cơ quan, bộ phận giải quyết";
-
-/// "Bộ phận … (Nguyễn Văn A)".
-fn party(place: &str, person: &str) -> String {
-    match person.trim() {
-        "" => place.to_string(),
-        p => format!("{place} ({p})"),
-    }
-}
+/// Lines left blank under "Người giao" and "Người nhận" for the signatures.
+const SIGN_LINES: usize = 2;
 
 fn unit_or_default(unit: &str) -> &str {
     match unit.trim() {
@@ -32,8 +30,15 @@ fn unit_or_default(unit: &str) -> &str {
     }
 }
 
-/// Who gave and who received, as the slip words it.
-fn parties(step: &ControlStep) -> (String, String) {
+/// The giving and the receiving unit, and the people who signed for each.
+struct Parties {
+    from: String,
+    to: String,
+    giver: String,
+    receiver: String,
+}
+
+fn parties(step: &ControlStep) -> Parties {
     match step {
         ControlStep::Transfer {
             direction: Direction::ToUnit,
@@ -41,28 +46,77 @@ fn parties(step: &ControlStep) -> (String, String) {
             giver,
             receiver,
             ..
-        } => (party(DESK, giver), party(unit_or_default(unit), receiver)),
+        } => Parties {
+            from: DESK.into(),
+            to: unit_or_default(unit).into(),
+            giver: giver.trim().into(),
+            receiver: receiver.trim().into(),
+        },
         ControlStep::Transfer {
             direction: Direction::Back,
             unit,
             giver,
             receiver,
             ..
-        } => (party(unit_or_default(unit), giver), party(DESK, receiver)),
+        } => Parties {
+            from: unit_or_default(unit).into(),
+            to: DESK.into(),
+            giver: giver.trim().into(),
+            receiver: receiver.trim().into(),
+        },
         ControlStep::Returned {
             receiver,
             by_post,
             tracking,
-            ..
-        } => {
-            let to = if *by_post {
+            clerk,
+        } => Parties {
+            from: DESK.into(),
+            to: if *by_post {
                 format!("Bưu chính công ích (mã bưu gửi {})", tracking.trim())
             } else {
-                format!("Người nhận kết quả: {}", receiver.trim())
-            };
-            (DESK.to_string(), to)
-        }
+                "Người nhận kết quả".into()
+            },
+            giver: clerk.trim().into(),
+            receiver: if *by_post {
+                String::new()
+            } else {
+                receiver.trim().into()
+            },
+        },
     }
+}
+
+/// Whether the row hands a result on, so that its timeliness is known: results coming back
+/// from the unit and results returned to the citizen. A dossier going to the unit has no
+/// result yet.
+fn carries_result(step: &ControlStep) -> bool {
+    !matches!(
+        step,
+        ControlStep::Transfer {
+            direction: Direction::ToUnit,
+            ..
+        }
+    )
+}
+
+/// "14 giờ 00 phút, ngày 01/03/2027": the form's phrase, short enough for one line of its
+/// column.
+fn clock_words(t: chrono::DateTime<chrono::Utc>) -> String {
+    let v = crate::vntime::to_vn(t);
+    format!(
+        "{} giờ {} phút, ngày {}",
+        v.format("%H"),
+        v.format("%M"),
+        v.format("%d/%m/%Y")
+    )
+}
+
+/// "Người giao", room to sign, the name typed when known; then the same for the receiver.
+fn signing(role: &str, name: &str) -> String {
+    let mut s = role.to_string();
+    s.push_str(&"\n".repeat(SIGN_LINES + 1));
+    s.push_str(name);
+    s
 }
 
 pub fn control_layout(
@@ -76,15 +130,6 @@ pub fn control_layout(
         "(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả, mã hồ sơ {})",
         d.code.trim()
     )));
-    applicant(&mut b, d, "Hồ sơ của: ");
-    b.paragraph(&field("Thời gian nhận hồ sơ: ", &time_words(d.received_at)));
-    if !d.authority.trim().is_empty() {
-        b.paragraph(&field(
-            "Cơ quan có thẩm quyền giải quyết: ",
-            d.authority.trim(),
-        ));
-    }
-    b.paragraph(&field("Thời gian hẹn trả kết quả: ", &time_words(d.due_at)));
     let mut units: Vec<&str> = Vec::new();
     for r in rows {
         if let ControlStep::Transfer { unit, .. } = &r.step {
@@ -93,49 +138,74 @@ pub fn control_layout(
             }
         }
     }
-    if !units.is_empty() {
-        b.paragraph(&field(
-            "Cơ quan, bộ phận giải quyết hồ sơ: ",
-            &units.join("; "),
-        ));
-    }
+    let handling = match units.as_slice() {
+        [] => d.handling_agency(),
+        units => format!("{} ({})", d.handling_agency(), units.join("; ")),
+    };
+    labelled_lines(
+        &mut b,
+        &[
+            ("Cơ quan (bộ phận) giải quyết hồ sơ: ", handling.as_str()),
+            // Other agencies asked for an opinion are written in by hand.
+            ("Cơ quan phối hợp giải quyết hồ sơ: ", ""),
+        ],
+    );
+    b.paragraph(&labelled_name(d));
+    b.paragraph(&field("Thời gian nhận hồ sơ: ", &time_words(d.received_at)));
+    b.paragraph(&field("Thời gian hẹn trả kết quả: ", &time_words(d.due_at)));
     b.space(2.0);
-    if rows.is_empty() {
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let p = parties(&r.step);
+            let n = i + 1;
+            vec![
+                format!("{n}. Giao: {}\n{n}. Nhận: {}", p.from, p.to),
+                format!(
+                    "{}\n{}\n\n{}",
+                    clock_words(r.at),
+                    signing("Người giao", &p.giver),
+                    signing("Người nhận", &p.receiver)
+                ),
+                if carries_result(&r.step) {
+                    r.timeliness.words().to_string()
+                } else {
+                    String::new()
+                },
+                r.note.clone(),
+            ]
+        })
+        .collect();
+    if table_rows.is_empty() {
         b.paragraph(&text("Hồ sơ chưa được bàn giao lần nào."));
     } else {
         b.table(&Table::new(
             vec![
-                TableColumn::new("STT", 0.06, Align::Center),
-                TableColumn::new("Bên giao", 0.23, Align::Left),
-                TableColumn::new("Bên nhận", 0.23, Align::Left),
-                TableColumn::new("Thời gian giao, nhận", 0.13, Align::Center),
+                TableColumn::new("TÊN CƠ QUAN", 0.27, Align::Left),
+                TableColumn::new("THỜI GIAN GIAO, NHẬN HỒ SƠ", 0.37, Align::Center),
                 TableColumn::new(
-                    "Kết quả (trước hạn, đúng hạn, quá hạn)",
-                    0.13,
+                    "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/quá hạn)",
+                    0.2,
                     Align::Center,
                 ),
-                TableColumn::new("Ghi chú", 0.11, Align::Left),
-                TableColumn::new("Ký nhận", 0.11, Align::Center),
+                TableColumn::new("GHI CHÚ", 0.16, Align::Left),
             ],
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let (giver, receiver) = parties(&r.step);
-                    vec![
-                        (i + 1).to_string(),
-                        giver,
-                        receiver,
-                        short_time(r.at),
-                        r.timeliness.words().to_string(),
-                        r.note.clone(),
-                        String::new(),
-                    ]
-                })
-                .collect(),
+            table_rows,
             CELL - 1.0,
         ));
     }
     Ok(finish_layout(b))
+}
+
+/// "Hồ sơ của: <name>" in bold.
+fn labelled_name(d: &Dossier) -> Para {
+    Para::new(BODY)
+        .span(Face::Regular, "Hồ sơ của: ")
+        .span(Face::Bold, d.applicant.name.trim())
+        .span(Face::Regular, " – ")
+        .span(Face::Regular, d.procedure.name.trim())
+        .after(GAP)
 }
 
 pub fn control_pdf(
@@ -143,6 +213,5 @@ pub fn control_pdf(
     rows: &[ControlRow],
     opts: &FormOptions,
 ) -> Result<Vec<u8>, DocumentError> {
-    let title = format!("Phiếu kiểm soát quá trình giải quyết hồ sơ {}", d.code);
-    layout_pdf(&control_layout(d, rows, opts)?, &title)
+    layout_pdf(&control_layout(d, rows, opts)?, &pdf_title(opts, &d.code))
 }

@@ -92,6 +92,17 @@ pub fn opening(
     b.space(5.0);
 }
 
+/// The PDF's own title: the form's title in sentence case, then the dossier code.
+pub fn pdf_title(opts: &FormOptions, code: &str) -> String {
+    let lower = opts.title.trim().to_lowercase();
+    let mut chars = lower.chars();
+    let sentence: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    format!("{sentence} {}", code.trim())
+}
+
 /// The centred italic line under a title (period, list number, what the slip goes with).
 pub fn subtitle(text: impl Into<String>) -> Para {
     Para::new(BODY).center().span(Face::Italic, text).after(3.0)
@@ -100,6 +111,20 @@ pub fn subtitle(text: impl Into<String>) -> Para {
 /// "Label: value" in the forms' body type.
 pub fn field(label: &str, value: &str) -> Para {
     labelled(BODY, GAP, label, value, Face::Regular)
+}
+
+/// What a label is followed by when the value is written in by hand.
+pub const BLANK: &str = "............................................................";
+
+/// "Label: value" lines; an empty value leaves a dotted line to fill in by hand.
+pub fn labelled_lines(b: &mut Builder, lines: &[(&str, &str)]) {
+    for (label, value) in lines {
+        let value = match value.trim() {
+            "" => BLANK,
+            v => v,
+        };
+        b.paragraph(&field(label, value));
+    }
 }
 
 /// A paragraph of running text, justified left, with the forms' spacing.

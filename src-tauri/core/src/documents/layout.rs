@@ -1159,9 +1159,21 @@ impl<'f> Builder<'f> {
         }
     }
 
+    /// A cell's text wrapped to its width; a line break in the text starts a new line, and
+    /// an empty line between two breaks keeps its height (room to sign, on the control slip).
     fn cell_lines(&self, t: &Table, text: &str, face: Face, w: f32) -> Vec<LineOut> {
-        let p = Para::new(t.size).leading(t.leading).span(face, text);
-        self.wrap_fixed(&p, (w - 2.0 * CELL_PAD_X).max(1.0))
+        let mut lines = Vec::new();
+        let pieces: Vec<&str> = text.split('\n').collect();
+        let last = pieces.len() - 1;
+        for (i, piece) in pieces.into_iter().enumerate() {
+            let p = Para::new(t.size).leading(t.leading).span(face, piece);
+            let wrapped = self.wrap_fixed(&p, (w - 2.0 * CELL_PAD_X).max(1.0));
+            if wrapped.is_empty() && i > 0 && i < last {
+                lines.push(LineOut::default());
+            }
+            lines.extend(wrapped);
+        }
+        lines
     }
 
     /// The header's cells wrapped to their widths, and the rows' heights.

@@ -13,6 +13,37 @@ pub const SIGN_HINT: &str = "(Ký và ghi rõ họ tên)";
 /// The letterhead: the issuing body (governing body over unit) on the left, the motto and
 /// the dateline on the right, at `size` or smaller so that the motto fits on one line.
 pub fn header(b: &mut Builder, issuer: &Agency, dateline: &str, size: f32) {
+    header_with(b, issuer, dateline, size, Vec::new());
+}
+
+/// An official letter's letterhead (Decree 30/2020/NĐ-CP): under the issuing body, its
+/// number and symbol ("Số: 12/XLGH") and the subject line ("V/v …") in smaller type.
+pub fn letter_header(
+    b: &mut Builder,
+    issuer: &Agency,
+    dateline: &str,
+    size: f32,
+    number: &str,
+    subject: &str,
+) {
+    let below = vec![
+        Item::Para(
+            Para::new(size)
+                .center()
+                .span(Face::Regular, number.trim())
+                .after(1.0),
+        ),
+        Item::Para(
+            Para::new(size - 1.0)
+                .center()
+                .balanced()
+                .span(Face::Regular, subject.trim()),
+        ),
+    ];
+    header_with(b, issuer, dateline, size, below);
+}
+
+fn header_with(b: &mut Builder, issuer: &Agency, dateline: &str, size: f32, below: Vec<Item>) {
     let fw = b.frame().w;
     let mut size = size;
     while size > 8.0 && b.text_width(Face::Bold, size, MOTTO) > fw * 0.6 - 2.0 {
@@ -26,7 +57,7 @@ pub fn header(b: &mut Builder, issuer: &Agency, dateline: &str, size: f32) {
             .clamp(0.5, 0.62);
     let left_w = 1.0 - right_w - 0.02;
     let motto2_w = b.text_width(Face::Bold, size, MOTTO_2);
-    let left = vec![
+    let left: Vec<Item> = [
         Item::Para(
             Para::new(size)
                 .center()
@@ -44,7 +75,10 @@ pub fn header(b: &mut Builder, issuer: &Agency, dateline: &str, size: f32) {
             thickness: 0.3,
             space: 1.8,
         },
-    ];
+    ]
+    .into_iter()
+    .chain(below)
+    .collect();
     let right = vec![
         Item::Para(Para::new(size).center().span(Face::Bold, MOTTO)),
         Item::Para(Para::new(size).center().span(Face::Bold, MOTTO_2)),

@@ -37,6 +37,16 @@ pub fn dateline(place: &str, t: DateTime<Utc>) -> String {
     }
 }
 
+/// A procedure's time limit as the forms say it: "3 ngày làm việc", "5 ngày", "trong ngày".
+pub fn limit_words(limit: crate::calendar::TimeLimit) -> String {
+    use crate::calendar::TimeLimit;
+    match limit {
+        TimeLimit::WorkingDays { days } => format!("{days} ngày làm việc"),
+        TimeLimit::CalendarDays { days } => format!("{days} ngày"),
+        TimeLimit::SameDay { .. } => "trong ngày".to_string(),
+    }
+}
+
 /// "09:15 03/03/2027": a table cell's time.
 pub fn short_time(t: DateTime<Utc>) -> String {
     to_vn(t).format("%H:%M %d/%m/%Y").to_string()

@@ -61,9 +61,9 @@ pub use health::{Gap, Health};
 pub use looks::is_number_search;
 pub use roles::{DeskGrant, SchemaReport};
 pub use settings::{
-    parse_listen_address, split_authorities, AUTHORITIES, CONTACT, DESK_PHONE, DESK_SETTINGS,
-    FORM_SET, IDLE_LOCK_MINUTES, LANGUAGE, NAMED_SETTINGS, NATIONAL_PORTAL, OFFICE_LABEL,
-    SCANNER_PORT, STATUS_SERVER,
+    parse_listen_address, split_authorities, FormInSet, FormSetInForce, AUTHORITIES, CONTACT,
+    DESK_PHONE, DESK_SETTINGS, FORM_SET, IDLE_LOCK_MINUTES, LANGUAGE, NAMED_SETTINGS,
+    NATIONAL_PORTAL, OFFICE_LABEL, SCANNER_PORT, STATUS_SERVER,
 };
 pub use slips::{IssuedReceipt, ReceiptWording, ScanResult, TagCheck, FORM_CITATION, LOOKUP_HINT};
 
@@ -333,7 +333,7 @@ impl Store {
         Ok(version)
     }
 
-    /// First run: the starter catalog and the known calendar notices.
+    /// First run: the starter catalog, the known calendar notices and the 2025 form set.
     async fn seed(&self) -> CoreResult<()> {
         if self.get_setting(settings::SEEDED).await?.is_none() {
             let mut tx = self.pool.begin().await?;
@@ -346,6 +346,15 @@ impl Store {
             .await?
             .rows_affected();
             if claimed == 1 {
+                // A new office prints the 2025 forms; a database from before this setting
+                // existed has none and keeps the 2018 set (`Store::form_set`).
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                )
+                .bind(settings::FORM_SET)
+                .bind(crate::form_set::FormSet::Tt03_2025.as_str())
+                .execute(&mut *tx)
+                .await?;
                 let actor = record_log::system();
                 for (i, p) in crate::procedure::starter_catalog().iter().enumerate() {
                     catalog::upsert(&mut tx, p, i64::try_from(i).unwrap_or(0), &actor).await?;

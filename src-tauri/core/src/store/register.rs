@@ -113,7 +113,7 @@ impl Store {
     ) -> CoreResult<Vec<u8>> {
         let agency = self.agency().await?;
         let set = self.form_set().await?;
-        let opts = Self::form_options(set, Form::Register, vntime::now());
+        let opts = Self::form_options(set, Form::Register, vntime::now())?;
         register_pdf(&agency, from, to, entries, &opts).map_err(document_error)
     }
 }

@@ -328,6 +328,26 @@ pub const NAMED_SETTINGS: [&str; 21] = [
 /// language, whether its window serves the status page), not to the whole office.
 pub const DESK_SETTINGS: [&str; 5] = [PRINTER, PAPER, LANGUAGE, SCANNER_PORT, STATUS_SERVER];
 
+/// The form set in force, for the window's line "Biểu mẫu theo … (từ …)" and its buttons.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FormSetInForce {
+    pub form_set: FormSet,
+    pub circular: String,
+    /// The day the circular was signed ("15/9/2025").
+    pub signed: String,
+    #[serde(with = "crate::vntime::serde_vn_opt")]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    pub forms: Vec<FormInSet>,
+}
+
+/// One form of the set: what it is, its number and its title.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FormInSet {
+    pub form: crate::form_set::Form,
+    pub number: String,
+    pub title: String,
+}
+
 /// Where a desk setting is kept: one row per desk, so desks sharing a PostgreSQL server each
 /// keep their own printer.
 fn desk_key(desk: &str, key: &str) -> String {
@@ -592,13 +612,56 @@ impl Store {
             .unwrap_or(IDLE_LOCK_DEFAULT))
     }
 
-    /// The form set new slips are issued under (Thông tư 01/2018 unless chosen).
+    /// The form set new slips are issued under. A database made by this version was given
+    /// the 2025 set at its first run (`Store::seed`); one without the setting is from
+    /// before, when the 2018 set was the only default: it keeps printing what it printed,
+    /// so an upgrade never changes the papers under a running office without asking.
     pub async fn form_set(&self) -> CoreResult<FormSet> {
         Ok(self
             .get_setting(FORM_SET)
             .await?
             .and_then(|v| FormSet::parse(&v))
-            .unwrap_or_default())
+            .unwrap_or(FormSet::Tt01_2018))
+    }
+
+    /// The set in force and since when: the moment the record log last saw the setting
+    /// take its value (the first run, or the change that chose it); `None` when the
+    /// setting was never recorded (a database from before the setting existed).
+    pub async fn form_set_in_force(&self) -> CoreResult<FormSetInForce> {
+        let set = self.form_set().await?;
+        let entries = self.record_entries(Some(FORM_SET), 1000).await?;
+        let mut since = None;
+        // Newest first: the in-force run of values starts at the oldest entry of the
+        // newest run whose new value is this set.
+        for e in entries.iter().filter(|e| e.record == "setting") {
+            let new = e.data.get("new").and_then(|v| v.as_str());
+            let is_set = e.kind == "baseline" || new.and_then(FormSet::parse) == Some(set);
+            if !is_set {
+                break;
+            }
+            since = Some(e.at);
+            let old = e.data.get("old").and_then(|v| v.as_str());
+            if e.kind != "baseline" && old.and_then(FormSet::parse) != Some(set) {
+                break;
+            }
+        }
+        Ok(FormSetInForce {
+            form_set: set,
+            circular: set.circular().to_string(),
+            signed: set.signed().to_string(),
+            since,
+            forms: set
+                .forms()
+                .iter()
+                .filter_map(|f| {
+                    Some(FormInSet {
+                        form: *f,
+                        number: set.number(*f)?.to_string(),
+                        title: set.title(*f).to_string(),
+                    })
+                })
+                .collect(),
+        })
     }
 
     /// Whether the office's dossiers reach dichvucong.gov.vn (no unless the office says so).

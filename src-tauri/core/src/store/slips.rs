@@ -149,7 +149,7 @@ impl Store {
             qr_payload: self.qr_payload(&dossier.code).await?,
             lookup_hint: wording.lookup_line,
             reprint,
-            form_citation: form_set.citation(Form::Receipt),
+            form_citation: form_set.citation(Form::Receipt).unwrap_or_default(),
             office_label: wording.office_label,
         })
     }
