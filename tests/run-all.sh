@@ -13,6 +13,8 @@ PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev pkg-config
   # the window, driven through WebDriver under a virtual display
   webkit2gtk-driver xvfb xauth
+  # pictures of the window as the display shows it (layout test)
+  imagemagick
   # reading documents back
   poppler-utils zbar-tools qpdf
   # tampering with the database behind the app's back (audit tests)

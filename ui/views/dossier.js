@@ -81,7 +81,7 @@ export function renderDossier(panel, view, { close, scan, reopen, notice, transf
       h('strong', {}, t('event.' + e.kind)), e.to_status ? ` → ${t('status.' + e.to_status)}` : '',
       ' · ', e.actor, e.note ? h('div', { class: 'note' }, e.note) : null,
       e.kind === 'handed_over' ? h('div', { class: 'note' }, collected(e.data || {})) : null)))].filter(Boolean));
-  steps(d, { buttons, menu: more.querySelector('.menu'), work, reopen, transfer, issue });
+  steps(d, { buttons, more, work, reopen, transfer, issue });
   // A choice in the menu closes it, as menus do.
   more.addEventListener('click', (ev) => { if (ev.target.closest('.menu button')) more.open = false; });
   panel.hidden = false;
@@ -106,7 +106,8 @@ export function overdue(d) {
 // move that comes next. Every other allowed move, the forms and the receipt's PDF are in the
 // menu; a move from the menu asks first, with room for a note.
 const USUAL = { 1: 2, 2: 4, 4: 9, 5: 4, 6: 4 };
-function steps(d, { buttons, menu, more, work, reopen, transfer, issue }) {
+function steps(d, { buttons, more, work, reopen, transfer, issue }) {
+  const menu = more.querySelector('.menu');
   const error = h('div', { class: 'field-error', role: 'alert', id: 'lifecycle-error' });
   const fail = (e) => { error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message; };
   const move = async (to, note) => {

@@ -1,0 +1,141 @@
+//! Every screen of the real window at the sizes commune offices have: 1366×768, 1280×720 and
+//! 1024×768 at 100 %, and the same screens at 125 % display scaling (the CSS pixels a page
+//! gets then: 1093×614, 1024×576, 819×614). Nothing may stick out sideways (the page, the
+//! header, a screen's scrolling areas: only the report's own table scrolls across, inside
+//! its card), the header keeps one height on every screen, everything in it stays inside
+//! the window, and the intake's save bar is always in view. A screenshot of each is left
+//! under the test's target folder (`screenshots/layout-…`) for a person to look at.
+
+mod support;
+
+use support::window::Window;
+use support::Desk;
+
+const SIZES: [(u32, u32, &str); 6] = [
+    (1366, 768, "1366x768"),
+    (1280, 720, "1280x720"),
+    (1024, 768, "1024x768"),
+    (1093, 614, "1366x768-125"),
+    (1024, 576, "1280x720-125"),
+    (819, 614, "1024x768-125"),
+];
+
+/// Each screen: its button in the header, and what shows it is drawn.
+const SCREENS: [(&str, &str, &str); 6] = [
+    ("lists", "#nav-lists", "#dossier-list > *"),
+    ("intake", "#nav-intake", "#intake-form"),
+    ("reports", "#nav-reports", "#report-totals"),
+    ("transfer", "#nav-transfer", "#transfer-form"),
+    ("settings", "#nav-settings", "#notices"),
+    ("accounts", "#nav-accounts", "#accounts"),
+];
+
+/// What is wrong with the layout on screen, if anything, in words for the failure message.
+const CHECK: &str = "
+  const problems = [];
+  const wide = [document.documentElement, document.body,
+    ...document.querySelectorAll('.topbar, .screen, .scroll, .listpane, .detail, .workspace, .card, form, .intake-cols, .col, .modal-box')]
+    .filter((el) => el.offsetParent !== null || el === document.documentElement || el === document.body)
+    .filter((el) => !el.closest('.report-table'))
+    .find((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'hidden');
+  if (wide) problems.push(`sideways: ${wide.id || wide.className || wide.tagName} needs ${wide.scrollWidth} px, has ${wide.clientWidth}`);
+  const bar = document.querySelector('.topbar');
+  for (const el of bar.querySelectorAll('button, summary, input, .brand')) {
+    if (el.offsetParent === null) continue;
+    const r = el.getBoundingClientRect();
+    if (r.right > window.innerWidth + 1 || r.left < -1) problems.push(`header: ${el.id || el.className} from ${Math.round(r.left)} to ${Math.round(r.right)} of ${window.innerWidth}`);
+  }
+  const save = document.querySelector('.intake-actions');
+  if (save) {
+    const r = save.getBoundingClientRect();
+    if (r.bottom > window.innerHeight + 1 || r.top < 0) problems.push(`save bar at ${Math.round(r.top)}–${Math.round(r.bottom)} of ${window.innerHeight}`);
+  }
+  const list = document.querySelector('.listpane');
+  const detail = document.querySelector('.detail:not([hidden])');
+  if (list && detail && list.getBoundingClientRect().width < 300 && detail.getBoundingClientRect().left > 0)
+    problems.push(`the list is crushed to ${Math.round(list.getBoundingClientRect().width)} px beside the dossier`);
+  return { problems, header: Math.round(bar.getBoundingClientRect().height) };";
+
+/// The window as the X server shows it, saved for a person to look at. WebKitWebDriver's own
+/// screenshot can wait forever for a paint at some sizes and then holds up every later
+/// command; the display's picture cannot.
+fn capture(what: &str, width: u32, height: u32) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::process::Command::new("import")
+        .args(["-window", "root", "-crop", &format!("{width}x{height}+0+0")])
+        .arg(dir.join(format!("layout-{what}.png")))
+        .status();
+}
+
+async fn check(w: &Window, what: &str, size: (u32, u32), header: &mut Option<i64>) {
+    let out = w.client.execute(CHECK, vec![]).await.unwrap();
+    let height = out["header"].as_i64().unwrap_or_default();
+    let mut problems: Vec<String> = out["problems"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    match header {
+        Some(h) if *h != height => problems.push(format!("header {height} px high, was {h}")),
+        _ => *header = Some(height),
+    }
+    capture(what, size.0, size.1);
+    assert!(problems.is_empty(), "{what}: {}", problems.join("; "));
+}
+
+#[tokio::test]
+async fn every_screen_fits_the_usual_screens_at_100_and_125_percent() {
+    let desk = Desk::ready();
+    desk.intake(&support::birth(
+        "Nguyễn Thị Hồng Nhung",
+        "2026-01-05T09:00:00+07:00",
+    ));
+    // One person who sees every screen: a small office's head, who also keeps the accounts.
+    desk.account(
+        "truongbp",
+        &["reception", "processing", "supervisor", "administrator"],
+    );
+    let w = Window::open_bare(&desk, None).await;
+    w.login("truongbp", support::PASSWORD).await;
+    for lang in ["vi", "en"] {
+        if lang == "en" {
+            w.resize(1366, 768).await;
+            w.click("#lang-switch").await;
+            w.wait_text("#nav-intake", |t| t.starts_with("Intake"))
+                .await;
+        }
+        // English labels are longer: the tightest sizes show whether they still fit.
+        let sizes = SIZES
+            .iter()
+            .filter(|(w, _, _)| lang == "vi" || *w < 1100);
+        for (width, height, size) in sizes {
+            w.resize(*width, *height).await;
+            let mut header = None;
+            for (screen, nav, ready) in SCREENS {
+                w.click(nav).await;
+                w.wait_css(ready).await;
+                check(
+                    &w,
+                    &format!("{screen}-{size}-{lang}"),
+                    (*width, *height),
+                    &mut header,
+                )
+                .await;
+            }
+            w.click("#nav-lists").await;
+            w.click("#tab-all").await;
+            w.wait_text("#dossier-list", |t| t.contains("Hồng Nhung"))
+                .await;
+            w.click("#dossier-list tr.row td.code").await;
+            w.wait_text("#detail", |t| t.contains("Hồng Nhung")).await;
+            check(
+                &w,
+                &format!("dossier-{size}-{lang}"),
+                (*width, *height),
+                &mut header,
+            )
+            .await;
+        }
+    }
+    w.close().await;
+}
