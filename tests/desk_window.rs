@@ -411,7 +411,8 @@ async fn a_ready_result_is_handed_over_with_the_citizens_rating() {
 
     // Through the processing unit and back as plain status moves: the rarer way, from the
     // panel's menu, each asked first (the usual way is the hand-over list).
-    w.wait_text("#next-transfer", |t| t.contains("Bàn giao")).await;
+    w.wait_text("#next-transfer", |t| t.contains("Bàn giao"))
+        .await;
     w.click("#more-actions > summary").await;
     w.click("#move-4").await;
     w.fill("#transition-note", "Chuyển tay cho cán bộ tư pháp")
@@ -449,7 +450,10 @@ async fn a_ready_result_is_handed_over_with_the_citizens_rating() {
         .wait_text("#timeline", |t| t.contains("Đã trả kết quả"))
         .await;
     assert!(timeline.contains("Đang xử lý"), "{timeline}");
-    assert!(timeline.contains("Chuyển tay cho cán bộ tư pháp"), "{timeline}");
+    assert!(
+        timeline.contains("Chuyển tay cho cán bộ tư pháp"),
+        "{timeline}"
+    );
     // The hand-over says who collected the result and the citizen's rating.
     let handed = w
         .wait_text("#timeline", |t| t.contains("Rất hài lòng"))

@@ -3,7 +3,8 @@
 //! gets then: 1093×614, 1024×576, 819×614). Nothing may stick out sideways (the page, the
 //! header, a screen's scrolling areas: only the report's own table scrolls across, inside
 //! its card), the header keeps one height on every screen, everything in it stays inside
-//! the window, and the intake's save bar is always in view. A screenshot of each is left
+//! the window, the intake's save bar is always in view, and the dossier panel's menu opens
+//! inside the window. A screenshot of each is left
 //! under the test's target folder (`screenshots/layout-…`) for a person to look at.
 
 mod support;
@@ -50,6 +51,12 @@ const CHECK: &str = "
     const r = save.getBoundingClientRect();
     if (r.bottom > window.innerHeight + 1 || r.top < 0) problems.push(`save bar at ${Math.round(r.top)}–${Math.round(r.bottom)} of ${window.innerHeight}`);
   }
+  const menu = document.querySelector('details.more[open] .menu');
+  if (menu) {
+    const r = menu.getBoundingClientRect();
+    const panel = menu.closest('.detail').getBoundingClientRect();
+    if (r.bottom > window.innerHeight + 1 || r.left < panel.left - 1 || r.right > panel.right + 1) problems.push(`the dossier's menu runs out of the panel or the window: ${Math.round(r.left)}–${Math.round(r.right)} × ${Math.round(r.top)}–${Math.round(r.bottom)}`);
+  }
   const list = document.querySelector('.listpane');
   const detail = document.querySelector('.detail:not([hidden])');
   if (list && detail && list.getBoundingClientRect().width < 300 && detail.getBoundingClientRect().left > 0)
@@ -73,7 +80,11 @@ async fn check(w: &Window, what: &str, size: (u32, u32), header: &mut Option<i64
     let height = out["header"].as_i64().unwrap_or_default();
     let mut problems: Vec<String> = out["problems"]
         .as_array()
-        .map(|a| a.iter().filter_map(|p| p.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     match header {
         Some(h) if *h != height => problems.push(format!("header {height} px high, was {h}")),
@@ -105,9 +116,7 @@ async fn every_screen_fits_the_usual_screens_at_100_and_125_percent() {
                 .await;
         }
         // English labels are longer: the tightest sizes show whether they still fit.
-        let sizes = SIZES
-            .iter()
-            .filter(|(w, _, _)| lang == "vi" || *w < 1100);
+        let sizes = SIZES.iter().filter(|(w, _, _)| lang == "vi" || *w < 1100);
         for (width, height, size) in sizes {
             w.resize(*width, *height).await;
             let mut header = None;
@@ -128,6 +137,9 @@ async fn every_screen_fits_the_usual_screens_at_100_and_125_percent() {
                 .await;
             w.click("#dossier-list tr.row td.code").await;
             w.wait_text("#detail", |t| t.contains("Hồng Nhung")).await;
+            // With its menu open: the rarer moves and the forms must be reachable too.
+            w.click("#more-actions > summary").await;
+            w.wait_css("#form-control").await;
             check(
                 &w,
                 &format!("dossier-{size}-{lang}"),

@@ -9,7 +9,7 @@ import { setActions, may } from './permissions.js';
 import { vnToday } from './dates.js';
 import { confirmDiscard } from './confirm.js';
 import { icon } from './icons.js';
-import { renderSetup } from './views/setup.js';
+import { renderSetup, renderDeskName } from './views/setup.js';
 import { renderMain } from './views/main.js';
 import { renderIntake } from './views/intake.js';
 import { renderSettings } from './views/settings.js';
@@ -87,6 +87,10 @@ function render(state, view) {
   }
   if (!state.set_up) {
     renderSetup(ctx);
+    return;
+  }
+  if (!state.desk_named) {
+    renderDeskName(ctx);
     return;
   }
   const session = state.session;

@@ -20,7 +20,8 @@ pub struct Global {
     /// Language of messages: vi (default) or en
     #[arg(long, env = "MOTCUA_LANG", global = true, value_name = "vi|en", value_parser = parse_lang)]
     pub lang: Option<Lang>,
-    /// Name of this desk, recorded on the dossiers it receives [default: the computer's name]
+    /// Name of this desk, recorded on the dossiers it receives [default: the name the window
+    /// was given (desk.json), else the computer's name]
     #[arg(long, env = "MOTCUA_DESK", global = true, value_name = "NAME")]
     pub desk: Option<String>,
     /// Run this one command as this staff account, with the password read from
@@ -80,6 +81,13 @@ impl Global {
             Some(actor) => actor.clone(),
             None => Actor::new(os_user(), self.desk_name()),
         }
+    }
+
+    /// Whether this desk has a name of its own (the flag, the environment or `desk.json`)
+    /// rather than the computer's: the window asks for one until it has.
+    pub fn desk_named(&self) -> bool {
+        self.desk.as_deref().is_some_and(|d| !d.trim().is_empty())
+            || DeskConfig::load(&desk_config_path()).is_ok_and(|c| !c.desk.trim().is_empty())
     }
 
     pub fn desk_name(&self) -> String {

@@ -101,6 +101,12 @@ impl Window {
 
     /// Starts the app on `desk`'s database and connects to its window, signed in as nobody.
     pub async fn open_bare(desk: &Desk, lang: Option<&str>) -> Window {
+        Window::open_at_desk(desk, lang, Some("Quầy thử")).await
+    }
+
+    /// `open_bare` on a desk named `desk_name` from the environment, or (with `None`) one
+    /// that has only what its data folder says, or the computer's name.
+    pub async fn open_at_desk(desk: &Desk, lang: Option<&str>, desk_name: Option<&str>) -> Window {
         assert!(
             std::env::var("DISPLAY").is_ok(),
             "window tests need an X display: run them through the test command (xvfb-run)"
@@ -119,11 +125,14 @@ impl Window {
             &native_port.to_string(),
         ])
         .env("MOTCUA_DB", &desk.db)
-        .env("MOTCUA_DESK", "Quầy thử")
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         .env("XDG_DATA_HOME", desk.dir.path().join("data"))
         .stdout(Stdio::null())
         .stderr(Stdio::null());
+        match desk_name {
+            Some(d) => cmd.env("MOTCUA_DESK", d),
+            None => cmd.env_remove("MOTCUA_DESK"),
+        };
         match lang {
             Some(l) => cmd.env("MOTCUA_LANG", l),
             None => cmd.env_remove("MOTCUA_LANG"),

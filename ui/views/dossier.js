@@ -82,6 +82,13 @@ export function renderDossier(panel, view, { close, scan, reopen, notice, transf
       ' · ', e.actor, e.note ? h('div', { class: 'note' }, e.note) : null,
       e.kind === 'handed_over' ? h('div', { class: 'note' }, collected(e.data || {})) : null)))].filter(Boolean));
   steps(d, { buttons, more, work, reopen, transfer, issue });
+  // The menu hangs from the panel's fixed top, so it scrolls within itself rather than
+  // running off a low window.
+  more.addEventListener('toggle', () => {
+    if (!more.open) return;
+    const menu = more.querySelector('.menu');
+    menu.style.maxHeight = Math.max(160, window.innerHeight - menu.getBoundingClientRect().top - 12) + 'px';
+  });
   // A choice in the menu closes it, as menus do.
   more.addEventListener('click', (ev) => { if (ev.target.closest('.menu button')) more.open = false; });
   panel.hidden = false;

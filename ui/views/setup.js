@@ -86,3 +86,29 @@ export function renderSetup(ctx) {
   ctx.root.append(h('main', { class: 'center' }, form));
   form.querySelector('input').focus();
 }
+
+// A desk that has only its computer's name ("DESKTOP-7F3K2", "vm") is asked for a name of
+// its own the first time someone signs in there: it is what the dossiers' history and the
+// register say about where a dossier was received.
+export function renderDeskName(ctx) {
+  const name = h('input', { name: 'desk', id: 'desk-name', autocomplete: 'off', placeholder: t('ui.desk_name.placeholder') });
+  const form = h('form', { class: 'card setup', id: 'desk-name-form', novalidate: true },
+    h('h1', {}, t('ui.desk_name.title')),
+    h('p', { class: 'hint' }, t('ui.desk_name.hint')),
+    field('desk', t('field.desk'), name),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'desk-name-save' }, t('ui.desk_name.save')),
+      h('button', { type: 'button', class: 'link', onclick: ctx.switchLang }, t('ui.switch_lang'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearFieldErrors(form);
+    try {
+      await call('name_desk', { name: name.value });
+      await ctx.reload();
+    } catch (e) {
+      showFieldErrors(form, e);
+    }
+  });
+  ctx.root.append(h('main', { class: 'center' }, form));
+  name.focus();
+}

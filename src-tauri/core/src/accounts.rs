@@ -78,6 +78,7 @@ impl Role {
                     | ViewDossier
                     | ViewFullRecord
                     | ChangeOwnPassword
+                    | NameDesk
             ),
             Role::Processing => matches!(
                 action,
@@ -88,6 +89,7 @@ impl Role {
                     | ViewDossier
                     | ViewFullRecord
                     | ChangeOwnPassword
+                    | NameDesk
             ),
             Role::Supervisor => matches!(
                 action,
@@ -99,11 +101,15 @@ impl Role {
                     | ViewDossier
                     | ViewFullRecord
                     | ChangeOwnPassword
+                    | NameDesk
             ),
             // Accounts and the audit trail only: an administrator who is not also desk
             // staff sees no citizen's data.
             Role::Administrator => {
-                matches!(action, ManageAccounts | ViewAudit | ChangeOwnPassword)
+                matches!(
+                    action,
+                    ManageAccounts | ViewAudit | ChangeOwnPassword | NameDesk
+                )
             }
         }
     }
@@ -142,10 +148,13 @@ pub enum Action {
     /// One dossier in full (ID number, phone, address); each opening is logged.
     ViewFullRecord,
     ChangeOwnPassword,
+    /// Giving this computer's desk its name the first time: part of setting the computer
+    /// up, done by whoever signs in there first (renaming a named desk is `Settings`).
+    NameDesk,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::Intake,
         Action::IssueReceipt,
         Action::CheckIn,
@@ -164,6 +173,7 @@ impl Action {
         Action::ViewDossier,
         Action::ViewFullRecord,
         Action::ChangeOwnPassword,
+        Action::NameDesk,
     ];
 
     pub fn code(self) -> &'static str {
@@ -186,6 +196,7 @@ impl Action {
             Action::ViewDossier => "view_dossier",
             Action::ViewFullRecord => "view_full_record",
             Action::ChangeOwnPassword => "change_own_password",
+            Action::NameDesk => "name_desk",
         }
     }
 
@@ -482,6 +493,7 @@ mod tests {
                     ViewDossier,
                     ViewFullRecord,
                     ChangeOwnPassword,
+                    NameDesk,
                 ],
                 Role::Processing => vec![
                     Transition,
@@ -491,6 +503,7 @@ mod tests {
                     ViewDossier,
                     ViewFullRecord,
                     ChangeOwnPassword,
+                    NameDesk,
                 ],
                 Role::Supervisor => vec![
                     Report,
@@ -501,8 +514,11 @@ mod tests {
                     ViewDossier,
                     ViewFullRecord,
                     ChangeOwnPassword,
+                    NameDesk,
                 ],
-                Role::Administrator => vec![ManageAccounts, ViewAudit, ChangeOwnPassword],
+                Role::Administrator => {
+                    vec![ManageAccounts, ViewAudit, ChangeOwnPassword, NameDesk]
+                }
             }
         };
         for role in Role::ALL {

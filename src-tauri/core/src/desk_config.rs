@@ -16,6 +16,7 @@ use crate::text;
 pub const FILE_NAME: &str = "desk.json";
 
 const MAX_LOCATION: usize = 1000;
+const MAX_DESK_NAME: usize = 60;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeskConfig {
@@ -63,6 +64,23 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = crate::private_fs::create(path)?;
     f.write_all(bytes)?;
     f.sync_all()
+}
+
+/// Checks a desk's name as a person typed it: required, one line, at most 60 characters (it
+/// is printed in lists and the register). Returns it cleaned.
+pub fn check_desk_name(name: &str) -> Result<String, CoreError> {
+    let s = text::clean_line(name);
+    let problem = if s.is_empty() {
+        Some(Problem::Required)
+    } else if s.chars().count() > MAX_DESK_NAME {
+        Some(Problem::TooLong { max: MAX_DESK_NAME })
+    } else {
+        None
+    };
+    match problem {
+        Some(p) => Err(CoreError::Invalid(vec![FieldError::new("desk", p)])),
+        None => Ok(s),
+    }
 }
 
 /// Checks a database location as an administrator typed it: a `postgres://` URL naming a

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use motcua_core::accounts::Action;
 use motcua_core::agency::{Agency, AgencyInput};
+use motcua_core::desk_config::DeskConfig;
 use motcua_core::i18n::{strings, tf, Lang};
 use motcua_core::session::SessionStatus;
 use motcua_core::store::LANGUAGE;
@@ -57,6 +58,8 @@ pub struct StartState {
     agency: Option<Agency>,
     database: String,
     desk: String,
+    /// Whether the desk has a name of its own; if not, the window asks for one.
+    desk_named: bool,
     /// Whether any staff account exists: without one the window asks for the first
     /// administrator instead of a login.
     accounts: bool,
@@ -79,12 +82,14 @@ pub async fn app_state(state: State<'_, AppState>) -> UiResult<StartState> {
     let lang = state.lang();
     let database = motcua_core::desk_config::redact(&state.global.database());
     let desk = state.global.desk_name();
+    let desk_named = state.global.desk_named();
     let Some(store) = state.store.as_ref() else {
         return Ok(StartState {
             set_up: false,
             agency: None,
             database,
             desk,
+            desk_named,
             accounts: false,
             session: SessionStatus::LoggedOut,
             warnings: Vec::new(),
@@ -107,11 +112,38 @@ pub async fn app_state(state: State<'_, AppState>) -> UiResult<StartState> {
         agency,
         database,
         desk,
+        desk_named,
         accounts,
         session: state.guard.status(now()),
         warnings,
         error: None,
     })
+}
+
+/// Gives this desk its name in `desk.json`, carrying the settings it kept under the
+/// computer's name. The first name is part of setting the computer up; renaming a named desk
+/// moves where its printer and paper are kept, a supervisor's decision.
+#[tauri::command]
+pub async fn name_desk(state: State<'_, AppState>, name: String) -> UiResult<String> {
+    let action = if state.global.desk_named() {
+        Action::Settings
+    } else {
+        Action::NameDesk
+    };
+    allow(&state, action).await?;
+    let name = ui(&state, motcua_core::desk_config::check_desk_name(&name))?;
+    let path = crate::context::desk_config_path();
+    let mut config = ui(&state, DeskConfig::load(&path))?;
+    if let Some(s) = state.store.as_ref() {
+        ui(
+            &state,
+            s.carry_desk_settings(&state.global.desk_name(), &name)
+                .await,
+        )?;
+    }
+    config.desk = name.clone();
+    ui(&state, config.save(&path))?;
+    Ok(name)
 }
 
 #[tauri::command]

@@ -30,6 +30,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         app::ui_strings,
         app::app_state,
         app::first_screen,
+        app::name_desk,
         app::set_lang,
         app::setup_agency,
         app::database_status,

@@ -355,6 +355,24 @@ fn desk_key(desk: &str, key: &str) -> String {
 }
 
 impl Store {
+    /// The settings a desk kept under its old name (the computer's, until it was given one
+    /// of its own) carried to its new name, each through the record log; a setting the new
+    /// name already has is kept.
+    pub async fn carry_desk_settings(&self, from: &str, to: &str) -> CoreResult<()> {
+        if from == to {
+            return Ok(());
+        }
+        for key in DESK_SETTINGS {
+            let Some(value) = self.get_setting(&desk_key(from, key)).await? else {
+                continue;
+            };
+            if self.get_setting(&desk_key(to, key)).await?.is_none() {
+                self.set_setting(&desk_key(to, key), &value).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// A desk's own setting, or the office-wide value that databases from before desk
     /// settings kept.
     async fn get_desk_setting(&self, desk: &str, key: &str) -> CoreResult<Option<String>> {
