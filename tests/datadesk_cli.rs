@@ -208,8 +208,14 @@ fn an_any_desk_dossier_names_its_authority_on_every_paper_and_list() {
         "--out",
         control.to_str().unwrap(),
     ]);
+    // The control slip names the authority as the agency that decides the dossier.
     let text = pdf_text(&control);
-    assert!(text.contains(&line), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Cơ quan (bộ phận) giải quyết hồ sơ: {AUTHORITY} Cơ quan phối hợp"
+        )),
+        "{text}"
+    );
 
     let register = desk.path("register.pdf");
     desk.ok(&[

@@ -130,17 +130,21 @@ pub fn control_layout(
         "(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả, mã hồ sơ {})",
         d.code.trim()
     )));
+    // The units the dossier went to, in brackets after the agency, unless one is the agency
+    // itself (an any-desk dossier handed to its competent authority).
+    let agency = d.handling_agency();
     let mut units: Vec<&str> = Vec::new();
     for r in rows {
         if let ControlStep::Transfer { unit, .. } = &r.step {
-            if !unit.trim().is_empty() && !units.contains(&unit.trim()) {
-                units.push(unit.trim());
+            let unit = unit.trim();
+            if !unit.is_empty() && unit != agency && !units.contains(&unit) {
+                units.push(unit);
             }
         }
     }
     let handling = match units.as_slice() {
-        [] => d.handling_agency(),
-        units => format!("{} ({})", d.handling_agency(), units.join("; ")),
+        [] => agency,
+        units => format!("{agency} ({})", units.join("; ")),
     };
     labelled_lines(
         &mut b,
