@@ -98,9 +98,14 @@ export function renderMain(ctx, container, search) {
     await fill(async () => ({ rows: await call('search_dossiers', { text }), has_more: false }), t('ui.search.empty'));
   }
 
+  // Only the latest request draws: a slow answer for a tab left a moment ago must not
+  // replace the list the clerk has just chosen.
+  let drawing = 0;
   async function fill(load, emptyText) {
+    const mine = ++drawing;
     try {
       const page = await load();
+      if (mine !== drawing) return;
       clear(list).append(page.rows.length ? table(page.rows, open, selected, selection) : h('p', { class: 'empty' }, emptyText));
       clear(pager);
       if (!searching && (offset > 0 || page.has_more)) {
@@ -110,7 +115,7 @@ export function renderMain(ctx, container, search) {
           h('button', { type: 'button', id: 'page-next', disabled: !page.has_more, onclick: () => show(current, offset + PAGE) }, t('ui.page.next') + ' ›'));
       }
     } catch (e) {
-      clear(list).append(h('div', { class: 'banner error', role: 'alert' }, e.message));
+      if (mine === drawing) clear(list).append(h('div', { class: 'banner error', role: 'alert' }, e.message));
     }
   }
 

@@ -140,7 +140,7 @@ pub fn applicant(b: &mut Builder, d: &Dossier, intro: &str) {
     if !a.id_number.trim().is_empty() {
         who.push(
             Para::new(BODY)
-                .span(Face::Regular, "Số CCCD/Hộ chiếu: ")
+                .span(Face::Regular, "Số định danh cá nhân/Hộ chiếu: ")
                 .kept(Face::Regular, a.id_number.trim())
                 .after(GAP),
         );
