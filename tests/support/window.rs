@@ -299,7 +299,18 @@ impl Window {
     }
 
     pub async fn click(&self, css: &str) {
-        if let Err(e) = self.wait_css(css).await.click().await {
+        let el = self.wait_css(css).await;
+        // As a person scrolls a list to what they want: WebKitWebDriver does not scroll an
+        // element into view inside a scrolling box that hangs from a sticky one (the dossier
+        // panel's menu), and then cannot click it.
+        let _ = self
+            .client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'nearest' });",
+                vec![serde_json::to_value(&el).unwrap_or_default()],
+            )
+            .await;
+        if let Err(e) = el.click().await {
             self.screenshot("failure").await;
             panic!("click {css}: {e}");
         }

@@ -134,6 +134,9 @@ function steps(d, { buttons, more, work, reopen, transfer, issue }) {
   work.append(formsWork);
 
   buttons.append(h('button', { type: 'button', class: 'secondary', id: 'print-receipt', onclick: issue('print_receipt') }, icon('print'), t('ui.print')), more);
+  // The menu's order is how often each is needed: the forms, the rarer moves, the PDF.
+  const forms = section(t('ui.forms.title'));
+  const moveList = section(t('ui.more.moves'));
   const receipt = section(t('ui.more.receipt'));
   receipt.append(item('open-receipt', 'open', t('ui.open_pdf'), issue('open_receipt')));
 
@@ -162,13 +165,11 @@ function steps(d, { buttons, more, work, reopen, transfer, issue }) {
       primary('move-' + usual, 'next', t('ui.next.to.' + usual), () => move(usual, ''));
     }
     const rare = moves.filter((s) => s !== shown);
-    if (rare.length) {
-      const list = section(t('ui.more.moves'));
-      for (const to of rare) {
-        list.append(item('move-' + to, 'next', t('status.' + to), () => confirmMove(to)));
-      }
+    for (const to of rare) {
+      moveList.append(item('move-' + to, 'next', t('status.' + to), () => confirmMove(to)));
     }
-    renderForms(section(t('ui.forms.title')), formsWork, d, reopen);
+    if (!rare.length) moveList.remove();
+    renderForms(forms, formsWork, d, reopen);
   }, () => {});
 
   function confirmMove(to) {
