@@ -651,3 +651,51 @@ async fn the_offline_banner_comes_and_goes_with_the_server_and_the_typed_form_st
     assert_eq!(desk.json(&["list", "--json"]).as_array().unwrap().len(), 1);
     finish(w).await;
 }
+
+#[tokio::test]
+async fn the_2025_letter_and_control_slip_from_the_panel_read_back() {
+    let desk = Desk::ready();
+    let code = code_of(&desk.intake(&birth("Nguyễn Văn An", "2026-03-03T09:00:00+07:00")));
+    let w = Window::open(&desk, None).await;
+    open_dossier(&w, &code).await;
+
+    // Mẫu 04 of 2025: a numbered letter asking to extend the time limit.
+    w.click("#more-actions > summary").await;
+    w.click("#form-apology").await;
+    w.fill("#apology-reason", "Chờ kết quả xác minh của Công an xã")
+        .await;
+    w.fill("#apology-new-due", "12/01/2027").await;
+    w.click("#form-issue").await;
+    let issued = w.wait_text("#form-issued", |t| !t.is_empty()).await;
+    assert!(issued.contains("04"), "{issued}");
+    let pdf = opened_by(&w, "#form-open").await;
+    let text = pdf_text(&pdf);
+    for want in [
+        "Mẫu số 04 – Thông tư 03/2025/TT-VPCP",
+        "Số: 1/XLGH",
+        "V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ",
+        "Chờ kết quả xác minh của Công an xã",
+        "ngày 12 tháng 01 năm 2027",
+        "Nơi nhận:",
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
+
+    // The control slip, numbered 06 under 2025.
+    w.click("#more-actions > summary").await;
+    w.click("#form-control").await;
+    w.click("#form-issue").await;
+    w.wait_text("#form-result #form-issued", |t| !t.is_empty())
+        .await;
+    let pdf = opened_by(&w, "#form-result #form-open").await;
+    let text = pdf_text(&pdf);
+    for want in [
+        "Mẫu số 06 – Thông tư 03/2025/TT-VPCP",
+        "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+        "Cơ quan (bộ phận) giải quyết hồ sơ:",
+        code.as_str(),
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
+    finish(w).await;
+}
