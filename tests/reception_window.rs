@@ -26,6 +26,16 @@ async fn open_dossier(w: &Window, code: &str) {
     w.wait_text("#detail-code", |t| t == code).await;
 }
 
+async fn checked(w: &Window, css: &str) -> bool {
+    w.wait_css(css)
+        .await
+        .prop("checked")
+        .await
+        .unwrap()
+        .as_deref()
+        == Some("true")
+}
+
 async fn hand_over(w: &Window, unit: &str, receiver: &str) {
     w.fill("#f-transfer-unit", unit).await;
     w.fill("#f-transfer-receiver", receiver).await;
@@ -103,15 +113,7 @@ async fn a_reception_clerk_takes_a_dossier_from_intake_to_the_citizen() {
     w.click("#next-transfer").await;
     w.wait_css(&format!("#transfer-items tr[data-code='{code}']"))
         .await;
-    assert_eq!(
-        w.wait_css("#direction-to-unit")
-            .await
-            .prop("checked")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("true")
-    );
+    assert!(checked(&w, "#direction-to-unit").await);
     hand_over(&w, "Công chức Tư pháp – Hộ tịch", "Lê Văn Cường").await;
     assert_eq!(desk.json(&["show", &code, "--json"])["status_code"], 4);
 
@@ -120,15 +122,7 @@ async fn a_reception_clerk_takes_a_dossier_from_intake_to_the_citizen() {
     w.click("#next-back").await;
     w.wait_css(&format!("#transfer-items tr[data-code='{code}']"))
         .await;
-    assert_eq!(
-        w.wait_css("#direction-back")
-            .await
-            .prop("checked")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("true")
-    );
+    assert!(checked(&w, "#direction-back").await);
     hand_over(&w, "Công chức Tư pháp – Hộ tịch", "letan").await;
     assert_eq!(desk.json(&["show", &code, "--json"])["status_code"], 9);
 

@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use super::error::DocumentError;
 use super::fonts::{self, Face};
 use super::form::{
-    closing, field, finish_layout, opening, pdf_title, portrait, text, FormOptions, BODY, GAP,
-    HEADER, SIGN_SPACE, SMALL, TITLE,
+    closing, field, finish_layout, opening, pdf_title, portrait, text, to_the_citizen, FormOptions,
+    BODY, GAP, HEADER, SIGN_SPACE, SMALL, TITLE,
 };
 use super::layout::{Builder, Column, Item, Layout, Para};
 use super::letterhead::{letter_header, top_line, Signer};
@@ -56,22 +56,7 @@ fn slip(
     let mut b = portrait(fonts::load()?);
     opening(&mut b, &d.issuer, opts, Some(&d.code), HEADER);
     let unit = d.issuer.unit.trim();
-    b.paragraph(
-        &Para::new(BODY)
-            .center()
-            .span(Face::Regular, "Kính gửi: Ông/Bà ")
-            .span(Face::Bold, d.applicant.name.trim())
-            .after(3.0),
-    );
-    b.paragraph(&text(&format!(
-        "Vào {}, {unit} tiếp nhận hồ sơ của Ông/Bà, mã hồ sơ {}.",
-        time_words(d.received_at),
-        d.code.trim()
-    )));
-    b.paragraph(&field(
-        "Nội dung yêu cầu giải quyết: ",
-        d.procedure.name.trim(),
-    ));
+    to_the_citizen(&mut b, d);
     b.paragraph(&field(
         "Thời gian hẹn trả kết quả giải quyết hồ sơ: ",
         &time_words(previous_due),

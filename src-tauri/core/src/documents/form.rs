@@ -132,6 +132,28 @@ pub fn text(s: &str) -> Para {
     Para::new(BODY).span(Face::Regular, s).after(GAP)
 }
 
+/// How a slip written to the citizen opens: "Kính gửi: Ông/Bà <name>", when and by whom the
+/// dossier was received, and what it asks for.
+pub fn to_the_citizen(b: &mut Builder, d: &Dossier) {
+    b.paragraph(
+        &Para::new(BODY)
+            .center()
+            .span(Face::Regular, "Kính gửi: Ông/Bà ")
+            .span(Face::Bold, d.applicant.name.trim())
+            .after(3.0),
+    );
+    b.paragraph(&text(&format!(
+        "Vào {}, {} tiếp nhận hồ sơ của Ông/Bà, mã hồ sơ {}.",
+        super::wording::time_words(d.received_at),
+        d.issuer.unit.trim(),
+        d.code.trim()
+    )));
+    b.paragraph(&field(
+        "Nội dung yêu cầu giải quyết: ",
+        d.procedure.name.trim(),
+    ));
+}
+
 /// The applicant as the forms name them: "<intro> name", ID, address, phone and e-mail,
 /// then what they asked for.
 pub fn applicant(b: &mut Builder, d: &Dossier, intro: &str) {

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use super::error::DocumentError;
 use super::fonts::{self, Face};
 use super::form::{
-    closing, field, finish_layout, opening, pdf_title, portrait, text, FormOptions, BODY, GAP,
-    HEADER,
+    closing, field, finish_layout, opening, pdf_title, portrait, text, to_the_citizen, FormOptions,
+    BODY, GAP, HEADER,
 };
 use super::layout::{Layout, Para};
 use super::letterhead::Signer;
@@ -47,23 +47,7 @@ pub fn stop_layout(
     let mut b = portrait(fonts::load()?);
     opening(&mut b, &d.issuer, opts, Some(&d.code), HEADER);
     let agency = d.handling_agency();
-    b.paragraph(
-        &Para::new(BODY)
-            .center()
-            .span(Face::Regular, "Kính gửi: Ông/Bà ")
-            .span(Face::Bold, d.applicant.name.trim())
-            .after(3.0),
-    );
-    b.paragraph(&text(&format!(
-        "Vào {}, {} tiếp nhận hồ sơ của Ông/Bà, mã hồ sơ {}.",
-        time_words(d.received_at),
-        d.issuer.unit.trim(),
-        d.code.trim()
-    )));
-    b.paragraph(&field(
-        "Nội dung yêu cầu giải quyết: ",
-        d.procedure.name.trim(),
-    ));
+    to_the_citizen(&mut b, d);
     b.paragraph(&field(
         "1. Đề nghị, lý do dừng giải quyết: ",
         s.reason.trim(),
