@@ -1,6 +1,5 @@
 // Một Cửa desk window: start-up, sign-in, language, and the screens under one top bar.
-//   F2 new intake · F3 search and lists · F4 reports · F6 hand-over · F9 settings
-//   F10 accounts · Ctrl+L lock
+// The screens, their keys and who may open them are the table in screens.js; Ctrl+L locks.
 import { call, onSessionLost, onOffline } from './api.js';
 import { loadStrings, setLang, lang, t } from './i18n.js';
 import { h, clear } from './dom.js';
@@ -10,13 +9,9 @@ import { vnToday } from './dates.js';
 import { confirmDiscard } from './confirm.js';
 import { icon } from './icons.js';
 import { renderSetup, renderDeskName } from './views/setup.js';
-import { renderMain } from './views/main.js';
-import { renderIntake } from './views/intake.js';
-import { renderSettings } from './views/settings.js';
 import { renderLogin, renderLock } from './views/login.js';
-import { renderAccounts, passwordDialog } from './views/accounts.js';
-import { renderReports } from './views/reports.js';
-import { renderTransfer } from './views/transfer.js';
+import { passwordDialog } from './views/accounts.js';
+import { SCREENS, HOME, findScreen, screenForKey, mayOpen, allowedOr } from './screens.js';
 
 const root = document.getElementById('app');
 let screen = null;
@@ -24,7 +19,7 @@ let screen = null;
 async function start() {
   try {
     await loadStrings();
-    render(await call('app_state'), 'lists');
+    render(await call('app_state'), HOME);
     // The first screen is on the page: `motcua bench --window` times start-up up to here.
     call('first_screen').catch(() => {});
   } catch (e) {
@@ -36,17 +31,6 @@ function title(state) {
   // The same title as the native window, so a screen reader and WebDriver see it too.
   document.title = state.agency ? `Một Cửa — ${state.agency.unit}` : 'Một Cửa';
 }
-
-// The action each screen is for; a screen the person's roles cannot use is not offered.
-const VIEWS = {
-  intake: 'intake',
-  lists: 'view_dossier',
-  reports: 'report',
-  transfer: 'transfer',
-  settings: 'settings',
-  accounts: 'manage_accounts',
-};
-const mayOpen = (view) => may(VIEWS[view]);
 
 function render(state, view) {
   // The login and lock screens take no scans: a fast typist's password is typing.
@@ -69,7 +53,7 @@ function render(state, view) {
       await setLang(code);
       render(await call('app_state'), current);
     },
-    reload: async () => render(await call('app_state'), 'lists'),
+    reload: async () => render(await call('app_state'), HOME),
     resume: () => { if (screen && screen.focus) screen.focus(); },
     refreshTitle: async () => title(await call('app_state')),
     openDossier: (code) => go('lists').then((s) => s.open && s.open(code)),
@@ -95,7 +79,7 @@ function render(state, view) {
   }
   const session = state.session;
   setActions(session.actions);
-  if (!mayOpen(view)) view = Object.keys(VIEWS).find((v) => mayOpen(v)) || 'lists';
+  view = allowedOr(view);
 
   const search = h('input', {
     type: 'search', id: 'search', class: 'search',
@@ -104,21 +88,17 @@ function render(state, view) {
   });
   // Each screen's button: its icon, its word (only the icon on a narrow window, except for
   // the screen in use) and its key.
-  const nav = (view, key, label) => mayOpen(view)
-    ? h('button', { class: 'nav', id: 'nav-' + view, type: 'button', title: `${label} (${key})`, onclick: () => go(view) },
-      icon(view), h('span', { class: 'label' }, label), h('kbd', {}, key))
-    : null;
+  const nav = (s) => {
+    if (!mayOpen(s.id)) return null;
+    const label = t(s.label);
+    return h('button', { class: 'nav', id: 'nav-' + s.id, type: 'button', title: `${label} (${s.key})`, onclick: () => go(s.id) },
+      icon(s.icon), h('span', { class: 'label' }, label), h('kbd', {}, s.key));
+  };
   const header = h('header', { class: 'topbar' },
     h('div', { class: 'brand', title: state.agency.unit },
       h('strong', {}, 'Một Cửa'),
       h('span', { class: 'unit', id: 'unit-name' }, state.agency.unit)),
-    h('nav', { class: 'navs' },
-      nav('intake', 'F2', t('ui.nav.intake')),
-      nav('lists', 'F3', t('ui.nav.lists')),
-      nav('reports', 'F4', t('ui.nav.reports')),
-      nav('transfer', 'F6', t('ui.nav.transfer')),
-      nav('settings', 'F9', t('ui.nav.settings')),
-      nav('accounts', 'F10', t('ui.nav.accounts'))),
+    h('nav', { class: 'navs' }, SCREENS.map(nav)),
     h('div', { class: 'search-box' }, icon('search'), search),
     // Who is signed in, with what they do less often behind it; Ctrl+L locks at once.
     h('details', { class: 'usermenu' },
@@ -172,25 +152,20 @@ function render(state, view) {
     onScan(null);
     current = next;
     for (const b of header.querySelectorAll('.nav')) b.classList.toggle('current', b.id === 'nav-' + next);
-    search.parentElement.hidden = next !== 'lists';
-    if (next === 'intake') screen = renderIntake(ctx, body);
-    else if (next === 'settings') screen = await renderSettings(ctx, body);
-    else if (next === 'accounts') screen = await renderAccounts(ctx, body);
-    else if (next === 'reports') screen = renderReports(ctx, body);
-    else if (next === 'transfer') screen = renderTransfer(ctx, body, options.codes || [], options.direction);
-    else { screen = renderMain(ctx, body, search); search.focus(); }
+    const shown = findScreen(next);
+    search.parentElement.hidden = !shown.search;
+    screen = await shown.render(ctx, body, { search, options });
     return screen;
   }
   keys = (ev) => {
     if (document.getElementById('lock-overlay')) return;
     if (ev.ctrlKey && (ev.key === 'l' || ev.key === 'L')) { ev.preventDefault(); lockNow(); return; }
     if (document.querySelector('.modal')) return;
-    if (ev.key === 'F2') { ev.preventDefault(); go('intake'); }
-    else if (ev.key === 'F3') { ev.preventDefault(); if (current !== 'lists') go('lists'); else search.focus(); }
-    else if (ev.key === 'F4') { ev.preventDefault(); go('reports'); }
-    else if (ev.key === 'F6') { ev.preventDefault(); go('transfer'); }
-    else if (ev.key === 'F9') { ev.preventDefault(); go('settings'); }
-    else if (ev.key === 'F10') { ev.preventDefault(); go('accounts'); }
+    const keyed = screenForKey(ev.key);
+    if (!keyed) return;
+    ev.preventDefault();
+    if (keyed.again && current === keyed.id) keyed.again({ search });
+    else go(keyed.id);
   };
   go(view);
 }

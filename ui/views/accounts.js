@@ -5,7 +5,7 @@
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { h, clear, vnTime } from '../dom.js';
-import { showFieldErrors, clearFieldErrors, field } from './form.js';
+import { onSubmit, checkPasswordsMatch, field } from './form.js';
 
 const ROLES = ['reception', 'processing', 'supervisor', 'administrator'];
 
@@ -73,20 +73,13 @@ export async function renderAccounts(ctx, body) {
     passwordDialog(t('ui.accounts.reset_title', { name }), false, (current, next) => call('reset_account_password', { name, password: next }));
   }
 
-  addForm.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearFieldErrors(addForm);
-    const data = new FormData(addForm);
-    try {
-      await call('create_account', { input: {
-        name: data.get('name') || '', display_name: data.get('display_name') || '',
-        roles: pickedRoles(addForm), password: data.get('password') || '',
-      } });
-      addForm.reset();
-      await refresh();
-    } catch (e) {
-      showFieldErrors(addForm, e);
-    }
+  onSubmit(addForm, async (data) => {
+    await call('create_account', { input: {
+      name: data.get('name') || '', display_name: data.get('display_name') || '',
+      roles: pickedRoles(addForm), password: data.get('password') || '',
+    } });
+    addForm.reset();
+    await refresh();
   });
 
   // The chains' heads, to be noted away from the database and given back later to
@@ -167,21 +160,16 @@ export function passwordDialog(title, own, submit) {
       h('button', { type: 'submit', class: 'primary', id: 'pw-save' }, t('ui.save')),
       h('button', { type: 'button', class: 'link', onclick: () => dialog.remove() }, t('ui.cancel'))));
   const dialog = h('div', { class: 'modal', role: 'dialog', 'aria-modal': 'true', id: 'password-dialog' }, form);
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearFieldErrors(form);
-    const data = new FormData(form);
+  onSubmit(form, async (data) => {
+    checkPasswordsMatch(data.get('next') || '', data.get('again') || '');
     try {
-      if ((data.get('next') || '') !== (data.get('again') || '')) {
-        throw { kind: 'invalid', message: t('ui.password_mismatch'), fields: [{ field: 'account.password_again', message: t('ui.password_mismatch') }] };
-      }
       await submit(data.get('current') || '', data.get('next') || '');
-      dialog.remove();
     } catch (e) {
       // The core names the new password `account.password`; here that box is the new one.
       if (e.fields) e.fields = e.fields.map((f) => f.field === 'account.password' ? { ...f, field: 'account.new_password' } : f);
-      showFieldErrors(form, e);
+      throw e;
     }
+    dialog.remove();
   });
   dialog.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') dialog.remove(); });
   document.body.append(dialog);

@@ -3,6 +3,8 @@ import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { h, clear, vnTime } from '../dom.js';
 import { renderForms } from './forms.js';
+import { receiptIssuer } from './receipt.js';
+import { errorText } from './form.js';
 import { icon } from '../icons.js';
 import { may } from '../permissions.js';
 import { vnToday } from '../dates.js';
@@ -14,19 +16,7 @@ import { vnToday } from '../dates.js';
 export function renderDossier(panel, view, { close, scan, reopen, notice, transfer }) {
   const d = view.dossier;
   const status = h('div', { class: 'receipt-status', id: 'receipt-status', role: 'status' });
-  const issue = (command) => async () => {
-    status.className = 'receipt-status';
-    status.textContent = '…';
-    try {
-      const r = await call(command, { code: d.code });
-      status.className = 'receipt-status ok';
-      status.textContent = (command === 'print_receipt' ? t('ui.printed') : t('ui.opened')) +
-        (r.reprint ? ` (${t('cli.reprint')} ${r.reprint})` : '');
-    } catch (e) {
-      status.className = 'receipt-status banner error';
-      status.textContent = e.message;
-    }
-  };
+  const issue = receiptIssuer(status, d.code);
   const scanBanner = !scan ? null : scan.tag === 'invalid'
     ? h('div', { class: 'banner error', role: 'alert', id: 'scan-banner' }, t('scan.invalid'))
     : h('div', { class: 'banner ' + (scan.tag === 'verified' ? 'ok' : 'warn'), id: 'scan-banner' }, t('scan.' + scan.tag));
@@ -116,7 +106,7 @@ const USUAL = { 1: 2, 2: 4, 4: 9, 5: 4, 6: 4 };
 function steps(d, { buttons, more, work, reopen, transfer, issue }) {
   const menu = more.querySelector('.menu');
   const error = h('div', { class: 'field-error', role: 'alert', id: 'lifecycle-error' });
-  const fail = (e) => { error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message; };
+  const fail = (e) => { error.textContent = errorText(e); };
   const move = async (to, note) => {
     error.textContent = '';
     try {

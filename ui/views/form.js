@@ -1,5 +1,7 @@
-// Labelled fields with a place for their error, and the mapping of a core error onto them.
+// Labelled fields with a place for their error, the mapping of a core error onto them, and
+// the submit every form of the window shares.
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 
 export function field(path, label, input, extra = {}) {
   const id = 'f-' + path.replace(/[^a-z0-9]+/gi, '-');
@@ -46,4 +48,38 @@ export function showFieldErrors(form, error) {
     first.scrollIntoView({ block: 'center' });
     first.focus();
   }
+}
+
+// A form's submit: the last errors cleared, `work` done with what the form holds, a refusal
+// shown at its fields (and handed to `failed`, when given). A second submit while the first
+// is still at work is ignored: Enter pressed twice must not save twice.
+export function onSubmit(form, work, failed) {
+  let busy = false;
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    busy = true;
+    clearFieldErrors(form);
+    try {
+      await work(new FormData(form));
+    } catch (e) {
+      showFieldErrors(form, e);
+      if (failed) failed(e);
+    } finally {
+      busy = false;
+    }
+  });
+}
+
+// Two password boxes that differ, refused before anything is sent, at the second box.
+export function checkPasswordsMatch(password, again) {
+  if (password === again) return;
+  const message = t('ui.password_mismatch');
+  throw { kind: 'invalid', message, fields: [{ field: 'account.password_again', message }] };
+}
+
+// A refusal in one line, for a place with no field to point at: what each field was refused
+// for, or else the error's own message.
+export function errorText(e) {
+  return (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;
 }

@@ -2,9 +2,9 @@
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { h } from '../dom.js';
-import { showFieldErrors, clearFieldErrors, field } from './form.js';
+import { onSubmit, field } from './form.js';
 
-function card(ctx, parent, id, title, hint, fields, submitLabel, onSubmit, extra = []) {
+function card(ctx, parent, id, title, hint, fields, submitLabel, submit, extra = []) {
   const form = h('form', { class: 'card setup login', id, novalidate: true },
     h('h1', {}, title),
     hint ? h('p', { class: 'hint' }, hint) : null,
@@ -13,21 +13,9 @@ function card(ctx, parent, id, title, hint, fields, submitLabel, onSubmit, extra
       h('button', { type: 'submit', class: 'primary', id: id + '-submit' }, submitLabel),
       ...extra,
       h('button', { type: 'button', class: 'link', onclick: ctx.switchLang }, t('ui.switch_lang'))));
-  let busy = false;
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    if (busy) return;
-    busy = true;
-    clearFieldErrors(form);
-    try {
-      await onSubmit(new FormData(form));
-    } catch (e) {
-      showFieldErrors(form, e);
-      const pw = form.querySelector('input[type=password]');
-      if (pw) { pw.value = ''; if (!form.querySelector('.field.invalid')) pw.focus(); }
-    } finally {
-      busy = false;
-    }
+  onSubmit(form, submit, () => {
+    const pw = form.querySelector('input[type=password]');
+    if (pw) { pw.value = ''; if (!form.querySelector('.field.invalid')) pw.focus(); }
   });
   parent.append(h('main', { class: 'center' }, form));
   const first = form.querySelector('input:not([type=hidden])');

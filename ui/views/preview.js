@@ -3,6 +3,7 @@
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { h, clear, vnTime } from '../dom.js';
+import { receiptIssuer } from './receipt.js';
 
 export function showPreview(ctx, dossier, { print, onNew }) {
   const status = h('div', { class: 'receipt-status', id: 'preview-status', role: 'status' });
@@ -23,19 +24,7 @@ export function showPreview(ctx, dossier, { print, onNew }) {
   const dialog = h('div', { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'preview-code', id: 'preview' }, box);
 
   const close = () => { document.removeEventListener('keydown', keys, true); dialog.remove(); };
-  const issue = (command) => async () => {
-    status.className = 'receipt-status';
-    status.textContent = '…';
-    try {
-      const r = await call(command, { code: dossier.code });
-      status.className = 'receipt-status ok';
-      status.textContent = (command === 'print_receipt' ? t('ui.printed') : t('ui.opened')) +
-        (r.reprint ? ` (${t('cli.reprint')} ${r.reprint})` : '');
-    } catch (e) {
-      status.className = 'receipt-status banner error';
-      status.textContent = e.message;
-    }
-  };
+  const issue = receiptIssuer(status, dossier.code);
   printBtn.addEventListener('click', issue('print_receipt'));
   openBtn.addEventListener('click', issue('open_receipt'));
   newBtn.addEventListener('click', () => { close(); onNew(); });

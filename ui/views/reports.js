@@ -6,6 +6,7 @@ import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { dateInput, dmy } from '../dates.js';
 import { h, clear } from '../dom.js';
+import { errorText } from './form.js';
 
 const PERIODS = ['this_month', 'last_month', 'this_quarter', 'this_year', 'custom'];
 
@@ -79,7 +80,7 @@ export function renderReports(ctx, container) {
       clear(table).append(report.rows.length ? figures(report) : h('p', { class: 'empty' }, t('ui.report.empty')));
     } catch (e) {
       clear(table);
-      error.textContent = message(e);
+      error.textContent = errorText(e);
     }
     suggest();
   }
@@ -121,7 +122,7 @@ export function renderReports(ctx, container) {
         h('button', { type: 'button', id: 'export-open', onclick: () => call('open_file', { path: written.path }).catch((e) => { result.append(h('div', { class: 'field-error' }, e.message)); }) }, t('ui.open')));
     } catch (e) {
       result.className = 'export-result banner error';
-      result.textContent = message(e);
+      result.textContent = errorText(e);
     }
   }
   write.addEventListener('click', () => exportFile(armed));
@@ -151,11 +152,6 @@ function asOf(report) {
   const m = /T(\d{2}:\d{2})/.exec(report.as_of || '');
   const time = m ? m[1] : '';
   return time === '00:00' ? { time: '24:00', date: dmy(report.to) } : { time, date: dmy(report.as_of) };
-}
-
-
-function message(e) {
-  return (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;
 }
 
 // Biểu 06: two header rows (groups, then their counters), a row per procedure under its

@@ -8,7 +8,7 @@ import { call } from '../api.js';
 import { t, lang } from '../i18n.js';
 import { dateInput } from '../dates.js';
 import { h, clear, vnDate } from '../dom.js';
-import { showFieldErrors, clearFieldErrors, field } from './form.js';
+import { onSubmit, errorText, field } from './form.js';
 import { inForceLine } from './forms.js';
 
 const GROUPS = [
@@ -97,7 +97,7 @@ export async function renderSettings(ctx, container) {
         if (s.key === 'unit') ctx.refreshTitle();
       } catch (e) {
         box.classList.add('invalid');
-        error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;
+        error.textContent = errorText(e);
       }
     };
     control.addEventListener('change', save);
@@ -172,7 +172,7 @@ export async function renderSettings(ctx, container) {
       } catch (e) {
         confirmBox.hidden = true; editing.hidden = false;
         box.classList.add('invalid');
-        error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;
+        error.textContent = errorText(e);
         control.focus();
       }
     }
@@ -221,7 +221,7 @@ async function notices() {
       form.reset();
       load();
     } catch (e) {
-      error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;
+      error.textContent = errorText(e);
     }
   });
   box.append(h('table', { class: 'dossiers notices' },
@@ -297,10 +297,7 @@ async function catalogEditor() {
     const showLimit = () => { days.hidden = unit.value === 'same_day'; cutoff.hidden = unit.value !== 'same_day'; };
     unit.addEventListener('change', showLimit);
     showLimit();
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      clearFieldErrors(form);
-      const data = new FormData(form);
+    onSubmit(form, async (data) => {
       const limit = unit.value === 'same_day'
         ? { unit: 'same_day', cutoff: (cutoff.value || '15:00') + ':00' }
         : { unit: unit.value, days: Number(days.value || 0) };
@@ -317,13 +314,9 @@ async function catalogEditor() {
         active: form.querySelector('#procedure-active').checked,
         any_desk: form.querySelector('#procedure-any-desk').checked,
       };
-      try {
-        await call('save_procedure', { procedure, replaces: original && original !== procedure.code ? original : null });
-        clear(editor);
-        await load();
-      } catch (e) {
-        showFieldErrors(form, e);
-      }
+      await call('save_procedure', { procedure, replaces: original && original !== procedure.code ? original : null });
+      clear(editor);
+      await load();
     });
     clear(editor).append(form);
     form.querySelector('#procedure-code').focus();
@@ -373,7 +366,7 @@ async function database() {
     } catch (e) {
       result.className = 'export-result';
       result.textContent = '';
-      error.textContent = (e.fields && e.fields.length) ? e.fields.map((f) => f.message).join('; ') : e.message;
+      error.textContent = errorText(e);
     } finally {
       save.disabled = false;
     }

@@ -5,7 +5,7 @@
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { h } from '../dom.js';
-import { showFieldErrors, clearFieldErrors, field } from './form.js';
+import { onSubmit, checkPasswordsMatch, field } from './form.js';
 
 export function renderSetup(ctx) {
   const needAdmin = !ctx.state.accounts;
@@ -44,44 +44,30 @@ export function renderSetup(ctx) {
   if (needAgency) {
     call('list_printers').then((ps) => ps.forEach((p) => printer.append(h('option', { value: p.name, selected: p.default }, p.name))), () => {});
   }
-  let busy = false;
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    if (busy) return;
-    busy = true;
-    clearFieldErrors(form);
-    const data = new FormData(form);
-    try {
-      if (needAdmin) {
-        if ((data.get('admin_password') || '') !== (data.get('admin_password_again') || '')) {
-          throw { kind: 'invalid', message: t('ui.password_mismatch'), fields: [{ field: 'account.password_again', message: t('ui.password_mismatch') }] };
-        }
-        await call('create_first_administrator', { input: {
-          name: data.get('admin_name') || '',
-          display_name: data.get('admin_display_name') || '',
-          roles: [],
-          password: data.get('admin_password') || '',
-        } });
-      }
-      if (needAgency) {
-        await call('setup_agency', { input: {
-          agency_code: data.get('agency_code') || '',
-          governing_body: data.get('governing_body') || '',
-          unit: data.get('unit') || '',
-          place: data.get('place') || '',
-          first_number: Number(data.get('first_number') || 1),
-        } });
-        // The desk's own printer and paper; the agency is saved even if these are refused.
-        for (const key of ['printer', 'paper']) {
-          await call('settings_set', { key, value: data.get(key) || '' });
-        }
-      }
-      await ctx.reload();
-    } catch (e) {
-      showFieldErrors(form, e);
-    } finally {
-      busy = false;
+  onSubmit(form, async (data) => {
+    if (needAdmin) {
+      checkPasswordsMatch(data.get('admin_password') || '', data.get('admin_password_again') || '');
+      await call('create_first_administrator', { input: {
+        name: data.get('admin_name') || '',
+        display_name: data.get('admin_display_name') || '',
+        roles: [],
+        password: data.get('admin_password') || '',
+      } });
     }
+    if (needAgency) {
+      await call('setup_agency', { input: {
+        agency_code: data.get('agency_code') || '',
+        governing_body: data.get('governing_body') || '',
+        unit: data.get('unit') || '',
+        place: data.get('place') || '',
+        first_number: Number(data.get('first_number') || 1),
+      } });
+      // The desk's own printer and paper; the agency is saved even if these are refused.
+      for (const key of ['printer', 'paper']) {
+        await call('settings_set', { key, value: data.get(key) || '' });
+      }
+    }
+    await ctx.reload();
   });
   ctx.root.append(h('main', { class: 'center' }, form));
   form.querySelector('input').focus();
@@ -99,15 +85,9 @@ export function renderDeskName(ctx) {
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'desk-name-save' }, t('ui.desk_name.save')),
       h('button', { type: 'button', class: 'link', onclick: ctx.switchLang }, t('ui.switch_lang'))));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearFieldErrors(form);
-    try {
-      await call('name_desk', { name: name.value });
-      await ctx.reload();
-    } catch (e) {
-      showFieldErrors(form, e);
-    }
+  onSubmit(form, async () => {
+    await call('name_desk', { name: name.value });
+    await ctx.reload();
   });
   ctx.root.append(h('main', { class: 'center' }, form));
   name.focus();
