@@ -15,8 +15,8 @@ use super::form::{
     BODY, GAP, HEADER, SIGN_SPACE, SMALL, TITLE,
 };
 use super::layout::{Builder, Column, Item, Layout, Para};
+use super::layout_pdf;
 use super::letterhead::{letter_header, top_line, Signer};
-use super::pdf::layout_pdf;
 use super::wording::{dateline, limit_words, time_words};
 use crate::dossier::Dossier;
 use crate::form_input::Apology;

@@ -12,7 +12,7 @@ use super::form::{
     FormOptions, BODY, CELL, GAP, HEADER,
 };
 use super::layout::{Align, Layout, Para, Table, TableColumn};
-use super::pdf::layout_pdf;
+use super::layout_pdf;
 use super::wording::time_words;
 use crate::dossier::Dossier;
 use crate::transfer::{ControlRow, ControlStep, Direction};

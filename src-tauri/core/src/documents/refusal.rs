@@ -6,8 +6,8 @@ use super::form::{
     applicant, closing, finish_layout, opening, portrait, text, FormOptions, GAP, HEADER,
 };
 use super::layout::Layout;
+use super::layout_pdf;
 use super::letterhead::Signer;
-use super::pdf::layout_pdf;
 use crate::dossier::Dossier;
 use crate::form_input::Refusal;
 

@@ -9,7 +9,7 @@ use super::error::DocumentError;
 use super::fonts::{self, Face};
 use super::form::{finish_layout, landscape, opening, subtitle, FormOptions, BODY};
 use super::layout::{Align, Layout, Para, Table, TableColumn};
-use super::pdf::layout_pdf;
+use super::layout_pdf;
 use super::wording::short_time;
 use crate::agency::Agency;
 use crate::i18n::Lang;

@@ -5,8 +5,8 @@ use super::error::DocumentError;
 use super::fonts;
 use super::form::{closing, finish_layout, landscape, opening, subtitle, FormOptions, BODY};
 use super::layout::{Align, Layout, Table, TableColumn};
+use super::layout_pdf;
 use super::letterhead::Signer;
-use super::pdf::layout_pdf;
 use crate::agency::Agency;
 use crate::report::{Counters, Report, COUNTER_GROUPS, COUNTER_SHORT_TITLES};
 

@@ -13,8 +13,8 @@ use super::form::{
     BODY, GAP, HEADER,
 };
 use super::layout::{Layout, Para};
+use super::layout_pdf;
 use super::letterhead::Signer;
-use super::pdf::layout_pdf;
 use super::wording::time_words;
 use crate::dossier::Dossier;
 use crate::form_input::Stop;

@@ -8,8 +8,8 @@ use super::form::{
     GAP, HEADER,
 };
 use super::layout::{Align, Layout, Para, Table, TableColumn};
+use super::layout_pdf;
 use super::letterhead::Signer;
-use super::pdf::layout_pdf;
 use super::wording::time_words;
 use crate::dossier::Dossier;
 use crate::form_input::Supplement;

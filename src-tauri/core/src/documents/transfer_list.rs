@@ -9,8 +9,8 @@ use super::form::{
     HEADER,
 };
 use super::layout::{Align, Layout, Para, Table, TableColumn};
+use super::layout_pdf;
 use super::letterhead::Signer;
-use super::pdf::layout_pdf;
 use super::wording::{short_time, time_words};
 use crate::agency::Agency;
 use crate::transfer::{Direction, TransferBatch};

@@ -1,5 +1,5 @@
-//! What can go wrong while drawing a slip. Vietnamese is the `Display`, like the rest of the
-//! core, because these messages reach the desk clerk.
+//! What can go wrong while drawing a slip. Vietnamese is the `Display` because these messages
+//! reach the desk clerk; the engine has no language tables, so the core words them otherwise.
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {

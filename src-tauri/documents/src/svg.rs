@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-use super::fonts::MM_PER_PT;
-use super::layout::{Element, Layout};
+use crate::fonts::MM_PER_PT;
+use crate::layout::{Element, Layout};
 
 const FONT_FAMILY: &str = "'Liberation Serif', 'Times New Roman', Tinos, serif";
 

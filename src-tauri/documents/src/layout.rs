@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::fonts::{Face, Fonts, MM_PER_PT};
+use crate::fonts::{Face, Fonts, MM_PER_PT};
 
 /// Tolerance for comparisons of computed positions, in millimetres.
 pub const EPS: f32 = 0.01;
@@ -1463,7 +1463,7 @@ fn widen(widths: &mut [f32], minimums: &[f32]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::documents::fonts;
+    use crate::fonts;
 
     fn builder() -> Builder<'static> {
         Builder::new(

@@ -8,9 +8,9 @@ use barcoders::sym::code128::Code128;
 pub use qrcode::EcLevel;
 use qrcode::{Color, QrCode};
 
-use super::error::DocumentError;
-use super::fonts::Face;
-use super::layout::{Align, BoxMm, Builder, Element};
+use crate::error::DocumentError;
+use crate::fonts::Face;
+use crate::layout::{Align, BoxMm, Builder, Element};
 
 /// Light modules required around a QR symbol (ISO/IEC 18004).
 pub const QR_QUIET_MODULES: usize = 4;

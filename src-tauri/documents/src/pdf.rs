@@ -1,15 +1,17 @@
 //! The display list as a PDF (printpdf 0.12): fonts embedded as subsets, text positioned run by
 //! run exactly where layout measured it, fills and strokes in black.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use printpdf::{
     Color, FontId, Greyscale, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument,
     PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
 };
 use unicode_normalization::UnicodeNormalization;
 
-use super::error::DocumentError;
-use super::fonts::{self, Face};
-use super::layout::{Element, Layout, Page};
+use crate::error::DocumentError;
+use crate::fonts::{self, Face};
+use crate::layout::{Element, Layout, Page};
 
 /// Millimetres to points, rounded to 1/100 pt (3.5 µm): content streams shrink by a third and
 /// nothing printable moves.
@@ -29,16 +31,20 @@ fn black() -> Color {
     })
 }
 
-/// Renders every page of `layout`. `title` becomes the document title shown by PDF viewers.
-pub fn layout_pdf(layout: &Layout, title: &str) -> Result<Vec<u8>, DocumentError> {
+/// Renders every page of `layout`. `title` becomes the document title shown by PDF viewers and
+/// `made` its creation date: the engine has no clock, so the desk's own comes from the caller.
+pub fn layout_pdf(
+    layout: &Layout,
+    title: &str,
+    made: SystemTime,
+) -> Result<Vec<u8>, DocumentError> {
     if layout.pages.is_empty() {
         return Err(DocumentError::EmptyLayout);
     }
     let fonts = fonts::load()?;
     let title: String = title.nfc().collect();
     let mut doc = PdfDocument::new(&title);
-    let now = chrono::Utc::now().timestamp();
-    if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(now) {
+    if let Some(date) = pdf_date(made) {
         doc.metadata.info.creation_date = date;
         doc.metadata.info.modification_date = date;
         doc.metadata.info.metadata_date = date;
@@ -67,6 +73,12 @@ pub fn layout_pdf(layout: &Layout, title: &str) -> Result<Vec<u8>, DocumentError
     };
     let mut warnings = Vec::new();
     Ok(doc.with_pages(pages).save(&opts, &mut warnings))
+}
+
+/// PDF dates count whole seconds from 1970; a clock set before that leaves printpdf's default.
+fn pdf_date(made: SystemTime) -> Option<printpdf::OffsetDateTime> {
+    let seconds = made.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    printpdf::OffsetDateTime::from_unix_timestamp(i64::try_from(seconds).ok()?).ok()
 }
 
 fn page_ops(page: &Page, ids: &[Option<FontId>; 4]) -> PdfPage {
@@ -149,4 +161,45 @@ fn page_ops(page: &Page, ids: &[Option<FontId>; 4]) -> PdfPage {
         ops.push(Op::EndTextSection);
     }
     PdfPage::new(Mm(page.width), Mm(h), ops)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::layout::{Builder, Margins, Para};
+
+    fn one_page() -> Layout {
+        let mut b = Builder::new(
+            fonts::load().unwrap(),
+            100.0,
+            60.0,
+            Margins::new(5.0, 5.0, 5.0, 5.0),
+        );
+        b.paragraph(&Para::new(11.0).span(Face::Regular, "Giấy tiếp nhận"));
+        b.finish()
+    }
+
+    #[test]
+    fn the_pdf_is_dated_with_the_callers_clock() {
+        // 2026-12-05 02:00:00 UTC.
+        let made = UNIX_EPOCH + Duration::from_secs(1_796_436_000);
+        let pdf = layout_pdf(&one_page(), "Phiếu", made).unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        for key in [
+            "/CreationDate(D:20261205020000",
+            "/ModDate(D:20261205020000",
+        ] {
+            assert!(text.contains(key), "{key} missing");
+        }
+    }
+
+    #[test]
+    fn an_empty_layout_is_refused() {
+        assert!(matches!(
+            layout_pdf(&Layout::default(), "trống", SystemTime::UNIX_EPOCH),
+            Err(DocumentError::EmptyLayout)
+        ));
+    }
 }

@@ -19,8 +19,8 @@ use windows_sys::Win32::Graphics::Gdi::{
     TA_BASELINE, TA_LEFT, TA_NOUPDATECP, TRANSPARENT,
 };
 
-use super::fonts::{self, Face, Fonts, FAMILY};
-use super::layout::{BoxMm, Element, Page, Stroke, TextRun};
+use crate::fonts::{self, Face, Fonts, FAMILY};
+use crate::layout::{BoxMm, Element, Page, Stroke, TextRun};
 
 const MM_PER_INCH: f64 = 25.4;
 
