@@ -4,7 +4,7 @@
 //! kept, brute-force lockout, masking and logging of personal data by role, and the audit
 //! trail shown to administrators after tampering.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! A small run of `motcua bench` on every CI run, so the benchmark never rots. It checks the
 //! shape and sanity of the results, never their speed (no timing assertions in tests).
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::Desk;

@@ -5,7 +5,7 @@
 //! lists, and the hand-over proposes it; the receipt's ID label, office label and lookup line
 //! follow the office's settings. Papers are read back with pdftotext.
 
-mod support;
+use crate::support;
 
 use support::{birth, pdf_text, Desk};
 

@@ -3,7 +3,7 @@
 //! disabled), chooses the competent authority from the office's list, and the dossier, its
 //! list row and the hand-over screen carry both.
 
-mod support;
+use crate::support;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;

@@ -3,7 +3,7 @@
 //! hand-over (which records who received the result), and the intake's reception time is
 //! the desk's clock, never a time sent by the page.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::window::Window;

@@ -3,7 +3,7 @@
 //! stop notice (Mẫu 05) moving the dossier to 8 and stopping its clock for good; Mẫu 04 as a
 //! numbered letter; what `--form 05` and `--form 07` mean under each set.
 
-mod support;
+use crate::support;
 
 use support::{pdf_text, tool, Desk};
 

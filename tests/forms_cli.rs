@@ -3,7 +3,7 @@
 //! back with pdftotext, the workbook read back with calamine, the CSV opened as UTF-8 with
 //! its byte-order mark. The 2025 forms, a new office's, are in `forms2025_cli.rs`.
 
-mod support;
+use crate::support;
 
 use calamine::{Data, Reader, Xlsx};
 use support::{birth, pdf_text, tool, Desk};

@@ -3,9 +3,8 @@
 //! force, a batch hand-over by typed and scanned codes, and the offline banner while a
 //! private PostgreSQL server is stopped and started.
 
-#[path = "../src-tauri/core/tests/common/private_server.rs"]
-mod private_server;
-mod support;
+use crate::private_server;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

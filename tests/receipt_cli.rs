@@ -1,7 +1,7 @@
 //! Receipts through the CLI: real PDFs read back with pdftotext, their QR and barcode decoded
 //! with zbarimg, scanned back, and printed through a real CUPS queue.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

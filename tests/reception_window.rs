@@ -3,7 +3,7 @@
 //! the processing unit, taking the result back and returning it to the citizen. Each next
 //! step is the dossier panel's one primary button; nothing on the way is refused.
 
-mod support;
+use crate::support;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;

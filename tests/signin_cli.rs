@@ -3,7 +3,7 @@
 //! `--password-file` for scheduled jobs), are checked against the roles like the window,
 //! and are recorded under the account. On a real SQLite file with the real binary.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Output;

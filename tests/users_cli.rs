@@ -1,7 +1,7 @@
 //! `motcua user …`, `setup --admin` and `motcua audit verify` on a real SQLite file. The
 //! tampering is done with the `sqlite3` shell, as someone with the database file could.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 //! The real desk window under Xvfb, driven like a user through WebDriver.
 
-mod support;
+use crate::support;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;

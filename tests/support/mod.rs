@@ -138,6 +138,24 @@ impl Desk {
         c
     }
 
+    /// `cmd` run under `umask`, the way a user's shell would start it: set in a shell that
+    /// then becomes `motcua`, since the test process's own umask is shared by every test.
+    #[cfg(unix)]
+    pub fn cmd_with_umask(&self, umask: u32) -> Command {
+        let base = self.cmd();
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!("umask {umask:03o} && exec \"$0\" \"$@\""))
+            .arg(BIN);
+        for (key, value) in base.get_envs() {
+            match value {
+                Some(value) => c.env(key, value),
+                None => c.env_remove(key),
+            };
+        }
+        c
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).stdin(Stdio::null()).output().unwrap()
     }
@@ -335,7 +353,10 @@ pub fn postgres_database() -> Option<String> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    let name = format!("motcua_t{}_{nanos}", std::process::id());
+    // Every test of the binary shares the process id: the count keeps their names apart.
+    static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("motcua_t{}_{n}_{nanos}", std::process::id());
     let out = Command::new("psql")
         .args([&admin, "-q", "-c", &format!("CREATE DATABASE {name}")])
         .output()
