@@ -14,14 +14,7 @@ fn receipts_in_every_format_read_back_and_scan() {
     let code = d["code"].as_str().unwrap();
     for paper in ["a4", "a5", "80mm"] {
         let pdf = desk.path(&format!("receipt-{paper}.pdf"));
-        desk.ok(&[
-            "receipt",
-            code,
-            "--paper",
-            paper,
-            "--out",
-            pdf.to_str().unwrap(),
-        ]);
+        desk.receipt(code, paper, &pdf);
         let text = pdf_text(&pdf);
         assert!(text.contains("Nguyễn Thị Hồng Nhung"), "{paper}: {text}");
         assert!(text.contains(code), "{paper}");
@@ -55,14 +48,7 @@ fn receipts_in_every_format_read_back_and_scan() {
     }
     // Issued three times: the later two are reprints, marked and logged.
     let pdf = desk.path("again.pdf");
-    desk.ok(&[
-        "receipt",
-        code,
-        "--paper",
-        "a5",
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
+    desk.receipt(code, "a5", &pdf);
     assert!(pdf_text(&pdf).contains("In lại lần 3"));
     let kinds: Vec<String> = desk
         .json(&["history", code, "--json"])

@@ -2,7 +2,10 @@
 
 #![allow(dead_code)]
 
+pub mod scenario;
 pub mod window;
+
+pub use scenario::{birth_today, Scenario};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -190,6 +193,18 @@ impl Desk {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// Issues `code`'s receipt on `paper` (a4, a5, 80mm) into `pdf`.
+    pub fn receipt(&self, code: &str, paper: &str, pdf: &Path) {
+        self.ok(&[
+            "receipt",
+            code,
+            "--paper",
+            paper,
+            "--out",
+            pdf.to_str().unwrap(),
+        ]);
+    }
+
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
@@ -298,14 +313,7 @@ pub fn qr_of(pdf: &Path) -> String {
 /// Issues a dossier's receipt through the CLI and reads back its QR payload.
 pub fn receipt_qr(desk: &Desk, code: &str, paper: &str) -> String {
     let pdf = desk.path(&format!("receipt-{paper}-{}.pdf", code.replace('.', "_")));
-    desk.ok(&[
-        "receipt",
-        code,
-        "--paper",
-        paper,
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
+    desk.receipt(code, paper, &pdf);
     qr_of(&pdf)
 }
 

@@ -271,6 +271,19 @@ impl Window {
             .unwrap_or_else(|e| panic!("typing {text:?}: {e}"));
     }
 
+    /// Opens the intake form (F2) and picks the birth registration (1.001193) from the
+    /// keyboard, as a clerk starts most intakes; returns once the due date is shown.
+    pub async fn start_birth_intake(&self) {
+        let enter = fantoccini::key::Key::Enter.to_string();
+        self.type_keys(&fantoccini::key::Key::F2.to_string()).await;
+        self.wait_css("#intake-form").await;
+        self.type_keys("khai sinh").await;
+        self.wait_text("#procedure-options", |t| t.contains("1.001193"))
+            .await;
+        self.type_keys(&enter).await;
+        self.wait_text("#due-at", |t| !t.is_empty()).await;
+    }
+
     /// A key pressed with a modifier held (Ctrl+Enter, Alt+F), through the actions API:
     /// modifiers in typed text are not honoured on every element.
     pub async fn chord(&self, modifier: fantoccini::key::Key, key: char) {
