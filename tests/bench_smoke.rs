@@ -102,6 +102,7 @@ fn the_window_benchmark_starts_the_window() {
         std::env::var("DISPLAY").is_ok(),
         "the window benchmark needs an X display: run it through the test command (xvfb-run)"
     );
+    let _display = support::window::the_display();
     let desk = Desk::new();
     let out = desk
         .cmd()

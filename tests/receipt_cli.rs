@@ -142,6 +142,7 @@ fn printing_goes_through_cups_and_a_missing_printer_is_a_clear_error() {
     let printer = std::env::var("MOTCUA_TEST_PRINTER")
         .expect("the test command sets up a cups-pdf printer (MOTCUA_TEST_PRINTER)");
     let out_dir = std::env::var("MOTCUA_TEST_PRINT_DIR").expect("MOTCUA_TEST_PRINT_DIR");
+    let _printer = support::the_test_printer();
     let desk = Desk::ready();
     let d = desk.intake(&birth("Võ Thị Sáu", "2027-03-03T09:00:00+07:00"));
     let code = d["code"].as_str().unwrap();

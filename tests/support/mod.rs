@@ -317,6 +317,17 @@ pub fn receipt_qr(desk: &Desk, code: &str, paper: &str) -> String {
     qr_of(&pdf)
 }
 
+/// The test printer's output folder for a test that finds its print there by the dossier's
+/// code: the desk's and the Windows build's print tests print the same code, and would
+/// otherwise take each other's files. Held until the guard is dropped.
+pub fn the_test_printer() -> std::sync::MutexGuard<'static, ()> {
+    static PRINTER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A test that failed holding it leaves nothing half-done in the folder to protect.
+    PRINTER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// A cups-pdf queue of a test's own, removed when the test ends however it ends.
 pub struct Queue(pub String);
 

@@ -23,6 +23,13 @@ fn turn() -> &'static tokio::sync::Mutex<()> {
     TURN.get_or_init(|| tokio::sync::Mutex::new(()))
 }
 
+/// The display for a plain (not async) test that shows a window of its own, the
+/// benchmark's or Wine's: it waits its turn as `Window::open` does, so no other window takes
+/// the focus or the screen meanwhile. Held until the guard is dropped.
+pub fn the_display() -> tokio::sync::MutexGuard<'static, ()> {
+    turn().blocking_lock()
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
