@@ -54,21 +54,7 @@ impl Home {
     }
 
     fn run(&self, args: &[&str], stdin: &str) -> Output {
-        use std::io::Write;
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        support::output_with_stdin(&mut self.cmd(args), stdin)
     }
 
     fn ok(&self, args: &[&str]) -> String {

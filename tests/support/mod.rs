@@ -164,22 +164,7 @@ impl Desk {
     }
 
     pub fn run_stdin(&self, args: &[&str], input: &str) -> Output {
-        use std::io::Write;
-        let mut child = self
-            .cmd()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        output_with_stdin(self.cmd().args(args), input)
     }
 
     /// Runs and insists on success; returns standard output.
@@ -218,6 +203,24 @@ impl Desk {
         );
         serde_json::from_slice(&out.stdout).unwrap()
     }
+}
+
+/// Runs `cmd` with `input` on its standard input; its output and status.
+pub fn output_with_stdin(cmd: &mut Command, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 pub fn birth(name: &str, received_at: &str) -> serde_json::Value {
