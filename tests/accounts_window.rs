@@ -4,7 +4,7 @@
 //! kept, brute-force lockout, masking and logging of personal data by role, and the audit
 //! trail shown to administrators after tampering.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -12,7 +12,7 @@ use std::process::Command;
 use fantoccini::key::Key;
 use serde_json::{json, Value};
 use support::window::Window;
-use support::{birth, Desk, PASSWORD, STAFF};
+use support::{Desk, Scenario, PASSWORD, STAFF};
 
 /// What each role may do, written from the issues independently of the code: reception
 /// (intake, receipts, check-in, hand-over, forms 02, 03 and 05, batch hand-overs to the
@@ -256,18 +256,17 @@ fn kind(err: &Value) -> &str {
 
 /// A desk with one account per role, and one dossier.
 fn staffed_desk() -> (Desk, String) {
-    let desk = Desk::ready();
-    desk.account("letan", &["reception"]);
-    desk.account("xuly", &["processing"]);
-    desk.account("giamsat", &["supervisor"]);
-    desk.account("quantri", &["administrator"]);
-    // The CLI acts as a signed-in account once there are accounts.
-    desk.login("letan", PASSWORD);
-    // Received now, so it is on today's list.
-    let mut request = birth("Nguyễn Văn An", "");
-    request.as_object_mut().unwrap().remove("received_at");
-    let code = desk.intake(&request)["code"].as_str().unwrap().to_string();
-    (desk, code)
+    let staffed = Scenario::new()
+        .clerk("letan", &["reception"])
+        .clerk("xuly", &["processing"])
+        .clerk("giamsat", &["supervisor"])
+        .clerk("quantri", &["administrator"])
+        // The CLI acts as a signed-in account once there are accounts.
+        .signed_in("letan")
+        // Received now, so it is on today's list.
+        .dossier_today("Nguyễn Văn An");
+    let code = staffed.code();
+    (staffed.desk, code)
 }
 
 #[tokio::test]
@@ -719,13 +718,7 @@ async fn the_idle_lock_fires_with_the_intake_form_open() {
     desk.ok(&["settings", "set", "idle-lock-minutes", "1"]);
     let w = Window::open(&desk, None).await;
     w.wait_css("#dossier-list").await;
-    w.type_keys(&Key::F2.to_string()).await;
-    w.wait_css("#intake-form").await;
-    w.type_keys("khai sinh").await;
-    w.wait_text("#procedure-options", |t| t.contains("1.001193"))
-        .await;
-    w.type_keys(&Key::Enter.to_string()).await;
-    w.wait_text("#due-at", |t| !t.is_empty()).await;
+    w.start_birth_intake().await;
     let last_key = std::time::Instant::now();
     // Nobody touches the desk: locked a minute after the last key, although the form's
     // timer asked for the appointment meanwhile (it would otherwise lock at two minutes).

@@ -3,7 +3,7 @@
 //! the append-only triggers dropped first as an attacker would. Each tampering makes
 //! `audit verify` exit with 1 and name what is wrong; a day of ordinary work verifies.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Output};
 

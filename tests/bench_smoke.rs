@@ -1,7 +1,7 @@
 //! A small run of `motcua bench` on every CI run, so the benchmark never rots. It checks the
 //! shape and sanity of the results, never their speed (no timing assertions in tests).
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::Desk;
@@ -102,6 +102,7 @@ fn the_window_benchmark_starts_the_window() {
         std::env::var("DISPLAY").is_ok(),
         "the window benchmark needs an X display: run it through the test command (xvfb-run)"
     );
+    let _display = support::window::the_display();
     let desk = Desk::new();
     let out = desk
         .cmd()

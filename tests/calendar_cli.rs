@@ -1,6 +1,6 @@
 //! The calendar through the CLI: holidays, lunar dates, notices and appointments.
 
-mod support;
+use crate::support;
 
 use support::Desk;
 

@@ -1,6 +1,6 @@
 //! The CLI end to end: the real binary on a real SQLite file.
 
-mod support;
+use crate::support;
 
 use std::process::Stdio;
 

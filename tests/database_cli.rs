@@ -1,7 +1,7 @@
 //! `motcua database show|set|reset`: the desk's database kept in `desk.json`, with the
 //! order `--db` > `MOTCUA_DB` > the file > the default, and passwords never printed.
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 

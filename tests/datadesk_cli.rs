@@ -5,7 +5,7 @@
 //! lists, and the hand-over proposes it; the receipt's ID label, office label and lookup line
 //! follow the office's settings. Papers are read back with pdftotext.
 
-mod support;
+use crate::support;
 
 use support::{birth, pdf_text, Desk};
 
@@ -41,14 +41,7 @@ fn mark_catalog(desk: &Desk) {
 
 fn receipt(desk: &Desk, code: &str, name: &str) -> String {
     let pdf = desk.path(&format!("{name}.pdf"));
-    desk.ok(&[
-        "receipt",
-        code,
-        "--paper",
-        "a5",
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
+    desk.receipt(code, "a5", &pdf);
     pdf_text(&pdf)
 }
 

@@ -3,7 +3,7 @@
 //! disabled), chooses the competent authority from the office's list, and the dossier, its
 //! list row and the hand-over screen carry both.
 
-mod support;
+use crate::support;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -43,13 +43,7 @@ async fn the_clerk_ticks_a_document_from_data_and_chooses_the_competent_authorit
     prepare(&desk);
     let w = Window::open(&desk, None).await;
     w.wait_css("#dossier-list").await;
-    w.type_keys(&Key::F2.to_string()).await;
-    w.wait_css("#intake-form").await;
-    w.type_keys("khai sinh").await;
-    w.wait_text("#procedure-options", |t| t.contains("1.001193"))
-        .await;
-    w.type_keys(&Key::Enter.to_string()).await;
-    w.wait_text("#due-at", |t| !t.is_empty()).await;
+    w.start_birth_intake().await;
     let enter = Key::Enter.to_string();
     for value in [
         "079203001234",

@@ -3,11 +3,11 @@
 //! hand-over (which records who received the result), and the intake's reception time is
 //! the desk's clock, never a time sent by the page.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::window::Window;
-use support::{birth, Desk, PASSWORD};
+use support::{birth, Scenario, PASSWORD};
 
 fn kind(err: &Value) -> &str {
     err["kind"].as_str().unwrap_or("")
@@ -15,7 +15,6 @@ fn kind(err: &Value) -> &str {
 
 #[tokio::test]
 async fn only_the_hand_over_reaches_10_and_the_page_cannot_set_the_reception_time() {
-    let desk = Desk::ready();
     let roles = [
         ("letan", "reception"),
         ("xuly", "processing"),
@@ -23,15 +22,14 @@ async fn only_the_hand_over_reaches_10_and_the_page_cannot_set_the_reception_tim
         ("quantri", "administrator"),
     ];
     // One account holding every role, as a small commune's only clerk may.
-    desk.account("tatca", &["reception", "processing", "supervisor"]);
+    let mut staffed = Scenario::new().clerk("tatca", &["reception", "processing", "supervisor"]);
     for (account, role) in roles {
-        desk.account(account, &[role]);
+        staffed = staffed.clerk(account, &[role]);
     }
     // The command line works as a signed-in clerk too.
-    desk.login("tatca", PASSWORD);
-    let mut request = birth("Nguyễn Văn An", "");
-    request.as_object_mut().unwrap().remove("received_at");
-    let code = desk.intake(&request)["code"].as_str().unwrap().to_string();
+    let staffed = staffed.signed_in("tatca").dossier_today("Nguyễn Văn An");
+    let code = staffed.code();
+    let desk = staffed.desk;
     desk.ok(&["transition", &code, "--to", "9"]);
 
     let w = Window::open_bare(&desk, Some("en")).await;

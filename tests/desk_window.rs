@@ -1,7 +1,7 @@
 //! The desk screens in the real window under Xvfb: intake from the keyboard alone, field
 //! errors, double submits, ID-card scans, working lists, settings and the language switch.
 
-mod support;
+use crate::support;
 
 use fantoccini::key::Key;
 use support::window::Window;

@@ -2,7 +2,7 @@
 //! once on one SQLite file and on one PostgreSQL database, two desks changing one dossier,
 //! desks killed at random moments, and the backup, restore, migrate and check commands.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};

@@ -3,7 +3,7 @@
 //! stop notice (Mẫu 05) moving the dossier to 8 and stopping its clock for good; Mẫu 04 as a
 //! numbered letter; what `--form 05` and `--form 07` mean under each set.
 
-mod support;
+use crate::support;
 
 use support::{pdf_text, tool, Desk};
 
@@ -65,9 +65,19 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
     let b = marriage_status(&desk, "Lê Văn Tám", "2027-03-01T09:30:00+07:00");
     let c = marriage_status(&desk, "Phạm Thị Cúc", "2027-03-01T10:00:00+07:00");
 
-    // Mẫu 01.
+    form_01_the_receipt(&desk, &a);
+    form_02_asks_for_what_is_missing(&desk, &a);
+    form_03_refuses_the_dossier(&desk, &b);
+    form_04_the_letter_numbered_in_the_year(&desk, &c);
+    form_05_stops_at_the_processing_unit(&desk, &c);
+    form_06_the_control_slip(&desk, &c);
+    form_07_is_the_register_and_08_is_none(&desk, &a);
+}
+
+/// Mẫu 01.
+fn form_01_the_receipt(desk: &Desk, a: &str) {
     let receipt = desk.path("mau01.pdf");
-    desk.ok(&["receipt", &a, "--out", receipt.to_str().unwrap()]);
+    desk.ok(&["receipt", a, "--out", receipt.to_str().unwrap()]);
     has_all(
         &pdf_text(&receipt),
         &[
@@ -75,11 +85,13 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
             "Mẫu số 01 – Thông tư 03/2025/TT-VPCP",
         ],
     );
+}
 
-    // Mẫu 02.
+/// Mẫu 02.
+fn form_02_asks_for_what_is_missing(desk: &Desk, a: &str) {
     let (issued, text) = issue(
-        &desk,
-        &a,
+        desk,
+        a,
         "02",
         &[
             "--missing",
@@ -90,7 +102,7 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
         (&issued["number"], &issued["form_set"]),
         (&"02".into(), &"tt03-2025".into())
     );
-    assert_eq!(status(&desk, &a), 5);
+    assert_eq!(status(desk, a), 5);
     has_all(
         &text,
         &[
@@ -99,11 +111,13 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
             "chưa có chữ ký",
         ],
     );
+}
 
-    // Mẫu 03.
+/// Mẫu 03.
+fn form_03_refuses_the_dossier(desk: &Desk, b: &str) {
     let (issued, text) = issue(
-        &desk,
-        &b,
+        desk,
+        b,
         "03",
         &[
             "--reason",
@@ -111,7 +125,7 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
         ],
     );
     assert_eq!(issued["number"], "03");
-    assert_eq!(status(&desk, &b), 3);
+    assert_eq!(status(desk, b), 3);
     has_all(
         &text,
         &[
@@ -120,11 +134,13 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
             "1. Thủ tục không thuộc thẩm quyền",
         ],
     );
+}
 
-    // Mẫu 04: an official letter, numbered in the year.
+/// Mẫu 04: an official letter, numbered in the year.
+fn form_04_the_letter_numbered_in_the_year(desk: &Desk, c: &str) {
     let (issued, text) = issue(
-        &desk,
-        &c,
+        desk,
+        c,
         "04",
         &[
             "--reason",
@@ -162,11 +178,13 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
         pdf_title(&letter),
         format!("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết {c}")
     );
+}
 
-    // Mẫu 05: the stop notice, once the dossier is at the processing unit.
+/// Mẫu 05: the stop notice, once the dossier is at the processing unit.
+fn form_05_stops_at_the_processing_unit(desk: &Desk, c: &str) {
     desk.json(&[
         "transfer",
-        &c,
+        c,
         "--to-unit",
         "--unit",
         "Công chức Tư pháp – Hộ tịch",
@@ -177,17 +195,17 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
         "--at",
         "2027-03-04T08:00:00+07:00",
     ]);
-    let out = desk.run(&["form", &c, "--form", "05", "--out", "x.pdf"]);
+    let out = desk.run(&["form", c, "--form", "05", "--out", "x.pdf"]);
     assert!(!out.status.success(), "a stop needs its reason");
     assert!(
         stderr(&out).contains("Đề nghị, lý do dừng giải quyết"),
         "{}",
         stderr(&out)
     );
-    assert_eq!(status(&desk, &c), 4, "nothing moved");
+    assert_eq!(status(desk, c), 4, "nothing moved");
     let (issued, text) = issue(
-        &desk,
-        &c,
+        desk,
+        c,
         "05",
         &[
             "--reason",
@@ -216,7 +234,7 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
     );
     assert!(std::path::Path::new(issued["archived"].as_str().unwrap())
         .ends_with(format!("forms/2027/{c}-mau-05-dung.pdf")));
-    let history = desk.json(&["history", &c, "--json"]);
+    let history = desk.json(&["history", c, "--json"]);
     let kinds: Vec<&str> = history
         .as_array()
         .unwrap()
@@ -224,9 +242,11 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
     assert_eq!(&kinds[kinds.len() - 2..], ["status_changed", "form_issued"]);
+}
 
-    // Mẫu 06: the control slip, with the hand-over and room to sign.
-    let (issued, text) = issue(&desk, &c, "06", &[]);
+/// Mẫu 06: the control slip, with the hand-over and room to sign.
+fn form_06_the_control_slip(desk: &Desk, c: &str) {
+    let (issued, text) = issue(desk, c, "06", &[]);
     assert_eq!(
         (&issued["form"], &issued["number"]),
         (&"control".into(), &"06".into())
@@ -244,9 +264,11 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
             "08 giờ 00 phút, ngày 04/03/2027",
         ],
     );
+}
 
-    // Mẫu 07 is the register book, printed by its own command.
-    let out = desk.run(&["form", &a, "--form", "07", "--out", "x.pdf"]);
+/// Mẫu 07 is the register book, printed by its own command.
+fn form_07_is_the_register_and_08_is_none(desk: &Desk, a: &str) {
+    let out = desk.run(&["form", a, "--form", "07", "--out", "x.pdf"]);
     assert!(stderr(&out).contains("motcua register"), "{}", stderr(&out));
     let book = desk.path("so.pdf");
     desk.ok(&[
@@ -263,7 +285,7 @@ fn a_new_office_issues_the_2025_forms_with_their_numbers() {
         &["SỔ THEO DÕI HỒ SƠ", "Mẫu số 07 – Thông tư 03/2025/TT-VPCP"],
     );
     // A number the set does not have names the set and its forms.
-    let out = desk.run(&["form", &a, "--form", "08", "--out", "x.pdf"]);
+    let out = desk.run(&["form", a, "--form", "08", "--out", "x.pdf"]);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("Thông tư 03/2025/TT-VPCP") && stderr(&out).contains("05 stop"),

@@ -3,7 +3,7 @@
 //! back with pdftotext, the workbook read back with calamine, the CSV opened as UTF-8 with
 //! its byte-order mark. The 2025 forms, a new office's, are in `forms2025_cli.rs`.
 
-mod support;
+use crate::support;
 
 use calamine::{Data, Reader, Xlsx};
 use support::{birth, pdf_text, tool, Desk};
@@ -16,18 +16,6 @@ fn marriage_status(desk: &Desk, name: &str, received: &str) -> String {
         {"name": "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân", "originals": 1, "copies": 0}
     ]);
     desk.intake(&req)["code"].as_str().unwrap().to_string()
-}
-
-/// Issues the receipt of `code` into `pdf`.
-fn receipt(desk: &Desk, code: &str, paper: &str, pdf: &std::path::Path) {
-    desk.ok(&[
-        "receipt",
-        code,
-        "--paper",
-        paper,
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
 }
 
 fn stderr(out: &std::process::Output) -> String {
@@ -49,9 +37,16 @@ fn forms_02_to_05_print_and_do_what_they_say() {
     let b = marriage_status(&desk, "Lê Văn Tám", "2027-03-01T09:30:00+07:00");
     let c = marriage_status(&desk, "Phạm Thị Cúc", "2027-03-01T10:00:00+07:00");
 
-    // Mẫu 02 needs every missing document with its reason.
+    form_02_needs_each_missing_document(&desk, &a);
+    form_03_refuses_with_each_reason(&desk, &b);
+    form_04_sets_a_new_appointment(&desk, &c);
+    form_05_lists_the_hand_overs(&desk, &c);
+}
+
+/// Mẫu 02 needs every missing document with its reason.
+fn form_02_needs_each_missing_document(desk: &Desk, a: &str) {
     let pdf = desk.path("mau02.pdf");
-    let out = desk.run(&["form", &a, "--form", "02", "--out", pdf.to_str().unwrap()]);
+    let out = desk.run(&["form", a, "--form", "02", "--out", pdf.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("Giấy tờ cần bổ sung"),
@@ -62,7 +57,7 @@ fn forms_02_to_05_print_and_do_what_they_say() {
         "--lang",
         "en",
         "form",
-        &a,
+        a,
         "--form",
         "02",
         "--missing",
@@ -77,7 +72,7 @@ fn forms_02_to_05_print_and_do_what_they_say() {
     );
     let issued = desk.json(&[
         "form",
-        &a,
+        a,
         "--form",
         "02",
         "--missing",
@@ -88,7 +83,7 @@ fn forms_02_to_05_print_and_do_what_they_say() {
         pdf.to_str().unwrap(),
     ]);
     assert_eq!(issued["number"], "02");
-    assert_eq!(status(&desk, &a), 5, "waiting for papers");
+    assert_eq!(status(desk, a), 5, "waiting for papers");
     let text = pdf_text(&pdf);
     for needle in [
         "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
@@ -100,19 +95,21 @@ fn forms_02_to_05_print_and_do_what_they_say() {
         "chưa có chữ ký của người yêu cầu",
         "Bản sao giấy tờ chứng minh nơi cư trú",
         "NGƯỜI HƯỚNG DẪN",
-        &a,
+        a,
     ] {
         assert!(text.contains(needle), "{needle:?} missing from {text}");
     }
     tool("qpdf", &["--check", pdf.to_str().unwrap()]);
     let archived = desk.dir.path().join(format!("forms/2027/{a}-mau-02.pdf"));
     assert!(archived.exists(), "{archived:?}");
+}
 
-    // Mẫu 03 refuses, with each reason.
+/// Mẫu 03 refuses, with each reason.
+fn form_03_refuses_with_each_reason(desk: &Desk, b: &str) {
     let pdf = desk.path("mau03.pdf");
     desk.ok(&[
         "form",
-        &b,
+        b,
         "--form",
         "refusal",
         "--reason",
@@ -122,17 +119,19 @@ fn forms_02_to_05_print_and_do_what_they_say() {
         "--out",
         pdf.to_str().unwrap(),
     ]);
-    assert_eq!(status(&desk, &b), 3);
+    assert_eq!(status(desk, b), 3);
     let text = pdf_text(&pdf);
     assert!(text.contains("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"));
     assert!(text.contains("1. Thủ tục không thuộc thẩm quyền"));
     assert!(text.contains("2. Người nộp không có giấy ủy quyền"));
+}
 
-    // Mẫu 04: the new appointment replaces the old one.
+/// Mẫu 04: the new appointment replaces the old one.
+fn form_04_sets_a_new_appointment(desk: &Desk, c: &str) {
     let pdf = desk.path("mau04.pdf");
     let out = desk.run(&[
         "form",
-        &c,
+        c,
         "--form",
         "04",
         "--reason",
@@ -145,7 +144,7 @@ fn forms_02_to_05_print_and_do_what_they_say() {
     assert!(stderr(&out).contains("ngày nghỉ"), "{}", stderr(&out));
     let issued = desk.json(&[
         "form",
-        &c,
+        c,
         "--form",
         "04",
         "--reason",
@@ -161,11 +160,13 @@ fn forms_02_to_05_print_and_do_what_they_say() {
     assert!(text.contains("10 giờ 00 phút, ngày 04 tháng 03 năm 2027"));
     assert!(text.contains("17 giờ 00 phút, ngày 09 tháng 03 năm 2027"));
     assert!(text.contains("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"));
+}
 
-    // Mẫu 05 lists the hand-overs.
+/// Mẫu 05 lists the hand-overs.
+fn form_05_lists_the_hand_overs(desk: &Desk, c: &str) {
     desk.json(&[
         "transfer",
-        &c,
+        c,
         "--to-unit",
         "--unit",
         "Công chức Tư pháp – Hộ tịch",
@@ -178,7 +179,7 @@ fn forms_02_to_05_print_and_do_what_they_say() {
     ]);
     desk.json(&[
         "transfer",
-        &c,
+        c,
         "--back",
         "--giver",
         "Trần Văn Nhận",
@@ -188,7 +189,7 @@ fn forms_02_to_05_print_and_do_what_they_say() {
         "2027-03-09T08:00:00+07:00",
     ]);
     let pdf = desk.path("mau05.pdf");
-    desk.ok(&["form", &c, "--form", "05", "--out", pdf.to_str().unwrap()]);
+    desk.ok(&["form", c, "--form", "05", "--out", pdf.to_str().unwrap()]);
     let text = pdf_text(&pdf);
     for needle in [
         "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
@@ -211,11 +212,11 @@ fn forms_02_to_05_print_and_do_what_they_say() {
         1,
         "only in the column's heading: {text}"
     );
-    let out = desk.run(&["form", &c, "--form", "06", "--out", "x.pdf"]);
+    let out = desk.run(&["form", c, "--form", "06", "--out", "x.pdf"]);
     assert!(stderr(&out).contains("motcua register"), "{}", stderr(&out));
     // 2018 has no 07 and no stop notice; the message names the set and its forms.
     for form in ["07", "stop"] {
-        let out = desk.run(&["form", &c, "--form", form, "--out", "x.pdf"]);
+        let out = desk.run(&["form", c, "--form", form, "--out", "x.pdf"]);
         assert!(!out.status.success());
         assert!(
             stderr(&out).contains("Thông tư 01/2018/TT-VPCP")
@@ -448,7 +449,7 @@ fn the_form_set_setting_changes_every_citation() {
     desk.ok(&["settings", "set", "form-set", "tt01-2018"]);
     let a = marriage_status(&desk, "Nguyễn Văn An", "2027-03-01T09:00:00+07:00");
     let first = desk.path("first.pdf");
-    receipt(&desk, &a, "a4", &first);
+    desk.receipt(&a, "a4", &first);
     assert!(pdf_text(&first).contains("Mẫu số 01 – Thông tư 01/2018/TT-VPCP"));
 
     desk.ok(&["settings", "set", "form-set", "tt03-2025"]);
@@ -458,11 +459,11 @@ fn the_form_set_setting_changes_every_citation() {
     );
     // A reprint keeps the set of the first issue; a new dossier's receipt takes the new one.
     let again = desk.path("again.pdf");
-    receipt(&desk, &a, "a4", &again);
+    desk.receipt(&a, "a4", &again);
     assert!(pdf_text(&again).contains("Thông tư 01/2018/TT-VPCP"));
     let b = marriage_status(&desk, "Lê Thị Bích", "2027-03-01T09:00:00+07:00");
     let b_pdf = desk.path("b.pdf");
-    receipt(&desk, &b, "a5", &b_pdf);
+    desk.receipt(&b, "a5", &b_pdf);
     assert!(pdf_text(&b_pdf).contains("Mẫu số 01 – Thông tư 03/2025/TT-VPCP"));
     let control = desk.path("control.pdf");
     let issued = desk.json(&[

@@ -4,7 +4,7 @@
 
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::fs::File;
 use std::io::Write;

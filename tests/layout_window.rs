@@ -7,7 +7,7 @@
 //! inside the window. A screenshot of each is left
 //! under the test's target folder (`screenshots/layout-…`) for a person to look at.
 
-mod support;
+use crate::support;
 
 use support::window::Window;
 use support::Desk;

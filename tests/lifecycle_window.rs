@@ -3,9 +3,8 @@
 //! force, a batch hand-over by typed and scanned codes, and the offline banner while a
 //! private PostgreSQL server is stopped and started.
 
-#[path = "../src-tauri/core/tests/common/private_server.rs"]
-mod private_server;
-mod support;
+use crate::private_server;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
@@ -115,8 +114,22 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
         .zip(["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"])
         .map(|(at, name)| code_of(&desk.intake(&birth(name, at))))
         .collect();
-    // The first is resolved and collected with a rating; the second goes to the unit; the
-    // third is refused.
+
+    one_resolved_one_sent_on_one_refused(&desk, &codes);
+    let expected = desk.json(&["report", "--from", "2026-03-01", "--to", "2026-03-31"]);
+
+    let w = Window::open(&desk, None).await;
+    the_screen_counts_as_the_core_does(&w, &expected).await;
+    the_report_is_written_as_xlsx(&w, &desk).await;
+    the_csv_keeps_an_existing_file_until_confirmed(&w, &desk).await;
+    the_register_book_lists_the_dossiers(&w, &desk, &codes).await;
+    in_english_at_the_small_screen_size(&w).await;
+    finish(w).await;
+}
+
+/// The first is resolved and collected with a rating; the second goes to the unit; the
+/// third is refused.
+fn one_resolved_one_sent_on_one_refused(desk: &Desk, codes: &[String]) {
     desk.ok(&[
         "transition",
         &codes[0],
@@ -161,9 +174,10 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
         "--at",
         "2026-03-05T10:00:00+07:00",
     ]);
-    let expected = desk.json(&["report", "--from", "2026-03-01", "--to", "2026-03-31"]);
+}
 
-    let w = Window::open(&desk, None).await;
+/// The report screen, for a period typed day first, counts as the core does.
+async fn the_screen_counts_as_the_core_does(w: &Window, expected: &serde_json::Value) {
     // The lists have drawn (their first fetch done) before leaving them.
     w.wait_text("#list-title", |t| !t.is_empty()).await;
     w.wait_text("#dashboard", |t| !t.is_empty()).await;
@@ -171,13 +185,13 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
     w.wait_css("#report-period").await;
     // The period's dates read day first (no locale-dependent date picker), and the clerk
     // types them that way, short forms too.
-    let shown = wait_value(&w, "#report-from", |v| !v.is_empty()).await;
+    let shown = wait_value(w, "#report-from", |v| !v.is_empty()).await;
     assert!(
         shown.len() == 10 && shown.starts_with("01/") && shown[6..].parse::<u32>().is_ok(),
         "{shown}"
     );
-    choose(&w, "#report-from", "1/3/2026").await;
-    choose(&w, "#report-to", "31/03/2026").await;
+    choose(w, "#report-from", "1/3/2026").await;
+    choose(w, "#report-to", "31/03/2026").await;
     w.wait_text("#report-range", |t| {
         t.contains("01/03/2026") && t.contains("31/03/2026") && t.contains("24:00")
     })
@@ -213,16 +227,18 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
         assert_eq!(shown, expected["rows"][0][key].to_string(), "{key}");
     }
     w.screenshot("report-vi").await;
+}
 
-    // The proposed path is in the Documents folder, named for the period.
-    let proposed = wait_value(&w, "#export-path", |v| !v.is_empty()).await;
+/// The proposed path is in the Documents folder, named for the period.
+async fn the_report_is_written_as_xlsx(w: &Window, desk: &Desk) {
+    let proposed = wait_value(w, "#export-path", |v| !v.is_empty()).await;
     assert!(
         proposed.ends_with("/MotCua/bieu-06-2026-03.xlsx"),
         "{proposed}"
     );
     let xlsx = desk.path("bieu-06.xlsx");
-    retype(&w, "#export-path", xlsx.to_str().unwrap()).await;
-    js_click(&w, "#export-write").await;
+    retype(w, "#export-path", xlsx.to_str().unwrap()).await;
+    js_click(w, "#export-write").await;
     w.wait_text("#export-written", |t| t.contains("bieu-06.xlsx"))
         .await;
     w.wait_css("#export-open").await;
@@ -232,18 +248,20 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
         .find(|r| r.iter().any(|c| c == "Tổng cộng"))
         .unwrap_or_else(|| panic!("no total row in {sheet:?}"));
     assert!(total_row.contains(&"3".to_string()), "{total_row:?}");
+}
 
-    // CSV: an existing file is kept until the clerk confirms.
-    choose(&w, "#export-kind", "report_csv").await;
-    wait_value(&w, "#export-path", |v| v.ends_with("bieu-06-2026-03.csv")).await;
+/// CSV: an existing file is kept until the clerk confirms.
+async fn the_csv_keeps_an_existing_file_until_confirmed(w: &Window, desk: &Desk) {
+    choose(w, "#export-kind", "report_csv").await;
+    wait_value(w, "#export-path", |v| v.ends_with("bieu-06-2026-03.csv")).await;
     let csv = desk.path("bieu-06.csv");
     std::fs::write(&csv, "old").unwrap();
-    retype(&w, "#export-path", csv.to_str().unwrap()).await;
-    js_click(&w, "#export-write").await;
+    retype(w, "#export-path", csv.to_str().unwrap()).await;
+    js_click(w, "#export-write").await;
     w.wait_text("#export-exists", |t| !t.is_empty()).await;
     w.screenshot("report-overwrite-vi").await;
     assert_eq!(std::fs::read_to_string(&csv).unwrap(), "old");
-    js_click(&w, "#export-overwrite").await;
+    js_click(w, "#export-overwrite").await;
     w.wait_text("#export-written", |t| t.contains("bieu-06.csv"))
         .await;
     let bytes = std::fs::read(&csv).unwrap();
@@ -257,24 +275,28 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
         lines[lines.len() - 1].contains("số liệu tính đến 24:00 ngày 31/03/2026"),
         "{text}"
     );
+}
 
-    // The register book as PDF lists the three dossiers.
-    choose(&w, "#export-kind", "register").await;
-    wait_value(&w, "#export-path", |v| {
+/// The register book as PDF lists the three dossiers.
+async fn the_register_book_lists_the_dossiers(w: &Window, desk: &Desk, codes: &[String]) {
+    choose(w, "#export-kind", "register").await;
+    wait_value(w, "#export-path", |v| {
         v.ends_with("so-theo-doi-2026-03.pdf")
     })
     .await;
     let register = desk.path("so.pdf");
-    retype(&w, "#export-path", register.to_str().unwrap()).await;
-    js_click(&w, "#export-write").await;
+    retype(w, "#export-path", register.to_str().unwrap()).await;
+    js_click(w, "#export-write").await;
     w.wait_text("#export-written", |t| t.contains("so.pdf"))
         .await;
     let text = pdf_text(&register);
-    for c in &codes {
+    for c in codes {
         assert!(text.contains(c.as_str()), "{c} not in {text}");
     }
+}
 
-    // English, at the small screen size.
+/// English, at the small screen size.
+async fn in_english_at_the_small_screen_size(w: &Window) {
     w.resize(1366, 768).await;
     w.click("#lang-switch").await;
     // The whole window is drawn again in English: click the new tab, not the old one.
@@ -283,7 +305,6 @@ async fn the_report_screen_counts_dossiers_and_exports_xlsx_and_csv() {
     w.click("#nav-reports").await;
     w.wait_text("#reports h1", |t| t.contains("report")).await;
     w.screenshot("report-en-1366").await;
-    finish(w).await;
 }
 
 fn read_xlsx(path: &Path) -> Vec<Vec<String>> {
@@ -560,9 +581,7 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
     assert!(text.contains("Trần Văn Nhận"), "{text}");
 
     // Today's number alone, as the slip prints it large, finds today's dossier.
-    let mut today = birth("Võ Văn Em", "");
-    today.as_object_mut().unwrap().remove("received_at");
-    let today = code_of(&desk.intake(&today));
+    let today = code_of(&desk.intake(&support::birth_today("Võ Văn Em")));
     assert!(today.ends_with("-0001"), "{today}");
     w.click("#transfer-code").await;
     w.type_keys(&format!("1{enter}")).await;
@@ -610,13 +629,7 @@ async fn the_offline_banner_comes_and_goes_with_the_server_and_the_typed_form_st
     let w = Window::open(&desk, None).await;
     w.wait_css("#dossier-list").await;
     assert_eq!(w.wait_text("#offline-banner", |_| true).await, "");
-    w.type_keys(&Key::F2.to_string()).await;
-    w.wait_css("#intake-form").await;
-    w.type_keys("khai sinh").await;
-    w.wait_text("#procedure-options", |t| t.contains("1.001193"))
-        .await;
-    w.type_keys(&Key::Enter.to_string()).await;
-    w.wait_text("#due-at", |t| !t.is_empty()).await;
+    w.start_birth_intake().await;
     let enter = Key::Enter.to_string();
     w.type_keys(&format!(
         "079203001234{enter}Trần Thị Bình{enter}0912345678{enter}{enter}Số 12, ấp Bình Hòa"

@@ -3,9 +3,8 @@
 //! centre's CA, and do a whole day's work; what only the owner may do is refused to them
 //! with a message saying so.
 
-#[path = "../src-tauri/core/tests/common/private_server.rs"]
-mod private_server;
-mod support;
+use crate::private_server;
+use crate::support;
 
 use std::process::Output;
 

@@ -6,40 +6,32 @@
 
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use support::{birth, BIN, SETUP};
+use support::{birth, Desk, SETUP};
 
 /// A desk on the default database in the data folder (no `--db`), under a new home.
 struct Home {
-    dir: tempfile::TempDir,
+    desk: Desk,
 }
 
 impl Home {
     fn new() -> Home {
-        // What most systems give a user; each command inherits it.
-        nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o022));
-        Home {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        Home { desk: Desk::new() }
     }
 
     fn data(&self) -> PathBuf {
-        self.dir.path().join("data").join("motcua")
+        self.desk.path("data").join("motcua")
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.env_remove("MOTCUA_DB")
-            .env_remove("MOTCUA_LANG")
-            .env("MOTCUA_DESK", "Quầy thử")
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .args(args);
+        // What most systems give a user; each command starts with it.
+        let mut cmd = self.desk.cmd_with_umask(0o022);
+        cmd.env_remove("MOTCUA_DB").args(args);
         cmd
     }
 
@@ -62,21 +54,7 @@ impl Home {
     }
 
     fn run(&self, args: &[&str], stdin: &str) -> Output {
-        use std::io::Write;
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        support::output_with_stdin(&mut self.cmd(args), stdin)
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -173,7 +151,7 @@ fn every_file_with_personal_data_is_private_whatever_the_umask() {
     has(&files, |f| f == "motcua.db-shm", "shared memory");
 
     // Exports go to a folder the clerk chose, which stays as it is; the files do not.
-    let exports = home.dir.path().join("exports");
+    let exports = home.desk.path("exports");
     std::fs::create_dir(&exports).unwrap();
     chmod(&exports, 0o755);
     let out = |name: &str| exports.join(name).to_string_lossy().into_owned();

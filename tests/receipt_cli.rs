@@ -1,7 +1,7 @@
 //! Receipts through the CLI: real PDFs read back with pdftotext, their QR and barcode decoded
 //! with zbarimg, scanned back, and printed through a real CUPS queue.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
@@ -14,14 +14,7 @@ fn receipts_in_every_format_read_back_and_scan() {
     let code = d["code"].as_str().unwrap();
     for paper in ["a4", "a5", "80mm"] {
         let pdf = desk.path(&format!("receipt-{paper}.pdf"));
-        desk.ok(&[
-            "receipt",
-            code,
-            "--paper",
-            paper,
-            "--out",
-            pdf.to_str().unwrap(),
-        ]);
+        desk.receipt(code, paper, &pdf);
         let text = pdf_text(&pdf);
         assert!(text.contains("Nguyễn Thị Hồng Nhung"), "{paper}: {text}");
         assert!(text.contains(code), "{paper}");
@@ -55,14 +48,7 @@ fn receipts_in_every_format_read_back_and_scan() {
     }
     // Issued three times: the later two are reprints, marked and logged.
     let pdf = desk.path("again.pdf");
-    desk.ok(&[
-        "receipt",
-        code,
-        "--paper",
-        "a5",
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
+    desk.receipt(code, "a5", &pdf);
     assert!(pdf_text(&pdf).contains("In lại lần 3"));
     let kinds: Vec<String> = desk
         .json(&["history", code, "--json"])
@@ -156,6 +142,7 @@ fn printing_goes_through_cups_and_a_missing_printer_is_a_clear_error() {
     let printer = std::env::var("MOTCUA_TEST_PRINTER")
         .expect("the test command sets up a cups-pdf printer (MOTCUA_TEST_PRINTER)");
     let out_dir = std::env::var("MOTCUA_TEST_PRINT_DIR").expect("MOTCUA_TEST_PRINT_DIR");
+    let _printer = support::the_test_printer();
     let desk = Desk::ready();
     let d = desk.intake(&birth("Võ Thị Sáu", "2027-03-03T09:00:00+07:00"));
     let code = d["code"].as_str().unwrap();

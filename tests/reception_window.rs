@@ -3,12 +3,12 @@
 //! the processing unit, taking the result back and returning it to the citizen. Each next
 //! step is the dossier panel's one primary button; nothing on the way is refused.
 
-mod support;
+use crate::support;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use support::window::Window;
-use support::{Desk, PASSWORD};
+use support::{Scenario, PASSWORD};
 
 async fn open_dossier(w: &Window, code: &str) {
     w.click("#nav-lists").await;
@@ -46,10 +46,11 @@ async fn hand_over(w: &Window, unit: &str, receiver: &str) {
 
 #[tokio::test]
 async fn a_reception_clerk_takes_a_dossier_from_intake_to_the_citizen() {
-    let desk = Desk::ready();
-    desk.account("letan", &["reception"]);
     // The command line checks the same person's work.
-    desk.login("letan", PASSWORD);
+    let desk = Scenario::new()
+        .clerk("letan", &["reception"])
+        .signed_in("letan")
+        .desk;
     let w = Window::open_bare(&desk, None).await;
     w.login("letan", PASSWORD).await;
     // Only the screens the role uses are offered.
@@ -64,14 +65,8 @@ async fn a_reception_clerk_takes_a_dossier_from_intake_to_the_citizen() {
     }
 
     // Intake from the keyboard, saved without printing.
-    w.type_keys(&Key::F2.to_string()).await;
-    w.wait_css("#intake-form").await;
-    w.type_keys("khai sinh").await;
-    w.wait_text("#procedure-options", |t| t.contains("1.001193"))
-        .await;
+    w.start_birth_intake().await;
     let enter = Key::Enter.to_string();
-    w.type_keys(&enter).await;
-    w.wait_text("#due-at", |t| !t.is_empty()).await;
     for value in [
         "079203001234",
         "Trần Thị Bình",
@@ -151,11 +146,12 @@ async fn a_reception_clerk_takes_a_dossier_from_intake_to_the_citizen() {
 /// someone signs in there; the settings it kept under the computer's name follow it.
 #[tokio::test]
 async fn a_new_desk_is_asked_its_name_and_keeps_its_paper() {
-    let desk = Desk::ready();
-    desk.account("letan", &["reception"]);
-    // Before it had a name, the desk's supervisor chose A4 (kept under the computer's name).
-    desk.account("giamsat", &["supervisor"]);
-    desk.login("giamsat", PASSWORD);
+    let desk = Scenario::new()
+        .clerk("letan", &["reception"])
+        // Before it had a name, the desk's supervisor chose A4 (kept under the computer's name).
+        .clerk("giamsat", &["supervisor"])
+        .signed_in("giamsat")
+        .desk;
     let unnamed = |args: &[&str]| {
         let out = desk
             .cmd()

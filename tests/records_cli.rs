@@ -3,7 +3,7 @@
 //! move cannot hand a result over (status 10); and a reader that closes the pipe early
 //! (`motcua list | head -1`) ends the command quietly with success.
 
-mod support;
+use crate::support;
 
 use std::process::Stdio;
 

@@ -86,7 +86,7 @@ export MOTCUA_TEST_PRINT_DIR="$(printf '%s' "$PDF_OUT" | sed "s|\${HOME}|$USER_H
 echo "== CUPS printer MotcuaTestPDF writes into $MOTCUA_TEST_PRINT_DIR"
 
 # The Windows installer, built once and installed into a Wine prefix by the Windows tests
-# (tests/windows.rs); its last line is the installer's path.
+# (tests/windows/); its last line is the installer's path.
 echo "== Windows build (src-tauri/windows/build.sh)"
 MOTCUA_WINDOWS_INSTALLER="$(bash src-tauri/windows/build.sh | tail -n 1)"
 export MOTCUA_WINDOWS_INSTALLER MOTCUA_REQUIRE_WINE=1

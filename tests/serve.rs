@@ -1,7 +1,7 @@
 //! The citizens' status page: the real `motcua serve` on a loopback port over a real SQLite
 //! file, asked over plain HTTP, and rendered by a real headless Chromium at a phone's width.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -3,13 +3,13 @@
 //! `--password-file` for scheduled jobs), are checked against the roles like the window,
 //! and are recorded under the account. On a real SQLite file with the real binary.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Output;
 
 use serde_json::Value;
-use support::{birth, Desk, ADMIN, PASSWORD};
+use support::{birth, Desk, Scenario, ADMIN, PASSWORD};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -161,13 +161,12 @@ fn commands_need_a_login_and_a_role_and_are_recorded_under_the_account() {
 
 #[test]
 fn a_session_ends_with_logout_when_idle_when_disabled_and_when_its_file_is_open_to_others() {
-    let desk = Desk::ready();
-    desk.account("letan", &["reception", "processing"]);
-    desk.login("letan", PASSWORD);
-    let code = desk.intake(&birth("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"))["code"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let staffed = Scenario::new()
+        .clerk("letan", &["reception", "processing"])
+        .signed_in("letan")
+        .dossier(&birth("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"));
+    let code = staffed.code();
+    let desk = staffed.desk;
 
     // A copy of the session file outlives nothing: after logout the token is dead.
     let file = desk.session_file().unwrap();

@@ -1,7 +1,7 @@
 //! `motcua user …`, `setup --admin` and `motcua audit verify` on a real SQLite file. The
 //! tampering is done with the `sqlite3` shell, as someone with the database file could.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 
@@ -43,11 +43,21 @@ fn drop_triggers(desk: &Desk) {
 #[test]
 fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
     let desk = Desk::ready();
-    // The first account needs nobody signed in (first set-up); the next ones need an
-    // administrator signed in.
-    let out = add(&desk, "quantri", &["administrator"], PASSWORD);
+
+    the_administrator_first_then_the_clerks(&desk);
+    the_list_shows_names_and_roles_without_hashes(&desk);
+    refusals_name_the_problem(&desk);
+    an_account_is_disabled_and_enabled(&desk);
+    passwords_are_reset_and_changed_and_roles_changed(&desk);
+    the_access_log_has_each_step(&desk);
+}
+
+/// The first account needs nobody signed in (first set-up); the next ones need an
+/// administrator signed in.
+fn the_administrator_first_then_the_clerks(desk: &Desk) {
+    let out = add(desk, "quantri", &["administrator"], PASSWORD);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = add(&desk, "An.NV", &["reception", "processing"], PASSWORD);
+    let out = add(desk, "An.NV", &["reception", "processing"], PASSWORD);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("Cần đăng nhập: motcua login TÊN"),
@@ -59,7 +69,7 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
         &format!("{PASSWORD}\n"),
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = add(&desk, "An.NV", &["reception", "processing"], PASSWORD);
+    let out = add(desk, "An.NV", &["reception", "processing"], PASSWORD);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
@@ -79,7 +89,10 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
         "Mat khau cua Binh 1\r\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
+}
 
+/// The list: names, display names and roles, and no password hash.
+fn the_list_shows_names_and_roles_without_hashes(desk: &Desk) {
     let list = desk.ok(&["user", "list"]);
     let lines: Vec<&str> = list.lines().collect();
     assert_eq!(lines.len(), 3, "{list}");
@@ -92,12 +105,14 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
         serde_json::json!(["reception", "processing"])
     );
     assert!(!json.to_string().contains("argon2"), "no hash in the list");
+}
 
-    // Refusals name the problem and exit non-zero.
-    let out = add(&desk, "an.nv", &["reception"], PASSWORD);
+/// Refusals name the problem and exit non-zero.
+fn refusals_name_the_problem(desk: &Desk) {
+    let out = add(desk, "an.nv", &["reception"], PASSWORD);
     assert!(!out.status.success());
     assert_eq!(stderr(&out).trim(), "Đã có tài khoản an.nv");
-    let out = add(&desk, "cuong", &["reception"], "ngan");
+    let out = add(desk, "cuong", &["reception"], "ngan");
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("Mật khẩu: phải dài ít nhất 10 ký tự"),
@@ -122,12 +137,15 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
         "{}",
         stderr(&out)
     );
-    let out = add(&desk, "cuong", &["boss"], PASSWORD);
+    let out = add(desk, "cuong", &["boss"], PASSWORD);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("unknown role"), "{}", stderr(&out));
     let out = desk.run(&["user", "add", "cuong", "--role", "reception"]);
     assert!(!out.status.success(), "the password only comes from stdin");
+}
 
+/// Disabled and enabled again; an unknown account is named.
+fn an_account_is_disabled_and_enabled(desk: &Desk) {
     desk.ok(&["user", "disable", "an.nv"]);
     assert!(desk
         .ok(&["user", "list"])
@@ -138,8 +156,10 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
     let out = desk.run(&["user", "disable", "nobody"]);
     assert_eq!(stderr(&out).trim(), "Không có tài khoản nobody");
     desk.ok(&["user", "enable", "an.nv"]);
+}
 
-    // Reset by an administrator, then a change by the person with the old password.
+/// Reset by an administrator, then a change by the person with the old password.
+fn passwords_are_reset_and_changed_and_roles_changed(desk: &Desk) {
     let out = desk.run_stdin(
         &["user", "reset-password", "an.nv", "--password-stdin"],
         "Mat khau moi 2027\n",
@@ -174,8 +194,10 @@ fn accounts_are_added_listed_disabled_and_reset_from_the_cli() {
         desk.json(&["user", "list", "--json"])[1]["roles"],
         serde_json::json!(["reception", "supervisor"])
     );
+}
 
-    // The access log has each step, and never a password.
+/// The access log has each step, and never a password.
+fn the_access_log_has_each_step(desk: &Desk) {
     let log = desk.json(&["audit", "log", "--json", "--limit", "100"]);
     let kinds: Vec<&str> = log
         .as_array()

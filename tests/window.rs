@@ -1,23 +1,17 @@
 //! The real desk window under Xvfb, driven like a user through WebDriver.
 
-mod support;
+use crate::support;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use support::window::Window;
 use support::Desk;
 
-fn today_birth(name: &str) -> serde_json::Value {
-    let mut req = support::birth(name, "");
-    req.as_object_mut().unwrap().remove("received_at");
-    req
-}
-
 #[tokio::test]
 async fn the_window_lists_todays_dossiers_and_searches_without_diacritics() {
     let desk = Desk::ready();
-    let an = desk.intake(&today_birth("Nguyễn Văn An"));
-    let binh = desk.intake(&today_birth("Trần Thị Bình"));
+    let an = desk.intake(&support::birth_today("Nguyễn Văn An"));
+    let binh = desk.intake(&support::birth_today("Trần Thị Bình"));
     let w = Window::open(&desk, None).await;
 
     let unit = w.wait_text("#unit-name", |t| !t.is_empty()).await;
@@ -114,7 +108,7 @@ async fn first_run_set_up_in_the_window() {
 #[tokio::test]
 async fn scanning_a_slip_opens_its_dossier_and_a_forged_one_warns() {
     let desk = Desk::ready();
-    let d = desk.intake(&today_birth("Nguyễn Văn An"));
+    let d = desk.intake(&support::birth_today("Nguyễn Văn An"));
     let code = d["code"].as_str().unwrap().to_string();
     let qr = support::receipt_qr(&desk, &code, "a5");
     let w = Window::open(&desk, None).await;
@@ -161,7 +155,7 @@ async fn the_receipt_prints_from_the_dossier_panel() {
         std::env::var("MOTCUA_TEST_PRINTER").expect("the test command sets up a cups-pdf printer");
     let desk = Desk::ready();
     desk.ok(&["settings", "set", "printer", &printer]);
-    let d = desk.intake(&today_birth("Trần Thị Bình"));
+    let d = desk.intake(&support::birth_today("Trần Thị Bình"));
     let code = d["code"].as_str().unwrap().to_string();
     let w = Window::open(&desk, None).await;
     w.wait_text("#dossier-list", |t| t.contains("Trần Thị Bình"))

@@ -2,7 +2,10 @@
 
 #![allow(dead_code)]
 
+pub mod scenario;
 pub mod window;
+
+pub use scenario::{birth_today, Scenario};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -138,27 +141,30 @@ impl Desk {
         c
     }
 
+    /// `cmd` run under `umask`, the way a user's shell would start it: set in a shell that
+    /// then becomes `motcua`, since the test process's own umask is shared by every test.
+    #[cfg(unix)]
+    pub fn cmd_with_umask(&self, umask: u32) -> Command {
+        let base = self.cmd();
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!("umask {umask:03o} && exec \"$0\" \"$@\""))
+            .arg(BIN);
+        for (key, value) in base.get_envs() {
+            match value {
+                Some(value) => c.env(key, value),
+                None => c.env_remove(key),
+            };
+        }
+        c
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).stdin(Stdio::null()).output().unwrap()
     }
 
     pub fn run_stdin(&self, args: &[&str], input: &str) -> Output {
-        use std::io::Write;
-        let mut child = self
-            .cmd()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        output_with_stdin(self.cmd().args(args), input)
     }
 
     /// Runs and insists on success; returns standard output.
@@ -170,6 +176,18 @@ impl Desk {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Issues `code`'s receipt on `paper` (a4, a5, 80mm) into `pdf`.
+    pub fn receipt(&self, code: &str, paper: &str, pdf: &Path) {
+        self.ok(&[
+            "receipt",
+            code,
+            "--paper",
+            paper,
+            "--out",
+            pdf.to_str().unwrap(),
+        ]);
     }
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
@@ -185,6 +203,24 @@ impl Desk {
         );
         serde_json::from_slice(&out.stdout).unwrap()
     }
+}
+
+/// Runs `cmd` with `input` on its standard input; its output and status.
+pub fn output_with_stdin(cmd: &mut Command, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 pub fn birth(name: &str, received_at: &str) -> serde_json::Value {
@@ -280,15 +316,19 @@ pub fn qr_of(pdf: &Path) -> String {
 /// Issues a dossier's receipt through the CLI and reads back its QR payload.
 pub fn receipt_qr(desk: &Desk, code: &str, paper: &str) -> String {
     let pdf = desk.path(&format!("receipt-{paper}-{}.pdf", code.replace('.', "_")));
-    desk.ok(&[
-        "receipt",
-        code,
-        "--paper",
-        paper,
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
+    desk.receipt(code, paper, &pdf);
     qr_of(&pdf)
+}
+
+/// The test printer's output folder for a test that finds its print there by the dossier's
+/// code: the desk's and the Windows build's print tests print the same code, and would
+/// otherwise take each other's files. Held until the guard is dropped.
+pub fn the_test_printer() -> std::sync::MutexGuard<'static, ()> {
+    static PRINTER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A test that failed holding it leaves nothing half-done in the folder to protect.
+    PRINTER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A cups-pdf queue of a test's own, removed when the test ends however it ends.
@@ -335,7 +375,10 @@ pub fn postgres_database() -> Option<String> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    let name = format!("motcua_t{}_{nanos}", std::process::id());
+    // Every test of the binary shares the process id: the count keeps their names apart.
+    static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("motcua_t{}_{n}_{nanos}", std::process::id());
     let out = Command::new("psql")
         .args([&admin, "-q", "-c", &format!("CREATE DATABASE {name}")])
         .output()

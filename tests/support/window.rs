@@ -23,6 +23,13 @@ fn turn() -> &'static tokio::sync::Mutex<()> {
     TURN.get_or_init(|| tokio::sync::Mutex::new(()))
 }
 
+/// The display for a plain (not async) test that shows a window of its own, the
+/// benchmark's or Wine's: it waits its turn as `Window::open` does, so no other window takes
+/// the focus or the screen meanwhile. Held until the guard is dropped.
+pub fn the_display() -> tokio::sync::MutexGuard<'static, ()> {
+    turn().blocking_lock()
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -269,6 +276,19 @@ impl Window {
             .send_keys(text)
             .await
             .unwrap_or_else(|e| panic!("typing {text:?}: {e}"));
+    }
+
+    /// Opens the intake form (F2) and picks the birth registration (1.001193) from the
+    /// keyboard, as a clerk starts most intakes; returns once the due date is shown.
+    pub async fn start_birth_intake(&self) {
+        let enter = fantoccini::key::Key::Enter.to_string();
+        self.type_keys(&fantoccini::key::Key::F2.to_string()).await;
+        self.wait_css("#intake-form").await;
+        self.type_keys("khai sinh").await;
+        self.wait_text("#procedure-options", |t| t.contains("1.001193"))
+            .await;
+        self.type_keys(&enter).await;
+        self.wait_text("#due-at", |t| !t.is_empty()).await;
     }
 
     /// A key pressed with a modifier held (Ctrl+Enter, Alt+F), through the actions API:

@@ -118,6 +118,7 @@ fn receipts_print_through_the_windows_spooler_and_refusals_keep_them() {
     let printer = std::env::var("MOTCUA_TEST_PRINTER")
         .expect("the test command sets up a cups-pdf printer (MOTCUA_TEST_PRINTER)");
     let out_dir = std::env::var("MOTCUA_TEST_PRINT_DIR").expect("MOTCUA_TEST_PRINT_DIR");
+    let _printer = super::linux::the_test_printer();
     let desk = WinDesk::new("Hồ sơ in");
     app.ok(&desk.args(&SETUP));
     let code = intake(app, &desk, "Nguyễn Hữu Lộc");

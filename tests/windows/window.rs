@@ -26,6 +26,7 @@ fn without_webview2_the_window_says_what_to_install_and_exits() {
         std::env::var_os("DISPLAY").is_some(),
         "the window test needs an X display (the test command runs under xvfb-run)"
     );
+    let _display = super::linux::window::the_display();
     let desk = WinDesk::new("cua so");
     app.ok(&desk.args(&SETUP));
     let mut child = app

@@ -2,7 +2,7 @@
 //! engine. Tampering is done the way someone with the database would: triggers dropped,
 //! rows edited with plain SQL behind the store's back.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Utc};
 use common::{actor, birth_request, ready_stores, stores, TestStore};

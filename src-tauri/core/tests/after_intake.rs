@@ -3,7 +3,7 @@
 //! the year), batch transfers (all or nothing), postal delivery, the new appointment of
 //! Mẫu 04 in the report, and the dashboard.
 
-mod common;
+use crate::common;
 
 use common::{actor, birth_request, ready_stores, TestStore};
 use motcua_core::delivery::{DeliveryInput, DeliveryStatus};

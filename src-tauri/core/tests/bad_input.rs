@@ -2,7 +2,7 @@
 //! JSON, the scan parser and the catalog import. None may panic; every refusal is a clear
 //! error naming its field where there is one; a refused intake writes nothing.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -2,7 +2,7 @@
 //! day from the first number, register lines per year, search terms, events, hand-overs; and
 //! refuses a history the lifecycle would refuse. On SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use common::{actor, agency_input, stores};

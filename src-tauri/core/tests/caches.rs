@@ -2,7 +2,7 @@
 //! unchanged; a notice or a procedure changed by another desk (another process, another
 //! connection) is seen by the next intake. On SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use common::{actor, agency_input, birth_request, stores};

@@ -4,7 +4,7 @@
 //! another competent authority from the office's list, which the hand-over proposes and the
 //! audit chain covers (a tampered authority is named by `audit verify`).
 
-mod common;
+use crate::common;
 
 use common::{actor, birth_request, raw, ready_stores, TestStore};
 use motcua_core::audit::Mismatch;

@@ -2,9 +2,8 @@
 //! centre's, a full disk, a read-only disk, a PostgreSQL server that stops and comes back,
 //! and strange text stored exactly.
 
-mod common;
-#[path = "common/private_server.rs"]
-mod private_server;
+use crate::common;
+use crate::private_server;
 
 use std::path::Path;
 use std::process::Command;

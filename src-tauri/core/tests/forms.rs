@@ -4,7 +4,7 @@
 //!
 //! Needs `poppler-utils` and `qpdf`; a missing tool fails the test.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

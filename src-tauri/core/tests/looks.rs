@@ -2,7 +2,7 @@
 //! the returning-citizen fill, the receipt preview, searches by ID number or phone; and the
 //! CLI's sessions, which the log opens and closes.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Utc};
 use common::{birth_request, ready_stores};

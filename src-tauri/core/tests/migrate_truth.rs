@@ -3,7 +3,7 @@
 //! where each entry came from, and the centre's status page answers for the commune's
 //! receipts as its desk scanner does.
 
-mod common;
+use crate::common;
 
 use common::{actor, agency_input, birth_request, fresh_postgres, fresh_sqlite, raw, TestStore};
 use motcua_core::agency::AgencyInput;

@@ -3,8 +3,7 @@
 //! migrates and grants, the desk role works and is refused by the server everything that
 //! could rewrite the record, and a wrong CA or a plain connection is refused.
 
-#[path = "common/private_server.rs"]
-mod private_server;
+use crate::private_server;
 
 use motcua_core::agency::AgencyInput;
 use motcua_core::i18n::Lang;

@@ -2,7 +2,7 @@
 //! (one indistinguishable "nothing" for unknown codes and wrong tags), the masked public
 //! view, the waiting room's list of results to collect, and the page's settings.
 
-mod common;
+use crate::common;
 
 use common::{actor, birth_request, ready_stores, stores};
 use motcua_core::i18n::Lang;

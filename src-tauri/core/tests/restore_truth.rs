@@ -3,7 +3,7 @@
 //! and the accounts it changes are named, so an old backup cannot quietly bring back a
 //! disabled account or an old password. On SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{actor, birth_request, fresh_sqlite, ready_stores};
 use motcua_core::accounts::{NewAccount, Role};

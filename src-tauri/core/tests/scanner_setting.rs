@@ -1,6 +1,6 @@
 //! The `scanner-port` setting on both engines: only device paths under /dev/, or empty.
 
-mod common;
+use crate::common;
 
 use motcua_core::error::Problem;
 use motcua_core::store::{NAMED_SETTINGS, SCANNER_PORT};

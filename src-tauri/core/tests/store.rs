@@ -1,6 +1,6 @@
 //! The dossier store on every engine: intake, numbering, validation, search, events.
 
-mod common;
+use crate::common;
 
 use common::{actor, birth_request, ready_stores, stores};
 use motcua_core::error::Problem;

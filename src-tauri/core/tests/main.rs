@@ -1,0 +1,27 @@
+//! The core's tests as one binary: each file of `tests/` is a module here, so the core is
+//! linked once rather than once per file. `common` opens test stores on SQLite and
+//! PostgreSQL; `private_server` is a PostgreSQL cluster of a test's own.
+
+mod common;
+#[path = "common/private_server.rs"]
+mod private_server;
+
+mod accounts;
+mod after_intake;
+mod bad_input;
+mod bulk;
+mod caches;
+mod calendar;
+mod datadesk;
+mod durable;
+mod forms;
+mod idcard;
+mod looks;
+mod migrate_truth;
+mod pg_roles;
+mod public_status;
+mod receipt;
+mod restore_truth;
+mod scanner_setting;
+mod serial_scanner;
+mod store;

@@ -1,0 +1,35 @@
+//! The desk's end-to-end tests as one binary: each file of `tests/` is a module here, so
+//! the whole app is linked once rather than once per file. `support` runs the real
+//! `motcua`; `windows` holds the Windows build's tests under Wine.
+
+#[path = "../src-tauri/core/tests/common/private_server.rs"]
+mod private_server;
+mod support;
+
+mod accounts_window;
+mod audit_cli;
+mod bench_smoke;
+mod calendar_cli;
+mod cli;
+mod database_cli;
+mod datadesk_cli;
+mod datadesk_window;
+mod desk_rules_window;
+mod desk_window;
+mod durability;
+mod forms2025_cli;
+mod forms_cli;
+mod idcard_cli;
+mod idcard_window;
+mod layout_window;
+mod lifecycle_window;
+mod pg_roles_cli;
+mod private_files;
+mod receipt_cli;
+mod reception_window;
+mod records_cli;
+mod serve;
+mod signin_cli;
+mod users_cli;
+mod window;
+mod windows;
