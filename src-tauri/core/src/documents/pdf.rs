@@ -37,6 +37,7 @@ pub fn layout_pdf(layout: &Layout, title: &str) -> Result<Vec<u8>, DocumentError
     let fonts = fonts::load()?;
     let title: String = title.nfc().collect();
     let mut doc = PdfDocument::new(&title);
+    #[allow(clippy::disallowed_methods)]
     let now = chrono::Utc::now().timestamp();
     if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(now) {
         doc.metadata.info.creation_date = date;
