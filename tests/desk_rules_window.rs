@@ -85,7 +85,7 @@ async fn only_the_hand_over_reaches_10_and_the_page_cannot_set_the_reception_tim
     );
     let listed = desk.json(&["list", "--date", "2020-01-02", "--json"]);
     assert!(listed.as_array().unwrap().is_empty(), "{listed}");
-    let before = chrono::Utc::now();
+    let before = motcua_core::vntime::now();
     backdated.as_object_mut().unwrap().remove("received_at");
     backdated["request_id"] = json!("now-1");
     let saved = w

@@ -401,7 +401,7 @@ async fn the_stop_notice_from_the_dossier_panel_stops_the_dossier() {
     let w = Window::open(&desk, None).await;
     open_dossier(&w, &code).await;
     // The set in force, since the office began (today, in Vietnam time).
-    let today = chrono::Utc::now()
+    let today = motcua_core::vntime::now()
         .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
         .format("%d/%m/%Y")
         .to_string();

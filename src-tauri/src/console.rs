@@ -8,6 +8,8 @@
 //! `motcua.com` beside `motcua.exe`: the same program marked as a console program, which
 //! `cmd` and PowerShell pick first for a bare `motcua` (`.COM` precedes `.EXE` in PATHEXT),
 //! wait for, and take the exit code from.
+// Windows API calls are foreign functions: the one place `unsafe` is allowed.
+#![allow(unsafe_code)]
 
 /// Attaches to the parent's console when there is one and standard output goes nowhere yet.
 /// Returns whether a console was attached (always false off Windows, or when the streams

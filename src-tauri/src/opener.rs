@@ -1,6 +1,8 @@
 //! Opening a written file (a receipt, a form, an export) in the program the system uses for
 //! its kind, the way a double click would. No shell sits in between: a file name holding
 //! `& | ^ % !` or a quote is a name, never a command.
+// Windows API calls are foreign functions: the one place `unsafe` is allowed.
+#![allow(unsafe_code)]
 
 use std::path::Path;
 

@@ -3,6 +3,8 @@
 //! it, and the window would then fail deep inside its first frame. So the window asks first,
 //! and where the runtime is missing says in plain words what to install, and exits cleanly.
 //! The command line needs no runtime and keeps working.
+// Windows API calls are foreign functions: the one place `unsafe` is allowed.
+#![allow(unsafe_code)]
 
 use motcua_core::i18n::{t, Lang};
 

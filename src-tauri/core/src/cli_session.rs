@@ -104,6 +104,7 @@ fn check_private(path: &Path, meta: &std::fs::Metadata, allowed: u32) -> CoreRes
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let mode = meta.permissions().mode() & 0o7777;
     // SAFETY: geteuid has no preconditions and cannot fail.
+    #[allow(unsafe_code)]
     let me = unsafe { libc::geteuid() };
     let kind_ok = if allowed == 0o700 {
         meta.file_type().is_dir()

@@ -305,7 +305,7 @@ async fn forms_move_the_dossier_and_record_their_form_set() {
             first_run.form_set,
             motcua_core::form_set::FormSet::Tt01_2018
         );
-        let switched = chrono::Utc::now() - chrono::Duration::milliseconds(1);
+        let switched = motcua_core::vntime::now() - chrono::Duration::milliseconds(1);
         s.set_named("Quầy 1", "form-set", "tt03-2025")
             .await
             .unwrap();
@@ -317,7 +317,7 @@ async fn forms_move_the_dossier_and_record_their_form_set() {
         assert_eq!(in_force.circular, "Thông tư 03/2025/TT-VPCP");
         let since = in_force.since.unwrap();
         assert!(since >= switched, "{since} before {switched}");
-        assert!(since < chrono::Utc::now());
+        assert!(since < motcua_core::vntime::now());
         assert_eq!(in_force.forms.len(), 7);
         assert_eq!(
             (

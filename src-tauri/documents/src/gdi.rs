@@ -4,6 +4,8 @@
 //! Windows need not have them and Wine's fallback lacks letters like "ễ", each glyph at the
 //! advance layout measured; QR modules and bars are rectangles whose edges are rounded to
 //! device pixels one way, so neighbours neither leave seams nor overlap.
+// Windows API calls are foreign functions: the one place `unsafe` is allowed.
+#![allow(unsafe_code)]
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

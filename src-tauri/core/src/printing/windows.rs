@@ -2,6 +2,8 @@
 //! the default marked), a paused or offline printer refused up front (the job would wait
 //! unseen in its queue), and the job itself: a printer DC set to the job's paper, each page
 //! of the layout drawn through GDI (`documents::gdi`) between StartPage and EndPage.
+// Windows API calls are foreign functions: the one place `unsafe` is allowed.
+#![allow(unsafe_code)]
 
 use std::ptr;
 
