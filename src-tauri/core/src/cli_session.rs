@@ -7,6 +7,7 @@
 //! than trusted. Like the window's, a session ends after the `idle-lock-minutes` setting
 //! without a command.
 
+use crate::accounts::AccessError;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
@@ -111,10 +112,10 @@ fn check_private(path: &Path, meta: &std::fs::Metadata, allowed: u32) -> CoreRes
         meta.file_type().is_file()
     };
     if !kind_ok || mode & !allowed != 0 || meta.uid() != me {
-        return Err(CoreError::NotPrivate {
+        return Err(CoreError::Access(AccessError::NotPrivate {
             path: path.display().to_string(),
             mode: format!("{mode:04o}"),
-        });
+        }));
     }
     Ok(())
 }

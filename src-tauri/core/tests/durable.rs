@@ -6,6 +6,7 @@ mod common;
 #[path = "common/private_server.rs"]
 mod private_server;
 
+use motcua_core::store::backup::BackupError;
 use std::path::Path;
 use std::process::Command;
 
@@ -222,7 +223,7 @@ async fn a_damaged_or_newer_backup_is_refused_and_nothing_changes() {
                 .restore(file, &aside, Unmarked::Refuse, &actor())
                 .await
                 .expect_err("refused");
-            let CoreError::BackupInvalid { reason, .. } = &err else {
+            let CoreError::Backup(BackupError::Invalid { reason, .. }) = &err else {
                 panic!("{}: {file:?}: {err:?}", t.name);
             };
             assert!(want.contains(reason), "{}: {file:?}: {reason}", t.name);

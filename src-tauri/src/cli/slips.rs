@@ -1,5 +1,6 @@
 //! receipt, print, printers, scan.
 
+use motcua_core::slip::SlipError;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -130,7 +131,7 @@ pub fn printers(args: PrintersArgs) -> Result<(), CoreError> {
 pub async fn scan(global: &Global, store: &Store, args: ScanArgs) -> Result<(), CoreError> {
     let result = store.scan(&args.payload).await?;
     if result.tag == TagCheck::Invalid {
-        return Err(CoreError::ForgedSlip { code: result.code });
+        return Err(CoreError::Slip(SlipError::Forged { code: result.code }));
     }
     if args.json {
         return output::json(&result);

@@ -2,6 +2,7 @@
 //! Passwords are read from standard input only (never an argument: arguments show in
 //! process lists and shell history).
 
+use motcua_core::audit::AuditError;
 use std::io::Read;
 
 use clap::Subcommand;
@@ -252,7 +253,7 @@ pub async fn audit(global: &Global, store: &Store, command: AuditCommand) -> Res
             if report.ok {
                 Ok(())
             } else {
-                Err(CoreError::AuditBroken(Box::new(report)))
+                Err(CoreError::Audit(AuditError::Broken(Box::new(report))))
             }
         }
         AuditCommand::Records { key, limit, json } => {
