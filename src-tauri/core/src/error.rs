@@ -58,7 +58,8 @@ pub enum CoreError {
     Calendar(#[from] CalendarError),
     #[error(transparent)]
     Database(#[from] DatabaseError),
-    #[error(transparent)]
+    /// Said as "could not produce the document: …", not the engine's bare `Display`.
+    #[error("{}", Localized::message(.0, Lang::Vi))]
     Document(#[from] DocumentError),
     #[error(transparent)]
     Import(#[from] ImportError),
@@ -184,3 +185,243 @@ impl From<sqlx::migrate::MigrateError> for CoreError {
 }
 
 pub type CoreResult<T> = Result<T, CoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::Action;
+    use crate::audit::{AuditReport, BreakReason, BrokenEntry, Chain};
+    use crate::calendar::{LunarDate, LunarDateProblem, OfficeHoursProblem};
+    use crate::form_set::FormSet;
+    use crate::status::Status;
+
+    /// Letters only Vietnamese writes: ă â đ ê ô ơ ư and the tone-marked vowels of the
+    /// Latin Extended Additional block.
+    fn vietnamese_only(c: char) -> bool {
+        "ăâđêôơưĂÂĐÊÔƠƯ".contains(c) || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
+    }
+
+    fn report() -> Box<AuditReport> {
+        Box::new(AuditReport {
+            ok: false,
+            checked: 3,
+            first_broken: Some(BrokenEntry {
+                chain: Chain::Events,
+                id: 42,
+                reason: BreakReason::Edited,
+            }),
+            heads: Vec::new(),
+            mismatches: Vec::new(),
+            missing_pins: Vec::new(),
+        })
+    }
+
+    /// One value of every module error, and of every error `CoreError` holds itself.
+    fn every_error() -> Vec<CoreError> {
+        let status = Status::from_code(1).unwrap();
+        let to = Status::from_code(10).unwrap();
+        let access = [
+            AccessError::NotLoggedIn,
+            AccessError::SessionLocked,
+            AccessError::Forbidden {
+                action: Action::ManageAccounts,
+            },
+            AccessError::BadCredentials,
+            AccessError::AccountLocked {
+                until: chrono::DateTime::UNIX_EPOCH,
+            },
+            AccessError::AccountDisabled { name: "an".into() },
+            AccessError::AccountNotFound { name: "an".into() },
+            AccessError::AccountExists { name: "an".into() },
+            AccessError::AccountsExist,
+            AccessError::LastAdministrator { name: "an".into() },
+            AccessError::PasswordHash("salt".into()),
+            AccessError::CliLoginRequired,
+            AccessError::CliSessionExpired,
+            AccessError::NotPrivate {
+                path: "/tmp/s".into(),
+                mode: "0644".into(),
+            },
+        ];
+        let mut all: Vec<CoreError> = access.into_iter().map(CoreError::from).collect();
+        all.extend([
+            CoreError::invalid("applicant.name", Problem::Required),
+            CoreError::NotSetUp,
+            CoreError::DossierNotFound { code: "X1".into() },
+            CoreError::ProcedureNotFound { code: "P1".into() },
+            CoreError::Conflict { code: "X1".into() },
+            CoreError::TransferNotFound { id: 7 },
+            CoreError::NotPosted { code: "X1".into() },
+            CoreError::File {
+                path: "/tmp/f".into(),
+                source: std::io::Error::other("gone"),
+            },
+            CoreError::Json("eof".into()),
+            CoreError::Workbook {
+                detail: "full".into(),
+            },
+            AuditError::Broken(report()).into(),
+            AuditError::SourceBroken(report()).into(),
+            BackupError::Invalid {
+                path: "/tmp/b".into(),
+                reason: "backup.checksum",
+                detail: "abc".into(),
+            }
+            .into(),
+            CalendarError::InvalidSolarDate {
+                year: 2026,
+                month: 2,
+                day: 30,
+            }
+            .into(),
+            CalendarError::InvalidLunarDate(LunarDateProblem::Day {
+                date: LunarDate {
+                    day: 30,
+                    month: 2,
+                    year: 2026,
+                    leap: true,
+                },
+                days_in_month: 29,
+            })
+            .into(),
+            CalendarError::YearOutOfRange { year: 1800 }.into(),
+            CalendarError::InvalidOfficeHours(OfficeHoursProblem::Format { input: "x".into() })
+                .into(),
+            DatabaseError::Database(sqlx::Error::RowNotFound).into(),
+            DatabaseError::Offline {
+                detail: "refused".into(),
+            }
+            .into(),
+            DatabaseError::DiskFull.into(),
+            DatabaseError::ReadOnly {
+                detail: "ro".into(),
+            }
+            .into(),
+            DatabaseError::Tls {
+                detail: "ca".into(),
+            }
+            .into(),
+            DatabaseError::PermissionDenied {
+                detail: "no".into(),
+            }
+            .into(),
+            DatabaseError::Migration(sqlx::migrate::MigrateError::VersionMissing(3)).into(),
+            DocumentError::Font("Noto").into(),
+            DocumentError::Qr("long".into()).into(),
+            DocumentError::Barcode {
+                code: "X1".into(),
+                reason: "char".into(),
+            }
+            .into(),
+            DocumentError::EmptyLayout.into(),
+            DocumentError::Paper("a3".into()).into(),
+            ImportError::Conflict {
+                codes: vec!["X1".into()],
+                total: 3,
+            }
+            .into(),
+            NotACard::NoIdNumber.into(),
+            PrintError::PrinterNotFound("P".into()).into(),
+            PrintError::Paused("P".into()).into(),
+            PrintError::NoPrinter.into(),
+            SchemaError::TooNew {
+                found: 9,
+                supported: 8,
+            }
+            .into(),
+            SchemaError::Behind {
+                found: 7,
+                supported: 8,
+            }
+            .into(),
+            SchemaError::NotGranted {
+                role: "desk".into(),
+            }
+            .into(),
+            SchemaError::NotOwner {
+                role: "desk".into(),
+            }
+            .into(),
+            SchemaError::RoleNotFound {
+                role: "desk".into(),
+            }
+            .into(),
+            SchemaError::DeskRoleIsOwner {
+                role: "desk".into(),
+            }
+            .into(),
+            SchemaError::RolesPostgresOnly.into(),
+            SlipError::NotASlip.into(),
+            SlipError::Forged { code: "X1".into() }.into(),
+            TransitionError::Transition {
+                code: "X1".into(),
+                from: status,
+                to,
+            }
+            .into(),
+            TransitionError::HandoverOnly { code: "X1".into() }.into(),
+            TransitionError::NotOpen {
+                code: "X1".into(),
+                status,
+            }
+            .into(),
+            UnknownForm {
+                given: "99".into(),
+                set: FormSet::default(),
+            }
+            .into(),
+        ]);
+        all
+    }
+
+    #[test]
+    fn every_error_reaches_the_english_window_in_english() {
+        for e in every_error() {
+            let (vi, en) = (e.message(Lang::Vi), e.message(Lang::En));
+            assert_ne!(en, vi, "{} has no English", e.kind());
+            assert!(
+                !en.chars().any(vietnamese_only),
+                "{}: Vietnamese in the English message: {en}",
+                e.kind()
+            );
+            assert!(!en.contains("error.") && !vi.contains("error."), "{en}");
+        }
+    }
+
+    #[test]
+    fn display_is_the_vietnamese_message() {
+        for e in every_error() {
+            assert_eq!(e.to_string(), e.message(Lang::Vi));
+        }
+    }
+
+    #[test]
+    fn kinds_stay_what_the_window_and_scripts_read() {
+        let kinds: Vec<&str> = every_error().iter().map(CoreError::kind).collect();
+        for kind in [
+            "invalid",
+            "forbidden",
+            "transition",
+            "not_logged_in",
+            "session_expired",
+            "audit_broken",
+            "source_audit_broken",
+            "backup_invalid",
+            "transfer_conflict",
+            "calendar",
+            "database",
+            "offline",
+            "disk_full",
+            "schema_behind",
+            "document",
+            "not_an_id_card",
+            "print",
+            "forged_slip",
+            "handover_only",
+            "not_open",
+            "unknown_form",
+        ] {
+            assert!(kinds.contains(&kind), "no error of kind {kind}");
+        }
+    }
+}

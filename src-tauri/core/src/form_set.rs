@@ -233,6 +233,11 @@ impl Localized for UnknownForm {
             &[
                 ("given", &self.given),
                 ("circular", self.set.circular()),
+                // The English table names the circular by its number alone.
+                (
+                    "number",
+                    self.set.circular().trim_start_matches("Thông tư "),
+                ),
                 ("forms", &self.set.listing()),
             ],
         )
