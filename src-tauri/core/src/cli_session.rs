@@ -7,7 +7,6 @@
 //! than trusted. Like the window's, a session ends after the `idle-lock-minutes` setting
 //! without a command.
 
-use crate::accounts::AccessError;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
@@ -15,6 +14,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::accounts::AccessError;
 use crate::error::{CoreError, CoreResult};
 use crate::vntime::{from_millis, to_millis};
 

@@ -4,12 +4,12 @@
 //! `idle-lock-minutes` setting and on demand; it is unlocked with the same person's
 //! password. Sessions live in memory only: a restarted app asks for a login again.
 
-use crate::accounts::AccessError;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use crate::accounts::AccessError;
 use crate::accounts::{role_allows, Account, Action, Role};
 use crate::error::{CoreError, CoreResult};
 use crate::store::{Actor, Store};

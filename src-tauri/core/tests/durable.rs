@@ -6,7 +6,6 @@ mod common;
 #[path = "common/private_server.rs"]
 mod private_server;
 
-use motcua_core::store::backup::BackupError;
 use std::path::Path;
 use std::process::Command;
 
@@ -15,6 +14,7 @@ use motcua_core::agency::AgencyInput;
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
 use motcua_core::status::Status;
+use motcua_core::store::backup::BackupError;
 use motcua_core::store::{transfer, verify_backup, Store, Unmarked};
 use motcua_core::CoreError;
 use private_server::{is_root, run, PrivateServer};

@@ -10,11 +10,11 @@
 //! `--account NAME --password-file FILE` signs one command in, for scheduled jobs that
 //! must not put a password on their command line.
 
-use motcua_core::accounts::AccessError;
 use std::path::PathBuf;
 
 use chrono::Duration;
 use clap::Args;
+use motcua_core::accounts::AccessError;
 use motcua_core::accounts::{role_allows, Account, Action};
 use motcua_core::cli_session::{self, CliSession};
 use motcua_core::desk_config;

@@ -1,12 +1,12 @@
 //! receipt, print, printers, scan.
 
-use motcua_core::slip::SlipError;
 use std::path::PathBuf;
 
 use clap::Args;
 use motcua_core::documents::Paper;
 use motcua_core::i18n::t;
 use motcua_core::printing::{self, PrintJob};
+use motcua_core::slip::SlipError;
 use motcua_core::store::{Store, TagCheck};
 use motcua_core::CoreError;
 

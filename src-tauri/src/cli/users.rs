@@ -2,11 +2,11 @@
 //! Passwords are read from standard input only (never an argument: arguments show in
 //! process lists and shell history).
 
-use motcua_core::audit::AuditError;
 use std::io::Read;
 
 use clap::Subcommand;
 use motcua_core::accounts::{NewAccount, Role};
+use motcua_core::audit::AuditError;
 use motcua_core::i18n::{t, tf};
 use motcua_core::store::Store;
 use motcua_core::vntime;

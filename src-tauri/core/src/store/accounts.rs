@@ -2,7 +2,6 @@
 //! check with its lockout. Every change and every login attempt goes to the access log in
 //! the same transaction. Argon2 work runs on a blocking thread, never on the async workers.
 
-use crate::accounts::AccessError;
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -10,6 +9,7 @@ use sqlx::Row;
 use super::access_log::{append, AccessKind};
 use super::record_log;
 use super::{chain, Actor, Store};
+use crate::accounts::AccessError;
 use crate::accounts::{
     check_password, decoy_hash, hash_password, lockout_delay, normalize_account_name,
     normalize_roles, roles_from_text, roles_to_text, verify_password, Account, NewAccount, Role,

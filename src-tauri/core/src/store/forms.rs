@@ -8,7 +8,6 @@
 //! (Vietnam time) in the order they are issued, counted under the events chain's head lock
 //! so two desks never give the same number.
 
-use crate::lifecycle::TransitionError;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use futures_util::TryStreamExt;
 use serde::Serialize;
@@ -27,6 +26,7 @@ use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
 use crate::form_input::FormRequest;
 use crate::form_set::{Form, FormSet, UnknownForm};
+use crate::lifecycle::TransitionError;
 use crate::status::Status;
 use crate::transfer::{ControlStep, Direction};
 use crate::vntime::{self, from_millis, to_millis, vn_date, vn_day_start};

@@ -1,7 +1,6 @@
 //! Moving a dossier from one status to another: checked against the transition table,
 //! guarded against two desks changing it at once, and logged as an event.
 
-use crate::lifecycle::TransitionError;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -10,6 +9,7 @@ use super::{Actor, Store};
 use crate::calendar::{due_with_pauses, extend_by_pauses, Pause, PausePolicy};
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
+use crate::lifecycle::TransitionError;
 use crate::lifecycle::{allowed, by_handover_only, move_allowed};
 use crate::status::Status;
 use crate::validate::{Checker, MAX_NOTE};

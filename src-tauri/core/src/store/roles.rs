@@ -6,13 +6,13 @@
 //! `events` and does not own it), so migrating the schema re-grants on the tables a new
 //! migration adds without any list kept elsewhere.
 
-use crate::store::SchemaError;
 use serde::Serialize;
 use sqlx::{AnyConnection, Connection, Row};
 
 use super::tables::{exec, quote};
 use super::{Backend, Store};
 use crate::error::{CoreError, CoreResult};
+use crate::store::SchemaError;
 
 /// What `grant-desk` (or a migration's re-grant) gave one desk role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

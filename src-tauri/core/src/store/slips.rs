@@ -1,7 +1,6 @@
 //! Issuing the receipt of a dossier (first issue or a marked reprint, each logged) and
 //! recognising a scanned slip.
 
-use crate::slip::SlipError;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -16,6 +15,7 @@ use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
 use crate::form_set::{Form, FormSet};
 use crate::slip;
+use crate::slip::SlipError;
 use crate::vntime;
 
 /// The receipt's citation under the default form set (the `form-set` setting chooses).
