@@ -23,57 +23,47 @@ pub use crate::problem::{FieldError, Problem};
 
 /// `Display` is the Vietnamese message (what the CLI prints); `message(Lang::En)` English.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(Lang::Vi))]
 pub enum CoreError {
-    #[error("{}", join_messages(.0, Lang::Vi))]
     Invalid(Vec<FieldError>),
-    #[error("{}", t(Lang::Vi, "error.not_set_up"))]
     NotSetUp,
-    #[error("{}", tf(Lang::Vi, "error.dossier_not_found", &[("code", .code)]))]
-    DossierNotFound { code: String },
-    #[error("{}", tf(Lang::Vi, "error.procedure_not_found", &[("code", .code)]))]
-    ProcedureNotFound { code: String },
-    #[error("{}", tf(Lang::Vi, "error.changed_by_someone_else", &[("code", .code)]))]
-    Conflict { code: String },
-    #[error("{}", tf(Lang::Vi, "error.transfer_not_found", &[("id", &.id.to_string())]))]
-    TransferNotFound { id: i64 },
-    #[error("{}", tf(Lang::Vi, "error.not_posted", &[("code", .code)]))]
-    NotPosted { code: String },
-    #[error("{}", tf(Lang::Vi, "error.file", &[("path", .path), ("detail", &.source.to_string())]))]
+    DossierNotFound {
+        code: String,
+    },
+    ProcedureNotFound {
+        code: String,
+    },
+    Conflict {
+        code: String,
+    },
+    TransferNotFound {
+        id: i64,
+    },
+    NotPosted {
+        code: String,
+    },
     File {
         path: String,
         source: std::io::Error,
     },
-    #[error("{}", tf(Lang::Vi, "error.json", &[("detail", .0)]))]
     Json(String),
     /// A workbook (the Biểu 06 report as XLSX) that could not be written.
-    #[error("{}", tf(Lang::Vi, "error.document", &[("detail", .detail)]))]
-    Workbook { detail: String },
-    #[error(transparent)]
+    Workbook {
+        detail: String,
+    },
     Access(#[from] AccessError),
-    #[error(transparent)]
     Audit(#[from] AuditError),
-    #[error(transparent)]
     Backup(#[from] BackupError),
-    #[error(transparent)]
     Calendar(#[from] CalendarError),
-    #[error(transparent)]
     Database(#[from] DatabaseError),
     /// Said as "could not produce the document: …", not the engine's bare `Display`.
-    #[error("{}", Localized::message(.0, Lang::Vi))]
     Document(#[from] DocumentError),
-    #[error(transparent)]
     Import(#[from] ImportError),
-    #[error(transparent)]
     NotAnIdCard(#[from] NotACard),
-    #[error(transparent)]
     Print(#[from] PrintError),
-    #[error(transparent)]
     Schema(#[from] SchemaError),
-    #[error(transparent)]
     Slip(#[from] SlipError),
-    #[error(transparent)]
     Transition(#[from] TransitionError),
-    #[error(transparent)]
     UnknownForm(#[from] UnknownForm),
 }
 
