@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CoreError, Problem};
+use crate::error::CoreError;
+use crate::problem::Problem;
 use crate::validate::Checker;
 
 /// The agency identifier (mã định danh, QCVN 102:2016/BTTTT) assigned by the province, e.g.

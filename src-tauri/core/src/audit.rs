@@ -19,7 +19,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::i18n::{tf, Lang};
+use crate::i18n::{display_in_vietnamese, t, tf, Lang, Localized};
 
 /// One field of an entry, as hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,6 +213,39 @@ pub struct AuditReport {
     pub mismatches: Vec<RecordMismatch>,
     /// Hashes given with `--expect` that are no entry's hash on any chain (any more).
     pub missing_pins: Vec<String>,
+}
+
+/// A history that does not verify, refused where it matters: the desk's own (`audit
+/// verify`), or a database about to be moved into this one, which would launder it.
+#[derive(Debug)]
+pub enum AuditError {
+    Broken(Box<AuditReport>),
+    SourceBroken(Box<AuditReport>),
+}
+
+impl std::error::Error for AuditError {}
+display_in_vietnamese!(AuditError);
+
+impl Localized for AuditError {
+    fn kind(&self) -> &'static str {
+        match self {
+            AuditError::Broken(_) => "audit_broken",
+            AuditError::SourceBroken(_) => "source_audit_broken",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            AuditError::Broken(report) => report.problems(lang).join("\n"),
+            AuditError::SourceBroken(report) => {
+                let detail = match &report.first_broken {
+                    Some(broken) => broken.message(lang),
+                    None => t(lang, "error.source_audit_records"),
+                };
+                tf(lang, "error.source_audit_broken", &[("detail", &detail)])
+            }
+        }
+    }
 }
 
 impl AuditReport {

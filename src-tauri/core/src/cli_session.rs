@@ -14,6 +14,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::accounts::AccessError;
 use crate::error::{CoreError, CoreResult};
 use crate::vntime::{from_millis, to_millis};
 
@@ -112,10 +113,10 @@ fn check_private(path: &Path, meta: &std::fs::Metadata, allowed: u32) -> CoreRes
         meta.file_type().is_file()
     };
     if !kind_ok || mode & !allowed != 0 || meta.uid() != me {
-        return Err(CoreError::NotPrivate {
+        return Err(CoreError::Access(AccessError::NotPrivate {
             path: path.display().to_string(),
             mode: format!("{mode:04o}"),
-        });
+        }));
     }
     Ok(())
 }

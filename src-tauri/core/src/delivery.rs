@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CoreError, Problem};
+use crate::error::CoreError;
+use crate::problem::Problem;
 use crate::validate::{Checker, MAX_NOTE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

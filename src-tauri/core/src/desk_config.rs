@@ -8,7 +8,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CoreError, FieldError, Problem};
+use crate::error::CoreError;
+use crate::problem::{FieldError, Problem};
 use crate::store::is_postgres_url;
 use crate::text;
 

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{OfficeHours, WorkCalendar};
 use crate::dossier::Dossier;
-use crate::error::{CoreError, FieldError, Problem};
+use crate::error::CoreError;
 use crate::form_set::Form;
+use crate::problem::{FieldError, Problem};
 use crate::text::fold;
 use crate::validate::{Checker, MAX_DOC_NAME};
 use crate::vntime::{parse_vn, rfc3339_vn, to_vn, vn_date};

@@ -15,6 +15,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{display_in_vietnamese, tf, Lang, Localized};
+
 /// The forms the desk prints, by what they are rather than by their number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -214,6 +216,32 @@ impl fmt::Display for FormSet {
 pub struct UnknownForm {
     pub given: String,
     pub set: FormSet,
+}
+
+impl std::error::Error for UnknownForm {}
+display_in_vietnamese!(UnknownForm);
+
+impl Localized for UnknownForm {
+    fn kind(&self) -> &'static str {
+        "unknown_form"
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        tf(
+            lang,
+            "error.unknown_form",
+            &[
+                ("given", &self.given),
+                ("circular", self.set.circular()),
+                // The English table names the circular by its number alone.
+                (
+                    "number",
+                    self.set.circular().trim_start_matches("Thông tư "),
+                ),
+                ("forms", &self.set.listing()),
+            ],
+        )
+    }
 }
 
 #[cfg(test)]

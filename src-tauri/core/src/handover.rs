@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CoreError, Problem};
+use crate::error::CoreError;
+use crate::problem::Problem;
 use crate::validate::Checker;
 
 /// Rất hài lòng / Hài lòng / Không hài lòng (Biểu 06).

@@ -71,6 +71,28 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     s
 }
 
+/// An error that can say itself in the desk's languages. Every module's error type
+/// implements it, with its texts in the language tables; `CoreError` delegates to it.
+pub trait Localized {
+    /// A short stable name of the kind of error, for the window and scripts.
+    fn kind(&self) -> &'static str;
+    /// The message in `lang`.
+    fn message(&self, lang: Lang) -> String;
+}
+
+/// `Display` of a `Localized` error: its Vietnamese message, which the CLI prints and the
+/// desk shows by default.
+macro_rules! display_in_vietnamese {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&$crate::i18n::Localized::message(self, $crate::i18n::Lang::Vi))
+            }
+        }
+    )+};
+}
+pub(crate) use display_in_vietnamese;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::i18n::{t, tf, Lang};
+use crate::i18n::{display_in_vietnamese, t, tf, Lang, Localized};
 use crate::text::clean_line;
 use crate::validate::{MAX_ADDRESS, MAX_NAME};
 
@@ -112,8 +112,15 @@ pub enum NotACard {
     NoBirthDate,
 }
 
-impl NotACard {
-    pub fn message(self, lang: Lang) -> String {
+impl std::error::Error for NotACard {}
+display_in_vietnamese!(NotACard);
+
+impl Localized for NotACard {
+    fn kind(&self) -> &'static str {
+        "not_an_id_card"
+    }
+
+    fn message(&self, lang: Lang) -> String {
         let reason = match self {
             NotACard::Empty => t(lang, "idcard.reject.empty"),
             NotACard::TooLong => tf(

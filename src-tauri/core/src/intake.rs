@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::dossier::{Applicant, Channel, PostalReturn, ReceivedDocument, ReturnMethod, Submitter};
-use crate::error::{CoreError, FieldError, Problem};
+use crate::error::CoreError;
+use crate::problem::{FieldError, Problem};
 use crate::procedure::Procedure;
 use crate::validate::{Checker, MAX_ADDRESS, MAX_AUTHORITY, MAX_DOCUMENTS, MAX_DOC_NAME, MAX_NOTE};
 
@@ -151,7 +152,7 @@ impl IntakeRequest {
             // A document that is not an object has no field to name, and a key the form
             // does not have has no label: both are told as the JSON's own fault.
             let labelled =
-                !crate::error::field_label(&path, crate::i18n::Lang::Vi).starts_with("field.");
+                !crate::problem::field_label(&path, crate::i18n::Lang::Vi).starts_with("field.");
             if path.is_empty() || path == "." || path.starts_with('[') {
                 CoreError::Json(detail)
             } else if !labelled {

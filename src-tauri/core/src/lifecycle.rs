@@ -4,6 +4,7 @@
 //! citizen (status 10) only through the hand-over, which records who received it: no plain
 //! status move goes there.
 
+use crate::i18n::{display_in_vietnamese, t, tf, Lang, Localized};
 use crate::status::Status;
 
 /// Whether a dossier in `from` may move to `to`.
@@ -56,6 +57,68 @@ pub fn offered_moves(from: Status, set: crate::form_set::FormSet) -> Vec<Status>
         .into_iter()
         .filter(|to| !(by_notice && *to == Status::Stopped))
         .collect()
+}
+
+/// A move the dossier's status does not allow. The refusal lists the statuses that may
+/// follow, so the clerk sees what to do instead.
+#[derive(Debug)]
+pub enum TransitionError {
+    Transition {
+        code: String,
+        from: Status,
+        to: Status,
+    },
+    /// A plain status move to 10: only the hand-over, which records the receiver, makes it.
+    HandoverOnly { code: String },
+    /// A form for a dossier that is no longer being resolved.
+    NotOpen { code: String, status: Status },
+}
+
+impl std::error::Error for TransitionError {}
+display_in_vietnamese!(TransitionError);
+
+impl Localized for TransitionError {
+    fn kind(&self) -> &'static str {
+        match self {
+            TransitionError::Transition { .. } => "transition",
+            TransitionError::HandoverOnly { .. } => "handover_only",
+            TransitionError::NotOpen { .. } => "not_open",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            TransitionError::Transition { code, from, to } => {
+                let allowed: Vec<String> = next_statuses(*from)
+                    .iter()
+                    .map(|s| format!("{} ({})", s.label(lang), s.code()))
+                    .collect();
+                let allowed = if allowed.is_empty() {
+                    t(lang, "error.transition_final")
+                } else {
+                    allowed.join(", ")
+                };
+                tf(
+                    lang,
+                    "error.transition",
+                    &[
+                        ("code", code),
+                        ("from", &from.label(lang)),
+                        ("to", &to.label(lang)),
+                        ("allowed", &allowed),
+                    ],
+                )
+            }
+            TransitionError::HandoverOnly { code } => {
+                tf(lang, "error.handover_only", &[("code", code)])
+            }
+            TransitionError::NotOpen { code, status } => tf(
+                lang,
+                "error.not_open",
+                &[("code", code), ("status", &status.label(lang))],
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

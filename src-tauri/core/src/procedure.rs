@@ -6,7 +6,8 @@ use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{PausePolicy, TimeLimit};
-use crate::error::{CoreError, Problem};
+use crate::error::CoreError;
+use crate::problem::Problem;
 use crate::text::fold;
 use crate::validate::{Checker, MAX_DOCUMENTS, MAX_DOC_NAME};
 
@@ -142,7 +143,7 @@ impl Catalog {
             match p.validated(&prefix) {
                 Ok(p) => {
                     if !seen.insert(p.code.clone()) {
-                        errors.push(crate::error::FieldError::new(
+                        errors.push(crate::problem::FieldError::new(
                             format!("{prefix}code"),
                             Problem::Invalid {
                                 detail: format!("duplicate {}", p.code),

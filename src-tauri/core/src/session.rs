@@ -9,6 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use crate::accounts::AccessError;
 use crate::accounts::{role_allows, Account, Action, Role};
 use crate::error::{CoreError, CoreResult};
 use crate::store::{Actor, Store};
@@ -62,11 +63,11 @@ impl Session {
     /// doing (`Activity::Person`), counts `now` as activity.
     fn check(&mut self, now: DateTime<Utc>, activity: Activity) -> CoreResult<()> {
         if self.locked {
-            return Err(CoreError::SessionLocked);
+            return Err(CoreError::Access(AccessError::SessionLocked));
         }
         if self.is_idle(now) {
             self.locked = true;
-            return Err(CoreError::SessionLocked);
+            return Err(CoreError::Access(AccessError::SessionLocked));
         }
         if activity == Activity::Person && now > self.last_activity {
             self.last_activity = now;
@@ -162,10 +163,12 @@ impl Guard {
         activity: Activity,
     ) -> CoreResult<Session> {
         let mut slot = self.slot();
-        let session = slot.as_mut().ok_or(CoreError::NotLoggedIn)?;
+        let session = slot
+            .as_mut()
+            .ok_or(CoreError::Access(AccessError::NotLoggedIn))?;
         session.check(now, activity)?;
         if !session.allows(action) {
-            return Err(CoreError::Forbidden { action });
+            return Err(CoreError::Access(AccessError::Forbidden { action }));
         }
         Ok(session.clone())
     }
@@ -174,7 +177,9 @@ impl Guard {
     /// session open, or says it is locked or gone.
     pub fn touch(&self, now: DateTime<Utc>) -> CoreResult<Session> {
         let mut slot = self.slot();
-        let session = slot.as_mut().ok_or(CoreError::NotLoggedIn)?;
+        let session = slot
+            .as_mut()
+            .ok_or(CoreError::Access(AccessError::NotLoggedIn))?;
         session.check(now, Activity::Person)?;
         Ok(session.clone())
     }
@@ -195,9 +200,9 @@ impl Guard {
             }
             _ => {
                 *slot = None;
-                Err(CoreError::AccountDisabled {
+                Err(CoreError::Access(AccessError::AccountDisabled {
                     name: name.to_string(),
-                })
+                }))
             }
         }
     }
@@ -222,10 +227,10 @@ impl Guard {
             .slot()
             .as_ref()
             .map(|s| s.account.clone())
-            .ok_or(CoreError::NotLoggedIn)?;
+            .ok_or(CoreError::Access(AccessError::NotLoggedIn))?;
         let account = match store.login(&name, password, &self.desk, now).await {
             Ok(account) => account,
-            Err(e @ CoreError::AccountDisabled { .. }) => {
+            Err(e @ CoreError::Access(AccessError::AccountDisabled { .. })) => {
                 *self.slot() = None;
                 return Err(e);
             }
@@ -241,7 +246,7 @@ impl Guard {
                 session.started_at = started;
                 Ok(session.clone())
             }
-            _ => Err(CoreError::NotLoggedIn),
+            _ => Err(CoreError::Access(AccessError::NotLoggedIn)),
         }
     }
 
@@ -329,9 +334,9 @@ mod tests {
         let err = guard.require(Action::Settings, at(2)).unwrap_err();
         assert!(matches!(
             err,
-            CoreError::Forbidden {
+            CoreError::Access(AccessError::Forbidden {
                 action: Action::Settings
-            }
+            })
         ));
         assert_eq!(err.kind(), "forbidden");
         // The role in words, not its internal name.

@@ -11,6 +11,10 @@ use sha2::Sha256;
 
 use crate::numbering::parse_code;
 
+mod error;
+
+pub use error::SlipError;
+
 /// Crockford base32: no I, L, O, U, so a tag read aloud or retyped is unambiguous.
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 

@@ -13,7 +13,9 @@ pub const SHEET: &str = "Biểu 06";
 pub const FIRST_DATA_ROW: u32 = 6;
 
 fn document_error(e: XlsxError) -> CoreError {
-    CoreError::Document(e.to_string())
+    CoreError::Workbook {
+        detail: e.to_string(),
+    }
 }
 
 struct Formats {

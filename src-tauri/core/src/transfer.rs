@@ -5,8 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CoreError, Problem};
+use crate::error::CoreError;
 use crate::numbering::normalize_code;
+use crate::problem::Problem;
 use crate::report::Timeliness;
 use crate::status::Status;
 use crate::validate::{Checker, MAX_NAME, MAX_NOTE};

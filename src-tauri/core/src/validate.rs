@@ -2,7 +2,7 @@
 //! either returns the cleaned value or pushes a `FieldError` naming the field, so a form can
 //! report every problem at once.
 
-use crate::error::{FieldError, Problem};
+use crate::problem::{FieldError, Problem};
 use crate::text::{clean, clean_line, digits_only, is_forbidden_char};
 
 /// Collects field errors while a form is read.

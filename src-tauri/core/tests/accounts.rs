@@ -6,6 +6,7 @@ use crate::common;
 
 use chrono::{DateTime, Utc};
 use common::{actor, birth_request, ready_stores, stores, TestStore};
+use motcua_core::accounts::AccessError;
 use motcua_core::accounts::{Action, NewAccount, Role};
 use motcua_core::audit::{BreakReason, Chain};
 use motcua_core::session::{Guard, SessionStatus};
@@ -134,7 +135,7 @@ async fn accounts_are_created_listed_and_never_show_their_hash() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, CoreError::AccountExists { name } if name == "an.nv"),
+            matches!(&err, CoreError::Access(AccessError::AccountExists { name }) if name == "an.nv"),
             "{err}"
         );
         let err = s
@@ -150,7 +151,7 @@ async fn accounts_are_created_listed_and_never_show_their_hash() {
         assert_eq!(s.account_count().await.unwrap(), 1);
         assert!(matches!(
             s.account("nobody").await,
-            Err(CoreError::AccountNotFound { .. })
+            Err(CoreError::Access(AccessError::AccountNotFound { .. }))
         ));
     }
 }
@@ -181,7 +182,10 @@ async fn the_first_administrator_is_created_once() {
             )
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::AccountsExist), "{err}");
+        assert!(
+            matches!(err, CoreError::Access(AccessError::AccountsExist)),
+            "{err}"
+        );
         assert_eq!(s.account_count().await.unwrap(), 1);
         let log = s.access_log(None, 10).await.unwrap();
         assert_eq!(log.len(), 1, "the refused attempt left no entry");
@@ -201,13 +205,19 @@ async fn logins_are_checked_and_every_attempt_is_logged_without_the_password() {
             .login("an.nv", "Hoa sen 2028", "Quầy 1", at(11))
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::BadCredentials), "{err}");
+        assert!(
+            matches!(err, CoreError::Access(AccessError::BadCredentials)),
+            "{err}"
+        );
         // A password typed into the name box: refused, and not written down.
         let err = s
             .login("Bi-Mat-Lam-2027", PASSWORD, "Quầy 1", at(12))
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::BadCredentials), "{err}");
+        assert!(
+            matches!(err, CoreError::Access(AccessError::BadCredentials)),
+            "{err}"
+        );
         assert_eq!(
             err.message(motcua_core::i18n::Lang::En),
             "Wrong login name or password."
@@ -256,7 +266,7 @@ async fn repeated_failures_lock_the_account_longer_each_time_even_after_a_restar
                 .await
                 .unwrap_err();
             assert!(
-                matches!(err, CoreError::BadCredentials),
+                matches!(err, CoreError::Access(AccessError::BadCredentials)),
                 "{}: {err}",
                 t.name
             );
@@ -268,7 +278,7 @@ async fn repeated_failures_lock_the_account_longer_each_time_even_after_a_restar
             .await
             .unwrap_err();
         assert!(
-            matches!(err, CoreError::AccountLocked { until } if until == at(35)),
+            matches!(err, CoreError::Access(AccessError::AccountLocked { until }) if until == at(35)),
             "{err}"
         );
         assert!(err
@@ -280,7 +290,10 @@ async fn repeated_failures_lock_the_account_longer_each_time_even_after_a_restar
             .login("an.nv", PASSWORD, "Quầy 1", at(20))
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::AccountLocked { .. }), "{err}");
+        assert!(
+            matches!(err, CoreError::Access(AccessError::AccountLocked { .. })),
+            "{err}"
+        );
 
         // A restarted app still remembers.
         t.store.close().await;
@@ -292,14 +305,17 @@ async fn repeated_failures_lock_the_account_longer_each_time_even_after_a_restar
             .login("an.nv", PASSWORD, "Quầy 1", at(34))
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::AccountLocked { .. }), "{err}");
+        assert!(
+            matches!(err, CoreError::Access(AccessError::AccountLocked { .. })),
+            "{err}"
+        );
         // After the wait, one more failure doubles it.
         let err = store
             .login("an.nv", wrong, "Quầy 1", at(36))
             .await
             .unwrap_err();
         assert!(
-            matches!(err, CoreError::AccountLocked { until } if until == at(96)),
+            matches!(err, CoreError::Access(AccessError::AccountLocked { until }) if until == at(96)),
             "{err}"
         );
         let err = store
@@ -307,7 +323,7 @@ async fn repeated_failures_lock_the_account_longer_each_time_even_after_a_restar
             .await
             .unwrap_err();
         assert!(
-            matches!(err, CoreError::AccountLocked { until } if until == at(217)),
+            matches!(err, CoreError::Access(AccessError::AccountLocked { until }) if until == at(217)),
             "{err}"
         );
         // The right password after the wait signs in and clears the count.
@@ -342,7 +358,7 @@ async fn repeated_failures_lock_the_account_longer_each_time_even_after_a_restar
             .unwrap();
         assert!(matches!(
             store.login("an.nv", PASSWORD, "Quầy 1", at(312)).await,
-            Err(CoreError::BadCredentials)
+            Err(CoreError::Access(AccessError::BadCredentials))
         ));
         store.close().await;
     }
@@ -369,13 +385,19 @@ async fn disabled_accounts_cannot_sign_in_and_the_last_administrator_stays() {
             .login("an.nv", PASSWORD, "Quầy 1", at(2))
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::AccountDisabled { .. }), "{err}");
+        assert!(
+            matches!(err, CoreError::Access(AccessError::AccountDisabled { .. })),
+            "{err}"
+        );
         // A wrong password does not tell that the account is disabled.
         let err = s
             .login("an.nv", "Hoa sen 2028", "Quầy 1", at(3))
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::BadCredentials), "{err}");
+        assert!(
+            matches!(err, CoreError::Access(AccessError::BadCredentials)),
+            "{err}"
+        );
         s.set_disabled("an.nv", false, &admin(), at(4))
             .await
             .unwrap();
@@ -385,12 +407,24 @@ async fn disabled_accounts_cannot_sign_in_and_the_last_administrator_stays() {
             .set_disabled("quan.tri", true, &admin(), at(6))
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::LastAdministrator { .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                CoreError::Access(AccessError::LastAdministrator { .. })
+            ),
+            "{err}"
+        );
         let err = s
             .set_roles("quan.tri", &[Role::Supervisor], &admin(), at(6))
             .await
             .unwrap_err();
-        assert!(matches!(err, CoreError::LastAdministrator { .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                CoreError::Access(AccessError::LastAdministrator { .. })
+            ),
+            "{err}"
+        );
         let a = s
             .set_roles(
                 "an.nv",
@@ -439,7 +473,7 @@ async fn passwords_change_only_with_the_old_one_and_by_the_rules() {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, CoreError::BadCredentials),
+            matches!(err, CoreError::Access(AccessError::BadCredentials)),
             "{}: {err}",
             t.name
         );

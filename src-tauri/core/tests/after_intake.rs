@@ -12,6 +12,7 @@ use motcua_core::form_input::{
     ApologyInput, FormRequest, MissingInput, RefusalInput, StopInput, SupplementInput,
 };
 use motcua_core::handover::HandoverInput;
+use motcua_core::lifecycle::TransitionError;
 use motcua_core::report::Timeliness;
 use motcua_core::status::Status;
 use motcua_core::transfer::{ControlStep, Direction, TransferInput, TransferItem};
@@ -101,7 +102,7 @@ async fn a_batch_transfer_moves_every_dossier_or_none() {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, CoreError::Transition { ref code, .. } if *code == c.code),
+            matches!(err, CoreError::Transition(TransitionError::Transition { ref code, .. }) if *code == c.code),
             "{}: {err}",
             t.name
         );
@@ -357,7 +358,7 @@ async fn forms_move_the_dossier_and_record_their_form_set() {
             s.issue_form(&r.code, &apology, None, &actor())
                 .await
                 .unwrap_err(),
-            CoreError::NotOpen { .. }
+            CoreError::Transition(TransitionError::NotOpen { .. })
         ));
     }
 }

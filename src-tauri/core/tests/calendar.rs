@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use motcua_core::calendar::*;
+use motcua_core::i18n::{Lang, Localized};
 use motcua_core::vntime::{from_vn, rfc3339_vn};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -167,7 +168,7 @@ fn tet_always_starts_between_21_january_and_20_february() {
 fn invalid_lunar_dates_are_explained() {
     let err = lunar_to_solar(lunar(1, 13, 2026, false)).unwrap_err();
     assert_eq!(err.to_string(), "Ngày âm lịch không hợp lệ: tháng 13");
-    assert_eq!(err.message_en(), "Invalid lunar date: month 13");
+    assert_eq!(err.message(Lang::En), "Invalid lunar date: month 13");
     assert!(lunar_to_solar(lunar(1, 0, 2026, false)).is_err());
 
     // Month 12 of 2025 has 29 days (Tết 2026 is on 17/2, the 16th is 29/12).
@@ -196,7 +197,7 @@ fn invalid_lunar_dates_are_explained() {
         "Ngày âm lịch không hợp lệ: năm 2025 không có tháng 3 nhuận (năm 2025 nhuận tháng 6)"
     );
     assert_eq!(
-        err.message_en(),
+        err.message(Lang::En),
         "Invalid lunar date: year 2025 has no leap month 3 (its leap month is 6)"
     );
     let err = lunar_to_solar(lunar(1, 3, 2026, true)).unwrap_err();
@@ -215,7 +216,7 @@ fn years_outside_1900_2100_are_refused() {
         "Năm 1899 nằm ngoài phạm vi hỗ trợ (1900–2100)"
     );
     assert_eq!(
-        err.message_en(),
+        err.message(Lang::En),
         "Year 1899 is outside the supported range (1900–2100)"
     );
     assert!(solar_to_lunar(d(2101, 1, 1)).is_err());

@@ -13,6 +13,7 @@ use motcua_core::agency::AgencyInput;
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
 use motcua_core::status::Status;
+use motcua_core::store::backup::BackupError;
 use motcua_core::store::{transfer, verify_backup, Store, Unmarked};
 use motcua_core::CoreError;
 use private_server::{is_root, run, PrivateServer};
@@ -221,7 +222,7 @@ async fn a_damaged_or_newer_backup_is_refused_and_nothing_changes() {
                 .restore(file, &aside, Unmarked::Refuse, &actor())
                 .await
                 .expect_err("refused");
-            let CoreError::BackupInvalid { reason, .. } = &err else {
+            let CoreError::Backup(BackupError::Invalid { reason, .. }) = &err else {
                 panic!("{}: {file:?}: {err:?}", t.name);
             };
             assert!(want.contains(reason), "{}: {file:?}: {reason}", t.name);

@@ -21,6 +21,7 @@ mod forms;
 mod idcard;
 mod looks;
 mod migrate_truth;
+mod module_graph;
 mod pg_roles;
 mod public_status;
 mod receipt;

@@ -7,6 +7,7 @@ use crate::common;
 
 use common::{actor, agency_input, birth_request, fresh_postgres, fresh_sqlite, raw, TestStore};
 use motcua_core::agency::AgencyInput;
+use motcua_core::audit::AuditError;
 use motcua_core::i18n::Lang;
 use motcua_core::slip;
 use motcua_core::store::transfer;
@@ -59,7 +60,10 @@ async fn a_commune_whose_history_was_edited_is_not_moved() {
     let err = transfer::transfer(c, &target.store, &actor())
         .await
         .unwrap_err();
-    assert!(matches!(err, CoreError::SourceAuditBroken(_)), "{err:?}");
+    assert!(
+        matches!(err, CoreError::Audit(AuditError::SourceBroken(_))),
+        "{err:?}"
+    );
     assert_eq!(err.kind(), "source_audit_broken");
     assert!(
         err.message(Lang::En).contains("source database's history"),

@@ -8,6 +8,8 @@ use crate::private_server;
 use motcua_core::agency::AgencyInput;
 use motcua_core::i18n::Lang;
 use motcua_core::status::Status;
+use motcua_core::store::DatabaseError;
+use motcua_core::store::SchemaError;
 use motcua_core::store::{supported_version, Actor, Store, Unmarked};
 use motcua_core::CoreError;
 use private_server::{is_root, PrivateServer};
@@ -88,13 +90,13 @@ async fn the_owner_migrates_and_grants_and_the_desk_role_can_only_do_a_desks_wor
     // Nothing there yet: the desk may not create the schema, and says who must.
     let err = Store::open(&desk_url).await.unwrap_err();
     assert!(
-        matches!(err, CoreError::SchemaBehind { found: 0, .. }),
+        matches!(err, CoreError::Schema(SchemaError::Behind { found: 0, .. })),
         "{err:?}"
     );
     assert!(err.message(Lang::En).contains("motcua database migrate"));
     let err = Store::migrate_schema(&desk_url).await.unwrap_err();
     assert!(
-        matches!(&err, CoreError::NotOwner { role } if role == "motcua_desk"),
+        matches!(&err, CoreError::Schema(SchemaError::NotOwner { role }) if role == "motcua_desk"),
         "{err:?}"
     );
 
@@ -105,7 +107,7 @@ async fn the_owner_migrates_and_grants_and_the_desk_role_can_only_do_a_desks_wor
     // Migrated, but not granted yet.
     let err = Store::open(&desk_url).await.unwrap_err();
     assert!(
-        matches!(&err, CoreError::NotGranted { role } if role == "motcua_desk"),
+        matches!(&err, CoreError::Schema(SchemaError::NotGranted { role }) if role == "motcua_desk"),
         "{err:?}"
     );
     assert!(err
@@ -123,15 +125,15 @@ async fn the_owner_migrates_and_grants_and_the_desk_role_can_only_do_a_desks_wor
     );
     assert!(matches!(
         owner.grant_desk("motcua_owner").await.unwrap_err(),
-        CoreError::DeskRoleIsOwner { .. }
+        CoreError::Schema(SchemaError::DeskRoleIsOwner { .. })
     ));
     assert!(matches!(
         owner.grant_desk("postgres").await.unwrap_err(),
-        CoreError::DeskRoleIsOwner { .. }
+        CoreError::Schema(SchemaError::DeskRoleIsOwner { .. })
     ));
     assert!(matches!(
         owner.grant_desk("nobody").await.unwrap_err(),
-        CoreError::RoleNotFound { .. }
+        CoreError::Schema(SchemaError::RoleNotFound { .. })
     ));
 
     // The desk role opens the current schema without DDL and does a desk's work.
@@ -149,7 +151,7 @@ async fn the_owner_migrates_and_grants_and_the_desk_role_can_only_do_a_desks_wor
     // It may not grant, nor migrate, nor replace everything.
     assert!(matches!(
         desk.grant_desk("motcua_desk").await.unwrap_err(),
-        CoreError::NotOwner { .. }
+        CoreError::Schema(SchemaError::NotOwner { .. })
     ));
     let dir = tempfile::tempdir().unwrap();
     let backup = dir.path().join("motcua.jsonl");
@@ -158,7 +160,13 @@ async fn the_owner_migrates_and_grants_and_the_desk_role_can_only_do_a_desks_wor
         .restore(&backup, &dir.path().join("aside"), Unmarked::Refuse, &actor)
         .await
         .unwrap_err();
-    assert!(matches!(err, CoreError::PermissionDenied { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            CoreError::Database(DatabaseError::PermissionDenied { .. })
+        ),
+        "{err:?}"
+    );
     desk.close().await;
 
     // What one SQL statement could do to the record, the server refuses to the desk.
@@ -217,7 +225,7 @@ async fn the_owner_migrates_and_grants_and_the_desk_role_can_only_do_a_desks_wor
     ));
     let err = Store::open(&desk_url).await.unwrap_err();
     match &err {
-        CoreError::SchemaBehind { found, supported } => {
+        CoreError::Schema(SchemaError::Behind { found, supported }) => {
             assert!(*found < *supported);
             assert_eq!(*supported, supported_version());
         }
@@ -258,7 +266,10 @@ async fn connections_are_encrypted_and_a_wrong_ca_or_a_plain_connection_is_refus
         Store::open(&wrong).await.unwrap_err(),
         Store::probe(&wrong).await.unwrap_err(),
     ] {
-        assert!(matches!(err, CoreError::Tls { .. }), "{err:?}");
+        assert!(
+            matches!(err, CoreError::Database(DatabaseError::Tls { .. })),
+            "{err:?}"
+        );
         assert!(err.message(Lang::En).contains("sslrootcert"));
         assert!(err.message(Lang::Vi).contains("TLS"));
     }

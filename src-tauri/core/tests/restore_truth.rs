@@ -8,6 +8,7 @@ use crate::common;
 use common::{actor, birth_request, fresh_sqlite, ready_stores};
 use motcua_core::accounts::{NewAccount, Role};
 use motcua_core::i18n::Lang;
+use motcua_core::store::backup::BackupError;
 use motcua_core::store::{AccountDifference, Unmarked};
 use motcua_core::vntime::now;
 use motcua_core::CoreError;
@@ -148,7 +149,7 @@ async fn a_file_without_the_backup_marker_is_refused_unless_accepted() {
         .restore(&plain, &aside, Unmarked::Refuse, &actor())
         .await
         .unwrap_err();
-    let CoreError::BackupInvalid { reason, .. } = &err else {
+    let CoreError::Backup(BackupError::Invalid { reason, .. }) = &err else {
         panic!("{err:?}");
     };
     assert_eq!(*reason, "backup.unmarked");

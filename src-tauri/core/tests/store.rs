@@ -5,7 +5,9 @@ use crate::common;
 use common::{actor, birth_request, ready_stores, stores};
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
+use motcua_core::lifecycle::TransitionError;
 use motcua_core::status::Status;
+use motcua_core::store::SchemaError;
 use motcua_core::store::{ListFilter, Worklist};
 use motcua_core::CoreError;
 use unicode_normalization::UnicodeNormalization;
@@ -639,7 +641,10 @@ async fn a_database_from_a_newer_version_is_refused() {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, CoreError::SchemaTooNew { found: 999999, .. }),
+            matches!(
+                err,
+                CoreError::Schema(SchemaError::TooNew { found: 999999, .. })
+            ),
             "{}: {err}",
             t.name
         );
@@ -747,7 +752,10 @@ async fn statuses_move_only_along_the_transition_table_and_each_move_is_logged()
             .await
             .unwrap_err();
         assert!(
-            matches!(err, CoreError::Transition { .. }),
+            matches!(
+                err,
+                CoreError::Transition(TransitionError::Transition { .. })
+            ),
             "{}: {err}",
             t.name
         );
@@ -778,7 +786,10 @@ async fn statuses_move_only_along_the_transition_table_and_each_move_is_logged()
             .await
             .unwrap_err();
         assert!(
-            matches!(err, CoreError::HandoverOnly { .. }),
+            matches!(
+                err,
+                CoreError::Transition(TransitionError::HandoverOnly { .. })
+            ),
             "{}: {err}",
             t.name
         );
@@ -1004,7 +1015,10 @@ async fn the_result_is_handed_over_with_the_receiver_and_the_rating() {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, CoreError::Transition { .. }),
+            matches!(
+                err,
+                CoreError::Transition(TransitionError::Transition { .. })
+            ),
             "{}: {err}",
             t.name
         );

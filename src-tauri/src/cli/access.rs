@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use chrono::Duration;
 use clap::Args;
+use motcua_core::accounts::AccessError;
 use motcua_core::accounts::{role_allows, Account, Action};
 use motcua_core::cli_session::{self, CliSession};
 use motcua_core::desk_config;
@@ -153,31 +154,34 @@ pub async fn actor(
         return Ok(global.actor());
     }
     let path = session_path(database);
-    let mut session = cli_session::load(&path)?.ok_or(CoreError::CliLoginRequired)?;
+    let mut session =
+        cli_session::load(&path)?.ok_or(CoreError::Access(AccessError::CliLoginRequired))?;
     let digest = session.token_digest();
     let idle = Duration::minutes(store.idle_lock_minutes().await?);
     let holder = Actor::new(session.account.clone(), desk.clone());
     if session.is_expired(idle, now) {
         store.close_cli_session(&holder, &digest, now).await?;
         cli_session::remove(&path)?;
-        return Err(CoreError::CliSessionExpired);
+        return Err(CoreError::Access(AccessError::CliSessionExpired));
     }
     if !store.cli_session_is_open(&session.account, &digest).await? {
         cli_session::remove(&path)?;
-        return Err(CoreError::CliSessionExpired);
+        return Err(CoreError::Access(AccessError::CliSessionExpired));
     }
     let account = match store.account(&session.account).await {
         Ok(account) => account,
-        Err(CoreError::AccountNotFound { .. }) => {
+        Err(CoreError::Access(AccessError::AccountNotFound { .. })) => {
             cli_session::remove(&path)?;
-            return Err(CoreError::CliSessionExpired);
+            return Err(CoreError::Access(AccessError::CliSessionExpired));
         }
         Err(e) => return Err(e),
     };
     if account.disabled {
         store.close_cli_session(&holder, &digest, now).await?;
         cli_session::remove(&path)?;
-        return Err(CoreError::AccountDisabled { name: account.name });
+        return Err(CoreError::Access(AccessError::AccountDisabled {
+            name: account.name,
+        }));
     }
     permitted(&account, action)?;
     session.last_used = vntime::to_millis(now);
@@ -187,12 +191,12 @@ pub async fn actor(
 
 fn permitted(account: &Account, action: Action) -> Result<(), CoreError> {
     if account.disabled {
-        return Err(CoreError::AccountDisabled {
+        return Err(CoreError::Access(AccessError::AccountDisabled {
             name: account.name.clone(),
-        });
+        }));
     }
     if !role_allows(&account.roles, action) {
-        return Err(CoreError::Forbidden { action });
+        return Err(CoreError::Access(AccessError::Forbidden { action }));
     }
     Ok(())
 }
@@ -248,7 +252,7 @@ async fn end_session(store: &Store, path: &std::path::Path, desk: &str) -> Resul
     let session = match cli_session::load(path) {
         Ok(Some(session)) => session,
         Ok(None) => return Ok(false),
-        Err(CoreError::NotPrivate { .. }) => {
+        Err(CoreError::Access(AccessError::NotPrivate { .. })) => {
             cli_session::remove(path)?;
             return Ok(true);
         }

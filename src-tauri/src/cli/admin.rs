@@ -1,6 +1,7 @@
 //! setup, procedures, settings.
 
 use clap::{Args, Subcommand};
+use motcua_core::accounts::AccessError;
 use motcua_core::accounts::{NewAccount, Role};
 use motcua_core::agency::AgencyInput;
 use motcua_core::i18n::t;
@@ -93,7 +94,7 @@ pub async fn setup(global: &Global, store: &Store, args: SetupArgs) -> Result<()
             };
             input.validate()?;
             if store.account_count().await? > 0 {
-                return Err(CoreError::AccountsExist);
+                return Err(CoreError::Access(AccessError::AccountsExist));
             }
             Some(input)
         }

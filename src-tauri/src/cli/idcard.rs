@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 
 use clap::Subcommand;
-use motcua_core::i18n::{t, tf};
+use motcua_core::i18n::{t, tf, Localized};
 use motcua_core::idcard;
 use motcua_core::serial_scanner::{self, Reader, ReaderConfig, ScannerEvent};
 use motcua_core::CoreError;

@@ -25,6 +25,7 @@ mod users;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use motcua_core::i18n::Localized;
 use motcua_core::store::{is_postgres_url, Store};
 use motcua_core::CoreError;
 
@@ -146,11 +147,19 @@ pub fn run(global: Global, command: Command) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(dispatch(&global, command));
+    // The benchmark has errors of its own (`bench::BenchError`); every other command the core's.
+    let result = match command {
+        Command::Bench(args) => runtime
+            .block_on(bench::run(&global, args))
+            .map_err(|e| e.message(lang)),
+        command => runtime
+            .block_on(dispatch(&global, command))
+            .map_err(|e| e.message(lang)),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{}", output::one_line(&e.message(lang)));
+        Err(message) => {
+            eprintln!("{}", output::one_line(&message));
             ExitCode::FAILURE
         }
     }
@@ -165,7 +174,6 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CoreError> {
     }
     let command = match command {
         Command::Printers(args) => return slips::printers(args),
-        Command::Bench(args) => return bench::run(global, args).await,
         Command::Idcard(c) => return idcard::run(global, c).await,
         Command::Migrate(args) => return migrate(global, args).await,
         Command::Database(c) => return database::run(global, c).await,

@@ -6,6 +6,7 @@ use clap::Args;
 use motcua_core::documents::Paper;
 use motcua_core::i18n::t;
 use motcua_core::printing::{self, PrintJob};
+use motcua_core::slip::SlipError;
 use motcua_core::store::{Store, TagCheck};
 use motcua_core::CoreError;
 
@@ -130,7 +131,7 @@ pub fn printers(args: PrintersArgs) -> Result<(), CoreError> {
 pub async fn scan(global: &Global, store: &Store, args: ScanArgs) -> Result<(), CoreError> {
     let result = store.scan(&args.payload).await?;
     if result.tag == TagCheck::Invalid {
-        return Err(CoreError::ForgedSlip { code: result.code });
+        return Err(CoreError::Slip(SlipError::Forged { code: result.code }));
     }
     if args.json {
         return output::json(&result);

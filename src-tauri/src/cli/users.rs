@@ -6,6 +6,7 @@ use std::io::Read;
 
 use clap::Subcommand;
 use motcua_core::accounts::{NewAccount, Role};
+use motcua_core::audit::AuditError;
 use motcua_core::i18n::{t, tf};
 use motcua_core::store::Store;
 use motcua_core::vntime;
@@ -252,7 +253,7 @@ pub async fn audit(global: &Global, store: &Store, command: AuditCommand) -> Res
             if report.ok {
                 Ok(())
             } else {
-                Err(CoreError::AuditBroken(Box::new(report)))
+                Err(CoreError::Audit(AuditError::Broken(Box::new(report))))
             }
         }
         AuditCommand::Records { key, limit, json } => {

@@ -15,6 +15,7 @@ mod slips;
 
 pub use files::export_dir;
 
+use motcua_core::accounts::AccessError;
 use motcua_core::accounts::Action;
 use motcua_core::i18n::Lang;
 use motcua_core::session::{Activity, Session};
@@ -168,7 +169,7 @@ async fn allow_as(state: &AppState, action: Action, activity: Activity) -> UiRes
     if let Some(store) = state.store.as_ref() {
         let account = match store.account(&name).await {
             Ok(account) => Some(account),
-            Err(CoreError::AccountNotFound { .. }) => None,
+            Err(CoreError::Access(AccessError::AccountNotFound { .. })) => None,
             Err(e) => return ui(state, Err(e)),
         };
         ui(state, state.guard.refresh(&name, account.as_ref()))?;

@@ -1,37 +1,58 @@
-//! Calendar errors. `Display` speaks Vietnamese because that is what the desk shows;
-//! `message_en` exists for logs and the English interface.
+//! Calendar errors, in the language tables (`calendar.*`): `Display` speaks Vietnamese
+//! because that is what the desk shows; `Localized::message` gives English too.
 
 use chrono::NaiveTime;
-use thiserror::Error;
 
-use super::lunar::{LunarDate, MAX_YEAR, MIN_YEAR};
+use super::lunar_date::{LunarDate, MAX_YEAR, MIN_YEAR};
+use crate::i18n::{display_in_vietnamese, t, tf, Lang, Localized};
 
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CalendarError {
-    #[error("Ngày dương lịch không hợp lệ: {day:02}/{month:02}/{year}")]
     InvalidSolarDate { year: i32, month: u32, day: u32 },
-
-    #[error("Ngày âm lịch không hợp lệ: {0}")]
     InvalidLunarDate(LunarDateProblem),
-
-    #[error("Năm {year} nằm ngoài phạm vi hỗ trợ ({MIN_YEAR}–{MAX_YEAR})")]
     YearOutOfRange { year: i32 },
-
-    #[error("Giờ làm việc không hợp lệ: {0}")]
     InvalidOfficeHours(OfficeHoursProblem),
 }
 
-impl CalendarError {
-    pub fn message_en(&self) -> String {
+impl std::error::Error for CalendarError {}
+display_in_vietnamese!(CalendarError);
+
+impl Localized for CalendarError {
+    fn kind(&self) -> &'static str {
+        "calendar"
+    }
+
+    fn message(&self, lang: Lang) -> String {
         match self {
-            Self::InvalidSolarDate { year, month, day } => {
-                format!("Invalid solar date: {year:04}-{month:02}-{day:02}")
-            }
-            Self::InvalidLunarDate(problem) => format!("Invalid lunar date: {}", problem.en()),
-            Self::YearOutOfRange { year } => {
-                format!("Year {year} is outside the supported range ({MIN_YEAR}–{MAX_YEAR})")
-            }
-            Self::InvalidOfficeHours(problem) => format!("Invalid office hours: {}", problem.en()),
+            Self::InvalidSolarDate { year, month, day } => tf(
+                lang,
+                "calendar.invalid_solar_date",
+                &[
+                    ("day", &format!("{day:02}")),
+                    ("month", &format!("{month:02}")),
+                    ("year", &year.to_string()),
+                    ("year4", &format!("{year:04}")),
+                ],
+            ),
+            Self::InvalidLunarDate(problem) => tf(
+                lang,
+                "calendar.invalid_lunar_date",
+                &[("problem", &problem.message(lang))],
+            ),
+            Self::YearOutOfRange { year } => tf(
+                lang,
+                "calendar.year_out_of_range",
+                &[
+                    ("year", &year.to_string()),
+                    ("min", &MIN_YEAR.to_string()),
+                    ("max", &MAX_YEAR.to_string()),
+                ],
+            ),
+            Self::InvalidOfficeHours(problem) => tf(
+                lang,
+                "calendar.invalid_office_hours",
+                &[("problem", &problem.message(lang))],
+            ),
         }
     }
 }
@@ -52,63 +73,74 @@ pub enum LunarDateProblem {
 }
 
 impl LunarDateProblem {
-    pub fn en(&self) -> String {
+    pub fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Month { month } => format!("month {month}"),
+            Self::Month { month } => tf(
+                lang,
+                "calendar.lunar.month",
+                &[("month", &month.to_string())],
+            ),
             Self::Day {
                 date,
                 days_in_month,
-            } => format!(
-                "day {} of {}month {}, year {} (that month has {days_in_month} days)",
-                date.day,
-                if date.leap { "leap " } else { "" },
-                date.month,
-                date.year
+            } => tf(
+                lang,
+                "calendar.lunar.day",
+                &[
+                    ("day", &date.day.to_string()),
+                    ("month", &date.month.to_string()),
+                    ("year", &date.year.to_string()),
+                    (
+                        "leap",
+                        &if date.leap {
+                            t(lang, "calendar.lunar.leap_word")
+                        } else {
+                            String::new()
+                        },
+                    ),
+                    ("days", &days_in_month.to_string()),
+                ],
             ),
             Self::Leap {
                 month,
                 year,
                 leap_month,
             } => {
+                let year = year.to_string();
                 let actual = match leap_month {
-                    Some(m) => format!("its leap month is {m}"),
-                    None => "it has no leap month".to_owned(),
+                    Some(m) => tf(
+                        lang,
+                        "calendar.lunar.leap_is",
+                        &[("year", &year), ("month", &m.to_string())],
+                    ),
+                    None => tf(lang, "calendar.lunar.no_leap", &[("year", &year)]),
                 };
-                format!("year {year} has no leap month {month} ({actual})")
+                tf(
+                    lang,
+                    "calendar.lunar.leap",
+                    &[
+                        ("year", &year),
+                        ("month", &month.to_string()),
+                        ("actual", &actual),
+                    ],
+                )
             }
         }
     }
 }
 
-impl std::fmt::Display for LunarDateProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Month { month } => write!(f, "tháng {month}"),
-            Self::Day {
-                date,
-                days_in_month,
-            } => write!(
-                f,
-                "ngày {} tháng {}{} năm {} (tháng này có {days_in_month} ngày)",
-                date.day,
-                date.month,
-                if date.leap { " nhuận" } else { "" },
-                date.year
-            ),
-            Self::Leap {
-                month,
-                year,
-                leap_month,
-            } => {
-                write!(f, "năm {year} không có tháng {month} nhuận ")?;
-                match leap_month {
-                    Some(m) => write!(f, "(năm {year} nhuận tháng {m})"),
-                    None => write!(f, "(năm {year} không có tháng nhuận)"),
-                }
+/// The problems read as part of a `CalendarError`'s message; alone, in Vietnamese.
+macro_rules! display_in_vietnamese_text {
+    ($ty:ty) => {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.message(Lang::Vi))
             }
         }
-    }
+    };
 }
+
+display_in_vietnamese_text!(LunarDateProblem);
 
 /// What is wrong with office hours.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,15 +157,10 @@ pub enum OfficeHoursProblem {
 }
 
 impl OfficeHoursProblem {
-    pub fn en(&self) -> String {
+    pub fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Format { input } => {
-                format!("\"{input}\" (expected the form 07:00-11:30,13:30-17:00)")
-            }
-            Self::Order { .. } => format!(
-                "{} (morning start < morning end < afternoon start < afternoon end is required)",
-                self.times()
-            ),
+            Self::Format { input } => tf(lang, "calendar.hours.format", &[("input", input)]),
+            Self::Order { .. } => tf(lang, "calendar.hours.order", &[("times", &self.times())]),
         }
     }
 
@@ -156,17 +183,4 @@ impl OfficeHoursProblem {
     }
 }
 
-impl std::fmt::Display for OfficeHoursProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Format { input } => {
-                write!(f, "\"{input}\" (cần theo dạng 07:00-11:30,13:30-17:00)")
-            }
-            Self::Order { .. } => write!(
-                f,
-                "{} (phải có: bắt đầu sáng < kết thúc sáng < bắt đầu chiều < kết thúc chiều)",
-                self.times()
-            ),
-        }
-    }
-}
+display_in_vietnamese_text!(OfficeHoursProblem);

@@ -132,6 +132,7 @@ fn show_time(t: NaiveTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Lang, Localized};
 
     #[test]
     fn default_round_trips_through_text() {
@@ -176,7 +177,7 @@ mod tests {
             .to_string()
             .starts_with("Giờ làm việc không hợp lệ: 07:00-11:30,11:00-17:00"));
         assert!(err
-            .message_en()
+            .message(Lang::En)
             .starts_with("Invalid office hours: 07:00-11:30,11:00-17:00"));
     }
 }

@@ -19,12 +19,9 @@
 use std::f64::consts::PI;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
 
 use super::error::{CalendarError, LunarDateProblem};
-
-pub const MIN_YEAR: i32 = 1900;
-pub const MAX_YEAR: i32 = 2100;
+pub use super::lunar_date::{LunarDate, MAX_YEAR, MIN_YEAR};
 
 /// Vietnam's offset from UTC, as a fraction of a day.
 const TZ_DAYS: f64 = 7.0 / 24.0;
@@ -32,27 +29,6 @@ const SYNODIC_MONTH: f64 = 29.530588853;
 /// Julian day number minus chrono's days-from-CE: JDN of 0001-01-01 (proleptic Gregorian)
 /// is 1 721 426 and chrono numbers that day 1.
 const JDN_CE_OFFSET: i64 = 1_721_425;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LunarDate {
-    pub day: u8,
-    pub month: u8,
-    pub year: i32,
-    pub leap: bool,
-}
-
-impl std::fmt::Display for LunarDate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "ngày {} tháng {}{} năm {} (âm lịch)",
-            self.day,
-            self.month,
-            if self.leap { " nhuận" } else { "" },
-            self.year
-        )
-    }
-}
 
 pub fn solar_to_lunar(date: NaiveDate) -> Result<LunarDate, CalendarError> {
     let year = date.year();

@@ -9,6 +9,7 @@ mod error;
 mod holidays;
 mod hours;
 mod lunar;
+mod lunar_date;
 
 pub use appointment::{
     add_office_minutes, due_at, due_with_pauses, extend_by_pauses, office_minutes_between, Pause,

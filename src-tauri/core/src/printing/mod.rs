@@ -6,6 +6,7 @@
 
 #[cfg(unix)]
 mod cups;
+mod error;
 #[cfg(windows)]
 mod windows;
 
@@ -20,42 +21,7 @@ use serde::Serialize;
 
 use crate::documents::{Layout, Paper};
 
-#[derive(Debug, thiserror::Error)]
-pub enum PrintError {
-    #[cfg(unix)]
-    #[error(
-        "Không tìm thấy hệ thống in CUPS (lệnh {0}). Cài gói cups-client, hoặc mở tệp PDF để in."
-    )]
-    NoCups(&'static str),
-    #[cfg(windows)]
-    #[error("Không đọc được danh sách máy in của Windows: {0}. Mở tệp PDF để in.")]
-    NoSpooler(String),
-    #[error("Không có máy in «{0}». Chọn máy in khác trong Cài đặt (motcua printers liệt kê các máy in).")]
-    PrinterNotFound(String),
-    #[error("Máy in «{0}» đang tạm dừng. Cho máy in chạy lại hoặc chọn máy in khác trong Cài đặt, rồi in lại; giấy tiếp nhận vẫn được lưu.")]
-    Paused(String),
-    #[error("Máy in «{printer}» báo lỗi: {detail}. Giấy tiếp nhận vẫn được lưu để in lại.")]
-    Failed { printer: String, detail: String },
-    #[error("Chưa chọn máy in. Chọn máy in trong Cài đặt hoặc dùng --printer.")]
-    NoPrinter,
-}
-
-impl PrintError {
-    pub fn message_en(&self) -> String {
-        match self {
-            #[cfg(unix)]
-            PrintError::NoCups(cmd) => format!("The CUPS printing system was not found ({cmd}). Install cups-client, or open the PDF to print it."),
-            #[cfg(windows)]
-            PrintError::NoSpooler(detail) => format!("The Windows printer list could not be read: {detail}. Open the PDF to print it."),
-            PrintError::PrinterNotFound(p) => format!("There is no printer «{p}». Choose another in Settings (motcua printers lists them)."),
-            PrintError::Paused(p) => format!("Printer «{p}» is paused. Resume it or choose another printer in Settings, then print again; the receipt is kept."),
-            PrintError::Failed { printer, detail } => {
-                format!("Printer «{printer}» reported an error: {detail}. The receipt is kept for reprinting.")
-            }
-            PrintError::NoPrinter => "No printer chosen. Choose one in Settings or pass --printer.".to_string(),
-        }
-    }
-}
+pub use error::PrintError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Printer {

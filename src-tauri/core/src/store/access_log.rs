@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
-use super::{audit, Actor, Store};
+use super::{chain, Actor, Store};
 use crate::audit::{Cell, Chain};
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
@@ -123,7 +123,7 @@ pub(super) async fn append_entry(
     subject: &str,
     data_json: &str,
 ) -> CoreResult<()> {
-    let link = audit::link(
+    let link = chain::link(
         tx,
         Chain::AuditLog,
         &[

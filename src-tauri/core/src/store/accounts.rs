@@ -8,14 +8,16 @@ use sqlx::Row;
 
 use super::access_log::{append, AccessKind};
 use super::record_log;
-use super::{audit, Actor, Store};
+use super::{chain, Actor, Store};
+use crate::accounts::AccessError;
 use crate::accounts::{
     check_password, decoy_hash, hash_password, lockout_delay, normalize_account_name,
     normalize_roles, roles_from_text, roles_to_text, verify_password, Account, NewAccount, Role,
 };
 use crate::audit::Chain;
 use crate::audit::Record;
-use crate::error::{CoreError, CoreResult, Problem};
+use crate::error::{CoreError, CoreResult};
+use crate::problem::Problem;
 use crate::vntime::{from_millis, rfc3339_vn, to_millis};
 
 const ACCOUNT_COLUMNS: &str = "id, name, display_name, roles, password_hash, disabled, failed_count, locked_until, created_at, updated_at";
@@ -40,14 +42,14 @@ async fn hash_blocking(password: &str) -> CoreResult<String> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| CoreError::PasswordHash(e.to_string()))?
+        .map_err(|e| CoreError::Access(AccessError::PasswordHash(e.to_string())))?
 }
 
 async fn verify_blocking(hash: &str, password: &str) -> CoreResult<bool> {
     let (hash, password) = (hash.to_string(), password.to_string());
     tokio::task::spawn_blocking(move || verify_password(&hash, &password))
         .await
-        .map_err(|e| CoreError::PasswordHash(e.to_string()))
+        .map_err(|e| CoreError::Access(AccessError::PasswordHash(e.to_string())))
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -56,8 +58,10 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 /// The login name as stored, or `AccountNotFound` for something that cannot be one.
 fn account_name(name: &str) -> CoreResult<String> {
-    normalize_account_name(name).ok_or_else(|| CoreError::AccountNotFound {
-        name: crate::text::clean_line(name),
+    normalize_account_name(name).ok_or_else(|| {
+        CoreError::Access(AccessError::AccountNotFound {
+            name: crate::text::clean_line(name),
+        })
     })
 }
 
@@ -88,7 +92,7 @@ impl Store {
             .bind(&name)
             .fetch_optional(self.pool())
             .await?
-            .ok_or(CoreError::AccountNotFound { name })?;
+            .ok_or(CoreError::Access(AccessError::AccountNotFound { name }))?;
         account(&row)
     }
 
@@ -148,7 +152,7 @@ impl Store {
                 .await?;
             if existing > 0 {
                 tx.rollback().await?;
-                return Err(CoreError::AccountsExist);
+                return Err(CoreError::Access(AccessError::AccountsExist));
             }
         }
         let inserted = sqlx::query(
@@ -166,7 +170,9 @@ impl Store {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
                 tx.rollback().await?;
-                return Err(CoreError::AccountExists { name: valid.name });
+                return Err(CoreError::Access(AccessError::AccountExists {
+                    name: valid.name,
+                }));
             }
             Err(e) => return Err(e.into()),
         }
@@ -296,9 +302,9 @@ impl Store {
             .filter(|roles| roles_from_text(roles).contains(&Role::Administrator))
             .count();
         if others == 0 {
-            return Err(CoreError::LastAdministrator {
+            return Err(CoreError::Access(AccessError::LastAdministrator {
                 name: name.to_string(),
-            });
+            }));
         }
         Ok(())
     }
@@ -405,7 +411,7 @@ impl Store {
         let found = match normalize_account_name(name) {
             Some(_) => match self.account_with_hash(name).await {
                 Ok(found) => Some(found),
-                Err(CoreError::AccountNotFound { .. }) => None,
+                Err(CoreError::Access(AccessError::AccountNotFound { .. })) => None,
                 Err(e) => return Err(e),
             },
             None => None,
@@ -421,7 +427,7 @@ impl Store {
                 now,
             )
             .await?;
-            return Err(CoreError::BadCredentials);
+            return Err(CoreError::Access(AccessError::BadCredentials));
         };
         let actor = Actor::new(account.name.clone(), desk);
         if let Some(until) = account.locked_until.filter(|until| *until > now) {
@@ -433,7 +439,7 @@ impl Store {
                 now,
             )
             .await?;
-            return Err(CoreError::AccountLocked { until });
+            return Err(CoreError::Access(AccessError::AccountLocked { until }));
         }
         if !verify_blocking(&hash, password).await? {
             return Err(self.count_failure(&account, &actor, now).await?);
@@ -447,7 +453,9 @@ impl Store {
                 now,
             )
             .await?;
-            return Err(CoreError::AccountDisabled { name: account.name });
+            return Err(CoreError::Access(AccessError::AccountDisabled {
+                name: account.name,
+            }));
         }
         let mut tx = self.pool().begin().await?;
         append(
@@ -480,7 +488,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> CoreResult<CoreError> {
         let mut tx = self.pool().begin().await?;
-        audit::lock(&mut tx, Chain::AuditLog).await?;
+        chain::lock(&mut tx, Chain::AuditLog).await?;
         // Incremented in the database, so attempts from two desks both count.
         let failed: i64 = sqlx::query_scalar(
             "UPDATE accounts SET failed_count = failed_count + 1 WHERE id = $1 RETURNING failed_count",
@@ -511,8 +519,8 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(match until {
-            Some(until) => CoreError::AccountLocked { until },
-            None => CoreError::BadCredentials,
+            Some(until) => CoreError::Access(AccessError::AccountLocked { until }),
+            None => CoreError::Access(AccessError::BadCredentials),
         })
     }
 }

@@ -1,61 +1,18 @@
-//! The hash chains in the database: linking each appended entry to the head of its chain,
-//! sealing the entries older than the chain into a genesis digest, and checking it all.
-//!
-//! Appending first updates the chain's `audit_head` row. That takes the row lock on
-//! PostgreSQL (and the write lock on SQLite) until the appending transaction ends, so two
-//! desks appending at once queue there and each links to the other's entry: the chain
-//! never forks, and ids grow in chain order because each insert follows the head update.
+//! The hash chains in the database: sealing the entries older than the chain into a
+//! genesis digest, and checking it all. Linking each appended entry is `chain.rs`.
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 
 use std::collections::HashMap;
 
+use super::chain::lock;
 use super::{events, record_log, state, Store};
 use crate::audit::{
     entry_hash, state_differs, AuditReport, BreakReason, BrokenEntry, Cell, Chain, ChainHead,
     Genesis, Mismatch, Record, RecordMismatch,
 };
 use crate::error::CoreResult;
-
-/// The hashes of a new entry.
-pub(super) struct Link {
-    pub prev_hash: String,
-    pub hash: String,
-}
-
-/// Links an entry with these fields to the end of `chain`, inside the transaction that
-/// inserts it. The caller inserts the row with the returned hashes.
-pub(super) async fn link(
-    tx: &mut Transaction<'_, Any>,
-    chain: Chain,
-    cells: &[Cell<'_>],
-) -> CoreResult<Link> {
-    let row = sqlx::query(
-        "UPDATE audit_head SET entries = entries + 1 WHERE chain = $1 RETURNING last_hash",
-    )
-    .bind(chain.table())
-    .fetch_one(&mut **tx)
-    .await?;
-    let prev_hash: String = row.try_get("last_hash")?;
-    let hash = entry_hash(&prev_hash, cells);
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE chain = $2")
-        .bind(&hash)
-        .bind(chain.table())
-        .execute(&mut **tx)
-        .await?;
-    Ok(Link { prev_hash, hash })
-}
-
-/// Takes the head lock of `chain` early in a transaction that will append to it after
-/// locking other rows, so every transaction takes the head lock first and none deadlock.
-pub(super) async fn lock(tx: &mut Transaction<'_, Any>, chain: Chain) -> CoreResult<()> {
-    sqlx::query("UPDATE audit_head SET entries = entries WHERE chain = $1")
-        .bind(chain.table())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
 
 /// The columns of each chain's table, in hashing order (after `id`).
 fn columns(chain: Chain) -> &'static str {

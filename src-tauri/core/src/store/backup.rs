@@ -24,16 +24,18 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, Connection, Row};
 
 use super::access_log::{self, AccessKind};
+use super::settings::BACKUP_KEEP_DEFAULT;
 use super::tables::{self, exec, Column, Inserter, Table, Value};
 use super::{migrator, sqlite_url_mode, supported_version, Actor, Backend, Store};
 use crate::error::{CoreError, CoreResult};
 use crate::private_fs;
 
+mod error;
+
+pub use error::BackupError;
+
 pub const FORMAT: &str = "motcua-backup";
 pub const FORMAT_VERSION: i64 = 1;
-/// How many automatic daily backups are kept unless the `backup-keep` setting says otherwise.
-pub const DEFAULT_KEEP: i64 = 14;
-pub const MAX_KEEP: i64 = 3650;
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 const MARK_TABLE: &str = "_motcua_backup";
 
@@ -153,11 +155,11 @@ fn file_error(path: &Path) -> impl FnOnce(std::io::Error) -> CoreError + '_ {
 }
 
 fn invalid(path: &Path, reason: &'static str, detail: impl Into<String>) -> CoreError {
-    CoreError::BackupInvalid {
+    CoreError::Backup(BackupError::Invalid {
         path: path.display().to_string(),
         reason,
         detail: detail.into(),
-    }
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -317,7 +319,7 @@ impl Store {
             .get_setting(super::settings::BACKUP_KEEP)
             .await?
             .and_then(|v| v.parse().ok())
-            .unwrap_or(DEFAULT_KEEP))
+            .unwrap_or(BACKUP_KEEP_DEFAULT))
     }
 
     /// Replaces everything in this database with the backup in `file`, after checking it.

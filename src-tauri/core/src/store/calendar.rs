@@ -8,7 +8,8 @@ use sqlx::{Any, Row, Transaction};
 use super::{record_log, Actor, Store};
 use crate::audit::Record;
 use crate::calendar::{CalendarRules, DayKind, Notice, WorkCalendar};
-use crate::error::{CoreError, CoreResult, Problem};
+use crate::error::{CoreError, CoreResult};
+use crate::problem::Problem;
 use crate::validate::Checker;
 
 fn kind_str(kind: DayKind) -> &'static str {

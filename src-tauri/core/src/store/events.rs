@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
-use super::{audit, state, Actor, Store};
+use super::{chain, state, Actor, Store};
 use crate::audit::{Cell, Chain};
 use crate::error::{CoreError, CoreResult};
 use crate::status::Status;
@@ -114,7 +114,7 @@ pub(super) async fn append(
     // The head lock before the state is read: a transaction whose first statement reads
     // would start as a reader on SQLite and could not become a writer once another desk has
     // committed (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
-    audit::lock(tx, Chain::Events).await?;
+    chain::lock(tx, Chain::Events).await?;
     let state_hash = state::dossier_hash(tx, dossier_id).await?;
     let row = EventRow {
         dossier_id,
@@ -127,7 +127,7 @@ pub(super) async fn append(
         data_json: &data_json,
         state_hash: &state_hash,
     };
-    let link = audit::link(tx, Chain::Events, &row.cells()).await?;
+    let link = chain::link(tx, Chain::Events, &row.cells()).await?;
     sqlx::query(
         "INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash, state_hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",

@@ -13,7 +13,7 @@ use futures_util::TryStreamExt;
 use serde::Serialize;
 use sqlx::Row;
 
-use super::audit::lock;
+use super::chain::lock;
 use super::events::{append, NewEvent};
 use super::lifecycle::{check_move, Move};
 use super::{Actor, Store};
@@ -26,6 +26,7 @@ use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
 use crate::form_input::FormRequest;
 use crate::form_set::{Form, FormSet, UnknownForm};
+use crate::lifecycle::TransitionError;
 use crate::status::Status;
 use crate::transfer::{ControlStep, Direction};
 use crate::vntime::{self, from_millis, to_millis, vn_date, vn_day_start};
@@ -46,10 +47,6 @@ pub struct IssuedForm {
     pub letter: Option<u32>,
     #[serde(skip)]
     pub pdf: Vec<u8>,
-}
-
-pub(super) fn document_error(e: crate::documents::DocumentError) -> CoreError {
-    CoreError::Document(e.to_string())
 }
 
 /// The statuses an apology can be given in: the dossier is still being resolved.
@@ -186,10 +183,10 @@ impl Store {
             }
             FormRequest::Apology(input) => {
                 if !OPEN.contains(&current.status) {
-                    return Err(CoreError::NotOpen {
+                    return Err(CoreError::Transition(TransitionError::NotOpen {
                         code: current.code.clone(),
                         status: current.status,
-                    });
+                    }));
                 }
                 let calendar = self.work_calendar().await?;
                 let hours = self.office_hours().await?;
@@ -220,10 +217,10 @@ impl Store {
                     // Stopped without a notice (by a move, under the 2018 set): no notice
                     // can say now what the dossier had reached then.
                     None if current.status == Status::Stopped => {
-                        return Err(CoreError::NotOpen {
+                        return Err(CoreError::Transition(TransitionError::NotOpen {
                             code: current.code.clone(),
                             status: current.status,
-                        });
+                        }));
                     }
                     None => {
                         target = Some(Status::Stopped);
@@ -267,7 +264,7 @@ impl Store {
             Paper::Stop(s, stage, stopped_at) => stop_pdf(&current, s, stage, *stopped_at, &opts),
             Paper::Control(rows) => control_pdf(&current, rows, &opts),
         }
-        .map_err(document_error)?;
+        .map_err(CoreError::from)?;
         let mut version = current.version;
         if let Some(to) = target {
             let step = Move {

@@ -9,6 +9,7 @@ use super::{Actor, Store};
 use crate::calendar::{due_with_pauses, extend_by_pauses, Pause, PausePolicy};
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
+use crate::lifecycle::TransitionError;
 use crate::lifecycle::{allowed, by_handover_only, move_allowed};
 use crate::status::Status;
 use crate::validate::{Checker, MAX_NOTE};
@@ -178,11 +179,11 @@ impl Store {
         let current = self.dossier(code).await?;
         let handover = input.validate(&current.applicant.id_number)?;
         if !allowed(current.status, Status::Returned) {
-            return Err(CoreError::Transition {
+            return Err(CoreError::Transition(TransitionError::Transition {
                 code: current.code.clone(),
                 from: current.status,
                 to: Status::Returned,
-            });
+            }));
         }
         let at = at.unwrap_or_else(vntime::now);
         let id = self.dossier_id(&current.code).await?;
@@ -241,17 +242,17 @@ impl Store {
 /// Whether a plain move (every move but the hand-over) may take `current` to `to`.
 pub(super) fn check_move(current: &Dossier, to: Status) -> CoreResult<()> {
     if by_handover_only(to) && allowed(current.status, to) {
-        Err(CoreError::HandoverOnly {
+        Err(CoreError::Transition(TransitionError::HandoverOnly {
             code: current.code.clone(),
-        })
+        }))
     } else if move_allowed(current.status, to) {
         Ok(())
     } else {
-        Err(CoreError::Transition {
+        Err(CoreError::Transition(TransitionError::Transition {
             code: current.code.clone(),
             from: current.status,
             to,
-        })
+        }))
     }
 }
 

@@ -10,9 +10,11 @@ pub mod backup;
 mod bulk;
 mod calendar;
 mod catalog;
+mod chain;
 mod dashboard;
 mod delivery;
 mod dossiers;
+mod error;
 mod events;
 mod forms;
 mod health;
@@ -55,6 +57,7 @@ pub use backup::{
 pub use bulk::BulkDossier;
 pub use delivery::PostalState;
 pub use dossiers::{ListFilter, SearchHit, Worklist};
+pub use error::{DatabaseError, SchemaError};
 pub use events::Event;
 pub use forms::IssuedForm;
 pub use health::{Gap, Health};
@@ -287,7 +290,7 @@ impl Store {
         let found = self.applied_version().await?;
         if let Some(found) = found {
             if found > supported {
-                return Err(CoreError::SchemaTooNew { found, supported });
+                return Err(CoreError::Schema(SchemaError::TooNew { found, supported }));
             }
         }
         if self.backend == Backend::Sqlite {
@@ -300,14 +303,14 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         if !roles::owns_schema(&mut conn).await? {
             if found.is_none() && roles::schema_exists(&mut conn).await? {
-                return Err(CoreError::NotGranted {
+                return Err(CoreError::Schema(SchemaError::NotGranted {
                     role: roles::current_role(&mut conn).await?,
-                });
+                }));
             }
-            return Err(CoreError::SchemaBehind {
+            return Err(CoreError::Schema(SchemaError::Behind {
                 found: found.unwrap_or(0),
                 supported,
-            });
+            }));
         }
         migrator.run(&mut *conn).await?;
         // Tables the migrations added are granted to the desks at once.

@@ -7,7 +7,7 @@
 use sqlx::{Any, Row, Transaction};
 
 use super::state::record_hash;
-use super::{audit, Actor, Store};
+use super::{chain, Actor, Store};
 use crate::audit::{Cell, Chain, Record};
 use crate::error::{CoreError, CoreResult};
 use crate::vntime::{self, to_millis};
@@ -34,7 +34,7 @@ pub(super) async fn append(
     let state = record_hash(tx, record, key).await?;
     let at = to_millis(vntime::now());
     let data_json = data.to_string();
-    let link = audit::link(
+    let link = chain::link(
         tx,
         Chain::RecordLog,
         &[
@@ -94,7 +94,7 @@ pub(super) async fn setting_before(
 ) -> CoreResult<Option<String>> {
     // The chain's head lock first, so the transaction writes from its first statement (see
     // `events::append`).
-    audit::lock(tx, Chain::RecordLog).await?;
+    chain::lock(tx, Chain::RecordLog).await?;
     Ok(
         sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(key)

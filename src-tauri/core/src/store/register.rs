@@ -4,7 +4,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
-use super::forms::document_error;
 use super::report::period;
 use super::rows::json;
 use super::{Actor, Store};
@@ -114,6 +113,6 @@ impl Store {
         let agency = self.agency().await?;
         let set = self.form_set().await?;
         let opts = Self::form_options(set, Form::Register, vntime::now())?;
-        register_pdf(&agency, from, to, entries, &opts).map_err(document_error)
+        register_pdf(&agency, from, to, entries, &opts).map_err(CoreError::from)
     }
 }

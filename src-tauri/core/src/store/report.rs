@@ -9,7 +9,8 @@ use sqlx::Row;
 
 use super::Store;
 use crate::dossier::ProcedureRef;
-use crate::error::{CoreError, CoreResult, Problem};
+use crate::error::{CoreError, CoreResult};
+use crate::problem::Problem;
 use crate::report::{as_of, from_rows, Counters, Report, Row as ReportRow};
 use crate::vntime::{to_millis, vn_day_start};
 
@@ -129,8 +130,7 @@ impl Store {
             title: crate::documents::statistics::TITLE.to_string(),
             issued_at: crate::vntime::now(),
         };
-        crate::documents::report_pdf(&agency, report, &opts)
-            .map_err(|e| CoreError::Document(e.to_string()))
+        crate::documents::report_pdf(&agency, report, &opts).map_err(CoreError::from)
     }
 
     /// The report as an Excel workbook, with the unit's name when the desk is set up.

@@ -12,6 +12,7 @@ use sqlx::{AnyConnection, Connection, Row};
 use super::tables::{exec, quote};
 use super::{Backend, Store};
 use crate::error::{CoreError, CoreResult};
+use crate::store::SchemaError;
 
 /// What `grant-desk` (or a migration's re-grant) gave one desk role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -175,7 +176,7 @@ impl Store {
             let role = current_role(&mut conn).await;
             let _ = conn.close().await;
             if !owner? {
-                return Err(CoreError::NotOwner { role: role? });
+                return Err(CoreError::Schema(SchemaError::NotOwner { role: role? }));
             }
         }
         let store = Store::open(location).await?;
@@ -201,13 +202,13 @@ impl Store {
     /// no more (see `grant`). Run with the owner's connection.
     pub async fn grant_desk(&self, role: &str) -> CoreResult<DeskGrant> {
         if self.backend != Backend::Postgres {
-            return Err(CoreError::RolesPostgresOnly);
+            return Err(CoreError::Schema(SchemaError::RolesPostgresOnly));
         }
         let mut conn = self.pool.acquire().await?;
         if !owns_schema(&mut conn).await? {
-            return Err(CoreError::NotOwner {
+            return Err(CoreError::Schema(SchemaError::NotOwner {
                 role: current_role(&mut conn).await?,
-            });
+            }));
         }
         let found = sqlx::query(
             "SELECT CASE WHEN r.rolsuper OR pg_has_role(r.oid, d.datdba, 'USAGE') \
@@ -219,14 +220,14 @@ impl Store {
         .fetch_optional(&mut *conn)
         .await?;
         let Some(found) = found else {
-            return Err(CoreError::RoleNotFound {
+            return Err(CoreError::Schema(SchemaError::RoleNotFound {
                 role: role.to_string(),
-            });
+            }));
         };
         if found.try_get::<i64, _>("owner")? == 1 {
-            return Err(CoreError::DeskRoleIsOwner {
+            return Err(CoreError::Schema(SchemaError::DeskRoleIsOwner {
                 role: role.to_string(),
-            });
+            }));
         }
         let mut tx = conn.begin().await?;
         let granted = grant(&mut tx, role).await?;

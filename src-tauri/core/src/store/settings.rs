@@ -9,14 +9,17 @@ use sqlx::Row;
 use super::{record_log, Store};
 use crate::agency::{Agency, AgencyInput};
 use crate::calendar::{CalendarRules, OfficeHours};
-use crate::error::{CoreError, CoreResult, Problem};
+use crate::error::{CoreError, CoreResult};
 use crate::form_set::{FormSet, FORM_SETS};
 use crate::i18n::Lang;
+use crate::problem::Problem;
 
 pub(crate) const SEEDED: &str = "internal.seeded";
 pub const AGENCY: &str = "agency";
 pub const FIRST_NUMBER: &str = "first-number";
 pub const SLIP_SECRET: &str = "internal.slip-secret";
+/// Settings keys under which the slip secrets of merged databases are kept.
+pub const IMPORTED_SECRET_PREFIX: &str = "internal.slip-secret.from.";
 pub const OFFICE_HOURS: &str = "office-hours";
 pub const NOV24_COMPENSATE: &str = "calendar.nov24-compensate";
 pub const LOOKUP_URL: &str = "lookup-url";
@@ -33,6 +36,9 @@ pub const LANGUAGE: &str = "language";
 /// The device of a desk scanner in serial (COM) mode; empty when the scanner is a keyboard.
 pub const SCANNER_PORT: &str = "scanner-port";
 pub const BACKUP_KEEP: &str = "backup-keep";
+/// How many automatic daily backups are kept unless the `backup-keep` setting says otherwise.
+pub const BACKUP_KEEP_DEFAULT: i64 = 14;
+pub const BACKUP_KEEP_MAX: i64 = 3650;
 /// Which circular numbers the forms (`tt01-2018` or `tt03-2025`), see `crate::form_set`.
 pub const FORM_SET: &str = "form-set";
 /// The office's contact line shown on the citizens' status page.
@@ -210,7 +216,7 @@ impl Store {
     /// then those of databases moved into this one.
     pub async fn slip_secrets(&self) -> CoreResult<Vec<Vec<u8>>> {
         let mut all = vec![self.slip_secret().await?];
-        let prefix = super::transfer::IMPORTED_SECRET_PREFIX;
+        let prefix = IMPORTED_SECRET_PREFIX;
         let sql = format!(
             "SELECT value FROM settings WHERE substr(key, 1, {}) = $1 ORDER BY key",
             prefix.len()
@@ -506,7 +512,7 @@ impl Store {
                 self.set_setting(&desk_key(desk, SCANNER_PORT), port).await
             }
             BACKUP_KEEP => {
-                let max = super::backup::MAX_KEEP;
+                let max = BACKUP_KEEP_MAX;
                 let out_of_range =
                     || CoreError::invalid(BACKUP_KEEP, Problem::OutOfRange { min: 0, max });
                 let n = value.trim().parse::<i64>().map_err(|_| out_of_range())?;

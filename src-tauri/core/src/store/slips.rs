@@ -15,6 +15,7 @@ use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
 use crate::form_set::{Form, FormSet};
 use crate::slip;
+use crate::slip::SlipError;
 use crate::vntime;
 
 /// The receipt's citation under the default form set (the `form-set` setting chooses).
@@ -118,10 +119,8 @@ impl Store {
             )
             .await?;
         let qr_payload = options.qr_payload.clone();
-        let layout =
-            receipt_layout(&dossier, &options).map_err(|e| CoreError::Document(e.to_string()))?;
-        let pdf = layout_pdf(&layout, &receipt_title(&dossier))
-            .map_err(|e| CoreError::Document(e.to_string()))?;
+        let layout = receipt_layout(&dossier, &options)?;
+        let pdf = layout_pdf(&layout, &receipt_title(&dossier))?;
         let mut tx = self.pool.begin().await?;
         let kind = if reprint == 0 { "printed" } else { "reprinted" };
         let data = serde_json::json!({ "paper": paper, "reprint": reprint, "form_set": form_set });
@@ -185,14 +184,14 @@ impl Store {
         let options = self
             .receipt_options(&dossier, paper, None, form_set)
             .await?;
-        let layout =
-            receipt_layout(&dossier, &options).map_err(|e| CoreError::Document(e.to_string()))?;
+        let layout = receipt_layout(&dossier, &options)?;
         Ok(layout_svg(&layout, 0))
     }
 
     /// What the desk scanner typed: a slip's QR payload or the bare code of its barcode.
     pub async fn scan(&self, input: &str) -> CoreResult<ScanResult> {
-        let scanned = slip::parse_scan(input).ok_or_else(|| CoreError::NotASlip)?;
+        let scanned =
+            slip::parse_scan(input).ok_or_else(|| CoreError::Slip(SlipError::NotASlip))?;
         let row = sqlx::query("SELECT code, status_code, due_at FROM dossiers WHERE code = $1")
             .bind(&scanned.code)
             .fetch_optional(&self.pool)

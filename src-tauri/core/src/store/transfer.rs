@@ -23,16 +23,18 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::access_log::{self, AccessKind};
-use super::audit;
+use super::chain;
 use super::events::{append, NewEvent};
-use super::settings::{SEEDED, SLIP_SECRET};
+use super::settings::{IMPORTED_SECRET_PREFIX, SEEDED, SLIP_SECRET};
 use super::tables::{self, Inserter, Table, Value};
 use super::{Actor, Backend, Store};
+use crate::audit::AuditError;
 use crate::audit::{Cell, Chain, ChainHead};
 use crate::error::{CoreError, CoreResult};
 
-/// Settings keys under which the slip secrets of merged databases are kept.
-pub const IMPORTED_SECRET_PREFIX: &str = "internal.slip-secret.from.";
+mod error;
+
+pub use error::ImportError;
 
 /// How many conflicting codes an error lists by name.
 const LISTED_CONFLICTS: usize = 20;
@@ -119,14 +121,15 @@ async fn conflicts(source: &Store, target: &Store) -> CoreResult<Vec<String>> {
 pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResult<TransferReport> {
     let audit = source.verify_audit().await?;
     if !audit.ok {
-        return Err(CoreError::SourceAuditBroken(Box::new(audit)));
+        return Err(AuditError::SourceBroken(Box::new(audit)).into());
     }
     let clashes = conflicts(source, target).await?;
     if !clashes.is_empty() {
-        return Err(CoreError::TransferConflict {
+        return Err(ImportError::Conflict {
             total: clashes.len(),
             codes: clashes.into_iter().take(LISTED_CONFLICTS).collect(),
-        });
+        }
+        .into());
     }
     let set_up = target.is_set_up().await?;
     let source_agency = match source.agency().await {
@@ -490,7 +493,7 @@ async fn chain_event(
         _ => "",
     };
     let cells = super::events::event_cells(cells.to_vec(), state_hash);
-    let link = audit::link(tx, Chain::Events, &cells).await?;
+    let link = chain::link(tx, Chain::Events, &cells).await?;
     if let Some(i) = table.position("prev_hash") {
         row[i] = Value::Text(link.prev_hash);
     }

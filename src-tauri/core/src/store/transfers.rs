@@ -4,13 +4,13 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::forms::document_error;
 use super::lifecycle::{check_move, Move};
 use super::rows::json;
 use super::{Actor, Store};
 use crate::documents::{transfer_list_pdf, FormOptions};
 use crate::dossier::{Dossier, ProcedureRef};
-use crate::error::{CoreError, CoreResult, Problem};
+use crate::error::{CoreError, CoreResult};
+use crate::problem::Problem;
 use crate::report::Timeliness;
 use crate::status::Status;
 use crate::transfer::{
@@ -231,7 +231,7 @@ impl Store {
             title: crate::documents::transfer_list::TITLE.to_string(),
             issued_at: batch.at,
         };
-        transfer_list_pdf(&agency, batch, &opts).map_err(document_error)
+        transfer_list_pdf(&agency, batch, &opts).map_err(CoreError::from)
     }
 }
 

@@ -17,6 +17,8 @@ use motcua_core::store::{FORM_CITATION, LOOKUP_HINT};
 use motcua_core::vntime::to_vn;
 use motcua_core::CoreError;
 
+use super::error::BenchError;
+
 use super::receipt::PaperResult;
 use super::stats::stats;
 
@@ -181,8 +183,8 @@ fn page_css(paper: Paper) -> &'static str {
 
 /// The receipt as a standalone HTML page: both copies, a page each (the citizen's only on
 /// the roll).
-pub fn html(d: &Dossier, payload: &str, paper: Paper) -> Result<String, CoreError> {
-    let doc = |e: motcua_core::documents::DocumentError| CoreError::Document(e.to_string());
+pub fn html(d: &Dossier, payload: &str, paper: Paper) -> Result<String, BenchError> {
+    let doc = |e: motcua_core::documents::DocumentError| BenchError::Core(e.into());
     let qr = QrSymbol::new(payload, EcLevel::M).map_err(doc)?;
     let n = qr.modules() as f32;
     let qr_svg = svg(&qr.elements(4.0, 4.0, 1.0), n + 8.0, n + 8.0, "24mm");
@@ -216,7 +218,7 @@ fn print(
     profile: &Path,
     html_path: &Path,
     pdf_path: &Path,
-) -> Result<(), CoreError> {
+) -> Result<(), BenchError> {
     let output = Command::new(chromium)
         .args([
             "--headless",
@@ -236,11 +238,11 @@ fn print(
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .output()
-        .map_err(|e| CoreError::Bench(format!("{}: {e}", chromium.display())))?;
+        .map_err(|e| BenchError::Step(format!("{}: {e}", chromium.display())))?;
     if !output.status.success() || !pdf_path.is_file() {
         let err = String::from_utf8_lossy(&output.stderr);
         let last = err.lines().last().unwrap_or_default().to_string();
-        return Err(CoreError::Bench(format!("{}: {last}", chromium.display())));
+        return Err(BenchError::Step(format!("{}: {last}", chromium.display())));
     }
     Ok(())
 }
@@ -252,7 +254,7 @@ pub fn run(
     payload: &str,
     dir: &Path,
     count: usize,
-) -> Result<BTreeMap<String, PaperResult>, CoreError> {
+) -> Result<BTreeMap<String, PaperResult>, BenchError> {
     let work = dir.join("chromium");
     let profile = work.join("profile");
     std::fs::create_dir_all(&profile).map_err(|source| CoreError::File {
@@ -279,7 +281,7 @@ fn one_paper(
     payload: &str,
     paper: Paper,
     count: usize,
-) -> Result<PaperResult, CoreError> {
+) -> Result<PaperResult, BenchError> {
     let html_path = work.join(format!("receipt-{paper}.html"));
     let pdf_path = work.join(format!("receipt-{paper}.pdf"));
     let mut samples = Vec::with_capacity(count);

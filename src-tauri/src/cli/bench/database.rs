@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use motcua_core::store::is_postgres_url;
 use motcua_core::CoreError;
+
+use super::error::BenchError;
 use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
 
@@ -43,7 +45,7 @@ fn with_database(url: &str, name: &str) -> String {
 impl Place {
     /// PostgreSQL when `db` is a postgres:// URL; otherwise SQLite files in a new folder under
     /// `dir` (the system's temporary folder by default).
-    pub fn new(db: Option<&str>, dir: Option<PathBuf>) -> Result<Place, CoreError> {
+    pub fn new(db: Option<&str>, dir: Option<PathBuf>) -> Result<Place, BenchError> {
         if let Some(url) = db.filter(|d| is_postgres_url(d.trim())) {
             return Ok(Place::Postgres {
                 server: url.trim().to_string(),
@@ -68,7 +70,7 @@ impl Place {
     }
 
     /// A new, empty database called `name`: its location for `Store::open`.
-    pub async fn create(&mut self, name: &str) -> Result<String, CoreError> {
+    pub async fn create(&mut self, name: &str) -> Result<String, BenchError> {
         match self {
             Place::Sqlite { dir } => Ok(dir.join(format!("{name}.db")).to_string_lossy().into()),
             Place::Postgres { server, created } => {

@@ -14,6 +14,8 @@ use motcua_core::store::{Actor, BulkDossier, Store};
 use motcua_core::text::fold;
 use motcua_core::vntime::{from_vn, vn_day_start};
 use motcua_core::CoreError;
+
+use super::error::BenchError;
 use serde::Serialize;
 
 /// The year the dossiers are received in: the last complete year whose holidays the seeded
@@ -55,7 +57,7 @@ pub struct Generator {
 
 impl Generator {
     /// Ready to make `total` dossiers spread over `YEAR`.
-    pub async fn new(store: &Store, total: usize) -> Result<Generator, CoreError> {
+    pub async fn new(store: &Store, total: usize) -> Result<Generator, BenchError> {
         let calendar = store.work_calendar().await?;
         let days: Vec<NaiveDate> = NaiveDate::from_ymd_opt(YEAR, 1, 1)
             .into_iter()
@@ -64,7 +66,7 @@ impl Generator {
             .filter(|d| calendar.is_working_day(*d))
             .collect();
         if days.is_empty() {
-            return Err(CoreError::Bench(format!("no working day in {YEAR}")));
+            return Err(BenchError::Step(format!("no working day in {YEAR}")));
         }
         let year_end = NaiveDate::from_ymd_opt(YEAR + 1, 1, 1)
             .map(vn_day_start)
@@ -107,7 +109,7 @@ impl Generator {
     }
 
     /// Adds dossiers until the database holds `n` of them.
-    pub async fn grow_to(&mut self, store: &Store, n: usize) -> Result<(), CoreError> {
+    pub async fn grow_to(&mut self, store: &Store, n: usize) -> Result<(), BenchError> {
         let started = Instant::now();
         while self.made < n.min(self.total) {
             let end = (self.made + BATCH).min(n);

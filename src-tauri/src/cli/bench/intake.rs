@@ -7,6 +7,8 @@ use motcua_core::intake::IntakeRequest;
 use motcua_core::sample::Sampler;
 use motcua_core::store::{Actor, Store};
 use motcua_core::CoreError;
+
+use super::error::BenchError;
 use serde::Serialize;
 
 use super::raw::{self, RawResult};
@@ -30,7 +32,11 @@ pub struct IntakeResult {
 }
 
 /// Realistic requests received now (the intake's own clock).
-pub async fn requests(store: &Store, n: usize, seed: u64) -> Result<Vec<IntakeRequest>, CoreError> {
+pub async fn requests(
+    store: &Store,
+    n: usize,
+    seed: u64,
+) -> Result<Vec<IntakeRequest>, BenchError> {
     let procedures = store.procedures(false).await?;
     let mut sampler = Sampler::new(seed);
     let mut out = Vec::with_capacity(n);
@@ -49,7 +55,7 @@ async fn desk(
     store: Store,
     actor: Actor,
     reqs: Vec<IntakeRequest>,
-) -> Result<Vec<Duration>, CoreError> {
+) -> Result<Vec<Duration>, BenchError> {
     let mut samples = Vec::with_capacity(reqs.len());
     for req in &reqs {
         let (result, took) = timed(store.intake(req, &actor)).await;
@@ -67,7 +73,7 @@ pub async fn run(
     raw_location: &str,
     sqlite: bool,
     count: usize,
-) -> Result<(IntakeResult, RawResult), CoreError> {
+) -> Result<(IntakeResult, RawResult), BenchError> {
     let count = count.max(DESKS);
     let actor = Actor::new("bench", "Quầy 1");
     // A few intakes first: the row size of the raw inserts is what they wrote.
@@ -104,7 +110,7 @@ pub async fn run(
     }
     let mut many = Vec::with_capacity(per_desk * DESKS);
     for h in handles {
-        let samples = h.await.map_err(|e| CoreError::Bench(e.to_string()))??;
+        let samples = h.await.map_err(|e| BenchError::Step(e.to_string()))??;
         many.extend(samples);
     }
     let many_wall = started.elapsed().as_secs_f64();

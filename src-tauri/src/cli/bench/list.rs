@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_core::store::{ListFilter, Store, Worklist};
 use motcua_core::vntime::vn_day_start;
-use motcua_core::CoreError;
+
+use super::error::BenchError;
 
 use super::generate::YEAR;
 use super::stats::{stats, timed, Stats};
@@ -45,7 +46,7 @@ pub async fn run(
     store: &Store,
     size: usize,
     samples: usize,
-) -> Result<BTreeMap<String, Stats>, CoreError> {
+) -> Result<BTreeMap<String, Stats>, BenchError> {
     let mut out = BTreeMap::new();
     for kind in KINDS {
         let f = filter(kind, size);
@@ -59,7 +60,7 @@ pub async fn run(
                 0
             };
             if rows.len() < expected {
-                return Err(CoreError::Bench(format!(
+                return Err(BenchError::Step(format!(
                     "list {kind} at {size}: {} rows",
                     rows.len()
                 )));

@@ -7,6 +7,7 @@
 
 mod chromium;
 mod database;
+mod error;
 mod generate;
 mod intake;
 mod list;
@@ -26,12 +27,12 @@ use std::path::PathBuf;
 use clap::Args;
 use motcua_core::agency::AgencyInput;
 use motcua_core::store::Store;
-use motcua_core::CoreError;
 use serde::Serialize;
 
 use super::output;
 use crate::context::Global;
 use database::Place;
+pub use error::BenchError;
 
 #[derive(Debug, Args)]
 #[command(
@@ -103,11 +104,11 @@ pub struct AuditResult {
 
 /// The chains of a benchmark database must hold: a fast intake that broke them would be no
 /// result.
-async fn verify_chains(store: &Store, what: &str) -> Result<AuditResult, CoreError> {
+async fn verify_chains(store: &Store, what: &str) -> Result<AuditResult, BenchError> {
     let started = std::time::Instant::now();
     let report = store.verify_audit().await?;
     if !report.ok {
-        return Err(CoreError::Bench(format!(
+        return Err(BenchError::Step(format!(
             "{what}: the audit chain is broken: {}",
             report.problems(motcua_core::i18n::Lang::En).join("; ")
         )));
@@ -169,7 +170,7 @@ fn progress(what: &str) {
     eprintln!("motcua bench: {what}");
 }
 
-async fn ready_store(location: &str) -> Result<Store, CoreError> {
+async fn ready_store(location: &str) -> Result<Store, BenchError> {
     let store = Store::open(location).await?;
     store
         .setup(&AgencyInput {
@@ -183,7 +184,7 @@ async fn ready_store(location: &str) -> Result<Store, CoreError> {
     Ok(store)
 }
 
-async fn measure(place: &mut Place, args: &BenchArgs, plan: &Plan) -> Result<Results, CoreError> {
+async fn measure(place: &mut Place, args: &BenchArgs, plan: &Plan) -> Result<Results, BenchError> {
     let mut machine = machine::describe(place.engine());
     let sqlite = place.is_sqlite();
 
@@ -282,14 +283,14 @@ async fn measure(place: &mut Place, args: &BenchArgs, plan: &Plan) -> Result<Res
     })
 }
 
-pub async fn run(global: &Global, args: BenchArgs) -> Result<(), CoreError> {
+pub async fn run(global: &Global, args: BenchArgs) -> Result<(), BenchError> {
     let plan = Plan::new(&args);
     let mut place = Place::new(global.db.as_deref(), args.dir.clone())?;
     let measured = measure(&mut place, &args, &plan).await;
     place.remove().await;
     let results = measured?;
     if args.json {
-        output::json(&results)
+        Ok(output::json(&results)?)
     } else {
         table::print(&results);
         Ok(())

@@ -5,7 +5,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use motcua_core::CoreError;
+use super::error::BenchError;
 use serde::Serialize;
 use sqlx::any::AnyConnectOptions;
 use sqlx::AnyConnection;
@@ -24,7 +24,7 @@ pub struct RawResult {
     pub row_bytes: i64,
 }
 
-fn options(location: &str, sqlite: bool) -> Result<AnyConnectOptions, CoreError> {
+fn options(location: &str, sqlite: bool) -> Result<AnyConnectOptions, BenchError> {
     sqlx::any::install_default_drivers();
     let url = if sqlite {
         let mut encoded = String::new();
@@ -44,7 +44,7 @@ fn options(location: &str, sqlite: bool) -> Result<AnyConnectOptions, CoreError>
 }
 
 /// One connection with the store's settings (store/mod.rs), so only the work differs.
-async fn connect(location: &str, sqlite: bool) -> Result<AnyConnection, CoreError> {
+async fn connect(location: &str, sqlite: bool) -> Result<AnyConnection, BenchError> {
     let mut conn = AnyConnection::connect_with(&options(location, sqlite)?).await?;
     if sqlite {
         conn.execute(
@@ -57,7 +57,7 @@ async fn connect(location: &str, sqlite: bool) -> Result<AnyConnection, CoreErro
 }
 
 /// What one intake stores, on average, in the intake benchmark's database.
-pub async fn row_bytes(intake_location: &str, sqlite: bool) -> Result<i64, CoreError> {
+pub async fn row_bytes(intake_location: &str, sqlite: bool) -> Result<i64, BenchError> {
     let mut conn = connect(intake_location, sqlite).await?;
     let text = |cols: &[&str]| {
         cols.iter()
@@ -111,7 +111,7 @@ pub struct Probe {
 }
 
 impl Probe {
-    pub async fn open(location: &str, sqlite: bool, bytes: i64) -> Result<Probe, CoreError> {
+    pub async fn open(location: &str, sqlite: bool, bytes: i64) -> Result<Probe, BenchError> {
         let mut conn = connect(location, sqlite).await?;
         conn.execute("CREATE TABLE raw_probe (id BIGINT PRIMARY KEY NOT NULL, body TEXT NOT NULL)")
             .await?;
@@ -127,7 +127,7 @@ impl Probe {
     }
 
     /// One single-row transaction, committed durably; how long it took.
-    pub async fn insert(&mut self) -> Result<Duration, CoreError> {
+    pub async fn insert(&mut self) -> Result<Duration, BenchError> {
         self.next += 1;
         let (result, took) = timed(async {
             let mut tx = self.conn.begin().await?;
@@ -143,7 +143,7 @@ impl Probe {
         Ok(took)
     }
 
-    pub async fn close(self) -> Result<(), CoreError> {
+    pub async fn close(self) -> Result<(), BenchError> {
         let mut conn = self.conn;
         conn.execute("DROP TABLE raw_probe").await?;
         conn.close().await?;

@@ -7,7 +7,8 @@ use motcua_core::documents::{receipt_pdf, Paper, ReceiptOptions};
 use motcua_core::dossier::Dossier;
 use motcua_core::intake::IntakeRequest;
 use motcua_core::store::{Actor, Store, FORM_CITATION, LOOKUP_HINT};
-use motcua_core::CoreError;
+
+use super::error::BenchError;
 use serde::Serialize;
 
 use super::stats::stats;
@@ -20,7 +21,7 @@ pub struct PaperResult {
 }
 
 /// The reference receipt: a five-document dossier.
-pub async fn five_document_dossier(store: &Store) -> Result<Dossier, CoreError> {
+pub async fn five_document_dossier(store: &Store) -> Result<Dossier, BenchError> {
     let req = IntakeRequest::from_json(
         &serde_json::json!({
             "procedure": "1.004873",
@@ -37,7 +38,7 @@ pub async fn five_document_dossier(store: &Store) -> Result<Dossier, CoreError> 
         })
         .to_string(),
     )?;
-    store.intake(&req, &Actor::new("bench", "Quầy 1")).await
+    Ok(store.intake(&req, &Actor::new("bench", "Quầy 1")).await?)
 }
 
 pub fn options(paper: Paper, payload: &str) -> ReceiptOptions {
@@ -51,15 +52,15 @@ pub fn options(paper: Paper, payload: &str) -> ReceiptOptions {
     }
 }
 
-fn pdf(d: &Dossier, o: &ReceiptOptions) -> Result<Vec<u8>, CoreError> {
-    receipt_pdf(d, o).map_err(|e| CoreError::Document(e.to_string()))
+fn pdf(d: &Dossier, o: &ReceiptOptions) -> Result<Vec<u8>, BenchError> {
+    receipt_pdf(d, o).map_err(|e| BenchError::Core(e.into()))
 }
 
 pub fn run(
     d: &Dossier,
     payload: &str,
     count: usize,
-) -> Result<BTreeMap<String, PaperResult>, CoreError> {
+) -> Result<BTreeMap<String, PaperResult>, BenchError> {
     let mut out = BTreeMap::new();
     for paper in [Paper::A4, Paper::A5, Paper::Roll80] {
         let o = options(paper, payload);

@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 use motcua_core::store::Store;
-use motcua_core::CoreError;
+
+use super::error::BenchError;
 use serde::Serialize;
 
 use super::generate::YEAR;
@@ -21,13 +22,13 @@ pub async fn run(
     store: &Store,
     dossiers: usize,
     samples: usize,
-) -> Result<ReportResult, CoreError> {
+) -> Result<ReportResult, BenchError> {
     let (from, to) = match (
         NaiveDate::from_ymd_opt(YEAR, 1, 1),
         NaiveDate::from_ymd_opt(YEAR, 12, 31),
     ) {
         (Some(f), Some(t)) => (f, t),
-        _ => return Err(CoreError::Bench(format!("year {YEAR}"))),
+        _ => return Err(BenchError::Step(format!("year {YEAR}"))),
     };
     let mut times = Vec::with_capacity(samples);
     let mut received = 0;

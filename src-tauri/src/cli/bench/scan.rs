@@ -1,12 +1,13 @@
 //! Scanning a receipt at the desk: parse the QR payload, check its tag, fetch the dossier.
 
 use motcua_core::store::{Store, TagCheck};
-use motcua_core::CoreError;
+
+use super::error::BenchError;
 
 use super::generate::Probe;
 use super::stats::{stats, timed, Stats};
 
-pub async fn run(store: &Store, probes: &[Probe], samples: usize) -> Result<Stats, CoreError> {
+pub async fn run(store: &Store, probes: &[Probe], samples: usize) -> Result<Stats, BenchError> {
     // The payloads are what the slips carry; making them is not part of the scan.
     let mut payloads = Vec::with_capacity(samples);
     for p in probes.iter().cycle().take(samples.max(1)) {
@@ -16,7 +17,7 @@ pub async fn run(store: &Store, probes: &[Probe], samples: usize) -> Result<Stat
     for payload in &payloads {
         let (result, took) = timed(store.scan(payload)).await;
         if result?.tag != TagCheck::Verified {
-            return Err(CoreError::Bench(format!(
+            return Err(BenchError::Step(format!(
                 "scan of {payload}: tag not verified"
             )));
         }

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use motcua_core::store::Store;
-use motcua_core::CoreError;
+
+use super::error::BenchError;
 
 use super::generate::Probe;
 use super::stats::{stats, timed, Stats};
@@ -37,7 +38,7 @@ pub async fn run(
     store: &Store,
     probes: &[Probe],
     samples: usize,
-) -> Result<BTreeMap<String, Stats>, CoreError> {
+) -> Result<BTreeMap<String, Stats>, BenchError> {
     let mut out = BTreeMap::new();
     if probes.is_empty() {
         return Ok(out);
@@ -59,7 +60,7 @@ pub async fn run(
             times.push(took);
         }
         if missed > 0 {
-            return Err(CoreError::Bench(format!(
+            return Err(BenchError::Step(format!(
                 "search by {kind}: {missed} of {samples} dossiers not found"
             )));
         }

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use motcua_core::agency::AgencyInput;
 use motcua_core::store::Store;
-use motcua_core::CoreError;
+
+use super::error::BenchError;
 use serde::Serialize;
 
 use super::stats::{ms, stats};
@@ -74,7 +75,7 @@ fn tree(pid: u32) -> Vec<u32> {
     out
 }
 
-fn spawn(exe: &Path, db: &str) -> Result<Child, CoreError> {
+fn spawn(exe: &Path, db: &str) -> Result<Child, BenchError> {
     let mut cmd = Command::new(exe);
     // As the window tests run it: some virtual and real displays show a blank page with
     // WebKit's DMA-BUF renderer.
@@ -87,16 +88,16 @@ fn spawn(exe: &Path, db: &str) -> Result<Child, CoreError> {
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| CoreError::Bench(format!("{}: {e}", exe.display())))
+        .map_err(|e| BenchError::Step(format!("{}: {e}", exe.display())))
 }
 
 /// Waits for the first-screen line on the child's stderr; the reader keeps draining it.
-fn wait_first_screen(child: &mut Child) -> Result<Duration, CoreError> {
+fn wait_first_screen(child: &mut Child) -> Result<Duration, BenchError> {
     let started = Instant::now();
     let stderr = child
         .stderr
         .take()
-        .ok_or_else(|| CoreError::Bench("stderr".into()))?;
+        .ok_or_else(|| BenchError::Step("stderr".into()))?;
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -106,7 +107,7 @@ fn wait_first_screen(child: &mut Child) -> Result<Duration, CoreError> {
         }
     });
     rx.recv_timeout(TIMEOUT)
-        .map_err(|_| CoreError::Bench("the window did not show its first screen".into()))?;
+        .map_err(|_| BenchError::Step("the window did not show its first screen".into()))?;
     Ok(started.elapsed())
 }
 
@@ -131,13 +132,13 @@ fn stop(child: &mut Child, pids: &[u32]) {
 }
 
 /// `runs` starts of the window on a set-up database in `dir`; memory after the last one.
-pub async fn run(dir: &Path, runs: usize) -> Result<WindowResult, CoreError> {
+pub async fn run(dir: &Path, runs: usize) -> Result<WindowResult, BenchError> {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-        return Err(CoreError::Bench(
+        return Err(BenchError::Step(
             "no display: run under a desktop or xvfb-run".into(),
         ));
     }
-    let exe = std::env::current_exe().map_err(|e| CoreError::Bench(e.to_string()))?;
+    let exe = std::env::current_exe().map_err(|e| BenchError::Step(e.to_string()))?;
     let db = dir.join("window.db").to_string_lossy().into_owned();
     let store = Store::open(&db).await?;
     store
