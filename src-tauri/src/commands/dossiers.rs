@@ -17,7 +17,7 @@ use motcua_core::accounts::Action;
 use motcua_core::privacy::mask_summaries;
 
 use super::{allow, allow_timer, store, ui, UiResult};
-use crate::gui::AppState;
+use crate::app_state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {

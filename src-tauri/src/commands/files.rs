@@ -20,7 +20,8 @@ use tauri::State;
 use motcua_core::accounts::Action;
 
 use super::{allow, UiError, UiResult};
-use crate::gui::AppState;
+use crate::app_state::AppState;
+use crate::context::export_dir;
 
 #[derive(Serialize)]
 pub struct Target {
@@ -30,15 +31,6 @@ pub struct Target {
 
 fn invalid(state: &AppState, field: &str, problem: Problem) -> UiError {
     UiError::from_core(&CoreError::invalid(field, problem), state.lang())
-}
-
-/// Where exports go: `MotCua` in the user's Documents folder (or their home folder's
-/// `Documents` where the system names none).
-pub fn export_dir() -> PathBuf {
-    dirs::document_dir()
-        .or_else(|| dirs::home_dir().map(|h| h.join("Documents")))
-        .unwrap_or_else(crate::context::data_dir)
-        .join("MotCua")
 }
 
 /// A period in a file name: `2026-11` for a calendar month, `2026` for a year, otherwise

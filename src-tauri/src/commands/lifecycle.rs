@@ -45,8 +45,8 @@ use tauri::State;
 
 use super::files::open_in_viewer;
 use super::{allow, store, ui, UiError, UiResult};
+use crate::app_state::AppState;
 use crate::context::{archive_form, archive_transfer_list};
-use crate::gui::AppState;
 
 fn date(state: &AppState, field: &str, s: &str) -> UiResult<NaiveDate> {
     let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());

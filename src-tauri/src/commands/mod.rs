@@ -13,8 +13,6 @@ mod session;
 mod settings;
 mod slips;
 
-pub use files::export_dir;
-
 use motcua_core::accounts::Action;
 use motcua_core::i18n::Lang;
 use motcua_core::session::{Activity, Session};
@@ -22,7 +20,7 @@ use motcua_core::store::Store;
 use motcua_core::CoreError;
 use serde::Serialize;
 
-use crate::gui::AppState;
+use crate::app_state::AppState;
 
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
 {

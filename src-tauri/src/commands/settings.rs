@@ -14,7 +14,7 @@ use serde::Serialize;
 use tauri::State;
 
 use super::{allow, store, ui, UiResult};
-use crate::gui::AppState;
+use crate::app_state::AppState;
 
 #[derive(Serialize)]
 pub struct SettingView {
