@@ -26,6 +26,7 @@ pub mod private_fs;
 pub mod procedure;
 pub mod public_status;
 pub mod report;
+pub mod request;
 pub mod sample;
 pub mod scan;
 pub mod serial_scanner;

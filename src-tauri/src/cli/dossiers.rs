@@ -2,10 +2,10 @@
 
 use std::io::Read;
 
-use chrono::NaiveDate;
 use clap::Args;
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
+use motcua_core::request;
 use motcua_core::status::Status;
 use motcua_core::store::{ListFilter, Store, Worklist};
 use motcua_core::CoreError;
@@ -42,15 +42,15 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Received on this date (Vietnam time), YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub date: Option<NaiveDate>,
-    /// Received on or after this date, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date, conflicts_with = "date")]
-    pub from: Option<NaiveDate>,
-    /// Received on or before this date, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date, conflicts_with = "date")]
-    pub to: Option<NaiveDate>,
+    /// Received on this date (Vietnam time): YYYY-MM-DD, DD/MM/YYYY or today
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Received on or after this date: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long, conflicts_with = "date")]
+    pub from: Option<String>,
+    /// Received on or before this date: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long, conflicts_with = "date")]
+    pub to: Option<String>,
     /// Status code 1–10 (2 = accepted, 9 = ready, 10 = returned, …)
     #[arg(long, value_parser = parse_status)]
     pub status: Option<Status>,
@@ -98,11 +98,6 @@ pub struct SearchArgs {
     /// Print a JSON array
     #[arg(long)]
     pub json: bool,
-}
-
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date YYYY-MM-DD"))
 }
 
 fn parse_status(s: &str) -> Result<Status, String> {
@@ -209,9 +204,9 @@ pub async fn history(global: &Global, store: &Store, args: ShowArgs) -> Result<(
 
 pub async fn list(global: &Global, store: &Store, args: ListArgs) -> Result<(), CoreError> {
     let filter = ListFilter {
-        date: args.date,
-        from: args.from,
-        to: args.to,
+        date: request::optional_date("date", args.date.as_deref())?,
+        from: request::optional_date("from", args.from.as_deref())?,
+        to: request::optional_date("to", args.to.as_deref())?,
         status: args.status,
         procedure: args.procedure,
         worklist: args
@@ -267,7 +262,8 @@ pub struct TransitionArgs {
     /// Why (kept in the dossier's history)
     #[arg(long, default_value = "")]
     pub note: String,
-    /// When it happened, RFC 3339 [default: now]
+    /// When it happened: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM], YYYY-MM-DDTHH:MM (Vietnam time; a bare date
+    /// means closing time that day) or RFC 3339 [default: now]
     #[arg(long)]
     pub at: Option<String>,
     /// Refuse if the dossier's version is no longer this one (someone else changed it)
@@ -280,7 +276,7 @@ pub async fn transition(
     store: &Store,
     args: TransitionArgs,
 ) -> Result<(), CoreError> {
-    let at = parse_at(args.at.as_deref())?;
+    let at = at(store, args.at.as_deref()).await?;
     let dossier = store
         .transition(
             &args.code,
@@ -313,18 +309,24 @@ pub struct HandoverArgs {
     /// Satisfaction: 1 very satisfied, 2 satisfied, 3 unsatisfied
     #[arg(long)]
     pub rating: Option<i64>,
-    /// When, RFC 3339 [default: now]
+    /// When: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM], YYYY-MM-DDTHH:MM (Vietnam time; a bare date
+    /// means closing time that day) or RFC 3339 [default: now]
     #[arg(long)]
     pub at: Option<String>,
 }
 
-fn parse_at(at: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, CoreError> {
-    at.map(|s| {
-        chrono::DateTime::parse_from_rfc3339(s.trim())
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .map_err(|_| CoreError::invalid("at", Problem::DateTime))
-    })
-    .transpose()
+/// `--at`, read with the desk's closing time for a bare date.
+async fn at(
+    store: &Store,
+    at: Option<&str>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, CoreError> {
+    match at {
+        None => Ok(None),
+        Some(s) => {
+            let closing = store.office_hours().await?.afternoon_end;
+            request::optional_moment("at", Some(s), closing)
+        }
+    }
 }
 
 pub async fn handover(global: &Global, store: &Store, args: HandoverArgs) -> Result<(), CoreError> {
@@ -340,7 +342,7 @@ pub async fn handover(global: &Global, store: &Store, args: HandoverArgs) -> Res
         tracking: args.tracking.unwrap_or_default(),
         rating: args.rating,
     };
-    let at = parse_at(args.at.as_deref())?;
+    let at = at(store, args.at.as_deref()).await?;
     output::json(
         &store
             .handover(&args.code, &input, at, &global.actor())
@@ -358,12 +360,12 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// First day of the period, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub from: NaiveDate,
-    /// Last day of the period, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub to: NaiveDate,
+    /// First day of the period: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long)]
+    pub from: String,
+    /// Last day of the period: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long)]
+    pub to: String,
     /// json; csv (UTF-8 with BOM, so spreadsheet programs show Vietnamese); xlsx (an Excel
     /// workbook, counts as numbers); pdf (the printed Biểu 06 table). xlsx and pdf need --out
     #[arg(long, value_enum, default_value = "json")]
@@ -372,14 +374,20 @@ pub struct ReportArgs {
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
     /// Judge dossiers still in progress as of this moment when the period has not ended
-    /// by then (RFC 3339) [default: now]
+    /// by then (YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM], YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time that day) or RFC 3339) [default: now]
     #[arg(long)]
     pub at: Option<String>,
 }
 
 pub async fn report(store: &Store, args: ReportArgs) -> Result<(), CoreError> {
-    let now = parse_at(args.at.as_deref())?.unwrap_or_else(motcua_core::vntime::now);
-    let report = store.report(args.from, args.to, now).await?;
+    let now = at(store, args.at.as_deref())
+        .await?
+        .unwrap_or_else(motcua_core::vntime::now);
+    let (from, to) = (
+        request::date("from", &args.from)?,
+        request::date("to", &args.to)?,
+    );
+    let report = store.report(from, to, now).await?;
     let bytes = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report)
             .map_err(|e| CoreError::Json(e.to_string()))?

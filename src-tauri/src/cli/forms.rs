@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use clap::{ArgGroup, Args};
 use motcua_core::delivery::DeliveryInput;
 use motcua_core::error::Problem;
@@ -13,12 +12,11 @@ use motcua_core::form_input::{
 };
 use motcua_core::form_set::Form;
 use motcua_core::i18n::tf;
+use motcua_core::request;
 use motcua_core::store::Store;
 use motcua_core::transfer::{TransferInput, TransferItem};
-use motcua_core::vntime::parse_vn;
 use motcua_core::CoreError;
 
-use super::dossiers::parse_date;
 use super::output;
 use crate::context::{archive_form, archive_transfer_list, Global};
 
@@ -61,11 +59,12 @@ pub struct FormArgs {
     /// Stop notice: fees already paid: none (nothing paid), refunded, kept
     #[arg(long, value_name = "none|refunded|kept", default_value = "none")]
     pub fees: String,
-    /// Mẫu 04: the new appointment: YYYY-MM-DD (closing time that day), YYYY-MM-DDTHH:MM
-    /// (Vietnam time) or RFC 3339
+    /// Mẫu 04: the new appointment: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM],
+    /// YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time that day) or RFC 3339
     #[arg(long, value_name = "WHEN")]
     pub new_due: Option<String>,
-    /// When it is issued, RFC 3339 or YYYY-MM-DDTHH:MM [default: now]
+    /// When it is issued: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM],
+    /// YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time that day) or RFC 3339 [default: now]
     #[arg(long)]
     pub at: Option<String>,
     /// Where to write the PDF (a copy is also kept under forms/ beside the database)
@@ -75,12 +74,12 @@ pub struct FormArgs {
 
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
-    /// First day of reception, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub from: NaiveDate,
-    /// Last day of reception, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub to: NaiveDate,
+    /// First day of reception: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long)]
+    pub from: String,
+    /// Last day of reception: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long)]
+    pub to: String,
     /// Where to write the PDF
     #[arg(long)]
     pub out: PathBuf,
@@ -110,7 +109,8 @@ pub struct TransferArgs {
     pub receiver: String,
     #[arg(long, default_value = "")]
     pub note: String,
-    /// When, RFC 3339 or YYYY-MM-DDTHH:MM [default: now]
+    /// When: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM],
+    /// YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time that day) or RFC 3339 [default: now]
     #[arg(long)]
     pub at: Option<String>,
     /// Also write the hand-over list (PDF) here; it is always kept under transfers/
@@ -125,7 +125,8 @@ pub struct DeliveryArgs {
     /// What the post reports
     #[arg(long, value_name = "delivered|returned")]
     pub status: String,
-    /// When it happened: YYYY-MM-DD, YYYY-MM-DDTHH:MM or RFC 3339 [default: now]
+    /// When it happened: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM],
+    /// YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time that day) or RFC 3339 [default: now]
     #[arg(long)]
     pub at: Option<String>,
     #[arg(long, default_value = "")]
@@ -148,9 +149,7 @@ async fn moment(
         return Ok(None);
     };
     let closing = store.office_hours().await?.afternoon_end;
-    parse_vn(s, closing)
-        .map(Some)
-        .ok_or_else(|| CoreError::invalid("at", Problem::DateTime))
+    request::optional_moment("at", Some(s), closing)
 }
 
 pub async fn form(global: &Global, store: &Store, args: FormArgs) -> Result<(), CoreError> {
@@ -215,8 +214,8 @@ pub async fn register(global: &Global, store: &Store, args: RegisterArgs) -> Res
         &args.out,
         &store
             .export_register(
-                args.from,
-                args.to,
+                request::date("from", &args.from)?,
+                request::date("to", &args.to)?,
                 &global.actor(),
                 motcua_core::vntime::now(),
             )

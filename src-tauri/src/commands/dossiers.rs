@@ -1,14 +1,14 @@
 //! Listing, searching, opening and registering dossiers.
 
-use chrono::NaiveDate;
 use motcua_core::calendar::due_at;
 use motcua_core::dossier::{Applicant, Dossier, DossierSummary};
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
 use motcua_core::procedure::Procedure;
+use motcua_core::request;
 use motcua_core::status::Status;
 use motcua_core::store::{Event, ListFilter, Worklist};
-use motcua_core::vntime::{now, rfc3339_vn, vn_date};
+use motcua_core::vntime::{now, rfc3339_vn};
 use motcua_core::CoreError;
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -41,16 +41,6 @@ pub struct ListPage {
     has_more: bool,
 }
 
-fn date_arg(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, CoreError> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some("today") => Ok(Some(vn_date(now()))),
-        Some(s) => motcua_core::vntime::parse_date(s, vn_date(now()))
-            .map(Some)
-            .ok_or_else(|| CoreError::invalid(field, Problem::Date)),
-    }
-}
-
 fn list_filter(query: ListQuery) -> Result<ListFilter, CoreError> {
     let status = match query.status {
         Some(code) => Some(Status::from_code(code).ok_or_else(|| {
@@ -59,9 +49,9 @@ fn list_filter(query: ListQuery) -> Result<ListFilter, CoreError> {
         None => None,
     };
     Ok(ListFilter {
-        date: date_arg("date", query.date.as_deref())?,
-        from: date_arg("from", query.from.as_deref())?,
-        to: date_arg("to", query.to.as_deref())?,
+        date: request::optional_date("date", query.date.as_deref())?,
+        from: request::optional_date("from", query.from.as_deref())?,
+        to: request::optional_date("to", query.to.as_deref())?,
         status,
         procedure: query.procedure.filter(|p| !p.trim().is_empty()),
         worklist: query.worklist.map(|w| (w, now())),

@@ -19,7 +19,7 @@ use tauri::State;
 
 use motcua_core::accounts::Action;
 
-use super::{allow, UiError, UiResult};
+use super::{allow, ui, UiError, UiResult};
 use crate::app_state::AppState;
 use crate::context::export_dir;
 
@@ -71,11 +71,7 @@ pub async fn suggest_export_path(
     format: String,
 ) -> UiResult<Target> {
     allow(&state, Action::Report).await?;
-    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
-    let day = |field: &str, s: &str| {
-        motcua_core::vntime::parse_date(s, today)
-            .ok_or_else(|| invalid(&state, field, Problem::Date))
-    };
+    let day = |field: &str, s: &str| ui(&state, motcua_core::request::date(field, s));
     let (from, to) = (day("from", &from)?, day("to", &to)?);
     let format = format.trim().to_ascii_lowercase();
     let name = match kind.trim() {

@@ -25,7 +25,6 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use motcua_core::accounts::Action;
 use motcua_core::dashboard::Dashboard;
 use motcua_core::delivery::DeliveryInput;
@@ -35,10 +34,11 @@ use motcua_core::form_input::FormRequest;
 use motcua_core::form_set::{Form, FormSet};
 use motcua_core::handover::HandoverInput;
 use motcua_core::report::Report;
+use motcua_core::request;
 use motcua_core::status::Status;
 use motcua_core::store::{FormSetInForce, PostalState};
 use motcua_core::transfer::{ControlRow, TransferBatch, TransferInput};
-use motcua_core::vntime::{now, parse_vn};
+use motcua_core::vntime::now;
 use motcua_core::CoreError;
 use serde::Serialize;
 use tauri::State;
@@ -48,12 +48,6 @@ use super::{allow, store, ui, UiError, UiResult};
 use crate::app_state::AppState;
 use crate::context::{archive_form, archive_transfer_list};
 
-fn date(state: &AppState, field: &str, s: &str) -> UiResult<NaiveDate> {
-    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
-    motcua_core::vntime::parse_date(s, today)
-        .ok_or_else(|| UiError::from_core(&CoreError::invalid(field, Problem::Date), state.lang()))
-}
-
 async fn moment(
     state: &AppState,
     at: Option<String>,
@@ -62,9 +56,7 @@ async fn moment(
         return Ok(None);
     };
     let closing = ui(state, store(state)?.office_hours().await)?.afternoon_end;
-    parse_vn(&s, closing).map(Some).ok_or_else(|| {
-        UiError::from_core(&CoreError::invalid("at", Problem::DateTime), state.lang())
-    })
+    ui(state, request::optional_moment("at", Some(&s), closing))
 }
 
 fn open_if(state: &AppState, open: Option<bool>, path: &std::path::Path) -> UiResult<()> {
@@ -229,7 +221,10 @@ pub async fn report_figures(
     to: String,
 ) -> UiResult<Report> {
     allow(&state, Action::Report).await?;
-    let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
+    let (from, to) = (
+        ui(&state, request::date("from", &from))?,
+        ui(&state, request::date("to", &to))?,
+    );
     ui(
         &state,
         store(&state)?
@@ -273,7 +268,10 @@ pub async fn export_report(
     path: String,
 ) -> UiResult<Written> {
     allow(&state, Action::Report).await?;
-    let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
+    let (from, to) = (
+        ui(&state, request::date("from", &from))?,
+        ui(&state, request::date("to", &to))?,
+    );
     let s = store(&state)?;
     let report = ui(&state, s.report(from, to, motcua_core::vntime::now()).await)?;
     let bytes = match format.trim() {
@@ -305,7 +303,10 @@ pub async fn export_register(
     path: String,
 ) -> UiResult<Written> {
     let session = allow(&state, Action::ExportPersonalData).await?;
-    let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
+    let (from, to) = (
+        ui(&state, request::date("from", &from))?,
+        ui(&state, request::date("to", &to))?,
+    );
     let pdf = ui(
         &state,
         store(&state)?

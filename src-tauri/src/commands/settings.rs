@@ -2,10 +2,8 @@
 //! as `motcua settings set` is), the printers, the calendar's notice table, and the receipt
 //! preview.
 
-use chrono::NaiveDate;
 use motcua_core::accounts::Action;
 use motcua_core::calendar::{DayKind, Notice};
-use motcua_core::error::Problem;
 use motcua_core::i18n::Lang;
 use motcua_core::printing::{self, Printer};
 use motcua_core::store::{DESK_SETTINGS, LANGUAGE, NAMED_SETTINGS};
@@ -81,12 +79,6 @@ pub async fn calendar_notices(state: State<'_, AppState>) -> UiResult<Vec<Notice
     ui(&state, store(&state)?.notices().await)
 }
 
-fn notice_date(text: &str) -> Result<NaiveDate, CoreError> {
-    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
-    motcua_core::vntime::parse_date(text, today)
-        .ok_or_else(|| CoreError::invalid("notice.date", Problem::Date))
-}
-
 /// Adds a day off or a make-up working day from a government notice.
 #[tauri::command]
 pub async fn calendar_add(
@@ -97,7 +89,7 @@ pub async fn calendar_add(
     reference: String,
 ) -> UiResult<Notice> {
     let session = allow(&state, Action::Calendar).await?;
-    let date = ui(&state, notice_date(&date))?;
+    let date = ui(&state, motcua_core::request::date("notice.date", &date))?;
     let kind = if work { DayKind::Work } else { DayKind::Off };
     ui(
         &state,
@@ -111,7 +103,7 @@ pub async fn calendar_add(
 #[tauri::command]
 pub async fn calendar_remove(state: State<'_, AppState>, date: String) -> UiResult<bool> {
     let session = allow(&state, Action::Calendar).await?;
-    let date = ui(&state, notice_date(&date))?;
+    let date = ui(&state, motcua_core::request::date("notice.date", &date))?;
     let s = store(&state)?.acting_as(state.actor(&session));
     ui(&state, s.remove_notice(date).await)
 }
