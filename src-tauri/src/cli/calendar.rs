@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use motcua_core::calendar::{due_at, lunar_to_solar, solar_to_lunar, DayKind, LunarDate};
 use motcua_core::error::Problem;
 use motcua_core::i18n::{t, tf};
-use motcua_core::request;
+use motcua_core::request::{self, NoticeRequest};
 use motcua_core::store::Store;
 use motcua_core::vntime::{now, rfc3339_vn, vn_date};
 use motcua_core::CoreError;
@@ -165,7 +165,7 @@ pub async fn run(
         CalendarCommand::AddOff(args) => add(store, args, DayKind::Off).await,
         CalendarCommand::AddWorkday(args) => add(store, args, DayKind::Work).await,
         CalendarCommand::Remove { date } => {
-            let date = request::date("notice.date", &date)?;
+            let date = request::notice_date(&date)?;
             if store.remove_notice(date).await? {
                 Ok(())
             } else {
@@ -220,13 +220,9 @@ pub async fn run(
 }
 
 async fn add(store: &Store, args: NoticeArgs, kind: DayKind) -> Result<(), CoreError> {
+    let req = NoticeRequest::parse(&args.date, kind, args.reason, args.reference)?;
     store
-        .add_notice(
-            request::date("notice.date", &args.date)?,
-            kind,
-            &args.reason,
-            &args.reference,
-        )
+        .add_notice(req.date, req.kind, &req.reason, &req.reference)
         .await?;
     Ok(())
 }

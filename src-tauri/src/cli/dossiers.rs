@@ -5,9 +5,10 @@ use std::io::Read;
 use clap::Args;
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
-use motcua_core::request;
-use motcua_core::status::Status;
-use motcua_core::store::{ListFilter, Store, Worklist};
+use motcua_core::request::{
+    self, DateRange, HandoverFlags, HandoverRequest, ListRequest, TransitionRequest,
+};
+use motcua_core::store::{Store, Worklist};
 use motcua_core::CoreError;
 
 use super::output;
@@ -52,8 +53,8 @@ pub struct ListArgs {
     #[arg(long, conflicts_with = "date")]
     pub to: Option<String>,
     /// Status code 1–10 (2 = accepted, 9 = ready, 10 = returned, …)
-    #[arg(long, value_parser = parse_status)]
-    pub status: Option<Status>,
+    #[arg(long)]
+    pub status: Option<i64>,
     /// Procedure code, e.g. 1.001193
     #[arg(long)]
     pub procedure: Option<String>,
@@ -98,14 +99,6 @@ pub struct SearchArgs {
     /// Print a JSON array
     #[arg(long)]
     pub json: bool,
-}
-
-fn parse_status(s: &str) -> Result<Status, String> {
-    s.trim()
-        .parse::<i64>()
-        .ok()
-        .and_then(Status::from_code)
-        .ok_or_else(|| format!("{s:?} is not a status code 1–10"))
 }
 
 pub async fn intake(global: &Global, store: &Store, args: IntakeArgs) -> Result<(), CoreError> {
@@ -203,18 +196,17 @@ pub async fn history(global: &Global, store: &Store, args: ShowArgs) -> Result<(
 }
 
 pub async fn list(global: &Global, store: &Store, args: ListArgs) -> Result<(), CoreError> {
-    let filter = ListFilter {
-        date: request::optional_date("date", args.date.as_deref())?,
-        from: request::optional_date("from", args.from.as_deref())?,
-        to: request::optional_date("to", args.to.as_deref())?,
+    let filter = ListRequest {
+        date: args.date,
+        from: args.from,
+        to: args.to,
         status: args.status,
         procedure: args.procedure,
-        worklist: args
-            .worklist
-            .map(|w| (w.into(), motcua_core::vntime::now())),
+        worklist: args.worklist.map(Worklist::from),
         limit: Some(args.limit),
         offset: Some(args.offset),
-    };
+    }
+    .parse(motcua_core::vntime::now())?;
     let list = store.list(&filter).await?;
     // Printed unmasked, unlike the window's lists: the look is logged.
     if !list.is_empty() {
@@ -257,8 +249,8 @@ pub struct TransitionArgs {
     /// The dossier code
     pub code: String,
     /// The new status code (4 processing, 5 supplement requested, 9 ready, 10 returned, …)
-    #[arg(long, value_parser = parse_status)]
-    pub to: Status,
+    #[arg(long)]
+    pub to: i64,
     /// Why (kept in the dossier's history)
     #[arg(long, default_value = "")]
     pub note: String,
@@ -276,14 +268,22 @@ pub async fn transition(
     store: &Store,
     args: TransitionArgs,
 ) -> Result<(), CoreError> {
-    let at = at(store, args.at.as_deref()).await?;
+    let closing = store.office_hours().await?.afternoon_end;
+    let req = TransitionRequest::parse(
+        args.code,
+        args.to,
+        Some(args.note),
+        args.at.as_deref(),
+        args.expect_version,
+        closing,
+    )?;
     let dossier = store
         .transition(
-            &args.code,
-            args.to,
-            &args.note,
-            at,
-            args.expect_version,
+            &req.code,
+            req.to,
+            &req.note,
+            req.at,
+            req.expected_version,
             &global.actor(),
         )
         .await?;
@@ -315,37 +315,19 @@ pub struct HandoverArgs {
     pub at: Option<String>,
 }
 
-/// `--at`, read with the desk's closing time for a bare date.
-async fn at(
-    store: &Store,
-    at: Option<&str>,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>, CoreError> {
-    match at {
-        None => Ok(None),
-        Some(s) => {
-            let closing = store.office_hours().await?.afternoon_end;
-            request::optional_moment("at", Some(s), closing)
-        }
-    }
-}
-
 pub async fn handover(global: &Global, store: &Store, args: HandoverArgs) -> Result<(), CoreError> {
-    let input = motcua_core::handover::HandoverInput {
-        method: if args.tracking.is_some() {
-            "post".into()
-        } else {
-            "person".into()
-        },
+    let flags = HandoverFlags {
         receiver_name: args.receiver_name,
         receiver_id: args.receiver_id,
         authorisation: args.authorisation,
-        tracking: args.tracking.unwrap_or_default(),
+        tracking: args.tracking,
         rating: args.rating,
     };
-    let at = at(store, args.at.as_deref()).await?;
+    let closing = store.office_hours().await?.afternoon_end;
+    let req = HandoverRequest::parse(args.code, flags.into(), args.at.as_deref(), closing)?;
     output::json(
         &store
-            .handover(&args.code, &input, at, &global.actor())
+            .handover(&req.code, &req.input, req.at, &global.actor())
             .await?,
     )
 }
@@ -380,14 +362,11 @@ pub struct ReportArgs {
 }
 
 pub async fn report(store: &Store, args: ReportArgs) -> Result<(), CoreError> {
-    let now = at(store, args.at.as_deref())
-        .await?
+    let closing = store.office_hours().await?.afternoon_end;
+    let now = request::optional_moment("at", args.at.as_deref(), closing)?
         .unwrap_or_else(motcua_core::vntime::now);
-    let (from, to) = (
-        request::date("from", &args.from)?,
-        request::date("to", &args.to)?,
-    );
-    let report = store.report(from, to, now).await?;
+    let range = DateRange::parse(&args.from, &args.to)?;
+    let report = store.report(range.from, range.to, now).await?;
     let bytes = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report)
             .map_err(|e| CoreError::Json(e.to_string()))?

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use motcua_core::error::Problem;
+use motcua_core::request::DateRange;
 use motcua_core::CoreError;
 use serde::Serialize;
 use tauri::State;
@@ -71,8 +72,7 @@ pub async fn suggest_export_path(
     format: String,
 ) -> UiResult<Target> {
     allow(&state, Action::Report).await?;
-    let day = |field: &str, s: &str| ui(&state, motcua_core::request::date(field, s));
-    let (from, to) = (day("from", &from)?, day("to", &to)?);
+    let DateRange { from, to } = ui(&state, DateRange::parse(&from, &to))?;
     let format = format.trim().to_ascii_lowercase();
     let name = match kind.trim() {
         "register" => format!("so-theo-doi-{}.pdf", period_name(from, to)),

@@ -6,6 +6,7 @@ use motcua_core::accounts::Action;
 use motcua_core::calendar::{DayKind, Notice};
 use motcua_core::i18n::Lang;
 use motcua_core::printing::{self, Printer};
+use motcua_core::request::{notice_date, NoticeRequest};
 use motcua_core::store::{DESK_SETTINGS, LANGUAGE, NAMED_SETTINGS};
 use motcua_core::CoreError;
 use serde::Serialize;
@@ -89,13 +90,13 @@ pub async fn calendar_add(
     reference: String,
 ) -> UiResult<Notice> {
     let session = allow(&state, Action::Calendar).await?;
-    let date = ui(&state, motcua_core::request::date("notice.date", &date))?;
     let kind = if work { DayKind::Work } else { DayKind::Off };
+    let req = ui(&state, NoticeRequest::parse(&date, kind, reason, reference))?;
     ui(
         &state,
         store(&state)?
             .acting_as(state.actor(&session))
-            .add_notice(date, kind, &reason, &reference)
+            .add_notice(req.date, req.kind, &req.reason, &req.reference)
             .await,
     )
 }
@@ -103,7 +104,7 @@ pub async fn calendar_add(
 #[tauri::command]
 pub async fn calendar_remove(state: State<'_, AppState>, date: String) -> UiResult<bool> {
     let session = allow(&state, Action::Calendar).await?;
-    let date = ui(&state, motcua_core::request::date("notice.date", &date))?;
+    let date = ui(&state, notice_date(&date))?;
     let s = store(&state)?.acting_as(state.actor(&session));
     ui(&state, s.remove_notice(date).await)
 }
