@@ -11,8 +11,9 @@ use crate::window::{window_title, WINDOW};
 // `motcua bench --window` reads the first-screen mark from here.
 pub use crate::window::{FIRST_SCREEN_ENV, FIRST_SCREEN_LINE};
 
-/// The app's commands and state on any builder (the real one, or the mock one in tests).
-pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+/// The app's commands and state on the window's builder (`commands/matrix_tests.rs` does
+/// the same on the mock runtime's).
+fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .manage(state)
         .manage(crate::scanner::ScannerState::default())

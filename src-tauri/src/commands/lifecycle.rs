@@ -4,8 +4,11 @@
 //!
 //! Every command rejects with `UiError { kind, message, fields: [{field, message}] }` in the
 //! user's language (see `commands/mod.rs`); `kind` is `CoreError::kind()` ("invalid",
-//! "transition", "conflict", "not_open", "not_posted", …). Instants are RFC 3339 in Vietnam
-//! time ("2027-03-03T09:00:00+07:00"); dates are "YYYY-MM-DD". A `Dossier` is the object
+//! "transition", "conflict", "not_open", "not_posted", …). Instants are answered as RFC 3339
+//! in Vietnam time ("2027-03-03T09:00:00+07:00"). Dates are read as "YYYY-MM-DD",
+//! "DD/MM/YYYY" or "today"; a moment (`at`) also as "YYYY-MM-DD HH:MM", "DD/MM/YYYY HH:MM",
+//! "YYYY-MM-DDTHH:MM" (Vietnam time) or RFC 3339, a bare date meaning closing time that day
+//! (`motcua_core::request`, the same reader as the CLI's). A `Dossier` is the object
 //! `get_dossier` returns.
 //!
 //! | command | arguments | resolves to |

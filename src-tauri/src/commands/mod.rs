@@ -9,6 +9,8 @@ mod dossiers;
 mod files;
 mod idcard;
 mod lifecycle;
+#[cfg(test)]
+mod matrix_tests;
 mod session;
 mod settings;
 mod slips;
