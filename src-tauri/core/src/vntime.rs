@@ -102,13 +102,15 @@ pub fn parse_vn(s: &str, time_of_day: chrono::NaiveTime) -> Option<DateTime<Utc>
         }
     }
     let today = vn_date(now());
-    if let Some((date, time)) = s.split_once(char::is_whitespace) {
-        let date = parse_date(date, today)?;
+    if let Some((date, time)) = s.rsplit_once(char::is_whitespace) {
         let time = ["%H:%M:%S", "%H:%M"]
             .into_iter()
-            .find_map(|f| chrono::NaiveTime::parse_from_str(time.trim(), f).ok())?;
-        return Some(from_vn(date.and_time(time)));
+            .find_map(|f| chrono::NaiveTime::parse_from_str(time, f).ok());
+        if let (Some(date), Some(time)) = (parse_date(date, today), time) {
+            return Some(from_vn(date.and_time(time)));
+        }
     }
+    // Not a date and a time: a date alone, which may hold spaces ("5 / 12").
     parse_date(s, today).map(|d| from_vn(d.and_time(time_of_day)))
 }
 
@@ -135,6 +137,7 @@ mod tests {
         assert!(parse_vn("10/03/2027 8h", five).is_none());
         assert!(parse_vn("03/10/2027 25:00", five).is_none());
         assert!(parse_vn("", five).is_none());
+        assert_eq!(want(" 10 / 3 / 2027 "), "2027-03-10T17:00:00+07:00");
     }
 
     #[test]
