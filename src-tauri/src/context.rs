@@ -231,6 +231,15 @@ pub fn archive_transfer_list(
     archive_file(global, "transfers", year, &name, pdf)
 }
 
+/// Where exports go: `MotCua` in the user's Documents folder (or their home folder's
+/// `Documents` where the system names none).
+pub fn export_dir() -> PathBuf {
+    dirs::document_dir()
+        .or_else(|| dirs::home_dir().map(|h| h.join("Documents")))
+        .unwrap_or_else(data_dir)
+        .join("MotCua")
+}
+
 /// The user's data folder for Một Cửa: `~/.local/share/motcua` on Linux,
 /// `%LOCALAPPDATA%\motcua` on Windows. The local, not the roaming, profile: a database must
 /// not be copied between computers at each sign-in on a domain with roaming profiles.

@@ -2,6 +2,7 @@
 //! thin layers over `motcua_core`. With no command the binary opens the window; with one,
 //! it is the CLI.
 
+pub mod app_state;
 pub mod cli;
 pub mod commands;
 pub mod console;
@@ -12,6 +13,7 @@ pub mod placement;
 pub mod scanner;
 pub mod serve;
 pub mod webview_runtime;
+pub mod window;
 
 use clap::Parser;
 

@@ -10,7 +10,7 @@ use motcua_core::store::SCANNER_PORT;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use crate::gui::AppState;
+use crate::app_state::AppState;
 
 /// Payload: the line as the scanner sent it (a string).
 pub const LINE_EVENT: &str = "scanner-line";

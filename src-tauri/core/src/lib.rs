@@ -28,6 +28,7 @@ pub mod problem;
 pub mod procedure;
 pub mod public_status;
 pub mod report;
+pub mod request;
 pub mod sample;
 pub mod scan;
 pub mod serial_scanner;

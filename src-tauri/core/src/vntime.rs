@@ -58,9 +58,14 @@ pub fn from_millis(ms: i64) -> DateTime<Utc> {
 
 /// A date as Vietnamese write it, day first: `05/12/2026`, `5/12/26`, `5-12-2026`,
 /// `5.12.2026`, or without the year (`5/12`: that day of `today`'s year); also the ISO
-/// `2026-12-05` that scripts and date pickers send. Whatever the computer's locale.
+/// `2026-12-05` that scripts and date pickers send, and `today`. Whatever the computer's
+/// locale. The one reader of typed dates: the window and the CLI both come here (through
+/// `request`), so they accept the same forms.
 pub fn parse_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
     let s = s.trim();
+    if s.eq_ignore_ascii_case("today") {
+        return Some(today);
+    }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Some(d);
     }
@@ -84,24 +89,31 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
 }
 
 /// What a person types for a moment: RFC 3339 with any offset, a Vietnam wall-clock time
-/// `YYYY-MM-DDTHH:MM[:SS]` (also with a space, as a window's date-time field sends it), or a
-/// bare date (`parse_date`), which means `time_of_day` that day.
+/// `YYYY-MM-DDTHH:MM[:SS]`, or any date `parse_date` reads followed by a space and
+/// `HH:MM[:SS]` (`2027-03-10 08:30` as a window's date-time field sends it, `10/03/2027
+/// 08:30` as the desk writes it), or a bare date, which means `time_of_day` that day (the
+/// desk's closing time, where a moment is wanted). The one reader of typed moments.
 pub fn parse_vn(s: &str, time_of_day: chrono::NaiveTime) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ] {
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
         if let Ok(local) = NaiveDateTime::parse_from_str(s, format) {
             return Some(from_vn(local));
         }
     }
-    parse_date(s, vn_date(now())).map(|d| from_vn(d.and_time(time_of_day)))
+    let today = vn_date(now());
+    if let Some((date, time)) = s.rsplit_once(char::is_whitespace) {
+        let time = ["%H:%M:%S", "%H:%M"]
+            .into_iter()
+            .find_map(|f| chrono::NaiveTime::parse_from_str(time, f).ok());
+        if let (Some(date), Some(time)) = (parse_date(date, today), time) {
+            return Some(from_vn(date.and_time(time)));
+        }
+    }
+    // Not a date and a time: a date alone, which may hold spaces ("5 / 12").
+    parse_date(s, today).map(|d| from_vn(d.and_time(time_of_day)))
 }
 
 #[cfg(test)]
@@ -117,7 +129,17 @@ mod tests {
         assert_eq!(want("2027-03-10 08:30:15"), "2027-03-10T08:30:15+07:00");
         assert_eq!(want("2027-03-10T01:30:00Z"), "2027-03-10T08:30:00+07:00");
         assert_eq!(want("10/03/2027"), "2027-03-10T17:00:00+07:00");
+        assert_eq!(want("10/03/2027 08:30"), "2027-03-10T08:30:00+07:00");
+        assert_eq!(want("10/3/2027 8:30:15"), "2027-03-10T08:30:15+07:00");
+        assert_eq!(want("2027-03-10 08:30"), "2027-03-10T08:30:00+07:00");
+        assert_eq!(
+            want("2027-03-10T08:30:00+07:00"),
+            "2027-03-10T08:30:00+07:00"
+        );
         assert!(parse_vn("10/03/2027 8h", five).is_none());
+        assert!(parse_vn("03/10/2027 25:00", five).is_none());
+        assert!(parse_vn("", five).is_none());
+        assert_eq!(want(" 10 / 3 / 2027 "), "2027-03-10T17:00:00+07:00");
     }
 
     #[test]
@@ -131,6 +153,7 @@ mod tests {
             ("31-12-2026", d(2026, 12, 31)),
             ("1.1.2027", d(2027, 1, 1)),
             ("2026-12-05", d(2026, 12, 5)),
+            ("today", d(2026, 12, 5)),
             ("12/31/2026", None),
             ("30/02/2027", None),
             ("5/12/2026/1", None),

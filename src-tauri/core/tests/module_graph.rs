@@ -21,6 +21,11 @@ fn core_crate_has_no_import_circles() {
 }
 
 #[test]
+fn app_crate_has_no_import_circles() {
+    assert_no_cycles(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../src"));
+}
+
+#[test]
 fn documents_crate_has_no_import_circles() {
     assert_no_cycles(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../documents/src"));
 }

@@ -5,12 +5,12 @@ use clap::{Args, Subcommand};
 use motcua_core::calendar::{due_at, lunar_to_solar, solar_to_lunar, DayKind, LunarDate};
 use motcua_core::error::Problem;
 use motcua_core::i18n::{t, tf};
+use motcua_core::request::{self, NoticeRequest};
 use motcua_core::store::Store;
 use motcua_core::vntime::{now, rfc3339_vn, vn_date};
 use motcua_core::CoreError;
 use serde::Serialize;
 
-use super::dossiers::parse_date;
 use super::output;
 use crate::context::Global;
 
@@ -23,10 +23,9 @@ pub enum CalendarCommand {
         #[arg(long)]
         json: bool,
     },
-    /// The Vietnamese lunar date of a solar date YYYY-MM-DD
+    /// The Vietnamese lunar date of a solar date: YYYY-MM-DD, DD/MM/YYYY or today
     ToLunar {
-        #[arg(value_parser = parse_date)]
-        date: NaiveDate,
+        date: String,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
@@ -49,8 +48,8 @@ pub enum CalendarCommand {
     AddWorkday(NoticeArgs),
     /// Remove a date from the notice table
     Remove {
-        #[arg(value_parser = parse_date)]
-        date: NaiveDate,
+        /// The date: YYYY-MM-DD or DD/MM/YYYY
+        date: String,
     },
     /// Warn when this year or next year has no government notice yet (exit status 3)
     Check {
@@ -62,8 +61,8 @@ pub enum CalendarCommand {
 
 #[derive(Debug, Args)]
 pub struct NoticeArgs {
-    #[arg(value_parser = parse_date)]
-    pub date: NaiveDate,
+    /// The date: YYYY-MM-DD or DD/MM/YYYY
+    pub date: String,
     /// Why, as it will be shown (e.g. "Nghỉ Tết Nguyên đán")
     #[arg(long)]
     pub reason: String,
@@ -77,7 +76,8 @@ pub struct DueDateArgs {
     /// Procedure code, e.g. 1.001193
     #[arg(long)]
     pub procedure: String,
-    /// Reception time, RFC 3339 (e.g. 2027-03-03T09:00:00+07:00)
+    /// Reception time: RFC 3339 (e.g. 2027-03-03T09:00:00+07:00), YYYY-MM-DD[ HH:MM],
+    /// DD/MM/YYYY[ HH:MM] or YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time)
     #[arg(long)]
     pub received: String,
     /// Print JSON instead of text
@@ -90,7 +90,7 @@ pub fn run_offline(global: &Global, command: &CalendarCommand) -> Option<Result<
     let lang = global.lang();
     match command {
         CalendarCommand::ToLunar { date, json } => Some((|| {
-            let lunar = solar_to_lunar(*date)?;
+            let lunar = solar_to_lunar(request::date("date", date)?)?;
             if *json {
                 output::json(&lunar)
             } else {
@@ -165,6 +165,7 @@ pub async fn run(
         CalendarCommand::AddOff(args) => add(store, args, DayKind::Off).await,
         CalendarCommand::AddWorkday(args) => add(store, args, DayKind::Work).await,
         CalendarCommand::Remove { date } => {
+            let date = request::notice_date(&date)?;
             if store.remove_notice(date).await? {
                 Ok(())
             } else {
@@ -219,8 +220,9 @@ pub async fn run(
 }
 
 async fn add(store: &Store, args: NoticeArgs, kind: DayKind) -> Result<(), CoreError> {
+    let req = NoticeRequest::parse(&args.date, kind, args.reason, args.reference)?;
     store
-        .add_notice(args.date, kind, &args.reason, &args.reference)
+        .add_notice(req.date, req.kind, &req.reason, &req.reference)
         .await?;
     Ok(())
 }
@@ -242,16 +244,14 @@ pub async fn due_date(store: &Store, args: DueDateArgs) -> Result<(), CoreError>
             .ok_or_else(|| CoreError::ProcedureNotFound {
                 code: args.procedure.trim().to_string(),
             })?;
-    let received = DateTime::parse_from_rfc3339(args.received.trim())
-        .map_err(|_| CoreError::invalid("received_at", Problem::DateTime))?
-        .with_timezone(&Utc);
+    let hours = store.office_hours().await?;
+    let received = request::moment("received_at", &args.received, hours.afternoon_end)?;
     if !(motcua_core::calendar::MIN_YEAR..=motcua_core::calendar::MAX_YEAR)
         .contains(&chrono::Datelike::year(&received))
     {
         return Err(CoreError::invalid("received_at", Problem::DateTime));
     }
     let calendar = store.work_calendar().await?;
-    let hours = store.office_hours().await?;
     let due = due_at(&calendar, &hours, procedure.limit, received);
     if args.json {
         output::json(&DueDate {

@@ -2,12 +2,13 @@
 
 use std::io::Read;
 
-use chrono::NaiveDate;
 use clap::Args;
 use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
-use motcua_core::status::Status;
-use motcua_core::store::{ListFilter, Store, Worklist};
+use motcua_core::request::{
+    self, DateRange, HandoverFlags, HandoverRequest, ListRequest, TransitionRequest,
+};
+use motcua_core::store::{Store, Worklist};
 use motcua_core::CoreError;
 
 use super::output;
@@ -42,18 +43,18 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Received on this date (Vietnam time), YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub date: Option<NaiveDate>,
-    /// Received on or after this date, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date, conflicts_with = "date")]
-    pub from: Option<NaiveDate>,
-    /// Received on or before this date, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date, conflicts_with = "date")]
-    pub to: Option<NaiveDate>,
+    /// Received on this date (Vietnam time): YYYY-MM-DD, DD/MM/YYYY or today
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Received on or after this date: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long, conflicts_with = "date")]
+    pub from: Option<String>,
+    /// Received on or before this date: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long, conflicts_with = "date")]
+    pub to: Option<String>,
     /// Status code 1–10 (2 = accepted, 9 = ready, 10 = returned, …)
-    #[arg(long, value_parser = parse_status)]
-    pub status: Option<Status>,
+    #[arg(long)]
+    pub status: Option<i64>,
     /// Procedure code, e.g. 1.001193
     #[arg(long)]
     pub procedure: Option<String>,
@@ -98,19 +99,6 @@ pub struct SearchArgs {
     /// Print a JSON array
     #[arg(long)]
     pub json: bool,
-}
-
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date YYYY-MM-DD"))
-}
-
-fn parse_status(s: &str) -> Result<Status, String> {
-    s.trim()
-        .parse::<i64>()
-        .ok()
-        .and_then(Status::from_code)
-        .ok_or_else(|| format!("{s:?} is not a status code 1–10"))
 }
 
 pub async fn intake(global: &Global, store: &Store, args: IntakeArgs) -> Result<(), CoreError> {
@@ -208,18 +196,17 @@ pub async fn history(global: &Global, store: &Store, args: ShowArgs) -> Result<(
 }
 
 pub async fn list(global: &Global, store: &Store, args: ListArgs) -> Result<(), CoreError> {
-    let filter = ListFilter {
+    let filter = ListRequest {
         date: args.date,
         from: args.from,
         to: args.to,
         status: args.status,
         procedure: args.procedure,
-        worklist: args
-            .worklist
-            .map(|w| (w.into(), motcua_core::vntime::now())),
+        worklist: args.worklist.map(Worklist::from),
         limit: Some(args.limit),
         offset: Some(args.offset),
-    };
+    }
+    .parse(motcua_core::vntime::now())?;
     let list = store.list(&filter).await?;
     // Printed unmasked, unlike the window's lists: the look is logged.
     if !list.is_empty() {
@@ -262,12 +249,13 @@ pub struct TransitionArgs {
     /// The dossier code
     pub code: String,
     /// The new status code (4 processing, 5 supplement requested, 9 ready, 10 returned, …)
-    #[arg(long, value_parser = parse_status)]
-    pub to: Status,
+    #[arg(long)]
+    pub to: i64,
     /// Why (kept in the dossier's history)
     #[arg(long, default_value = "")]
     pub note: String,
-    /// When it happened, RFC 3339 [default: now]
+    /// When it happened: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM], YYYY-MM-DDTHH:MM (Vietnam time; a bare date
+    /// means closing time that day) or RFC 3339 [default: now]
     #[arg(long)]
     pub at: Option<String>,
     /// Refuse if the dossier's version is no longer this one (someone else changed it)
@@ -280,14 +268,22 @@ pub async fn transition(
     store: &Store,
     args: TransitionArgs,
 ) -> Result<(), CoreError> {
-    let at = parse_at(args.at.as_deref())?;
+    let closing = store.office_hours().await?.afternoon_end;
+    let req = TransitionRequest::parse(
+        args.code,
+        args.to,
+        Some(args.note),
+        args.at.as_deref(),
+        args.expect_version,
+        closing,
+    )?;
     let dossier = store
         .transition(
-            &args.code,
-            args.to,
-            &args.note,
-            at,
-            args.expect_version,
+            &req.code,
+            req.to,
+            &req.note,
+            req.at,
+            req.expected_version,
             &global.actor(),
         )
         .await?;
@@ -313,37 +309,25 @@ pub struct HandoverArgs {
     /// Satisfaction: 1 very satisfied, 2 satisfied, 3 unsatisfied
     #[arg(long)]
     pub rating: Option<i64>,
-    /// When, RFC 3339 [default: now]
+    /// When: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM], YYYY-MM-DDTHH:MM (Vietnam time; a bare date
+    /// means closing time that day) or RFC 3339 [default: now]
     #[arg(long)]
     pub at: Option<String>,
 }
 
-fn parse_at(at: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, CoreError> {
-    at.map(|s| {
-        chrono::DateTime::parse_from_rfc3339(s.trim())
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .map_err(|_| CoreError::invalid("at", Problem::DateTime))
-    })
-    .transpose()
-}
-
 pub async fn handover(global: &Global, store: &Store, args: HandoverArgs) -> Result<(), CoreError> {
-    let input = motcua_core::handover::HandoverInput {
-        method: if args.tracking.is_some() {
-            "post".into()
-        } else {
-            "person".into()
-        },
+    let flags = HandoverFlags {
         receiver_name: args.receiver_name,
         receiver_id: args.receiver_id,
         authorisation: args.authorisation,
-        tracking: args.tracking.unwrap_or_default(),
+        tracking: args.tracking,
         rating: args.rating,
     };
-    let at = parse_at(args.at.as_deref())?;
+    let closing = store.office_hours().await?.afternoon_end;
+    let req = HandoverRequest::parse(args.code, flags.into(), args.at.as_deref(), closing)?;
     output::json(
         &store
-            .handover(&args.code, &input, at, &global.actor())
+            .handover(&req.code, &req.input, req.at, &global.actor())
             .await?,
     )
 }
@@ -358,12 +342,12 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// First day of the period, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub from: NaiveDate,
-    /// Last day of the period, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub to: NaiveDate,
+    /// First day of the period: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long)]
+    pub from: String,
+    /// Last day of the period: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long)]
+    pub to: String,
     /// json; csv (UTF-8 with BOM, so spreadsheet programs show Vietnamese); xlsx (an Excel
     /// workbook, counts as numbers); pdf (the printed Biểu 06 table). xlsx and pdf need --out
     #[arg(long, value_enum, default_value = "json")]
@@ -372,14 +356,17 @@ pub struct ReportArgs {
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
     /// Judge dossiers still in progress as of this moment when the period has not ended
-    /// by then (RFC 3339) [default: now]
+    /// by then (YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM], YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time that day) or RFC 3339) [default: now]
     #[arg(long)]
     pub at: Option<String>,
 }
 
 pub async fn report(store: &Store, args: ReportArgs) -> Result<(), CoreError> {
-    let now = parse_at(args.at.as_deref())?.unwrap_or_else(motcua_core::vntime::now);
-    let report = store.report(args.from, args.to, now).await?;
+    let closing = store.office_hours().await?.afternoon_end;
+    let now = request::optional_moment("at", args.at.as_deref(), closing)?
+        .unwrap_or_else(motcua_core::vntime::now);
+    let range = DateRange::parse(&args.from, &args.to)?;
+    let report = store.report(range.from, range.to, now).await?;
     let bytes = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report)
             .map_err(|e| CoreError::Json(e.to_string()))?

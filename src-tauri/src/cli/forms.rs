@@ -4,21 +4,16 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use clap::{ArgGroup, Args};
 use motcua_core::delivery::DeliveryInput;
-use motcua_core::error::Problem;
-use motcua_core::form_input::{
-    ApologyInput, FormRequest, MissingInput, RefusalInput, StopInput, SupplementInput,
-};
-use motcua_core::form_set::Form;
 use motcua_core::i18n::tf;
+use motcua_core::request::{
+    transfer_items, DateRange, DeliveryRequest, FormFlags, FormIssue, TransferRequest,
+};
 use motcua_core::store::Store;
-use motcua_core::transfer::{TransferInput, TransferItem};
-use motcua_core::vntime::parse_vn;
+use motcua_core::transfer::TransferInput;
 use motcua_core::CoreError;
 
-use super::dossiers::parse_date;
 use super::output;
 use crate::context::{archive_form, archive_transfer_list, Global};
 
@@ -61,11 +56,12 @@ pub struct FormArgs {
     /// Stop notice: fees already paid: none (nothing paid), refunded, kept
     #[arg(long, value_name = "none|refunded|kept", default_value = "none")]
     pub fees: String,
-    /// Mẫu 04: the new appointment: YYYY-MM-DD (closing time that day), YYYY-MM-DDTHH:MM
-    /// (Vietnam time) or RFC 3339
+    /// Mẫu 04: the new appointment: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM],
+    /// YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time that day) or RFC 3339
     #[arg(long, value_name = "WHEN")]
     pub new_due: Option<String>,
-    /// When it is issued, RFC 3339 or YYYY-MM-DDTHH:MM [default: now]
+    /// When it is issued: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM],
+    /// YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time that day) or RFC 3339 [default: now]
     #[arg(long)]
     pub at: Option<String>,
     /// Where to write the PDF (a copy is also kept under forms/ beside the database)
@@ -75,12 +71,12 @@ pub struct FormArgs {
 
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
-    /// First day of reception, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub from: NaiveDate,
-    /// Last day of reception, YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub to: NaiveDate,
+    /// First day of reception: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long)]
+    pub from: String,
+    /// Last day of reception: YYYY-MM-DD or DD/MM/YYYY
+    #[arg(long)]
+    pub to: String,
     /// Where to write the PDF
     #[arg(long)]
     pub out: PathBuf,
@@ -110,7 +106,8 @@ pub struct TransferArgs {
     pub receiver: String,
     #[arg(long, default_value = "")]
     pub note: String,
-    /// When, RFC 3339 or YYYY-MM-DDTHH:MM [default: now]
+    /// When: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM],
+    /// YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time that day) or RFC 3339 [default: now]
     #[arg(long)]
     pub at: Option<String>,
     /// Also write the hand-over list (PDF) here; it is always kept under transfers/
@@ -125,7 +122,8 @@ pub struct DeliveryArgs {
     /// What the post reports
     #[arg(long, value_name = "delivered|returned")]
     pub status: String,
-    /// When it happened: YYYY-MM-DD, YYYY-MM-DDTHH:MM or RFC 3339 [default: now]
+    /// When it happened: YYYY-MM-DD[ HH:MM], DD/MM/YYYY[ HH:MM],
+    /// YYYY-MM-DDTHH:MM (Vietnam time; a bare date means closing time that day) or RFC 3339 [default: now]
     #[arg(long)]
     pub at: Option<String>,
     #[arg(long, default_value = "")]
@@ -139,61 +137,21 @@ fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CoreError> {
     })
 }
 
-/// A typed moment; a bare date means closing time that day.
-async fn moment(
-    store: &Store,
-    at: Option<&str>,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>, CoreError> {
-    let Some(s) = at else {
-        return Ok(None);
-    };
-    let closing = store.office_hours().await?.afternoon_end;
-    parse_vn(s, closing)
-        .map(Some)
-        .ok_or_else(|| CoreError::invalid("at", Problem::DateTime))
-}
-
 pub async fn form(global: &Global, store: &Store, args: FormArgs) -> Result<(), CoreError> {
     let set = store.form_set().await?;
-    let request = match set.form(&args.form)? {
-        Form::Supplement => FormRequest::Supplement(SupplementInput {
-            missing: args
-                .missing
-                .iter()
-                .map(|m| MissingInput::from_pair(m))
-                .collect(),
-            guide: args.guide,
-        }),
-        Form::Refusal => FormRequest::Refusal(RefusalInput {
-            reasons: args.reasons,
-        }),
-        Form::Apology => FormRequest::Apology(ApologyInput {
-            reason: args.reasons.join("\n"),
-            new_due: args.new_due.unwrap_or_default(),
-        }),
-        Form::Stop => FormRequest::Stop(StopInput {
-            reason: args.reasons.join("\n"),
-            fees: args.fees,
-        }),
-        Form::Control => FormRequest::Control,
-        // Printed by their own commands, which the message names.
-        form @ (Form::Receipt | Form::Register) => {
-            let command = if form == Form::Receipt {
-                "motcua receipt"
-            } else {
-                "motcua register"
-            };
-            return Err(CoreError::invalid(
-                "form",
-                Problem::Invalid {
-                    detail: command.into(),
-                },
-            ));
-        }
-    };
-    let at = moment(store, args.at.as_deref()).await?;
+    let request = FormFlags {
+        form: args.form,
+        missing: args.missing,
+        guide: args.guide,
+        reasons: args.reasons,
+        fees: args.fees,
+        new_due: args.new_due,
+    }
+    .request(set)?;
+    let closing = store.office_hours().await?.afternoon_end;
+    let req = FormIssue::parse(args.code, request, args.at.as_deref(), closing)?;
     let issued = store
-        .issue_form(&args.code, &request, at, &global.actor())
+        .issue_form(&req.code, &req.request, req.at, &global.actor())
         .await?;
     let archived = archive_form(global, &issued)?;
     write(&args.out, &issued.pdf)?;
@@ -211,12 +169,13 @@ pub async fn form(global: &Global, store: &Store, args: FormArgs) -> Result<(), 
 }
 
 pub async fn register(global: &Global, store: &Store, args: RegisterArgs) -> Result<(), CoreError> {
+    let range = DateRange::parse(&args.from, &args.to)?;
     write(
         &args.out,
         &store
             .export_register(
-                args.from,
-                args.to,
+                range.from,
+                range.to,
                 &global.actor(),
                 motcua_core::vntime::now(),
             )
@@ -226,22 +185,16 @@ pub async fn register(global: &Global, store: &Store, args: RegisterArgs) -> Res
 
 pub async fn transfer(global: &Global, store: &Store, args: TransferArgs) -> Result<(), CoreError> {
     let input = TransferInput {
-        items: args
-            .codes
-            .into_iter()
-            .map(|code| TransferItem {
-                code,
-                version: None,
-            })
-            .collect(),
+        items: transfer_items(args.codes),
         direction: if args.back { "back" } else { "to_unit" }.into(),
         unit: args.unit,
         giver: args.giver,
         receiver: args.receiver,
         note: args.note,
     };
-    let at = moment(store, args.at.as_deref()).await?;
-    let batch = store.transfer(&input, at, &global.actor()).await?;
+    let closing = store.office_hours().await?.afternoon_end;
+    let req = TransferRequest::parse(input, args.at.as_deref(), closing)?;
+    let batch = store.transfer(&req.input, req.at, &global.actor()).await?;
     let pdf = store.transfer_list_pdf(&batch).await?;
     let archived = archive_transfer_list(global, &batch, &pdf)?;
     if let Some(out) = &args.out {
@@ -266,14 +219,15 @@ pub async fn transfer(global: &Global, store: &Store, args: TransferArgs) -> Res
 }
 
 pub async fn delivery(global: &Global, store: &Store, args: DeliveryArgs) -> Result<(), CoreError> {
-    let at = moment(store, args.at.as_deref()).await?;
     let input = DeliveryInput {
         status: args.status,
         note: args.note,
     };
+    let closing = store.office_hours().await?.afternoon_end;
+    let req = DeliveryRequest::parse(args.code, input, args.at.as_deref(), closing)?;
     output::json(
         &store
-            .record_delivery(&args.code, &input, at, &global.actor())
+            .record_delivery(&req.code, &req.input, req.at, &global.actor())
             .await?,
     )
 }

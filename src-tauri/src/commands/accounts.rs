@@ -8,7 +8,7 @@ use serde::Serialize;
 use tauri::State;
 
 use super::{allow, store, ui, UiResult};
-use crate::gui::AppState;
+use crate::app_state::AppState;
 
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> UiResult<Vec<Account>> {

@@ -13,7 +13,8 @@ use serde::Serialize;
 use tauri::{Manager, State};
 
 use super::{allow, store, ui, UiError, UiResult};
-use crate::gui::{window_title, AppState, WINDOW};
+use crate::app_state::AppState;
+use crate::window::{window_title, WINDOW};
 
 #[derive(Serialize)]
 pub struct UiStrings {
@@ -72,8 +73,8 @@ pub struct StartState {
 /// `motcua bench --window` asked for it (`FIRST_SCREEN_ENV`), so it can time start-up.
 #[tauri::command]
 pub fn first_screen() {
-    if std::env::var_os(crate::gui::FIRST_SCREEN_ENV).is_some() {
-        eprintln!("{}", crate::gui::FIRST_SCREEN_LINE);
+    if std::env::var_os(crate::window::FIRST_SCREEN_ENV).is_some() {
+        eprintln!("{}", crate::window::FIRST_SCREEN_LINE);
     }
 }
 

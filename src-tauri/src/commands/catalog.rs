@@ -5,7 +5,7 @@ use motcua_core::procedure::Procedure;
 use tauri::State;
 
 use super::{allow, store, ui, UiResult};
-use crate::gui::AppState;
+use crate::app_state::AppState;
 
 #[tauri::command]
 pub async fn catalog(state: State<'_, AppState>) -> UiResult<Vec<Procedure>> {

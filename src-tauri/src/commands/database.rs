@@ -10,8 +10,8 @@ use motcua_core::accounts::Action;
 use tauri::State;
 
 use super::{allow, ui, UiResult};
+use crate::app_state::AppState;
 use crate::context::{choose_database as choose, database_view, DatabaseView};
-use crate::gui::AppState;
 
 #[tauri::command]
 pub async fn database_config(state: State<'_, AppState>) -> UiResult<DatabaseView> {

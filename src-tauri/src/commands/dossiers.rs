@@ -1,38 +1,21 @@
 //! Listing, searching, opening and registering dossiers.
 
-use chrono::NaiveDate;
 use motcua_core::calendar::due_at;
 use motcua_core::dossier::{Applicant, Dossier, DossierSummary};
-use motcua_core::error::Problem;
 use motcua_core::intake::IntakeRequest;
 use motcua_core::procedure::Procedure;
-use motcua_core::status::Status;
-use motcua_core::store::{Event, ListFilter, Worklist};
-use motcua_core::vntime::{now, rfc3339_vn, vn_date};
+use motcua_core::request::ListRequest;
+use motcua_core::store::Event;
+use motcua_core::vntime::{now, rfc3339_vn};
 use motcua_core::CoreError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::State;
 
 use motcua_core::accounts::Action;
 use motcua_core::privacy::mask_summaries;
 
 use super::{allow, allow_timer, store, ui, UiResult};
-use crate::gui::AppState;
-
-#[derive(Debug, Default, Deserialize)]
-pub struct ListQuery {
-    /// "today" or a date YYYY-MM-DD: received that day.
-    pub date: Option<String>,
-    /// Received from / to (YYYY-MM-DD, inclusive).
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub status: Option<i64>,
-    pub procedure: Option<String>,
-    /// A working list: due today, overdue, ready.
-    pub worklist: Option<Worklist>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-}
+use crate::app_state::AppState;
 
 /// One page of a list; `has_more` tells the window to offer the next page.
 #[derive(Serialize)]
@@ -41,39 +24,10 @@ pub struct ListPage {
     has_more: bool,
 }
 
-fn date_arg(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, CoreError> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some("today") => Ok(Some(vn_date(now()))),
-        Some(s) => motcua_core::vntime::parse_date(s, vn_date(now()))
-            .map(Some)
-            .ok_or_else(|| CoreError::invalid(field, Problem::Date)),
-    }
-}
-
-fn list_filter(query: ListQuery) -> Result<ListFilter, CoreError> {
-    let status = match query.status {
-        Some(code) => Some(Status::from_code(code).ok_or_else(|| {
-            CoreError::invalid("status", Problem::OutOfRange { min: 1, max: 10 })
-        })?),
-        None => None,
-    };
-    Ok(ListFilter {
-        date: date_arg("date", query.date.as_deref())?,
-        from: date_arg("from", query.from.as_deref())?,
-        to: date_arg("to", query.to.as_deref())?,
-        status,
-        procedure: query.procedure.filter(|p| !p.trim().is_empty()),
-        worklist: query.worklist.map(|w| (w, now())),
-        limit: query.limit,
-        offset: query.offset,
-    })
-}
-
 #[tauri::command]
-pub async fn list_dossiers(state: State<'_, AppState>, query: ListQuery) -> UiResult<ListPage> {
+pub async fn list_dossiers(state: State<'_, AppState>, query: ListRequest) -> UiResult<ListPage> {
     allow(&state, Action::ViewDossier).await?;
-    let mut filter = ui(&state, list_filter(query))?;
+    let mut filter = ui(&state, query.parse(now()))?;
     let limit = filter.limit.unwrap_or(50).clamp(1, 500);
     // One row more than the page tells whether there is a next page without counting.
     filter.limit = Some(limit + 1);

@@ -13,14 +13,16 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use motcua_core::error::Problem;
+use motcua_core::request::DateRange;
 use motcua_core::CoreError;
 use serde::Serialize;
 use tauri::State;
 
 use motcua_core::accounts::Action;
 
-use super::{allow, UiError, UiResult};
-use crate::gui::AppState;
+use super::{allow, ui, UiError, UiResult};
+use crate::app_state::AppState;
+use crate::context::export_dir;
 
 #[derive(Serialize)]
 pub struct Target {
@@ -30,15 +32,6 @@ pub struct Target {
 
 fn invalid(state: &AppState, field: &str, problem: Problem) -> UiError {
     UiError::from_core(&CoreError::invalid(field, problem), state.lang())
-}
-
-/// Where exports go: `MotCua` in the user's Documents folder (or their home folder's
-/// `Documents` where the system names none).
-pub fn export_dir() -> PathBuf {
-    dirs::document_dir()
-        .or_else(|| dirs::home_dir().map(|h| h.join("Documents")))
-        .unwrap_or_else(crate::context::data_dir)
-        .join("MotCua")
 }
 
 /// A period in a file name: `2026-11` for a calendar month, `2026` for a year, otherwise
@@ -79,12 +72,7 @@ pub async fn suggest_export_path(
     format: String,
 ) -> UiResult<Target> {
     allow(&state, Action::Report).await?;
-    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
-    let day = |field: &str, s: &str| {
-        motcua_core::vntime::parse_date(s, today)
-            .ok_or_else(|| invalid(&state, field, Problem::Date))
-    };
-    let (from, to) = (day("from", &from)?, day("to", &to)?);
+    let DateRange { from, to } = ui(&state, DateRange::parse(&from, &to))?;
     let format = format.trim().to_ascii_lowercase();
     let name = match kind.trim() {
         "register" => format!("so-theo-doi-{}.pdf", period_name(from, to)),

@@ -10,7 +10,7 @@ use motcua_core::CoreError;
 use tauri::{AppHandle, Runtime, State};
 
 use super::{allow, store, ui, UiError, UiResult};
-use crate::gui::AppState;
+use crate::app_state::AppState;
 use crate::scanner::{self, ScannerState, ScannerStatus};
 
 /// An ID card's QR text → the card, with the fields the clerk must check in `suspect`.

@@ -4,8 +4,11 @@
 //!
 //! Every command rejects with `UiError { kind, message, fields: [{field, message}] }` in the
 //! user's language (see `commands/mod.rs`); `kind` is `CoreError::kind()` ("invalid",
-//! "transition", "conflict", "not_open", "not_posted", …). Instants are RFC 3339 in Vietnam
-//! time ("2027-03-03T09:00:00+07:00"); dates are "YYYY-MM-DD". A `Dossier` is the object
+//! "transition", "conflict", "not_open", "not_posted", …). Instants are answered as RFC 3339
+//! in Vietnam time ("2027-03-03T09:00:00+07:00"). Dates are read as "YYYY-MM-DD",
+//! "DD/MM/YYYY" or "today"; a moment (`at`) also as "YYYY-MM-DD HH:MM", "DD/MM/YYYY HH:MM",
+//! "YYYY-MM-DDTHH:MM" (Vietnam time) or RFC 3339, a bare date meaning closing time that day
+//! (`motcua_core::request`, the same reader as the CLI's). A `Dossier` is the object
 //! `get_dossier` returns.
 //!
 //! | command | arguments | resolves to |
@@ -25,7 +28,6 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use motcua_core::accounts::Action;
 use motcua_core::dashboard::Dashboard;
 use motcua_core::delivery::DeliveryInput;
@@ -35,36 +37,25 @@ use motcua_core::form_input::FormRequest;
 use motcua_core::form_set::{Form, FormSet};
 use motcua_core::handover::HandoverInput;
 use motcua_core::report::Report;
+use motcua_core::request::{
+    DateRange, DeliveryRequest, FormIssue, HandoverRequest, TransferRequest, TransitionRequest,
+};
 use motcua_core::status::Status;
 use motcua_core::store::{FormSetInForce, PostalState};
 use motcua_core::transfer::{ControlRow, TransferBatch, TransferInput};
-use motcua_core::vntime::{now, parse_vn};
+use motcua_core::vntime::now;
 use motcua_core::CoreError;
 use serde::Serialize;
 use tauri::State;
 
 use super::files::open_in_viewer;
 use super::{allow, store, ui, UiError, UiResult};
+use crate::app_state::AppState;
 use crate::context::{archive_form, archive_transfer_list};
-use crate::gui::AppState;
 
-fn date(state: &AppState, field: &str, s: &str) -> UiResult<NaiveDate> {
-    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
-    motcua_core::vntime::parse_date(s, today)
-        .ok_or_else(|| UiError::from_core(&CoreError::invalid(field, Problem::Date), state.lang()))
-}
-
-async fn moment(
-    state: &AppState,
-    at: Option<String>,
-) -> UiResult<Option<chrono::DateTime<chrono::Utc>>> {
-    let Some(s) = at.filter(|s| !s.trim().is_empty()) else {
-        return Ok(None);
-    };
-    let closing = ui(state, store(state)?.office_hours().await)?.afternoon_end;
-    parse_vn(&s, closing).map(Some).ok_or_else(|| {
-        UiError::from_core(&CoreError::invalid("at", Problem::DateTime), state.lang())
-    })
+/// The desk's closing time, which a bare date typed for a moment means.
+async fn closing(state: &AppState) -> UiResult<chrono::NaiveTime> {
+    Ok(ui(state, store(state)?.office_hours().await)?.afternoon_end)
 }
 
 fn open_if(state: &AppState, open: Option<bool>, path: &std::path::Path) -> UiResult<()> {
@@ -99,18 +90,23 @@ pub async fn transition_dossier(
     expected_version: Option<i64>,
 ) -> UiResult<Dossier> {
     let session = allow(&state, Action::Transition).await?;
-    let to = Status::from_code(to).ok_or_else(|| {
-        UiError::from_core(
-            &CoreError::invalid("status", Problem::OutOfRange { min: 1, max: 10 }),
-            state.lang(),
-        )
-    })?;
+    let closing = closing(&state).await?;
+    let req = ui(
+        &state,
+        TransitionRequest::parse(code, to, note, None, expected_version, closing),
+    )?;
     let actor = state.actor(&session);
-    let note = note.unwrap_or_default();
     ui(
         &state,
         store(&state)?
-            .transition(&code, to, &note, None, expected_version, &actor)
+            .transition(
+                &req.code,
+                req.to,
+                &req.note,
+                req.at,
+                req.expected_version,
+                &actor,
+            )
             .await,
     )
 }
@@ -123,11 +119,17 @@ pub async fn hand_over_result(
     at: Option<String>,
 ) -> UiResult<Dossier> {
     let session = allow(&state, Action::Handover).await?;
-    let at = moment(&state, at).await?;
+    let closing = closing(&state).await?;
+    let req = ui(
+        &state,
+        HandoverRequest::parse(code, input, at.as_deref(), closing),
+    )?;
     let actor = state.actor(&session);
     ui(
         &state,
-        store(&state)?.handover(&code, &input, at, &actor).await,
+        store(&state)?
+            .handover(&req.code, &req.input, req.at, &actor)
+            .await,
     )
 }
 
@@ -152,11 +154,13 @@ pub async fn issue_form(
     open: Option<bool>,
 ) -> UiResult<IssuedFormView> {
     let session = allow(&state, Action::for_form(request.form())).await?;
+    let closing = closing(&state).await?;
+    let req = ui(&state, FormIssue::parse(code, request, None, closing))?;
     let actor = state.actor(&session);
     let issued = ui(
         &state,
         store(&state)?
-            .issue_form(&code, &request, None, &actor)
+            .issue_form(&req.code, &req.request, req.at, &actor)
             .await,
     )?;
     let path = ui(&state, archive_form(&state.global, &issued))?;
@@ -192,9 +196,11 @@ pub async fn transfer_dossiers(
     open: Option<bool>,
 ) -> UiResult<TransferView> {
     let session = allow(&state, Action::Transfer).await?;
+    let closing = closing(&state).await?;
+    let req = ui(&state, TransferRequest::parse(input, None, closing))?;
     let s = store(&state)?;
     let actor = state.actor(&session);
-    let batch = ui(&state, s.transfer(&input, None, &actor).await)?;
+    let batch = ui(&state, s.transfer(&req.input, req.at, &actor).await)?;
     let pdf = ui(&state, s.transfer_list_pdf(&batch).await)?;
     let path = ui(&state, archive_transfer_list(&state.global, &batch, &pdf))?;
     open_if(&state, open, &path)?;
@@ -212,12 +218,16 @@ pub async fn record_delivery(
     at: Option<String>,
 ) -> UiResult<PostalState> {
     let session = allow(&state, Action::Handover).await?;
-    let at = moment(&state, at).await?;
+    let closing = closing(&state).await?;
+    let req = ui(
+        &state,
+        DeliveryRequest::parse(code, input, at.as_deref(), closing),
+    )?;
     let actor = state.actor(&session);
     ui(
         &state,
         store(&state)?
-            .record_delivery(&code, &input, at, &actor)
+            .record_delivery(&req.code, &req.input, req.at, &actor)
             .await,
     )
 }
@@ -229,7 +239,7 @@ pub async fn report_figures(
     to: String,
 ) -> UiResult<Report> {
     allow(&state, Action::Report).await?;
-    let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
+    let DateRange { from, to } = ui(&state, DateRange::parse(&from, &to))?;
     ui(
         &state,
         store(&state)?
@@ -273,7 +283,7 @@ pub async fn export_report(
     path: String,
 ) -> UiResult<Written> {
     allow(&state, Action::Report).await?;
-    let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
+    let DateRange { from, to } = ui(&state, DateRange::parse(&from, &to))?;
     let s = store(&state)?;
     let report = ui(&state, s.report(from, to, motcua_core::vntime::now()).await)?;
     let bytes = match format.trim() {
@@ -305,7 +315,7 @@ pub async fn export_register(
     path: String,
 ) -> UiResult<Written> {
     let session = allow(&state, Action::ExportPersonalData).await?;
-    let (from, to) = (date(&state, "from", &from)?, date(&state, "to", &to)?);
+    let DateRange { from, to } = ui(&state, DateRange::parse(&from, &to))?;
     let pdf = ui(
         &state,
         store(&state)?

@@ -9,11 +9,11 @@ mod dossiers;
 mod files;
 mod idcard;
 mod lifecycle;
+#[cfg(test)]
+mod matrix_tests;
 mod session;
 mod settings;
 mod slips;
-
-pub use files::export_dir;
 
 use motcua_core::accounts::AccessError;
 use motcua_core::accounts::Action;
@@ -23,7 +23,7 @@ use motcua_core::store::Store;
 use motcua_core::CoreError;
 use serde::Serialize;
 
-use crate::gui::AppState;
+use crate::app_state::AppState;
 
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
 {

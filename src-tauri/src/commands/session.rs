@@ -8,7 +8,7 @@ use motcua_core::vntime::now;
 use tauri::State;
 
 use super::{allow, store, ui, UiResult};
-use crate::gui::AppState;
+use crate::app_state::AppState;
 
 /// What the window should show now: the login screen, the lock screen, or who works.
 #[tauri::command]

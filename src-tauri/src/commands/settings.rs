@@ -2,19 +2,18 @@
 //! as `motcua settings set` is), the printers, the calendar's notice table, and the receipt
 //! preview.
 
-use chrono::NaiveDate;
 use motcua_core::accounts::Action;
 use motcua_core::calendar::{DayKind, Notice};
-use motcua_core::error::Problem;
 use motcua_core::i18n::Lang;
 use motcua_core::printing::{self, Printer};
+use motcua_core::request::{notice_date, NoticeRequest};
 use motcua_core::store::{DESK_SETTINGS, LANGUAGE, NAMED_SETTINGS};
 use motcua_core::CoreError;
 use serde::Serialize;
 use tauri::State;
 
 use super::{allow, store, ui, UiResult};
-use crate::gui::AppState;
+use crate::app_state::AppState;
 
 #[derive(Serialize)]
 pub struct SettingView {
@@ -81,12 +80,6 @@ pub async fn calendar_notices(state: State<'_, AppState>) -> UiResult<Vec<Notice
     ui(&state, store(&state)?.notices().await)
 }
 
-fn notice_date(text: &str) -> Result<NaiveDate, CoreError> {
-    let today = motcua_core::vntime::vn_date(motcua_core::vntime::now());
-    motcua_core::vntime::parse_date(text, today)
-        .ok_or_else(|| CoreError::invalid("notice.date", Problem::Date))
-}
-
 /// Adds a day off or a make-up working day from a government notice.
 #[tauri::command]
 pub async fn calendar_add(
@@ -97,13 +90,13 @@ pub async fn calendar_add(
     reference: String,
 ) -> UiResult<Notice> {
     let session = allow(&state, Action::Calendar).await?;
-    let date = ui(&state, notice_date(&date))?;
     let kind = if work { DayKind::Work } else { DayKind::Off };
+    let req = ui(&state, NoticeRequest::parse(&date, kind, reason, reference))?;
     ui(
         &state,
         store(&state)?
             .acting_as(state.actor(&session))
-            .add_notice(date, kind, &reason, &reference)
+            .add_notice(req.date, req.kind, &req.reason, &req.reference)
             .await,
     )
 }

@@ -8,8 +8,8 @@ use tauri::State;
 
 use super::files::open_in_viewer;
 use super::{allow, store, ui, UiResult};
+use crate::app_state::AppState;
 use crate::context::archive_receipt;
-use crate::gui::AppState;
 
 #[derive(Serialize)]
 pub struct Issued {

@@ -1,5 +1,5 @@
 //! The desk window's start-up and memory, measured on this binary: from spawning it until
-//! the page reports its first screen (the `first_screen` command, see `gui::FIRST_SCREEN_ENV`),
+//! the page reports its first screen (the `first_screen` command, see `window::FIRST_SCREEN_ENV`),
 //! then, after idling ten seconds, the resident memory of the app and of the WebKit processes
 //! it started (from /proc, so Linux only). Needs a display (Xvfb will do).
 
@@ -17,7 +17,7 @@ use super::error::BenchError;
 use serde::Serialize;
 
 use super::stats::{ms, stats};
-use crate::gui::{FIRST_SCREEN_ENV, FIRST_SCREEN_LINE};
+use crate::window::{FIRST_SCREEN_ENV, FIRST_SCREEN_LINE};
 
 const IDLE: Duration = Duration::from_secs(10);
 const TIMEOUT: Duration = Duration::from_secs(90);
