@@ -7,6 +7,9 @@
 
 #[path = "../src-tauri/core/tests/common/private_server.rs"]
 mod private_server;
+// The window's command lists, shared with the app's in-process matrix test.
+#[path = "../src-tauri/src/commands/guarded_calls.rs"]
+mod guarded_calls;
 mod support;
 
 mod accounts_window;

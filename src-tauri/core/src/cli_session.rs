@@ -14,7 +14,6 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::accounts::AccessError;
 use crate::error::{CoreError, CoreResult};
 use crate::vntime::{from_millis, to_millis};
 
@@ -113,10 +112,12 @@ fn check_private(path: &Path, meta: &std::fs::Metadata, allowed: u32) -> CoreRes
         meta.file_type().is_file()
     };
     if !kind_ok || mode & !allowed != 0 || meta.uid() != me {
-        return Err(CoreError::Access(AccessError::NotPrivate {
-            path: path.display().to_string(),
-            mode: format!("{mode:04o}"),
-        }));
+        return Err(CoreError::Access(
+            crate::accounts::AccessError::NotPrivate {
+                path: path.display().to_string(),
+                mode: format!("{mode:04o}"),
+            },
+        ));
     }
     Ok(())
 }

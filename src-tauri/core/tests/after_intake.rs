@@ -81,158 +81,177 @@ async fn kinds(t: &TestStore, code: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_batch_transfer_moves_every_dossier_or_none() {
     for t in ready_stores().await {
-        let s = &t.store;
-        let a = marriage_status(&t, "Nguyễn Văn An", "2027-03-01T09:00:00+07:00").await;
-        let b = marriage_status(&t, "Lê Thị Bích", "2027-03-01T09:30:00+07:00").await;
-        let c = marriage_status(&t, "Phạm Văn Công", "2027-03-01T10:00:00+07:00").await;
-        s.transition(&c.code, Status::Withdrawn, "", None, None, &actor())
-            .await
-            .unwrap();
+        let (a, b, c) = three_received_one_withdrawn(&t).await;
+        refused_batches_move_nothing(&t, &a, &b, &c).await;
+        a_batch_goes_to_the_unit_and_comes_back(&t, &a, &b).await;
+        the_control_slip_and_the_register_show_both_moves(&t, &a).await;
+    }
+}
 
-        // A withdrawn dossier cannot go to the unit: nobody moves.
-        let err = s
-            .transfer(
-                &transfer(
-                    &[(&a.code, None), (&b.code, None), (&c.code, None)],
-                    "to_unit",
-                ),
-                None,
-                &actor(),
-            )
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, CoreError::Transition(TransitionError::Transition { ref code, .. }) if *code == c.code),
-            "{}: {err}",
+/// Three marriage dossiers received on 1/3/2027; the third is then withdrawn.
+async fn three_received_one_withdrawn(t: &TestStore) -> (Dossier, Dossier, Dossier) {
+    let a = marriage_status(t, "Nguyễn Văn An", "2027-03-01T09:00:00+07:00").await;
+    let b = marriage_status(t, "Lê Thị Bích", "2027-03-01T09:30:00+07:00").await;
+    let c = marriage_status(t, "Phạm Văn Công", "2027-03-01T10:00:00+07:00").await;
+    t.store
+        .transition(&c.code, Status::Withdrawn, "", None, None, &actor())
+        .await
+        .unwrap();
+    (a, b, c)
+}
+
+async fn refused_batches_move_nothing(t: &TestStore, a: &Dossier, b: &Dossier, c: &Dossier) {
+    let s = &t.store;
+    // A withdrawn dossier cannot go to the unit: nobody moves.
+    let err = s
+        .transfer(
+            &transfer(
+                &[(&a.code, None), (&b.code, None), (&c.code, None)],
+                "to_unit",
+            ),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CoreError::Transition(TransitionError::Transition { ref code, .. }) if *code == c.code),
+        "{}: {err}",
+        t.name
+    );
+    // A dossier changed since the desk read it is caught inside the transaction, after
+    // the first one was already moved: that move is rolled back too.
+    let err = s
+        .transfer(
+            &transfer(
+                &[(&a.code, Some(a.version)), (&b.code, Some(b.version - 1))],
+                "to_unit",
+            ),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CoreError::Conflict { .. }),
+        "{}: {err}",
+        t.name
+    );
+    for d in [&a, &b] {
+        let now = s.dossier(&d.code).await.unwrap();
+        assert_eq!(
+            (now.status, now.version),
+            (Status::Accepted, d.version),
+            "{}",
             t.name
         );
-        // A dossier changed since the desk read it is caught inside the transaction, after
-        // the first one was already moved: that move is rolled back too.
-        let err = s
-            .transfer(
-                &transfer(
-                    &[(&a.code, Some(a.version)), (&b.code, Some(b.version - 1))],
-                    "to_unit",
-                ),
-                None,
-                &actor(),
-            )
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, CoreError::Conflict { .. }),
-            "{}: {err}",
-            t.name
-        );
-        for d in [&a, &b] {
-            let now = s.dossier(&d.code).await.unwrap();
-            assert_eq!(
-                (now.status, now.version),
-                (Status::Accepted, d.version),
-                "{}",
-                t.name
-            );
-            assert_eq!(kinds(&t, &d.code).await, ["created"], "{}", t.name);
-        }
-        assert!(matches!(
-            s.transfer_batch(1).await.unwrap_err(),
-            CoreError::TransferNotFound { id: 1 }
-        ));
-        // The same code twice is a mistake of the list, not a double move.
-        let err = s
-            .transfer(
-                &transfer(
-                    &[(&a.code, None), (&a.code.to_lowercase(), None)],
-                    "to_unit",
-                ),
-                None,
-                &actor(),
-            )
-            .await
-            .unwrap_err();
-        assert_eq!(err.field_errors()[0].field, "transfer.codes[1]");
+        assert_eq!(kinds(t, &d.code).await, ["created"], "{}", t.name);
+    }
+    assert!(matches!(
+        s.transfer_batch(1).await.unwrap_err(),
+        CoreError::TransferNotFound { id: 1 }
+    ));
+    // The same code twice is a mistake of the list, not a double move.
+    let err = s
+        .transfer(
+            &transfer(
+                &[(&a.code, None), (&a.code.to_lowercase(), None)],
+                "to_unit",
+            ),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "transfer.codes[1]");
+}
 
-        let sent = s
-            .transfer(
-                &transfer(&[(&b.code, None), (&a.code, None)], "to_unit"),
-                at("2027-03-01T14:00:00+07:00"),
-                &actor(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(sent.direction, Direction::ToUnit);
-        assert_eq!(
-            (sent.clerk.as_str(), sent.giver.as_str()),
-            ("tester", "Lê Thị Giao")
-        );
-        let listed: Vec<&str> = sent.rows.iter().map(|r| r.code.as_str()).collect();
-        assert_eq!(
-            listed,
-            [b.code.as_str(), a.code.as_str()],
-            "list order kept"
-        );
-        assert!(sent.rows.iter().all(|r| r.to_status == Status::Processing));
-        // Unnamed, the unit is the one the dossiers went to.
-        let mut returning = transfer(&[(&a.code, None), (&b.code, None)], "back");
-        returning.unit.clear();
-        let back = s
-            .transfer(&returning, at("2027-03-04T08:00:00+07:00"), &actor())
-            .await
-            .unwrap();
-        assert_eq!(back.receiver, "Trần Văn Bình");
-        assert_eq!(back.unit, "Công chức Tư pháp – Hộ tịch", "{}", t.name);
-        for d in [&a, &b] {
-            assert_eq!(s.dossier(&d.code).await.unwrap().status, Status::Ready);
-            assert_eq!(
-                kinds(&t, &d.code).await,
-                ["created", "transferred", "transferred"]
-            );
-        }
-        // Both transfers and the hand-over are rows of the control slip.
-        s.handover(
-            &a.code,
-            &HandoverInput {
-                receiver_name: "Nguyễn Văn An".into(),
-                receiver_id: "079203001234".into(),
-                ..Default::default()
-            },
-            at("2027-03-05T09:00:00+07:00"),
+async fn a_batch_goes_to_the_unit_and_comes_back(t: &TestStore, a: &Dossier, b: &Dossier) {
+    let s = &t.store;
+    let sent = s
+        .transfer(
+            &transfer(&[(&b.code, None), (&a.code, None)], "to_unit"),
+            at("2027-03-01T14:00:00+07:00"),
             &actor(),
         )
         .await
         .unwrap();
-        let rows = s.control_rows(&a.code).await.unwrap();
-        let steps: Vec<(bool, Timeliness)> = rows
-            .iter()
-            .map(|r| (matches!(r.step, ControlStep::Returned { .. }), r.timeliness))
-            .collect();
+    assert_eq!(sent.direction, Direction::ToUnit);
+    assert_eq!(
+        (sent.clerk.as_str(), sent.giver.as_str()),
+        ("tester", "Lê Thị Giao")
+    );
+    let listed: Vec<&str> = sent.rows.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(
+        listed,
+        [b.code.as_str(), a.code.as_str()],
+        "list order kept"
+    );
+    assert!(sent.rows.iter().all(|r| r.to_status == Status::Processing));
+    // Unnamed, the unit is the one the dossiers went to.
+    let mut returning = transfer(&[(&a.code, None), (&b.code, None)], "back");
+    returning.unit.clear();
+    let back = s
+        .transfer(&returning, at("2027-03-04T08:00:00+07:00"), &actor())
+        .await
+        .unwrap();
+    assert_eq!(back.receiver, "Trần Văn Bình");
+    assert_eq!(back.unit, "Công chức Tư pháp – Hộ tịch", "{}", t.name);
+    for d in [&a, &b] {
+        assert_eq!(s.dossier(&d.code).await.unwrap().status, Status::Ready);
         assert_eq!(
-            steps,
-            [
-                (false, Timeliness::Early),
-                (false, Timeliness::OnTime),
-                (true, Timeliness::Late)
-            ],
-            "{}: due 4/3",
-            t.name
+            kinds(t, &d.code).await,
+            ["created", "transferred", "transferred"]
         );
-        // The register book knows when each went and came back.
-        let book = s
-            .register_entries(day("2027-03-01"), day("2027-03-01"))
-            .await
-            .unwrap();
-        assert_eq!(book.len(), 3);
-        assert_eq!(book[0].code, a.code);
-        assert_eq!(book[0].unit, "Công chức Tư pháp – Hộ tịch");
-        assert_eq!(
-            book[0].sent_at.map(rfc3339_vn).as_deref(),
-            Some("2027-03-01T14:00:00+07:00")
-        );
-        assert!(book[0].result_at.is_some() && book[0].returned_at.is_some());
-        assert_eq!(book[0].returned_to, "Nguyễn Văn An");
-        assert_eq!(book[2].status, Status::Withdrawn);
-        assert!(book[2].sent_at.is_none());
     }
+}
+
+async fn the_control_slip_and_the_register_show_both_moves(t: &TestStore, a: &Dossier) {
+    let s = &t.store;
+    // Both transfers and the hand-over are rows of the control slip.
+    s.handover(
+        &a.code,
+        &HandoverInput {
+            receiver_name: "Nguyễn Văn An".into(),
+            receiver_id: "079203001234".into(),
+            ..Default::default()
+        },
+        at("2027-03-05T09:00:00+07:00"),
+        &actor(),
+    )
+    .await
+    .unwrap();
+    let rows = s.control_rows(&a.code).await.unwrap();
+    let steps: Vec<(bool, Timeliness)> = rows
+        .iter()
+        .map(|r| (matches!(r.step, ControlStep::Returned { .. }), r.timeliness))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (false, Timeliness::Early),
+            (false, Timeliness::OnTime),
+            (true, Timeliness::Late)
+        ],
+        "{}: due 4/3",
+        t.name
+    );
+    // The register book knows when each went and came back.
+    let book = s
+        .register_entries(day("2027-03-01"), day("2027-03-01"))
+        .await
+        .unwrap();
+    assert_eq!(book.len(), 3);
+    assert_eq!(book[0].code, a.code);
+    assert_eq!(book[0].unit, "Công chức Tư pháp – Hộ tịch");
+    assert_eq!(
+        book[0].sent_at.map(rfc3339_vn).as_deref(),
+        Some("2027-03-01T14:00:00+07:00")
+    );
+    assert!(book[0].result_at.is_some() && book[0].returned_at.is_some());
+    assert_eq!(book[0].returned_to, "Nguyễn Văn An");
+    assert_eq!(book[2].status, Status::Withdrawn);
+    assert!(book[2].sent_at.is_none());
 }
 
 #[tokio::test]

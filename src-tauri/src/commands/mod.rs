@@ -7,6 +7,8 @@ mod catalog;
 mod database;
 mod dossiers;
 mod files;
+#[cfg(test)]
+mod guarded_calls;
 mod idcard;
 mod lifecycle;
 #[cfg(test)]
