@@ -30,6 +30,7 @@ pub mod public_status;
 pub mod report;
 pub mod request;
 pub mod sample;
+pub mod sealed_status;
 pub mod scan;
 pub mod serial_scanner;
 pub mod session;
