@@ -404,7 +404,10 @@ mod tests {
             card.appointment.as_ref().unwrap().vi,
             "17:00, thứ Sáu 05/03/2027"
         );
-        assert_eq!(card.overdue_after.as_deref(), Some("2027-03-05T17:00:00+07:00"));
+        assert_eq!(
+            card.overdue_after.as_deref(),
+            Some("2027-03-05T17:00:00+07:00")
+        );
         assert!(!card.ready);
 
         // Another dossier's key, another office's key, a flipped bit, another name: nothing.
@@ -462,7 +465,10 @@ mod tests {
         assert!(name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-        assert_ne!(keys.dossier_key(CODE), keys.dossier_key("000.00.14.H56-270303-0002"));
+        assert_ne!(
+            keys.dossier_key(CODE),
+            keys.dossier_key("000.00.14.H56-270303-0002")
+        );
     }
 
     #[test]
@@ -482,7 +488,11 @@ mod tests {
 
         // A key altered by one character names the dossier but proves nothing.
         let (head, key) = url.rsplit_once('.').unwrap();
-        let altered = format!("{head}.{}{}", if key.starts_with('A') { 'B' } else { 'A' }, &key[1..]);
+        let altered = format!(
+            "{head}.{}{}",
+            if key.starts_with('A') { 'B' } else { 'A' },
+            &key[1..]
+        );
         let scan = scan_url(&secrets, &altered).unwrap();
         assert_eq!(scan.code, CODE);
         assert!(!scan.key_matches);

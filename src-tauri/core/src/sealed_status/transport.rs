@@ -252,14 +252,13 @@ mod tests {
             "http://127.0.0.1:8080/dav/tra-cuu/index.html"
         );
         assert_eq!(
-            file_url(&target("https://h/x/?a=1#f"), "AbC-_9").unwrap().as_str(),
+            file_url(&target("https://h/x/?a=1#f"), "AbC-_9")
+                .unwrap()
+                .as_str(),
             "https://h/x/AbC-_9"
         );
         for bad in ["", "../x", ".hidden", "a/b", "a b"] {
-            assert!(matches!(
-                file_url(&t, bad),
-                Err(PublishError::BadAddress)
-            ));
+            assert!(matches!(file_url(&t, bad), Err(PublishError::BadAddress)));
         }
         for bad in ["file:///tmp/", "not a url", "mailto:a@b"] {
             assert!(matches!(
