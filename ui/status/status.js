@@ -52,6 +52,11 @@
   } catch (e) {
     /* Private browsing may refuse storage: Vietnamese then. */
   }
+  // A link may ask for a language, as the LAN status page's `?lang=en` does.
+  var asked = /[?&]lang=(vi|en)\b/.exec(window.location.search || "");
+  if (asked) {
+    lang = asked[1];
+  }
 
   function $(id) {
     return document.getElementById(id);

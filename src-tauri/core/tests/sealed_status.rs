@@ -253,6 +253,16 @@ async fn the_citizens_phone_decrypts_what_the_desk_put_on_a_webdav_host() {
         ],
     );
     assert!(!dom.contains("17:00, thứ Tư"), "{dom}");
+    let english = url.replacen('#', "?lang=en#", 1);
+    assert_shows(
+        &rendered(chromium, &english),
+        &[
+            "The result is ready. Please come and collect it.",
+            "Where to collect",
+            "Đăng ký khai sinh",
+            ">Tiếng Việt<",
+        ],
+    );
 
     // At a phone's width: a picture to look at.
     let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join("public-status-phone.png");
