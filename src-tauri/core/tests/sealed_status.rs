@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use common::{actor, birth_request, fresh_sqlite};
-use motcua_core::sealed_status::{self, check_public_url, OfficeKeys, PublicTarget, PublishError};
+use motcua_core::sealed_status::{
+    self, check_public_url, Credentials, OfficeKeys, PublicTarget, PublishError,
+};
 use motcua_core::slip;
 use motcua_core::status::Status;
 use motcua_core::store::{Store, TagCheck};
@@ -69,9 +71,11 @@ impl WebDav {
                fastcgi_temp_path {r}/tmp/fastcgi;\n  uwsgi_temp_path {r}/tmp/uwsgi;\n  scgi_temp_path {r}/tmp/scgi;\n\
                server {{\n    listen {addr};\n    root {r}/www;\n\
                  location / {{ dav_methods PUT DELETE; create_full_put_path on; dav_access user:rw group:r all:r; }}\n\
-                 location /ro/ {{ }}\n  }}\n}}\n"
+                 location /ro/ {{ }}\n\
+                 location /private/ {{ auth_basic \"dav\"; auth_basic_user_file {r}/htpasswd; dav_methods PUT DELETE; create_full_put_path on; }}\n  }}\n}}\n"
         );
         std::fs::write(root.join("nginx.conf"), conf).unwrap();
+        std::fs::write(root.join("htpasswd"), "xa:{PLAIN}mat-khau-dav\n").unwrap();
         let child = Command::new(nginx)
             .arg("-p")
             .arg(root)
@@ -382,6 +386,23 @@ async fn a_refusing_or_absent_host_says_whether_to_retry() {
         Err(e @ PublishError::Refused { status: 405 }) => assert!(!e.retry()),
         other => panic!("{other:?}"),
     }
+
+    // A folder behind HTTP Basic authentication: refused without the account, written with it.
+    let mut private = PublicTarget {
+        put_url: dav.url("private/"),
+        public_url: dav.url("private/"),
+        credentials: None,
+    };
+    match sealed_status::deliver(&private, &blob).await {
+        Err(e @ PublishError::Refused { status: 401 }) => assert!(!e.retry()),
+        other => panic!("{other:?}"),
+    }
+    private.credentials = Some(Credentials {
+        user: "xa".into(),
+        password: "mat-khau-dav".into(),
+    });
+    sealed_status::deliver(&private, &blob).await.unwrap();
+    assert!(dav.www().join("private").join(&blob.name).exists());
 
     let closed = {
         let probe = TcpListener::bind("127.0.0.1:0").unwrap();
