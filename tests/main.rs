@@ -31,6 +31,7 @@ mod layout_window;
 mod lifecycle_window;
 mod pg_roles_cli;
 mod private_files;
+mod public_status_cli;
 mod receipt_cli;
 mod reception_window;
 mod records_cli;

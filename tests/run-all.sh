@@ -25,6 +25,8 @@ PACKAGES=(
   postgresql
   # the citizens' status page rendered by a real browser
   chromium
+  # the public status host: a WebDAV folder (nginx's dav module) started by the test
+  nginx
   # the Windows build: cross-compiled with mingw-w64, installed and run under Wine
   gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis wine wine64 xdotool
 )
@@ -68,6 +70,8 @@ export MOTCUA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 export MOTCUA_REQUIRE_POSTGRES=1
 # The status page must be rendered by a real browser, not skipped.
 export MOTCUA_REQUIRE_CHROMIUM=1
+# The public status is published to a real nginx WebDAV folder, not skipped.
+export MOTCUA_REQUIRE_NGINX=1
 echo "== PostgreSQL on port $PG_PORT"
 
 # CUPS with a cups-pdf virtual printer: printing tests print for real into PDF files.

@@ -14,6 +14,7 @@ use crate::idcard::NotACard;
 use crate::lifecycle::TransitionError;
 use crate::printing::PrintError;
 use crate::problem::join_messages;
+use crate::sealed_status::PublishError;
 use crate::slip::SlipError;
 use crate::store::backup::BackupError;
 use crate::store::transfer::ImportError;
@@ -61,6 +62,7 @@ pub enum CoreError {
     Import(#[from] ImportError),
     NotAnIdCard(#[from] NotACard),
     Print(#[from] PrintError),
+    Publish(#[from] PublishError),
     Schema(#[from] SchemaError),
     Slip(#[from] SlipError),
     Transition(#[from] TransitionError),
@@ -106,6 +108,7 @@ impl CoreError {
             CoreError::Import(e) => e.message(lang),
             CoreError::NotAnIdCard(e) => e.message(lang),
             CoreError::Print(e) => e.message(lang),
+            CoreError::Publish(e) => e.message(lang),
             CoreError::Schema(e) => e.message(lang),
             CoreError::Slip(e) => e.message(lang),
             CoreError::Transition(e) => e.message(lang),
@@ -143,6 +146,7 @@ impl CoreError {
             CoreError::Import(e) => e.kind(),
             CoreError::NotAnIdCard(e) => e.kind(),
             CoreError::Print(e) => e.kind(),
+            CoreError::Publish(e) => e.kind(),
             CoreError::Schema(e) => e.kind(),
             CoreError::Slip(e) => e.kind(),
             CoreError::Transition(e) => e.kind(),
@@ -341,6 +345,12 @@ mod tests {
             }
             .into(),
             SchemaError::RolesPostgresOnly.into(),
+            PublishError::BadAddress.into(),
+            PublishError::Unreachable {
+                detail: "connection refused".into(),
+            }
+            .into(),
+            PublishError::Refused { status: 403 }.into(),
             SlipError::NotASlip.into(),
             SlipError::Forged { code: "X1".into() }.into(),
             TransitionError::Transition {

@@ -41,6 +41,9 @@ pub enum Problem {
         detail: String,
     },
     LookupUrl,
+    /// A public status address that is neither HTTPS nor on this computer: the page could
+    /// not decrypt there, since browsers give WebCrypto to secure contexts only.
+    PublicUrl,
     AccountName,
     PasswordTooShort {
         min: usize,
@@ -113,6 +116,7 @@ impl Problem {
             Problem::Time => t(lang, "problem.time"),
             Problem::Invalid { detail } => tf(lang, "problem.invalid", &[("detail", detail)]),
             Problem::LookupUrl => t(lang, "problem.lookup_url"),
+            Problem::PublicUrl => t(lang, "problem.public_url"),
             Problem::AccountName => t(lang, "problem.account_name"),
             Problem::PasswordTooShort { min } => tf(
                 lang,

@@ -4,12 +4,13 @@
 
 use serde::Serialize;
 
-use crate::{idcard, slip};
+use crate::{idcard, sealed_status, slip};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScanKind {
-    /// A receipt's QR (`MC1:…`, the lookup URL) or its barcode (the bare dossier code).
+    /// A receipt's QR (`MC1:…`, the lookup URL, the public status URL) or its barcode (the
+    /// bare dossier code).
     Slip,
     /// A citizen ID card's QR.
     IdCard,
@@ -19,7 +20,7 @@ pub enum ScanKind {
 /// The kind of a scanned line. The two shapes cannot overlap: a receipt's payload never
 /// starts with twelve digits, an ID card's always does.
 pub fn kind_of(line: &str) -> ScanKind {
-    if slip::parse_scan(line).is_some() {
+    if slip::parse_scan(line).is_some() || sealed_status::looks_like_url(line) {
         ScanKind::Slip
     } else if idcard::looks_like_id_card(line) {
         ScanKind::IdCard

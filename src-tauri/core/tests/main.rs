@@ -27,5 +27,6 @@ mod public_status;
 mod receipt;
 mod restore_truth;
 mod scanner_setting;
+mod sealed_status;
 mod serial_scanner;
 mod store;

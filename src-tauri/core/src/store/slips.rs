@@ -14,6 +14,7 @@ use crate::documents::{
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
 use crate::form_set::{Form, FormSet};
+use crate::sealed_status;
 use crate::slip;
 use crate::slip::SlipError;
 use crate::vntime;
@@ -190,8 +191,20 @@ impl Store {
 
     /// What the desk scanner typed: a slip's QR payload or the bare code of its barcode.
     pub async fn scan(&self, input: &str) -> CoreResult<ScanResult> {
-        let scanned =
-            slip::parse_scan(input).ok_or_else(|| CoreError::Slip(SlipError::NotASlip))?;
+        // A public status URL proves itself by its key, not by a slip tag.
+        let sealed = match slip::parse_scan(input) {
+            None if sealed_status::looks_like_url(input) => {
+                sealed_status::scan_url(&self.slip_secrets().await?, input)
+            }
+            _ => None,
+        };
+        let scanned = match &sealed {
+            Some(s) => slip::Scanned {
+                code: s.code.clone(),
+                tag: None,
+            },
+            None => slip::parse_scan(input).ok_or_else(|| CoreError::Slip(SlipError::NotASlip))?,
+        };
         let row = sqlx::query("SELECT code, status_code, due_at FROM dossiers WHERE code = $1")
             .bind(&scanned.code)
             .fetch_optional(&self.pool)
@@ -201,6 +214,8 @@ impl Store {
             })?;
         let code: String = row.try_get("code")?;
         let tag = match &scanned.tag {
+            None if sealed.as_ref().is_some_and(|s| s.key_matches) => TagCheck::Verified,
+            None if sealed.is_some() => TagCheck::Invalid,
             None => TagCheck::Missing,
             Some(t)
                 if self

@@ -1,0 +1,428 @@
+//! The public status without a public server: a real nginx from Debian (its WebDAV module)
+//! started on a free loopback port in a temporary folder as the public host, a dossier taken
+//! in on a real SQLite store, its status sealed and PUT there next to the published page, and
+//! the citizen's URL opened in a real headless Chromium, which must decrypt and show it.
+//! Afterwards every file the host holds is searched for the code, the name and the key.
+
+use crate::common;
+use crate::private_server::is_root;
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use common::{actor, birth_request, fresh_sqlite};
+use motcua_core::sealed_status::{
+    self, check_public_url, Credentials, OfficeKeys, PublicTarget, PublishError,
+};
+use motcua_core::slip;
+use motcua_core::status::Status;
+use motcua_core::store::{Store, TagCheck};
+use motcua_core::vntime;
+
+const NGINX: &str = "/usr/sbin/nginx";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A tool from Debian's packages, or `None` (with a note) when it is missing and the test
+/// command did not ask for it with `require`.
+fn tool(path: &'static str, require: &str, package: &str) -> Option<&'static str> {
+    if Path::new(path).exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var(require).is_err(),
+        "{require} is set but {path} is missing: apt-get install {package}"
+    );
+    eprintln!("SKIPPED: {path} is missing (apt-get install {package})");
+    None
+}
+
+/// nginx serving `www/` with PUT and DELETE allowed, plus `/ro/` where they are not; every
+/// path it writes lies in its own temporary folder. Stopped when dropped.
+struct WebDav {
+    child: Child,
+    addr: SocketAddr,
+    dir: tempfile::TempDir,
+}
+
+impl WebDav {
+    fn start(nginx: &str) -> WebDav {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for sub in ["www/ro", "tmp", "logs"] {
+            std::fs::create_dir_all(root.join(sub)).unwrap();
+        }
+        let addr = {
+            let probe = TcpListener::bind("127.0.0.1:0").unwrap();
+            probe.local_addr().unwrap()
+        };
+        let r = root.display();
+        // As root, nginx's workers would become `nobody` and could not write here.
+        let user = if is_root() { "user root;" } else { "" };
+        let conf = format!(
+            "daemon off;\n{user}\nworker_processes 1;\npid {r}/nginx.pid;\nerror_log {r}/logs/error.log;\n\
+             events {{ worker_connections 64; }}\n\
+             http {{\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n\
+               access_log {r}/logs/access.log;\n\
+               client_body_temp_path {r}/tmp/body;\n  proxy_temp_path {r}/tmp/proxy;\n\
+               fastcgi_temp_path {r}/tmp/fastcgi;\n  uwsgi_temp_path {r}/tmp/uwsgi;\n  scgi_temp_path {r}/tmp/scgi;\n\
+               server {{\n    listen {addr};\n    root {r}/www;\n\
+                 location / {{ dav_methods PUT DELETE; create_full_put_path on; dav_access user:rw group:r all:r; }}\n\
+                 location /ro/ {{ }}\n\
+                 location /private/ {{ auth_basic \"dav\"; auth_basic_user_file {r}/htpasswd; dav_methods PUT DELETE; create_full_put_path on; }}\n  }}\n}}\n"
+        );
+        std::fs::write(root.join("nginx.conf"), conf).unwrap();
+        std::fs::write(root.join("htpasswd"), "xa:{PLAIN}mat-khau-dav\n").unwrap();
+        let child = Command::new(nginx)
+            .arg("-p")
+            .arg(root)
+            .arg("-c")
+            .arg(root.join("nginx.conf"))
+            .arg("-e")
+            .arg(root.join("logs/error.log"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut dav = WebDav { child, addr, dir };
+        let started = Instant::now();
+        while TcpStream::connect(addr).is_err() {
+            if let Ok(Some(status)) = dav.child.try_wait() {
+                panic!(
+                    "nginx exited with {status}: {}",
+                    std::fs::read_to_string(dav.dir.path().join("logs/error.log"))
+                        .unwrap_or_default()
+                );
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "nginx did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        dav
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}/{path}", self.addr)
+    }
+
+    fn www(&self) -> PathBuf {
+        self.dir.path().join("www")
+    }
+}
+
+impl Drop for WebDav {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What headless Chromium built from `url` once its scripts had time to fetch and decrypt.
+fn rendered(chromium: &str, url: &str) -> String {
+    String::from_utf8(chromium_run(chromium, &["--dump-dom", url])).unwrap()
+}
+
+fn chromium_run(chromium: &str, args: &[&str]) -> Vec<u8> {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=10000",
+            &format!("--user-data-dir={}", profile.path().display()),
+        ])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "chromium {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn assert_shows(dom: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(dom.contains(e), "{e:?} not on the page:\n{dom}");
+    }
+}
+
+/// Every file under `dir`, recursively, with its bytes.
+fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+async fn public_view(store: &Store, code: &str) -> motcua_core::public_status::PublicStatus {
+    let tag = slip::tag(&store.slip_secret().await.unwrap(), code);
+    store.public_status(code, &tag).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn the_citizens_phone_decrypts_what_the_desk_put_on_a_webdav_host() {
+    let Some(nginx) = tool(NGINX, "MOTCUA_REQUIRE_NGINX", "nginx") else {
+        return;
+    };
+    let Some(chromium) = tool(CHROMIUM, "MOTCUA_REQUIRE_CHROMIUM", "chromium") else {
+        return;
+    };
+    let dav = WebDav::start(nginx);
+    let t = fresh_sqlite().await;
+    let s = &t.store;
+    s.setup(&common::agency_input(1)).await.unwrap();
+    s.set_named("Quầy 1", "contact", "Điện thoại 0276 3812 345")
+        .await
+        .unwrap();
+    let name = "Nguyễn Văn An";
+    let d = s
+        .intake(&birth_request(name, "2027-03-03T09:00:00+07:00"), &actor())
+        .await
+        .unwrap();
+    let unsent = s
+        .intake(
+            &birth_request("Lê Thị Bình", "2027-03-03T09:10:00+07:00"),
+            &actor(),
+        )
+        .await
+        .unwrap();
+
+    let target = PublicTarget {
+        put_url: dav.url(""),
+        public_url: dav.url(""),
+        credentials: None,
+    };
+    check_public_url(&target.public_url).unwrap();
+    sealed_status::publish_page(&target).await.unwrap();
+    let keys = OfficeKeys::derive(&s.slip_secret().await.unwrap());
+    let blob = keys.seal(&public_view(s, &d.code).await, vntime::now());
+    sealed_status::deliver(&target, &blob).await.unwrap();
+    let url = keys.citizen_url(&target.public_url, &d.code);
+
+    // Taken in: the procedure, the status and the appointment.
+    let dom = rendered(chromium, &url);
+    assert_shows(
+        &dom,
+        &[
+            "Đăng ký khai sinh",
+            "Hồ sơ đã được tiếp nhận và đang chờ giải quyết.",
+            "17:00, thứ Tư 03/03/2027",
+            "Nguyễn V. A.",
+            "Điện thoại 0276 3812 345",
+            "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+            ">English<",
+        ],
+    );
+    assert!(!dom.contains(name) && !dom.contains(&d.code), "{dom}");
+
+    // Ready: sealed and PUT again under the same name; the same URL now says so.
+    s.transition(&d.code, Status::Ready, "", None, None, &actor())
+        .await
+        .unwrap();
+    let again = keys.seal(&public_view(s, &d.code).await, vntime::now());
+    assert_eq!(again.name, blob.name);
+    sealed_status::deliver(&target, &again).await.unwrap();
+    let dom = rendered(chromium, &url);
+    assert_shows(
+        &dom,
+        &[
+            "Đã có kết quả. Mời ông/bà đến nhận.",
+            "Khi đến nhận, xin mang theo giấy tiếp nhận",
+            "Đăng ký khai sinh",
+        ],
+    );
+    assert!(!dom.contains("17:00, thứ Tư"), "{dom}");
+    let english = url.replacen('#', "?lang=en#", 1);
+    assert_shows(
+        &rendered(chromium, &english),
+        &[
+            "The result is ready. Please come and collect it.",
+            "Where to collect",
+            "Đăng ký khai sinh",
+            ">Tiếng Việt<",
+        ],
+    );
+
+    // At a phone's width: a picture to look at.
+    let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join("public-status-phone.png");
+    chromium_run(
+        chromium,
+        &[
+            "--window-size=360,740",
+            "--hide-scrollbars",
+            &format!("--screenshot={}", png.display()),
+            &url,
+        ],
+    );
+    assert!(
+        std::fs::metadata(&png).unwrap().len() > 10_000,
+        "an empty screenshot?"
+    );
+    eprintln!("screenshot: {}", png.display());
+
+    // The same page reached over plain HTTP by a name other than loopback: WebCrypto is
+    // withheld there, and the page says HTTPS is needed rather than failing silently.
+    let named = url.replace(
+        &format!("127.0.0.1:{}", dav.addr.port()),
+        &format!("status.example.vn:{}", dav.addr.port()),
+    );
+    let dom = String::from_utf8(chromium_run(
+        chromium,
+        &[
+            "--host-resolver-rules=MAP status.example.vn 127.0.0.1",
+            "--dump-dom",
+            &named,
+        ],
+    ))
+    .unwrap();
+    assert_shows(&dom, &["data-problem=\"insecure\"", "HTTPS"]);
+
+    // A dossier not sent yet, and a URL whose key is another dossier's.
+    let dom = rendered(
+        chromium,
+        &keys.citizen_url(&target.public_url, &unsent.code),
+    );
+    assert_shows(&dom, &["data-problem=\"not-found\"", "Chưa có thông tin"]);
+    let (head, _) = url.rsplit_once('.').unwrap();
+    let foreign_key = URL_SAFE_NO_PAD.encode(keys.dossier_key(&unsent.code));
+    let dom = rendered(chromium, &format!("{head}.{foreign_key}"));
+    assert_shows(&dom, &["data-problem=\"cannot-decrypt\""]);
+    let dom = rendered(chromium, &target.public_url);
+    assert_shows(&dom, &["data-problem=\"no-link\""]);
+
+    // The desk scanner finds the dossier from the URL and checks its key.
+    let scan = s.scan(&url).await.unwrap();
+    assert_eq!(scan.code, d.code);
+    assert_eq!(scan.tag, TagCheck::Verified);
+    let scan = s.scan(&format!("{head}.{foreign_key}")).await.unwrap();
+    assert_eq!(scan.code, d.code);
+    assert_eq!(scan.tag, TagCheck::Invalid);
+
+    // The host holds the page and ciphertexts: no code, no name, no key, anywhere, its
+    // logs and temporary files included.
+    let key = keys.dossier_key(&d.code);
+    let key_text = URL_SAFE_NO_PAD.encode(key);
+    let files = files_under(dav.dir.path());
+    assert!(files.len() >= 5, "{files:?}");
+    for (path, bytes) in &files {
+        for needle in [
+            d.code.as_bytes(),
+            unsent.code.as_bytes(),
+            name.as_bytes(),
+            "Nguyễn V. A.".as_bytes(),
+            "Đăng ký khai sinh".as_bytes(),
+            key_text.as_bytes(),
+            &key[..],
+            &key[..12],
+        ] {
+            assert!(
+                !contains(bytes, needle),
+                "{} holds {:?}",
+                path.display(),
+                String::from_utf8_lossy(needle)
+            );
+        }
+    }
+    assert!(dav.www().join(&blob.name).exists());
+
+    // Deleted after the hand-over: gone, and deleting again is not an error.
+    sealed_status::delete(&target, &blob.name).await.unwrap();
+    assert!(!dav.www().join(&blob.name).exists());
+    sealed_status::delete(&target, &blob.name).await.unwrap();
+    let dom = rendered(chromium, &url);
+    assert_shows(&dom, &["data-problem=\"not-found\""]);
+}
+
+#[tokio::test]
+async fn a_refusing_or_absent_host_says_whether_to_retry() {
+    let Some(nginx) = tool(NGINX, "MOTCUA_REQUIRE_NGINX", "nginx") else {
+        return;
+    };
+    let dav = WebDav::start(nginx);
+    let keys = OfficeKeys::derive(b"an office secret of thirty-two b");
+    let t = fresh_sqlite().await;
+    t.store.setup(&common::agency_input(1)).await.unwrap();
+    let d = t
+        .store
+        .intake(
+            &birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"),
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let blob = keys.seal(&public_view(&t.store, &d.code).await, vntime::now());
+
+    let read_only = PublicTarget {
+        put_url: dav.url("ro/"),
+        public_url: dav.url("ro/"),
+        credentials: None,
+    };
+    match sealed_status::deliver(&read_only, &blob).await {
+        Err(e @ PublishError::Refused { status: 405 }) => assert!(!e.retry()),
+        other => panic!("{other:?}"),
+    }
+
+    // A folder behind HTTP Basic authentication: refused without the account, written with it.
+    let mut private = PublicTarget {
+        put_url: dav.url("private/"),
+        public_url: dav.url("private/"),
+        credentials: None,
+    };
+    match sealed_status::deliver(&private, &blob).await {
+        Err(e @ PublishError::Refused { status: 401 }) => assert!(!e.retry()),
+        other => panic!("{other:?}"),
+    }
+    private.credentials = Some(Credentials {
+        user: "xa".into(),
+        password: "mat-khau-dav".into(),
+    });
+    sealed_status::deliver(&private, &blob).await.unwrap();
+    assert!(dav.www().join("private").join(&blob.name).exists());
+
+    let closed = {
+        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap()
+    };
+    let absent = PublicTarget {
+        put_url: format!("http://{closed}/"),
+        public_url: format!("http://{closed}/"),
+        credentials: None,
+    };
+    match sealed_status::publish_page(&absent).await {
+        Err(e @ PublishError::Unreachable { .. }) => assert!(e.retry()),
+        other => panic!("{other:?}"),
+    }
+    let bad = PublicTarget {
+        put_url: "ftp://example.vn/".into(),
+        ..absent
+    };
+    assert!(matches!(
+        sealed_status::delete(&bad, &blob.name).await,
+        Err(PublishError::BadAddress)
+    ));
+}
