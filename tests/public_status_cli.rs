@@ -29,16 +29,7 @@ async fn motcua_scan_reads_and_verifies_a_public_status_url() {
     assert_eq!(scanned["verified"], true);
 
     // A wedge scanner with Caps Lock on flips every letter of the URL.
-    let flipped: String = url
-        .chars()
-        .map(|c| {
-            if c.is_ascii_uppercase() {
-                c.to_ascii_lowercase()
-            } else {
-                c.to_ascii_uppercase()
-            }
-        })
-        .collect();
+    let flipped = motcua_core::text::caps_lock(&url);
     assert_eq!(desk.json(&["scan", &flipped, "--json"])["verified"], true);
 
     // The key of another dossier: the dossier is named, the receipt refused as altered.

@@ -77,16 +77,7 @@ fn scan_accepts_issued_slips_and_refuses_forged_ones() {
     let code = d["code"].as_str().unwrap();
     let qr = receipt_qr(&desk, code, "a5");
     // A keyboard-wedge scanner with Caps Lock on, and stray white space.
-    let flipped: String = qr
-        .chars()
-        .map(|c| {
-            if c.is_ascii_uppercase() {
-                c.to_ascii_lowercase()
-            } else {
-                c.to_ascii_uppercase()
-            }
-        })
-        .collect();
+    let flipped = motcua_core::text::caps_lock(&qr);
     assert_eq!(
         desk.json(&["scan", &format!("  {flipped}\n"), "--json"])["verified"],
         true

@@ -319,7 +319,7 @@ pub fn looks_like_url(input: &str) -> bool {
 /// on flips the case of every letter, which base64url cannot ignore, so the flipped reading
 /// is tried too. `None` when no secret made the name: not this office's URL.
 pub fn scan_url(secrets: &[Vec<u8>], input: &str) -> Option<SealedScan> {
-    let flipped = flip_case(input.trim());
+    let flipped = crate::text::caps_lock(input.trim());
     for candidate in [input.trim(), flipped.as_str()] {
         let Some((name, key)) = split_url(candidate) else {
             continue;
@@ -329,29 +329,12 @@ pub fn scan_url(secrets: &[Vec<u8>], input: &str) -> Option<SealedScan> {
             if let Some(code) = keys.code_of(name) {
                 let given = URL_SAFE_NO_PAD.decode(key).unwrap_or_default();
                 let expected = keys.dossier_key(&code);
-                let key_matches = given.len() == expected.len()
-                    && given
-                        .iter()
-                        .zip(expected.iter())
-                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                        == 0;
+                let key_matches = crate::slip::same_secret(&given, &expected);
                 return Some(SealedScan { code, key_matches });
             }
         }
     }
     None
-}
-
-fn flip_case(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_uppercase() {
-                c.to_ascii_lowercase()
-            } else {
-                c.to_ascii_uppercase()
-            }
-        })
-        .collect()
 }
 
 /// Codes are case-insensitive everywhere (`slip.rs`): a name and key are made from the upper
@@ -483,7 +466,7 @@ mod tests {
         assert!(scan.key_matches);
 
         // Caps Lock on the wedge scanner flips every letter.
-        let flipped = flip_case(&url);
+        let flipped = crate::text::caps_lock(&url);
         assert_eq!(scan_url(&secrets, &flipped).unwrap().code, CODE);
 
         // A key altered by one character names the dossier but proves nothing.

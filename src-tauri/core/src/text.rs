@@ -5,6 +5,19 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+/// What a keyboard-wedge scanner types with Caps Lock on: every ASCII letter's case flipped.
+pub fn caps_lock(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_uppercase() {
+                c.to_ascii_lowercase()
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect()
+}
+
 /// NFC-normalise and trim.
 pub fn clean(s: &str) -> String {
     s.nfc().collect::<String>().trim().to_string()
