@@ -7,6 +7,8 @@
 
 #[path = "../src-tauri/core/tests/common/private_server.rs"]
 mod private_server;
+#[path = "../src-tauri/core/tests/common/receiver.rs"]
+mod receiver;
 mod support;
 
 mod accounts_window;
@@ -26,6 +28,7 @@ mod idcard_cli;
 mod idcard_window;
 mod layout_window;
 mod lifecycle_window;
+mod outbox_cli;
 mod pg_roles_cli;
 mod private_files;
 mod receipt_cli;
