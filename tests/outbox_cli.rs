@@ -97,7 +97,14 @@ async fn ten_kills_and_a_flaky_receiver_lose_nothing() {
     let clerk = Actor::new("tester", "Quầy thử");
     let mut codes = Vec::new();
     for i in 0..50 {
-        let request = birth(&format!("Nguyễn Văn An {i}"), "2027-03-03T09:00:00+07:00");
+        let family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"][i % 5];
+        let given = [
+            "An", "Bình", "Châu", "Dũng", "Hà", "Khoa", "Lan", "Minh", "Nam", "Phúc",
+        ][i / 5];
+        let request = birth(
+            &format!("{family} Văn {given}"),
+            "2027-03-03T09:00:00+07:00",
+        );
         let request = IntakeRequest::from_json(&request.to_string()).unwrap();
         let d = store.intake(&request, &clerk).await.unwrap();
         for to in [

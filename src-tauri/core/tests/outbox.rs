@@ -300,17 +300,18 @@ async fn an_hour_offline_then_everything_arrives_in_order() {
         let report = sender.pass(true).await.unwrap();
         assert_eq!(report.sent, 4, "{}: {report:?}", t.name);
         assert_eq!(report.pending, 0);
-        let got = rx.received.lock().unwrap();
-        assert_eq!(got.bad_signatures, 0);
-        assert_eq!(got.key_mismatches, 0);
-        assert_eq!(got.seqs[&codes[0]], vec![1, 2]);
-        assert_eq!(got.seqs[&codes[1]], vec![1]);
-        let first = &got.messages[&format!("{}:1:{}", codes[0], hook.id)];
-        assert_eq!(first["event"], "intake");
-        assert_eq!(first["procedure"], "1.001193");
-        assert!(first.get("applicant").is_none(), "not entitled");
-        assert!(!first.to_string().contains("Nguyễn"));
-        drop(got);
+        {
+            let got = rx.received.lock().unwrap();
+            assert_eq!(got.bad_signatures, 0);
+            assert_eq!(got.key_mismatches, 0);
+            assert_eq!(got.seqs[&codes[0]], vec![1, 2]);
+            assert_eq!(got.seqs[&codes[1]], vec![1]);
+            let first = &got.messages[&format!("{}:1:{}", codes[0], hook.id)];
+            assert_eq!(first["event"], "intake");
+            assert_eq!(first["procedure"], "1.001193");
+            assert!(first.get("applicant").is_none(), "not entitled");
+            assert!(!first.to_string().contains("Nguyễn"));
+        }
         assert_eq!(s.outbox_status(an_hour).await.unwrap()[0].pending, 0);
     }
 }
@@ -339,10 +340,12 @@ async fn two_senders_never_send_one_message_at_once() {
         let (ra, rb) = tokio::join!(a.pass(true), b.pass(true));
         let (ra, rb) = (ra.unwrap(), rb.unwrap());
         assert_eq!(ra.sent + rb.sent, 40, "{}", t.name);
-        let got = rx.received.lock().unwrap();
-        assert_eq!(got.duplicates, 0, "{}: a message sent twice", t.name);
-        assert_eq!(got.applied.len(), 40);
-        assert!(got.seqs.values().all(|s| s == &vec![1, 2]));
+        {
+            let got = rx.received.lock().unwrap();
+            assert_eq!(got.duplicates, 0, "{}: a message sent twice", t.name);
+            assert_eq!(got.applied.len(), 40);
+            assert!(got.seqs.values().all(|s| s == &vec![1, 2]));
+        }
         other.close().await;
     }
 }

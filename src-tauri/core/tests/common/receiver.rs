@@ -98,7 +98,8 @@ pub async fn start(port: u16, secret: &str, trouble: Trouble) -> Receiver {
     }
 }
 
-/// One request: 0 answers 500, 1 hangs, 2 drops the connection, 3 applies and answers 200.
+/// One request: 0 answers 500, 1 applies it and then hangs without answering, 2 drops the
+/// connection, 3 applies it and answers 200.
 async fn serve(
     mut stream: TcpStream,
     state: &Mutex<Received>,
@@ -139,10 +140,6 @@ async fn serve(
                 .await?;
             return Ok(());
         }
-        1 => {
-            tokio::time::sleep(hang).await;
-            return Ok(());
-        }
         2 => return Ok(()),
         _ => {}
     }
@@ -175,6 +172,12 @@ async fn serve(
                 r.duplicates += 1;
             }
         }
+    }
+    if fate == 1 {
+        // Applied, but the answer never comes in time: the sender must send it again, and
+        // the key keeps it from being applied twice.
+        tokio::time::sleep(hang).await;
+        return Ok(());
     }
     stream
         .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
