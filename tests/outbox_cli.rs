@@ -248,4 +248,9 @@ fn the_commands_say_what_waits_and_why() {
     let id = list[0]["id"].as_i64().unwrap().to_string();
     desk.ok(&["outbox", "remove", &id]);
     assert!(desk.ok(&["outbox", "run", "--once"]).contains('0'));
+    // Who added and removed it is in the access log, the secret is not.
+    let log = desk.json(&["audit", "log", "--json"]).to_string();
+    assert!(log.contains("outbox_added") && log.contains("outbox_removed"), "{log}");
+    assert!(!log.contains(SECRET));
+    desk.ok(&["audit", "verify"]);
 }

@@ -231,9 +231,14 @@ async fn messages_come_with_their_change_and_never_without_it() {
         assert!(hook_status.last_error.is_some());
 
         // Removing the destination takes its waiting messages with it.
-        s.remove_destination(hook.id).await.unwrap();
+        s.remove_destination(hook.id, motcua_core::vntime::now())
+            .await
+            .unwrap();
         assert_eq!(s.outbox_pending().await.unwrap(), 0);
-        assert!(s.remove_destination(hook.id).await.is_err());
+        assert!(s
+            .remove_destination(hook.id, motcua_core::vntime::now())
+            .await
+            .is_err());
     }
 }
 

@@ -127,7 +127,7 @@ pub async fn run(global: &Global, store: &Store, command: OutboxCommand) -> Resu
             Ok(())
         }
         OutboxCommand::Remove { id } => {
-            store.remove_destination(id).await?;
+            store.remove_destination(id, now()).await?;
             outln!(
                 "{}",
                 tf(lang, "cli.outbox.removed", &[("id", &id.to_string())])

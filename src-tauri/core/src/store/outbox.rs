@@ -10,12 +10,14 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
+use super::access_log::{self, AccessKind};
 use super::settings::CONTACT;
 use super::state::DossierState;
 use super::{Backend, Store};
+use crate::audit::Chain;
 use crate::error::{CoreError, CoreResult};
 use crate::outbox::{
-    Destination, DestinationKind, DossierStatusView, Message, NewDestination, OutboxError,
+    redact, Destination, DestinationKind, DossierStatusView, Message, NewDestination, OutboxError,
     OutboxEvent, SendError, DEFAULT_TIMEOUT_MS,
 };
 use crate::public_status::PublicStatus;
@@ -204,7 +206,8 @@ fn message(row: &sqlx::any::AnyRow) -> CoreResult<Message> {
 impl Store {
     /// Adds a destination (checked: `NewDestination::checked`). A folder belongs to `desk`,
     /// whose sender alone writes it; the others are sent by any desk's sender. Changes
-    /// already made are not sent to it: it receives what happens from now on.
+    /// already made are not sent to it: it receives what happens from now on. The access
+    /// log says who added it, where to and whether with personal data (the secret never).
     pub async fn add_destination(
         &self,
         new: NewDestination,
@@ -216,6 +219,9 @@ impl Store {
             DestinationKind::Folder => desk,
             _ => "",
         };
+        let mut tx = self.pool().begin().await?;
+        // The access log's head first, as every appending transaction takes it.
+        super::chain::lock(&mut tx, Chain::AuditLog).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO outbox_destinations (kind, target, public_url, secret, personal, desk, timeout_ms, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -228,8 +234,27 @@ impl Store {
         .bind(desk)
         .bind(new.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS))
         .bind(to_millis(now))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        let data = serde_json::json!({
+            "kind": new.kind,
+            "target": redact(&new.target),
+            "public_url": redact(&new.public_url),
+            "personal": new.personal,
+            "desk": desk,
+        });
+        let subject = format!("#{id}");
+        let actor = self.record_actor();
+        access_log::append(
+            &mut tx,
+            now,
+            &actor,
+            AccessKind::OutboxAdded,
+            &subject,
+            data,
+        )
+        .await?;
+        tx.commit().await?;
         self.destination(id).await
     }
 
@@ -255,8 +280,10 @@ impl Store {
     }
 
     /// Removes a destination with the messages still waiting for it.
-    pub async fn remove_destination(&self, id: i64) -> CoreResult<()> {
+    pub async fn remove_destination(&self, id: i64, now: DateTime<Utc>) -> CoreResult<()> {
+        let removed = self.destination(id).await?;
         let mut tx = self.pool().begin().await?;
+        super::chain::lock(&mut tx, Chain::AuditLog).await?;
         // SQLite enforces the cascade only with foreign keys on; both engines alike here.
         for sql in [
             "DELETE FROM outbox_messages WHERE destination_id = $1",
@@ -264,14 +291,28 @@ impl Store {
         ] {
             sqlx::query(sql).bind(id).execute(&mut *tx).await?;
         }
-        let removed = sqlx::query("DELETE FROM outbox_destinations WHERE id = $1")
+        let gone = sqlx::query("DELETE FROM outbox_destinations WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        if removed == 0 {
+        if gone == 0 {
             return Err(OutboxError::NotFound { id }.into());
         }
+        let data = serde_json::json!({
+            "kind": removed.kind,
+            "target": redact(&removed.target),
+        });
+        let actor = self.record_actor();
+        access_log::append(
+            &mut tx,
+            now,
+            &actor,
+            AccessKind::OutboxRemoved,
+            &format!("#{id}"),
+            data,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
