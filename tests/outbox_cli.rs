@@ -250,7 +250,10 @@ fn the_commands_say_what_waits_and_why() {
     assert!(desk.ok(&["outbox", "run", "--once"]).contains('0'));
     // Who added and removed it is in the access log, the secret is not.
     let log = desk.json(&["audit", "log", "--json"]).to_string();
-    assert!(log.contains("outbox_added") && log.contains("outbox_removed"), "{log}");
+    assert!(
+        log.contains("outbox_added") && log.contains("outbox_removed"),
+        "{log}"
+    );
     assert!(!log.contains(SECRET));
     desk.ok(&["audit", "verify"]);
 }
