@@ -19,7 +19,8 @@ CREATE TABLE outbox_destinations (
 );
 
 -- The last sequence number given to a dossier's messages for a destination: messages leave
--- the outbox once sent, so the numbering cannot be read back from them.
+-- the outbox once sent, so the numbering cannot be read back from them. The intake is
+-- always 1 and writes none; the first later change makes it at 2.
 CREATE TABLE outbox_counters (
     destination_id BIGINT NOT NULL REFERENCES outbox_destinations (id) ON DELETE CASCADE,
     code           TEXT NOT NULL,
@@ -47,4 +48,3 @@ CREATE TABLE outbox_messages (
     claimed_until   BIGINT,
     UNIQUE (destination_id, code, seq)
 );
-CREATE INDEX outbox_messages_age ON outbox_messages (destination_id, created_at);

@@ -25,34 +25,36 @@ use crate::vntime::{from_millis, rfc3339_vn, to_millis};
 
 /// Counters for every destination, then one message per destination: `$1` code, `$2` event,
 /// `$3` facts, `$4` personal fields, `$5` the change's moment. SQLite runs both in one call.
+/// A dossier's counter is made at its first change after the intake, at 2: the intake is
+/// always 1 and writes no counter (`INTAKE_*`), which keeps it to one more insert. (A
+/// destination added after a dossier's intake thus starts that dossier at 2.)
 const ENQUEUE_SQLITE: &str = "INSERT INTO outbox_counters (destination_id, code, last_seq) \
-    SELECT id, $1, 1 FROM outbox_destinations WHERE true \
+    SELECT id, $1, 2 FROM outbox_destinations WHERE true \
     ON CONFLICT (destination_id, code) DO UPDATE SET last_seq = outbox_counters.last_seq + 1; \
     INSERT INTO outbox_messages (destination_id, code, seq, idempotency_key, event, body_json, personal_json, created_at, next_attempt_at) \
     SELECT c.destination_id, c.code, c.last_seq, c.code || ':' || c.last_seq || ':' || c.destination_id, $2, $3, \
     CASE WHEN d.personal = 1 THEN $4 ELSE '' END, $5, $5 \
     FROM outbox_counters c JOIN outbox_destinations d ON d.id = c.destination_id WHERE c.code = $1;";
-/// PostgreSQL's counters and messages, as parts of one `WITH` statement.
-const COUNTERS_POSTGRES: &str =
-    "oc AS (INSERT INTO outbox_counters (destination_id, code, last_seq) \
-    SELECT id, $1, 1 FROM outbox_destinations \
+/// The same on PostgreSQL, in one statement.
+const ENQUEUE_POSTGRES: &str = "WITH oc AS (INSERT INTO outbox_counters (destination_id, code, last_seq) \
+    SELECT id, $1, 2 FROM outbox_destinations \
     ON CONFLICT (destination_id, code) DO UPDATE SET last_seq = outbox_counters.last_seq + 1 \
-    RETURNING destination_id, code, last_seq)";
-const MESSAGES_POSTGRES: &str = "INSERT INTO outbox_messages (destination_id, code, seq, idempotency_key, event, body_json, personal_json, created_at, next_attempt_at) \
+    RETURNING destination_id, code, last_seq) \
+    INSERT INTO outbox_messages (destination_id, code, seq, idempotency_key, event, body_json, personal_json, created_at, next_attempt_at) \
     SELECT oc.destination_id, oc.code, oc.last_seq, oc.code || ':' || oc.last_seq || ':' || oc.destination_id, $2, $3, \
     CASE WHEN od.personal = 1 THEN $4 ELSE '' END, $5, $5 \
     FROM oc JOIN outbox_destinations od ON od.id = oc.destination_id";
-
-fn enqueue_sql(backend: Backend) -> String {
-    match backend {
-        Backend::Sqlite => ENQUEUE_SQLITE.to_string(),
-        Backend::Postgres => format!("WITH {COUNTERS_POSTGRES} {MESSAGES_POSTGRES}"),
-    }
-}
+/// The intake's message, `seq` 1, for every destination: a statement to append on SQLite, a
+/// common table expression to add (after a comma) on PostgreSQL.
+const INTAKE_SQLITE: &str = "INSERT INTO outbox_messages (destination_id, code, seq, idempotency_key, event, body_json, personal_json, created_at, next_attempt_at) \
+    SELECT d.id, $1, 1, $1 || ':1:' || d.id, 'intake', $3, CASE WHEN d.personal = 1 THEN $4 ELSE '' END, $5, $5 \
+    FROM outbox_destinations d;";
+const INTAKE_POSTGRES: &str = "om AS (INSERT INTO outbox_messages (destination_id, code, seq, idempotency_key, event, body_json, personal_json, created_at, next_attempt_at) \
+    SELECT od.id, $1, 1, $1 || ':1:' || od.id, 'intake', $3, CASE WHEN od.personal = 1 THEN $4 ELSE '' END, $5, $5 \
+    FROM outbox_destinations od)";
 
 /// The intake's share of its one writing statement (`store/intake.rs`), with the intake's
-/// own parameter numbers: statements to append on SQLite, common table expressions to add
-/// (after a comma) on PostgreSQL.
+/// own parameter numbers.
 pub(super) fn intake_sql(
     backend: Backend,
     code: usize,
@@ -61,14 +63,15 @@ pub(super) fn intake_sql(
     personal: usize,
 ) -> String {
     let sql = match backend {
-        Backend::Sqlite => ENQUEUE_SQLITE.to_string(),
-        Backend::Postgres => format!("{COUNTERS_POSTGRES}, om AS ({MESSAGES_POSTGRES})"),
+        Backend::Sqlite => INTAKE_SQLITE,
+        Backend::Postgres => INTAKE_POSTGRES,
     };
     // Through markers, so a new number ("$31") is never taken for an old one ("$3").
-    let marked = (1..=5).fold(sql, |s, n| s.replace(&format!("${n}"), &format!("@{n}@")));
+    let marked = [1, 3, 4, 5].iter().fold(sql.to_string(), |s, n| {
+        s.replace(&format!("${n}"), &format!("@{n}@"))
+    });
     marked
         .replace("@1@", &format!("${code}"))
-        .replace("@2@", "'intake'")
         .replace("@3@", &format!("${body}"))
         .replace("@4@", &format!("${personal}"))
         .replace("@5@", &format!("${at}"))
@@ -136,7 +139,11 @@ pub(super) async fn enqueue(
     } else {
         Backend::Sqlite
     };
-    sqlx::query(&enqueue_sql(backend))
+    let sql = match backend {
+        Backend::Sqlite => ENQUEUE_SQLITE,
+        Backend::Postgres => ENQUEUE_POSTGRES,
+    };
+    sqlx::query(sql)
         .bind(&state.code)
         .bind(facts.event.as_str())
         .bind(&body)
@@ -516,6 +523,8 @@ mod tests {
         let sql = intake_sql(Backend::Sqlite, 1, 31, 39, 40);
         assert!(sql.contains("$39, CASE WHEN d.personal = 1 THEN $40 ELSE '' END, $31, $31"));
         assert!(sql.contains("'intake'"));
-        assert!(!sql.contains("$2,") && !sql.contains("$5"));
+        assert!(!sql.contains("$3,") && !sql.contains("$5"));
+        let sql = intake_sql(Backend::Postgres, 1, 31, 39, 40);
+        assert!(sql.starts_with("om AS (") && sql.contains("$1 || ':1:' || od.id"));
     }
 }
