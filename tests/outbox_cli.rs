@@ -3,7 +3,8 @@
 //! and a webhook receiver on loopback fails a third of the requests (500, a hang past the
 //! timeout, a dropped connection): in the end the receiver has every message, per dossier
 //! in order, each key applied once, and the drop folder's files parse with nothing missing
-//! and nothing twice. `run --once` exits 1 with the reason while something waits.
+//! and nothing twice. `run --once` exits 1 with the reason while something waits, and
+//! `motcua serve` runs the sender beside the status page.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Stdio;
@@ -256,4 +257,28 @@ fn the_commands_say_what_waits_and_why() {
     );
     assert!(!log.contains(SECRET));
     desk.ok(&["audit", "verify"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_server_sends_the_outbox_too() {
+    let desk = Desk::ready();
+    let rx = receiver::start(0, SECRET, Trouble::none()).await;
+    add_webhook(&desk, rx.port);
+    let d = desk.intake(&birth("Phạm Thị Cúc", "2027-03-03T09:00:00+07:00"));
+    let mut serve = tokio::process::Command::from(desk.cmd())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while rx.received.lock().unwrap().applied.is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(20), "nothing sent");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    serve.kill().await.unwrap();
+    let got = rx.received.lock().unwrap();
+    assert_eq!(got.seqs[d["code"].as_str().unwrap()], vec![1]);
 }

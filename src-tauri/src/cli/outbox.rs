@@ -193,7 +193,8 @@ pub async fn run(global: &Global, store: &Store, command: OutboxCommand) -> Resu
             let sender = Sender::new(store.clone(), global.desk_name());
             if !args.once {
                 let (_keep, stop) = tokio::sync::watch::channel(false);
-                return sender.run(stop).await;
+                sender.run(stop).await;
+                return Ok(());
             }
             let report = sender.pass(false).await?;
             outln!(

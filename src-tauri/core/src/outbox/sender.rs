@@ -152,24 +152,30 @@ impl Sender {
     }
 
     /// Sends until `stop` turns true: a pass, then a sleep until the next message is due (at
-    /// most `POLL`, so new changes leave within seconds). A database error ends it.
-    pub async fn run(&self, mut stop: tokio::sync::watch::Receiver<bool>) -> CoreResult<()> {
+    /// most `POLL`, so new changes leave within seconds). A database that cannot be reached
+    /// is tried again after `POLL`: the window and the status server keep their sender
+    /// through an outage, and the messages wait in the database meanwhile.
+    pub async fn run(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
         loop {
             if *stop.borrow() {
-                return Ok(());
+                return;
             }
-            self.pass(true).await?;
-            let now = (self.clock)();
-            let wait = match self.store.outbox_next_due(&self.desk).await? {
-                Some(next) => (next - now).clamp(Duration::seconds(1), POLL),
-                None => POLL,
+            let wait = match self.pass(true).await {
+                Ok(_) => {
+                    let now = (self.clock)();
+                    match self.store.outbox_next_due(&self.desk).await {
+                        Ok(Some(next)) => (next - now).clamp(Duration::seconds(1), POLL),
+                        _ => POLL,
+                    }
+                }
+                Err(_) => POLL,
             };
             let wait = wait.to_std().unwrap_or(std::time::Duration::from_secs(15));
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 changed = stop.changed() => {
                     if changed.is_err() {
-                        return Ok(());
+                        return;
                     }
                 }
             }
