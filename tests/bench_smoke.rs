@@ -48,6 +48,8 @@ fn a_small_benchmark_reports_every_figure() {
     // A dossier row, its search terms and its chained event: several hundred bytes.
     assert!(number(&r, "intake_raw_limit.row_bytes") > 500.0);
     assert!(number(&r, "intake.ratio_to_raw") > 0.0);
+    assert!(number(&r, "intake.outbox_median_ms") > 0.0);
+    assert!(r["intake"]["outbox_added"].is_number());
 
     for paper in ["a4", "a5", "80mm"] {
         stats(&r, &format!("receipt.{paper}"));

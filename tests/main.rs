@@ -10,6 +10,8 @@ mod private_server;
 // The window's command lists, shared with the app's in-process matrix test.
 #[path = "../src-tauri/src/commands/guarded_calls.rs"]
 mod guarded_calls;
+#[path = "../src-tauri/core/tests/common/receiver.rs"]
+mod receiver;
 mod support;
 
 mod accounts_window;
@@ -29,6 +31,7 @@ mod idcard_cli;
 mod idcard_window;
 mod layout_window;
 mod lifecycle_window;
+mod outbox_cli;
 mod pg_roles_cli;
 mod private_files;
 mod public_status_cli;

@@ -12,6 +12,7 @@ use crate::form_set::UnknownForm;
 use crate::i18n::{t, tf, Lang, Localized};
 use crate::idcard::NotACard;
 use crate::lifecycle::TransitionError;
+use crate::outbox::OutboxError;
 use crate::printing::PrintError;
 use crate::problem::join_messages;
 use crate::sealed_status::PublishError;
@@ -61,6 +62,7 @@ pub enum CoreError {
     Document(#[from] DocumentError),
     Import(#[from] ImportError),
     NotAnIdCard(#[from] NotACard),
+    Outbox(#[from] OutboxError),
     Print(#[from] PrintError),
     Publish(#[from] PublishError),
     Schema(#[from] SchemaError),
@@ -107,6 +109,7 @@ impl CoreError {
             CoreError::Document(e) => e.message(lang),
             CoreError::Import(e) => e.message(lang),
             CoreError::NotAnIdCard(e) => e.message(lang),
+            CoreError::Outbox(e) => e.message(lang),
             CoreError::Print(e) => e.message(lang),
             CoreError::Publish(e) => e.message(lang),
             CoreError::Schema(e) => e.message(lang),
@@ -145,6 +148,7 @@ impl CoreError {
             CoreError::Document(e) => e.kind(),
             CoreError::Import(e) => e.kind(),
             CoreError::NotAnIdCard(e) => e.kind(),
+            CoreError::Outbox(e) => e.kind(),
             CoreError::Print(e) => e.kind(),
             CoreError::Publish(e) => e.kind(),
             CoreError::Schema(e) => e.kind(),
@@ -370,6 +374,23 @@ mod tests {
                 set: FormSet::default(),
             }
             .into(),
+            OutboxError::BadUrl { url: "x".into() }.into(),
+            OutboxError::PlainHttp {
+                url: "http://10.0.0.5/".into(),
+            }
+            .into(),
+            OutboxError::BadFolder {
+                path: "/x".into(),
+                detail: "denied".into(),
+            }
+            .into(),
+            OutboxError::NoSecret.into(),
+            OutboxError::NotFound { id: 3 }.into(),
+            OutboxError::Undelivered {
+                pending: 2,
+                reason: "refused".into(),
+            }
+            .into(),
         ]);
         all
     }
@@ -420,6 +441,8 @@ mod tests {
             "handover_only",
             "not_open",
             "unknown_form",
+            "outbox_plain_http",
+            "outbox_undelivered",
         ] {
             assert!(kinds.contains(&kind), "no error of kind {kind}");
         }

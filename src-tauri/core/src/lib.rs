@@ -21,6 +21,7 @@ pub mod idcard;
 pub mod intake;
 pub mod lifecycle;
 pub mod numbering;
+pub mod outbox;
 pub mod printing;
 pub mod privacy;
 pub mod private_fs;

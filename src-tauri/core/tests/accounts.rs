@@ -854,9 +854,13 @@ async fn history_older_than_the_chain_becomes_its_genesis_and_stays_protected() 
     for t in ready_stores().await {
         some_history(&t.store).await;
         drop_triggers(&t).await;
-        // As a database from before the chains (0007), the covered records (0009) and the
-        // any-desk columns (0010).
+        // As a database from before the chains (0007), the covered records (0009), the
+        // any-desk columns (0010) and the outbox (0011).
         for sql in [
+            "DROP TABLE outbox_messages",
+            "DROP TABLE outbox_counters",
+            "DROP TABLE outbox_destinations",
+            "DELETE FROM _sqlx_migrations WHERE version = 11",
             "ALTER TABLE dossiers DROP COLUMN authority",
             "ALTER TABLE procedures DROP COLUMN any_desk",
             "DELETE FROM _sqlx_migrations WHERE version = 10",

@@ -8,6 +8,8 @@
 mod common;
 #[path = "common/private_server.rs"]
 mod private_server;
+#[path = "common/receiver.rs"]
+mod receiver;
 
 mod accounts;
 mod after_intake;
@@ -22,6 +24,7 @@ mod idcard;
 mod looks;
 mod migrate_truth;
 mod module_graph;
+mod outbox;
 mod pg_roles;
 mod public_status;
 mod receipt;

@@ -104,6 +104,15 @@ pub fn need(command: &Command, forms: FormSet) -> Need {
         Command::Register(_) => Act(ExportPersonalData),
         Command::Transfer(_) => Act(Transfer),
         Command::Delivery(_) => Act(Handover),
+        // The destinations are office settings (a webhook may be entitled to personal data).
+        // What waits is counts, ages and errors, no personal data: every desk role sees it,
+        // as the window's banner shows it. The sender sends what the office set up, to the
+        // office's destinations, and shows nobody a record: any desk role may run it, and a
+        // scheduled job signs in with --account and --password-file like `backup --daily`.
+        Command::Outbox(
+            super::outbox::OutboxCommand::Status { .. } | super::outbox::OutboxCommand::Run(_),
+        ) => Act(ViewDossier),
+        Command::Outbox(_) => Act(Settings),
         // the public status page shows what citizens may see
         Command::Serve(_) => Open,
         // which database this desk opens (kept in desk.json, not in the database)

@@ -18,6 +18,7 @@ mod dossiers;
 mod forms;
 mod idcard;
 mod ops;
+mod outbox;
 mod serve;
 mod slips;
 mod users;
@@ -120,6 +121,10 @@ pub enum Command {
     Transfer(forms::TransferArgs),
     /// Record what the post says of a result sent by post: delivered or returned
     Delivery(forms::DeliveryArgs),
+    /// The outbox: where the desk tells the outside world of its dossiers' changes (add,
+    /// list, remove), what waits (status), and the sender (run [--once])
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
     /// Serve the citizens' status page (read-only) on the office network
     Serve(serve::ServeArgs),
     /// Which database this desk opens: show it, or choose another (kept in desk.json);
@@ -235,6 +240,7 @@ async fn run_signed_in(
         Command::Register(args) => forms::register(global, store, args).await,
         Command::Transfer(args) => forms::transfer(global, store, args).await,
         Command::Delivery(args) => forms::delivery(global, store, args).await,
+        Command::Outbox(c) => outbox::run(global, store, c).await,
         Command::Serve(args) => serve::run(global, store, args).await,
         Command::Login(args) => access::login(global, store, database, args).await,
         Command::Logout => access::logout(global, store, database).await,

@@ -1,8 +1,10 @@
-//! serve: the citizens' status page on the office network.
+//! serve: the citizens' status page on the office network, with the outbox's sender
+//! beside it.
 
 use clap::Args;
 use motcua_core::error::Problem;
 use motcua_core::i18n::tf;
+use motcua_core::outbox::sender::Sender;
 use motcua_core::store::{parse_listen_address, Store};
 use motcua_core::CoreError;
 
@@ -49,16 +51,23 @@ pub async fn run(global: &Global, store: &Store, args: ServeArgs) -> Result<(), 
             &[("url", &format!("http://{bound}"))]
         )
     );
-    serve::serve_on(listener, store.clone(), args.rate_limit, stopped())
-        .await
-        .map_err(|e| {
-            CoreError::invalid(
-                "bind",
-                Problem::Invalid {
-                    detail: format!("{bound}: {e}"),
-                },
-            )
-        })
+    // The outbox's sender runs beside the page, as long as it does.
+    let (stop_sender, stop) = tokio::sync::watch::channel(false);
+    let sender = Sender::new(store.clone(), global.desk_name());
+    let sending = tokio::spawn(async move { sender.run(stop).await });
+    let served = serve::serve_on(listener, store.clone(), args.rate_limit, stopped()).await;
+    // A sender stopped in the middle of a delivery loses nothing (the message stays until
+    // acknowledged): the service stops at once rather than after a slow destination.
+    let _ = stop_sender.send(true);
+    sending.abort();
+    served.map_err(|e| {
+        CoreError::invalid(
+            "bind",
+            Problem::Invalid {
+                detail: format!("{bound}: {e}"),
+            },
+        )
+    })
 }
 
 /// Ctrl+C, or SIGTERM from a service manager.

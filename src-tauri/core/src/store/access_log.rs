@@ -46,6 +46,10 @@ pub enum AccessKind {
     ListViewed,
     /// The database replaced by a backup: from which file, its digest, the heads it brought.
     Restored,
+    /// An outbox destination added: where the dossiers' changes will go, and whether with
+    /// the applicants' personal data.
+    OutboxAdded,
+    OutboxRemoved,
 }
 
 impl AccessKind {
@@ -70,6 +74,8 @@ impl AccessKind {
             AccessKind::Searched => "searched",
             AccessKind::ListViewed => "list_viewed",
             AccessKind::Restored => "restored",
+            AccessKind::OutboxAdded => "outbox_added",
+            AccessKind::OutboxRemoved => "outbox_removed",
         }
     }
 

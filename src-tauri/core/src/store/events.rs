@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
-use super::{chain, state, Actor, Store};
+use super::{chain, outbox, state, Actor, Store};
 use crate::audit::{Cell, Chain};
 use crate::error::{CoreError, CoreResult};
+use crate::outbox::OutboxEvent;
 use crate::status::Status;
 use crate::vntime::{from_millis, to_millis};
 
@@ -115,7 +116,11 @@ pub(super) async fn append(
     // would start as a reader on SQLite and could not become a writer once another desk has
     // committed (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
     chain::lock(tx, Chain::Events).await?;
-    let state_hash = state::dossier_hash(tx, dossier_id).await?;
+    let state = state::dossier_state(tx, dossier_id).await?;
+    let state_hash = state
+        .as_ref()
+        .map(state::DossierState::hash)
+        .unwrap_or_default();
     let row = EventRow {
         dossier_id,
         at,
@@ -145,6 +150,17 @@ pub(super) async fn append(
     .bind(&state_hash)
     .execute(&mut **tx)
     .await?;
+    // What the outside should learn of it, in the same transaction.
+    let message = OutboxEvent::from_event(event.kind, event.from_status, event.to_status);
+    if let (Some(state), Some(message)) = (&state, message) {
+        let facts = outbox::Facts {
+            event: message,
+            at,
+            from_status,
+            data: &data,
+        };
+        outbox::enqueue(tx, state, &facts).await?;
+    }
     Ok(())
 }
 

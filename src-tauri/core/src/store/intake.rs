@@ -11,6 +11,7 @@ use chrono::{DateTime, Datelike, Utc};
 use sqlx::Row;
 
 use super::events::EventRow;
+use super::outbox;
 use super::rows::{self, DOSSIER_COLUMNS};
 use super::settings::IntakeSettings;
 use super::state::DossierState;
@@ -20,6 +21,7 @@ use crate::dossier::{Dossier, ProcedureRef, RegisterLine};
 use crate::error::{CoreError, CoreResult};
 use crate::intake::{validate, IntakeRequest};
 use crate::numbering::{day_part, format_code};
+use crate::outbox::OutboxEvent;
 use crate::status::Status;
 use crate::text::{fold, suffix_terms};
 use crate::vntime::{self, to_millis, vn_date};
@@ -71,12 +73,16 @@ const DOSSIER_INSERT: &str = "INSERT INTO dossiers (id, code, agency_code, day, 
     VALUES ($35, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
     $23, $24, $25, $26, $27, $28, 1, $29, $30)";
 /// Parameters after the dossier's 30: the event's time, actor, data and status, the dossier's
-/// id, the event's previous and own hash and the dossier's state digest, then the terms.
+/// id, the event's previous and own hash and the dossier's state digest, the outbox
+/// message's facts and personal fields (`store/outbox.rs`), then the terms.
 const EVENT_PARAMS: usize = 30;
-const FIRST_TERM: usize = EVENT_PARAMS + 9;
+const OUTBOX_BODY: usize = EVENT_PARAMS + 9;
+const OUTBOX_PERSONAL: usize = EVENT_PARAMS + 10;
+const FIRST_TERM: usize = EVENT_PARAMS + 11;
 
 /// The dossier, its "created" event (as `events::append` writes one, linked to the chain),
-/// the chain's new head and the search terms.
+/// the chain's new head, the search terms and the outbox's messages (none without a
+/// destination).
 fn writes_sql(backend: Backend, terms: usize) -> String {
     let term_values: Vec<String> = (0..terms)
         .map(|i| format!("(${})", FIRST_TERM + i))
@@ -97,7 +103,8 @@ fn writes_sql(backend: Backend, terms: usize) -> String {
                 "{DOSSIER_INSERT}; \
                  INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash, state_hash) \
                  VALUES (${id}, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data}, ${prev}, ${hash}, ${state}); \
-                 UPDATE audit_head SET last_hash = ${hash} WHERE chain = 'events';"
+                 UPDATE audit_head SET last_hash = ${hash} WHERE chain = 'events'; {}",
+                outbox::intake_sql(backend, 1, at, OUTBOX_BODY, OUTBOX_PERSONAL)
             );
             if terms > 0 {
                 sql.push_str(&format!(
@@ -123,8 +130,9 @@ fn writes_sql(backend: Backend, terms: usize) -> String {
                 "WITH d AS ({DOSSIER_INSERT} RETURNING id), \
                  e AS (INSERT INTO events (dossier_id, at, actor, kind, from_status, to_status, note, data_json, prev_hash, hash, state_hash) \
                  SELECT d.id, ${at}, ${actor}, 'created', NULL, ${status}, '', ${data}, ${prev}, ${hash}, ${state} FROM d), \
-                 h AS (UPDATE audit_head SET last_hash = ${hash} WHERE chain = 'events'){terms_cte} \
-                 SELECT id FROM d"
+                 h AS (UPDATE audit_head SET last_hash = ${hash} WHERE chain = 'events'){terms_cte}, {} \
+                 SELECT id FROM d",
+                outbox::intake_sql(backend, 1, at, OUTBOX_BODY, OUTBOX_PERSONAL)
             )
         }
     }
@@ -304,6 +312,15 @@ impl Store {
             state_hash: &state_hash,
         };
         let hash = event.hash(&prev_hash);
+        let (outbox_body, outbox_personal) = outbox::message_json(
+            &state,
+            &outbox::Facts {
+                event: OutboxEvent::Intake,
+                at: to_millis(now),
+                from_status: None,
+                data: &data,
+            },
+        );
         let sql = writes_sql(self.backend, terms.len());
         let mut query = sqlx::query(&sql)
             .bind(&state.code)
@@ -343,7 +360,9 @@ impl Store {
             .bind(id)
             .bind(&prev_hash)
             .bind(&hash)
-            .bind(&state_hash);
+            .bind(&state_hash)
+            .bind(&outbox_body)
+            .bind(&outbox_personal);
         for term in terms {
             query = query.bind(term);
         }

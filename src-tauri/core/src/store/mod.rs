@@ -21,6 +21,7 @@ mod health;
 mod intake;
 mod lifecycle;
 mod looks;
+mod outbox;
 mod public;
 mod record_log;
 pub use record_log::RecordEntry;
@@ -62,6 +63,7 @@ pub use events::Event;
 pub use forms::IssuedForm;
 pub use health::{Gap, Health};
 pub use looks::is_number_search;
+pub use outbox::{backoff, DestinationStatus};
 pub use roles::{DeskGrant, SchemaReport};
 pub use settings::{
     parse_listen_address, split_authorities, FormInSet, FormSetInForce, AUTHORITIES, CONTACT,

@@ -341,13 +341,18 @@ pub(super) async fn dossier_states(
     Ok(states)
 }
 
-/// The digest of dossier `id` as it stands inside `tx`: what an event appended now carries.
-pub(super) async fn dossier_hash(tx: &mut Transaction<'_, Any>, id: i64) -> CoreResult<String> {
+/// Dossier `id` as it stands inside `tx`: its digest is what an event appended now
+/// carries, and the outbox's messages are made from it.
+pub(super) async fn dossier_state(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+) -> CoreResult<Option<DossierState>> {
     let states = dossier_states(tx, id - 1, 1).await?;
-    Ok(match states.first() {
-        Some((found, state)) if *found == id => state.hash(),
-        _ => String::new(),
-    })
+    Ok(states
+        .into_iter()
+        .next()
+        .filter(|(found, _)| *found == id)
+        .map(|(_, state)| state))
 }
 
 /// How a column of a logged record is read.

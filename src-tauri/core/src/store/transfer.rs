@@ -185,6 +185,9 @@ pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResu
             // The centre keeps its own staff and record log; the commune's access log is
             // appended to the centre's chain below.
             "accounts" | "audit_log" | "audit_head" | "record_log" => 0,
+            // The centre sends to its own destinations; what the commune had not yet sent
+            // stays with the commune's file (its sender can still deliver it).
+            "outbox_destinations" | "outbox_counters" | "outbox_messages" => 0,
             "dossiers" => {
                 let (n, renumbered) =
                     copy_dossiers(&mut tx, &shared, rows, &mut ids, &mut moved).await?;
