@@ -268,14 +268,17 @@ fn the_receipt_names_the_office_and_promises_only_the_lookup_that_works() {
         "http://192.168.1.10:8080/d/{code}?k={tag}",
     ]);
     let text = issue("Nguyễn Văn Cường");
-    assert!(text.contains("quét mã QR trên giấy này"), "{text}");
+    assert!(
+        text.contains("Quét mã QR để tra cứu tình trạng hồ sơ"),
+        "{text}"
+    );
     assert!(!text.contains("dichvucong"), "{text}");
 
     // Only an office whose dossiers reach the national portal sends citizens there.
     desk.ok(&["settings", "set", "national-portal", "true"]);
     let text = issue("Nguyễn Văn Dũng");
     assert!(
-        text.contains("Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại dichvucong.gov.vn"),
+        text.contains("Quét mã QR để tra cứu tình trạng hồ sơ, hoặc tra cứu tại dichvucong.gov.vn"),
         "{text}"
     );
     let out = desk.run(&["settings", "set", "national-portal", "maybe"]);

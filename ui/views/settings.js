@@ -14,7 +14,7 @@ import { inForceLine } from './forms.js';
 const GROUPS = [
   ['ui.settings.agency', ['agency-code', 'governing-body', 'unit', 'place', 'contact', 'first-number', 'form-set']],
   ['ui.settings.desk', ['printer', 'paper', 'language', 'scanner-port']],
-  ['ui.settings.lookup', ['lookup-url', 'status-server', 'national-portal']],
+  ['ui.settings.lookup', ['lookup-url', 'status-server', 'national-portal', 'public-status-keep-days']],
   ['ui.settings.wording', ['office-label', 'desk-phone', 'authorities']],
   ['ui.settings.time', ['office-hours', 'calendar.nov24-compensate', 'backup-keep', 'idle-lock-minutes']],
 ];

@@ -855,8 +855,9 @@ async fn history_older_than_the_chain_becomes_its_genesis_and_stays_protected() 
         some_history(&t.store).await;
         drop_triggers(&t).await;
         // As a database from before the chains (0007), the covered records (0009), the
-        // any-desk columns (0010) and the outbox (0011).
+        // any-desk columns (0010) and the outbox (0011, 0012).
         for sql in [
+            "DELETE FROM _sqlx_migrations WHERE version = 12",
             "DROP TABLE outbox_messages",
             "DROP TABLE outbox_counters",
             "DROP TABLE outbox_destinations",

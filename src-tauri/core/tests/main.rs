@@ -8,6 +8,8 @@
 mod common;
 #[path = "common/private_server.rs"]
 mod private_server;
+#[path = "common/public_host.rs"]
+mod public_host;
 #[path = "common/receiver.rs"]
 mod receiver;
 
@@ -27,6 +29,7 @@ mod module_graph;
 mod outbox;
 mod pg_roles;
 mod public_status;
+mod public_status_outbox;
 mod receipt;
 mod restore_truth;
 mod scanner_setting;

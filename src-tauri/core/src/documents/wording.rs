@@ -84,12 +84,12 @@ pub fn office_label(set: crate::form_set::FormSet, configured: &str, unit: &str)
 pub fn lookup_line(portal: bool, own_page: bool, contact: &str, office: &str) -> String {
     match (portal, own_page, contact.trim()) {
         (true, true, _) => {
-            format!("Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại {NATIONAL_PORTAL}")
+            format!("Quét mã QR để tra cứu tình trạng hồ sơ, hoặc tra cứu tại {NATIONAL_PORTAL}")
         }
         (true, false, _) => format!("Tra cứu hồ sơ tại {NATIONAL_PORTAL} theo mã hồ sơ"),
-        (false, true, "") => "Tra cứu hồ sơ: quét mã QR trên giấy này".to_string(),
+        (false, true, "") => "Quét mã QR để tra cứu tình trạng hồ sơ".to_string(),
         (false, true, contact) => {
-            format!("Tra cứu hồ sơ: quét mã QR trên giấy này. Liên hệ: {contact}")
+            format!("Quét mã QR để tra cứu tình trạng hồ sơ. Liên hệ: {contact}")
         }
         (false, false, "") => format!("Hỏi về hồ sơ: {}, theo mã hồ sơ", office.trim()),
         (false, false, contact) => format!("Hỏi về hồ sơ: {contact}"),
@@ -141,7 +141,7 @@ mod tests {
         let contact = "Điện thoại 0276 3812 345";
         assert_eq!(
             lookup_line(true, true, contact, unit),
-            "Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại dichvucong.gov.vn"
+            "Quét mã QR để tra cứu tình trạng hồ sơ, hoặc tra cứu tại dichvucong.gov.vn"
         );
         assert!(lookup_line(true, false, "", unit).contains("dichvucong.gov.vn"));
         for (own_page, contact) in [(true, ""), (true, contact), (false, ""), (false, contact)] {

@@ -248,17 +248,19 @@ pub enum SendError {
     Folder { path: String, detail: String },
     /// The stored destination cannot be used (an address that is no longer valid).
     Misconfigured { detail: String },
-    /// This build cannot deliver to this kind of destination.
-    Unsupported { kind: String },
+    /// The public status host did not take the file, said as `sealed_status` said it (in
+    /// both languages: the message is read later, in the reader's language).
+    PublicHost { vi: String, en: String, retry: bool },
 }
 
 impl SendError {
     /// Whether trying again later may succeed without anyone changing the destination.
     pub fn retry(&self) -> bool {
-        !matches!(
-            self,
-            SendError::Misconfigured { .. } | SendError::Unsupported { .. }
-        )
+        match self {
+            SendError::Misconfigured { .. } => false,
+            SendError::PublicHost { retry, .. } => *retry,
+            _ => true,
+        }
     }
 }
 
@@ -293,9 +295,10 @@ impl Localized for SendError {
             SendError::Misconfigured { detail } => {
                 tf(lang, "outbox.send.misconfigured", &[("detail", detail)])
             }
-            SendError::Unsupported { kind } => {
-                tf(lang, "outbox.send.unsupported", &[("kind", kind)])
-            }
+            SendError::PublicHost { vi, en, .. } => match lang {
+                Lang::Vi => vi.clone(),
+                Lang::En => en.clone(),
+            },
         }
     }
 }

@@ -10,14 +10,17 @@
 //! The clock is injected (`Sender::with_clock`), so tests can move through an hour of
 //! outage without waiting for it.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::{folder, webhook, Destination, DestinationKind, Message, SendError};
 use crate::error::CoreResult;
+use crate::i18n::{Lang, Localized};
+use crate::sealed_status::{self, OfficeKeys, PublicTarget, PublishError, SealedBlob};
 use crate::store::{backoff, Store};
 
 /// How long a claimed message is left to its sender: longer than any delivery may take (a
@@ -34,6 +37,13 @@ const GIVE_UP_AFTER: usize = 3;
 
 /// How often a running sender looks for new messages when none is waiting.
 const POLL: Duration = Duration::seconds(15);
+
+/// How often a running sender deletes the public status of dossiers handed over long ago:
+/// the setting counts in days, so an hour late is on time.
+const SWEEP_EVERY: Duration = Duration::hours(1);
+
+/// Hand-overs read at once by a sweep.
+const SWEEP_BATCH: i64 = 200;
 
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -53,6 +63,20 @@ pub struct Sender {
     store: Store,
     desk: String,
     clock: Clock,
+    /// Public status destinations this sender has put the page on since it started: the
+    /// page goes up once per run (it may have changed with the version), before any blob.
+    pages: Arc<Mutex<HashSet<i64>>>,
+    /// When this sender last swept each public status destination.
+    swept: Arc<Mutex<HashMap<i64, DateTime<Utc>>>>,
+}
+
+/// What one public status message puts on the host.
+enum Publication {
+    /// The dossier's status now, sealed: later messages of a dossier overwrite the same
+    /// name, so the host always holds the latest.
+    Blob(SealedBlob),
+    /// Handed over longer ago than the host keeps statuses: the blob goes instead.
+    Withdraw(String),
 }
 
 impl Sender {
@@ -62,6 +86,8 @@ impl Sender {
             store,
             desk: desk.into(),
             clock: Arc::new(crate::vntime::now),
+            pages: Arc::default(),
+            swept: Arc::default(),
         }
     }
 
@@ -78,6 +104,10 @@ impl Sender {
         for destination in self.store.destinations_for(&self.desk).await? {
             self.pass_one(&destination, honour_backoff, &mut report)
                 .await?;
+            if destination.kind == DestinationKind::PublicStatus {
+                self.sweep(&destination, honour_backoff, &mut report)
+                    .await?;
+            }
         }
         report.pending = self.store.outbox_pending_for(&self.desk).await?;
         Ok(report)
@@ -92,6 +122,16 @@ impl Sender {
         let client = match destination.kind {
             DestinationKind::Webhook => match webhook::client(destination) {
                 Ok(client) => Some(client),
+                Err(e) => {
+                    report.first_error.get_or_insert(e);
+                    return Ok(());
+                }
+            },
+            _ => None,
+        };
+        let public = match destination.kind {
+            DestinationKind::PublicStatus => match self.public_target(destination).await? {
+                Ok(public) => Some(public),
                 Err(e) => {
                     report.first_error.get_or_insert(e);
                     return Ok(());
@@ -126,7 +166,14 @@ impl Sender {
                     skip.push(message.id);
                     continue;
                 }
-                match deliver(destination, client.as_ref(), &message).await {
+                let sent = match &public {
+                    Some((target, keys)) => {
+                        let publication = self.publication(keys, &message).await?;
+                        self.publish(destination.id, target, publication).await
+                    }
+                    None => deliver(destination, client.as_ref(), &message).await,
+                };
+                match sent {
                     Ok(()) => {
                         self.store.acknowledge_message(message.id).await?;
                         report.sent += 1;
@@ -149,6 +196,117 @@ impl Sender {
                 }
             }
         }
+    }
+
+    /// Where and with which keys a public status destination publishes. The keys come from
+    /// the slip secret, so a dossier's name and key are the same on every desk and survive a
+    /// restart; the host's account comes with the address (`PublicTarget::for_destination`).
+    async fn public_target(
+        &self,
+        destination: &Destination,
+    ) -> CoreResult<Result<(PublicTarget, OfficeKeys), SendError>> {
+        let target = match for_destination(&destination.target, &destination.public_url) {
+            Ok(target) => target,
+            Err(e) => return Ok(Err(host_error(&e))),
+        };
+        let keys = OfficeKeys::derive(&self.store.slip_secret().await?);
+        Ok(Ok((target, keys)))
+    }
+
+    /// What the host should hold for the message's dossier now.
+    async fn publication(&self, keys: &OfficeKeys, message: &Message) -> CoreResult<Publication> {
+        let now = (self.clock)();
+        let view = self.store.dossier_status_view(&message.code).await?;
+        let keep = Duration::days(self.store.public_status_keep_days().await?);
+        Ok(match view.handed_over_at {
+            Some(at) if at + keep <= now => Publication::Withdraw(keys.name(&message.code)),
+            _ => Publication::Blob(keys.seal(&view.status, now)),
+        })
+    }
+
+    /// Puts one publication on the host, the page first if this sender has not yet.
+    async fn publish(
+        &self,
+        destination: i64,
+        target: &PublicTarget,
+        publication: Publication,
+    ) -> Result<(), SendError> {
+        let page_up = self
+            .pages
+            .lock()
+            .map(|pages| pages.contains(&destination))
+            .unwrap_or(false);
+        if !page_up {
+            sealed_status::publish_page(target)
+                .await
+                .map_err(|e| host_error(&e))?;
+            if let Ok(mut pages) = self.pages.lock() {
+                pages.insert(destination);
+            }
+        }
+        match publication {
+            Publication::Blob(blob) => sealed_status::deliver(target, &blob).await,
+            Publication::Withdraw(name) => sealed_status::delete(target, &name).await,
+        }
+        .map_err(|e| host_error(&e))
+    }
+
+    /// Deletes from the host the statuses of dossiers handed over more than the
+    /// `public-status-keep-days` ago, in order of hand-over from where the last sweep (of any
+    /// desk) stopped. A running sender sweeps at most hourly; `outbox run --once` each time.
+    /// A failure stops the sweep where it is, to resume at the next one.
+    async fn sweep(
+        &self,
+        destination: &Destination,
+        honour_backoff: bool,
+        report: &mut PassReport,
+    ) -> CoreResult<()> {
+        let now = (self.clock)();
+        let last = self
+            .swept
+            .lock()
+            .ok()
+            .and_then(|swept| swept.get(&destination.id).copied());
+        if honour_backoff && last.is_some_and(|at| now - at < SWEEP_EVERY) {
+            return Ok(());
+        }
+        if let Ok(mut swept) = self.swept.lock() {
+            swept.insert(destination.id, now);
+        }
+        let Ok((target, keys)) = self.public_target(destination).await? else {
+            // Said already by the pass over its messages.
+            return Ok(());
+        };
+        let until = now - Duration::days(self.store.public_status_keep_days().await?);
+        // A dossier handed over before the destination existed was never published.
+        let mut from = self
+            .store
+            .swept_until(destination.id)
+            .await?
+            .max(destination.created_at);
+        while from < until {
+            let batch = self
+                .store
+                .handed_over_between(from, until, SWEEP_BATCH)
+                .await?;
+            let full = i64::try_from(batch.len()).unwrap_or(i64::MAX) >= SWEEP_BATCH;
+            for (code, at) in &batch {
+                let withdraw = Publication::Withdraw(keys.name(code));
+                if let Err(e) = self.publish(destination.id, &target, withdraw).await {
+                    self.store.set_swept_until(destination.id, *at).await?;
+                    report.first_error.get_or_insert(e);
+                    return Ok(());
+                }
+            }
+            from = match batch.last() {
+                // A batch ending inside one millisecond's hand-overs would be read again.
+                Some((_, at)) if full && *at > from => *at,
+                Some((_, at)) if full => *at + Duration::milliseconds(1),
+                _ => until,
+            };
+            self.store.set_swept_until(destination.id, from).await?;
+        }
+        Ok(())
     }
 
     /// Sends until `stop` turns true: a pass, then a sleep until the next message is due (at
@@ -209,10 +367,27 @@ async fn deliver(
                 detail: "no HTTP client".into(),
             }),
         },
-        // Sealing and uploading the dossier's status belongs to `sealed_status`, joined here
-        // when it is part of the build; until then its messages wait, none is lost.
-        DestinationKind::PublicStatus => Err(SendError::Unsupported {
-            kind: DestinationKind::PublicStatus.as_str().into(),
+        // Sealed and published by `Sender::publish`, which needs the store.
+        DestinationKind::PublicStatus => Err(SendError::Misconfigured {
+            detail: "public status without its keys".into(),
         }),
     }
+}
+
+/// The host's refusal as the outbox keeps it: in both languages, with whether to retry.
+fn host_error(e: &PublishError) -> SendError {
+    SendError::PublicHost {
+        vi: e.message(Lang::Vi),
+        en: e.message(Lang::En),
+        retry: e.retry(),
+    }
+}
+
+// Replaced by `PublicTarget::for_destination` when the bucket transport lands.
+fn for_destination(put: &str, public_url: &str) -> Result<PublicTarget, PublishError> {
+    Ok(PublicTarget {
+        put_url: put.to_string(),
+        public_url: public_url.to_string(),
+        credentials: None,
+    })
 }

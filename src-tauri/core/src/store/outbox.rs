@@ -1,4 +1,4 @@
-//! The outbox's tables (migration 0011): destinations, the per-dossier counters and the
+//! The outbox's tables (migrations 0011, 0012): destinations, the per-dossier counters and the
 //! messages. A message is enqueued for every destination by the statement(s) below, run in
 //! the transaction of the change (`events::append`, and the intake's own statement), so a
 //! change and its messages commit together or not at all; a database with no destination
@@ -478,6 +478,65 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         Ok(next.map(from_millis))
+    }
+
+    /// The dossiers handed over in `[from, to)` (oldest first, at most `limit`), with the
+    /// moment of each hand-over: the public status blobs due for deletion since the last sweep.
+    pub(crate) async fn handed_over_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> CoreResult<Vec<(String, DateTime<Utc>)>> {
+        let rows = sqlx::query(
+            "SELECT d.code, h.at FROM handovers h JOIN dossiers d ON d.id = h.dossier_id \
+             WHERE h.at >= $1 AND h.at < $2 ORDER BY h.at LIMIT $3",
+        )
+        .bind(to_millis(from))
+        .bind(to_millis(to))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("code")?, from_millis(row.try_get("at")?))))
+            .collect()
+    }
+
+    /// Up to when the public status host has been swept of handed-over dossiers.
+    pub(crate) async fn swept_until(&self, destination: i64) -> CoreResult<DateTime<Utc>> {
+        let at: Option<i64> =
+            sqlx::query_scalar("SELECT swept_until FROM outbox_destinations WHERE id = $1")
+                .bind(destination)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(from_millis(at.unwrap_or(0)))
+    }
+
+    /// Records a sweep's progress; never moves it back (two desks may sweep at once).
+    pub(crate) async fn set_swept_until(
+        &self,
+        destination: i64,
+        until: DateTime<Utc>,
+    ) -> CoreResult<()> {
+        sqlx::query(
+            "UPDATE outbox_destinations SET swept_until = $1 WHERE id = $2 AND swept_until < $1",
+        )
+        .bind(to_millis(until))
+        .bind(destination)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The address citizens open when the office publishes a public status (the first such
+    /// destination's), which the receipt's QR then carries.
+    pub async fn public_status_address(&self) -> CoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT public_url FROM outbox_destinations WHERE kind = $1 ORDER BY id LIMIT 1",
+        )
+        .bind(DestinationKind::PublicStatus.as_str())
+        .fetch_optional(self.pool())
+        .await?)
     }
 
     /// What the public status destination publishes of `code`, read now.

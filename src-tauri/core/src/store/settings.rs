@@ -39,6 +39,11 @@ pub const BACKUP_KEEP: &str = "backup-keep";
 /// How many automatic daily backups are kept unless the `backup-keep` setting says otherwise.
 pub const BACKUP_KEEP_DEFAULT: i64 = 14;
 pub const BACKUP_KEEP_MAX: i64 = 3650;
+/// How many days after its hand-over a dossier's public status stays on the public host.
+pub const PUBLIC_STATUS_KEEP_DAYS: &str = "public-status-keep-days";
+pub const PUBLIC_STATUS_KEEP_DAYS_DEFAULT: i64 = 90;
+/// Long enough for any appeal of a result; the host should not keep statuses for years.
+pub const PUBLIC_STATUS_KEEP_DAYS_MAX: i64 = 3650;
 /// Which circular numbers the forms (`tt01-2018` or `tt03-2025`), see `crate::form_set`.
 pub const FORM_SET: &str = "form-set";
 /// The office's contact line shown on the citizens' status page.
@@ -306,7 +311,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 21] = [
+pub const NAMED_SETTINGS: [&str; 22] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -328,6 +333,7 @@ pub const NAMED_SETTINGS: [&str; 21] = [
     NATIONAL_PORTAL,
     DESK_PHONE,
     AUTHORITIES,
+    PUBLIC_STATUS_KEEP_DAYS,
 ];
 
 /// Settings that belong to one desk (its computer's printer and scanner, its clerk's
@@ -407,6 +413,7 @@ impl Store {
                 .await?
                 .unwrap_or_default(),
             BACKUP_KEEP => self.backup_keep().await?.to_string(),
+            PUBLIC_STATUS_KEEP_DAYS => self.public_status_keep_days().await?.to_string(),
             FORM_SET => self.form_set().await?.to_string(),
             CONTACT => self.get_setting(CONTACT).await?.unwrap_or_default(),
             STATUS_SERVER => self
@@ -520,6 +527,18 @@ impl Store {
                     return Err(out_of_range());
                 }
                 self.set_setting(BACKUP_KEEP, &n.to_string()).await
+            }
+            PUBLIC_STATUS_KEEP_DAYS => {
+                let max = PUBLIC_STATUS_KEEP_DAYS_MAX;
+                let out_of_range = || {
+                    CoreError::invalid(PUBLIC_STATUS_KEEP_DAYS, Problem::OutOfRange { min: 1, max })
+                };
+                let n = value.trim().parse::<i64>().map_err(|_| out_of_range())?;
+                if !(1..=max).contains(&n) {
+                    return Err(out_of_range());
+                }
+                self.set_setting(PUBLIC_STATUS_KEEP_DAYS, &n.to_string())
+                    .await
             }
             FORM_SET => {
                 let set = FormSet::parse(value).ok_or_else(|| {
@@ -686,6 +705,15 @@ impl Store {
                 })
                 .collect(),
         })
+    }
+
+    /// How many days after its hand-over a dossier's status stays on the public host.
+    pub async fn public_status_keep_days(&self) -> CoreResult<i64> {
+        Ok(self
+            .get_setting(PUBLIC_STATUS_KEEP_DAYS)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(PUBLIC_STATUS_KEEP_DAYS_DEFAULT))
     }
 
     /// Whether the office's dossiers reach dichvucong.gov.vn (no unless the office says so).

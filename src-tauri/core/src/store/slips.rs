@@ -14,7 +14,7 @@ use crate::documents::{
 use crate::dossier::Dossier;
 use crate::error::{CoreError, CoreResult};
 use crate::form_set::{Form, FormSet};
-use crate::sealed_status;
+use crate::sealed_status::{self, OfficeKeys};
 use crate::slip;
 use crate::slip::SlipError;
 use crate::vntime;
@@ -23,7 +23,8 @@ use crate::vntime;
 pub const FORM_CITATION: &str = "Mẫu số 01 – Thông tư 01/2018/TT-VPCP";
 /// The lookup line of an office whose dossiers reach the national portal and whose QR code
 /// opens its own lookup page (`documents::wording::lookup_line`).
-pub const LOOKUP_HINT: &str = "Tra cứu hồ sơ: quét mã QR trên giấy này hoặc tại dichvucong.gov.vn";
+pub const LOOKUP_HINT: &str =
+    "Quét mã QR để tra cứu tình trạng hồ sơ, hoặc tra cứu tại dichvucong.gov.vn";
 
 /// The receipt's words that the office's settings decide.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -65,10 +66,14 @@ pub struct ScanResult {
 }
 
 impl Store {
-    /// The QR payload of a dossier's slips: the lookup URL when one is configured, else the
-    /// compact form; either way with the tag that proves the desk issued it.
+    /// The QR payload of a dossier's slips: the public status page's address when the
+    /// office publishes there (the key in it proves the desk issued it), else the lookup URL
+    /// when one is configured, else the compact form, both with the slip's tag.
     pub async fn qr_payload(&self, code: &str) -> CoreResult<String> {
         let secret = self.slip_secret().await?;
+        if let Some(public_url) = self.public_status_address().await? {
+            return Ok(OfficeKeys::derive(&secret).citizen_url(&public_url, code));
+        }
         let template = self
             .get_setting(LOOKUP_URL)
             .await?
@@ -160,10 +165,11 @@ impl Store {
     pub async fn receipt_wording(&self, set: FormSet, unit: &str) -> CoreResult<ReceiptWording> {
         let configured = self.get_setting(OFFICE_LABEL).await?.unwrap_or_default();
         let office_label = office_label(set, &configured, unit);
-        let own_page = self
-            .get_setting(LOOKUP_URL)
-            .await?
-            .is_some_and(|t| !t.trim().is_empty());
+        let own_page = self.public_status_address().await?.is_some()
+            || self
+                .get_setting(LOOKUP_URL)
+                .await?
+                .is_some_and(|t| !t.trim().is_empty());
         let contact = self.get_setting(CONTACT).await?.unwrap_or_default();
         let lookup_line = lookup_line(
             self.national_portal().await?,
