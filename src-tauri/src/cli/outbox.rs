@@ -101,6 +101,20 @@ pub async fn run(global: &Global, store: &Store, command: OutboxCommand) -> Resu
                     &[("id", &added.id.to_string()), ("kind", added.kind.as_str())]
                 )
             );
+            if added.kind == DestinationKind::PublicStatus {
+                let sender = Sender::new(store.clone(), global.desk_name());
+                match sender.publish_page(&added).await {
+                    Ok(()) => outln!("{}", t(lang, "cli.outbox.page_published")),
+                    Err(e) => outln!(
+                        "{}",
+                        tf(
+                            lang,
+                            "cli.outbox.page_later",
+                            &[("error", &e.message(lang))]
+                        )
+                    ),
+                }
+            }
             Ok(())
         }
         OutboxCommand::List { json } => {

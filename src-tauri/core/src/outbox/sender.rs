@@ -198,6 +198,22 @@ impl Sender {
         }
     }
 
+    /// Puts the public status page on a destination's host now: when it is added, so a
+    /// citizen who scans before the first change is sent reads "not found yet" rather than
+    /// the host's error. A failure is said and changes nothing: the sender puts the page
+    /// up before its first blob anyway.
+    pub async fn publish_page(&self, destination: &Destination) -> Result<(), SendError> {
+        let target = for_destination(&destination.target, &destination.public_url)
+            .map_err(|e| host_error(&e))?;
+        sealed_status::publish_page(&target)
+            .await
+            .map_err(|e| host_error(&e))?;
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.insert(destination.id);
+        }
+        Ok(())
+    }
+
     /// Where and with which keys a public status destination publishes. The keys come from
     /// the slip secret, so a dossier's name and key are the same on every desk and survive a
     /// restart; the host's account comes with the address (`PublicTarget::for_destination`).
