@@ -1,6 +1,7 @@
 //! The citizens' status page: the real `motcua serve` on a loopback port over a real SQLite
 //! file, asked over plain HTTP, and rendered by a real headless Chromium at a phone's width.
 
+use crate::public_host::{chromium_run, tool, CHROMIUM};
 use crate::support;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -691,50 +692,6 @@ fn half_sent_requests_from_one_client_starve_neither_the_page_nor_the_desk() {
     drop(held);
 }
 
-/// Headless Chromium from Debian's packages, or `None` (with a note) when it is not
-/// installed and the test command did not ask for it.
-fn chromium() -> Option<&'static str> {
-    const CHROMIUM: &str = "/usr/bin/chromium";
-    if Path::new(CHROMIUM).exists() {
-        return Some(CHROMIUM);
-    }
-    assert!(
-        std::env::var("MOTCUA_REQUIRE_CHROMIUM").is_err(),
-        "MOTCUA_REQUIRE_CHROMIUM is set but {CHROMIUM} is missing: install Debian's chromium"
-    );
-    eprintln!(
-        "SKIPPED: {CHROMIUM} is missing (apt-get install chromium); the page was not rendered"
-    );
-    None
-}
-
-fn run_chromium(chromium: &str, profile: &Path, args: &[&str]) -> Vec<u8> {
-    let out = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--force-device-scale-factor=1",
-            &format!("--user-data-dir={}", profile.display()),
-        ])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "chromium {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
 /// Width and height from a PNG's header.
 fn png_size(png: &[u8]) -> (u32, u32) {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
@@ -744,7 +701,7 @@ fn png_size(png: &[u8]) -> (u32, u32) {
 
 #[test]
 fn a_phone_browser_renders_the_status_page() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = tool(CHROMIUM, "MOTCUA_REQUIRE_CHROMIUM", "chromium") else {
         return;
     };
     let (desk, code) = desk_with_ready_dossier();
@@ -752,13 +709,7 @@ fn a_phone_browser_renders_the_status_page() {
     let url = scanned_url(&desk, &server, &code);
 
     // What the browser built from the page.
-    let profile = tempfile::tempdir().unwrap();
-    let dom = String::from_utf8(run_chromium(
-        chromium,
-        profile.path(),
-        &["--dump-dom", &url],
-    ))
-    .unwrap();
+    let dom = String::from_utf8(chromium_run(chromium, &["--dump-dom", &url])).unwrap();
     for expected in [
         "Tra cứu hồ sơ",
         "Đã có kết quả. Mời ông/bà đến nhận.",
@@ -774,10 +725,8 @@ fn a_phone_browser_renders_the_status_page() {
 
     // What a person sees: the page laid out and printed, its text read back from the PDF.
     let pdf = desk.path("status-page.pdf");
-    let profile = tempfile::tempdir().unwrap();
-    run_chromium(
+    chromium_run(
         chromium,
-        profile.path(),
         &[
             "--no-pdf-header-footer",
             &format!("--print-to-pdf={}", pdf.display()),
@@ -801,10 +750,8 @@ fn a_phone_browser_renders_the_status_page() {
 
     // At a phone's width: a screenshot to look at.
     let png = desk.path("status-phone.png");
-    let profile = tempfile::tempdir().unwrap();
-    run_chromium(
+    chromium_run(
         chromium,
-        profile.path(),
         &[
             "--window-size=360,740",
             &format!("--screenshot={}", png.display()),
@@ -824,10 +771,8 @@ fn a_phone_browser_renders_the_status_page() {
 
     // The waiting room's screen, at a television's width.
     let kiosk_png = desk.path("kiosk.png");
-    let profile = tempfile::tempdir().unwrap();
-    run_chromium(
+    chromium_run(
         chromium,
-        profile.path(),
         &[
             "--window-size=1280,720",
             &format!("--screenshot={}", kiosk_png.display()),

@@ -127,6 +127,8 @@ pub fn chromium_run(chromium: &str, args: &[&str]) -> Vec<u8> {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
             "--virtual-time-budget=10000",
             &format!("--user-data-dir={}", profile.path().display()),
         ])
