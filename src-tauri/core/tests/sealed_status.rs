@@ -128,7 +128,7 @@ pub(crate) fn rendered(chromium: &str, url: &str) -> String {
     String::from_utf8(chromium_run(chromium, &["--dump-dom", url])).unwrap()
 }
 
-fn chromium_run(chromium: &str, args: &[&str]) -> Vec<u8> {
+pub(crate) fn chromium_run(chromium: &str, args: &[&str]) -> Vec<u8> {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(chromium)
         .args([

@@ -12,7 +12,9 @@
 //! reading as the public and on again before the desk writes.
 
 use crate::common;
-use crate::sealed_status::{assert_shows, contains, public_view, rendered, tool, CHROMIUM};
+use crate::sealed_status::{
+    assert_shows, chromium_run, contains, public_view, rendered, tool, CHROMIUM,
+};
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -345,6 +347,22 @@ async fn the_citizens_phone_decrypts_what_the_desk_put_in_a_bucket() {
             ],
         );
         assert!(!dom.contains(name) && !dom.contains(&d.code), "{dom}");
+        let png = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("public-status-bucket-phone.png");
+        chromium_run(
+            chromium,
+            &[
+                "--window-size=360,740",
+                "--hide-scrollbars",
+                &format!("--screenshot={}", png.display()),
+                &url,
+            ],
+        );
+        assert!(
+            std::fs::metadata(&png).unwrap().len() > 10_000,
+            "an empty screenshot?"
+        );
+        eprintln!("screenshot: {}", png.display());
         let dom = rendered(chromium, &keys.citizen_url(&target.public_url, &gone.code));
         assert_shows(&dom, &["data-problem=\"not-found\""]);
     }
