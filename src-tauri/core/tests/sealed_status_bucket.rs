@@ -454,3 +454,59 @@ async fn an_absent_server_is_retried_and_missing_keys_are_named() {
         Err(PublishError::KeysInAddress)
     ));
 }
+
+#[test]
+fn the_outbox_takes_a_bucket_as_the_public_status_host() {
+    use motcua_core::outbox::{DestinationKind, NewDestination, OutboxError};
+    let new = |target: &str, public_url: &str| NewDestination {
+        kind: DestinationKind::PublicStatus,
+        target: target.into(),
+        public_url: public_url.into(),
+        secret: String::new(),
+        personal: false,
+        timeout_ms: None,
+    };
+    let d = new(
+        " s3://motcua-tra-cuu/xa-an-binh ",
+        "https://tra-cuu.example.vn/xa/",
+    )
+    .checked()
+    .unwrap();
+    assert_eq!(d.target, "s3://motcua-tra-cuu/xa-an-binh/");
+    assert_eq!(d.public_url, "https://tra-cuu.example.vn/xa/");
+    // WebDAV as before.
+    let d = new("https://dav.example.vn/tc/", "https://tra-cuu.example.vn/")
+        .checked()
+        .unwrap();
+    assert_eq!(d.target, "https://dav.example.vn/tc/");
+    for bad in [
+        "s3://Motcua/",
+        "s3://motcua-tra-cuu/../x/",
+        "ftp://dav.example.vn/",
+    ] {
+        assert!(
+            matches!(
+                new(bad, "https://tra-cuu.example.vn/").checked(),
+                Err(OutboxError::BadUrl { .. })
+            ),
+            "{bad}"
+        );
+    }
+    // Keys in a bucket address are refused, and not echoed back.
+    match new(
+        "s3://AKIA:hunter2@motcua-tra-cuu/",
+        "https://tra-cuu.example.vn/",
+    )
+    .checked()
+    {
+        Err(e @ OutboxError::BadUrl { .. }) => {
+            assert!(!e.message(Lang::En).contains("hunter2"), "{e:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // The citizens' address must be one where the page can decrypt.
+    assert!(matches!(
+        new("s3://motcua-tra-cuu/", "http://tra-cuu.example.vn/").checked(),
+        Err(OutboxError::PlainHttp { .. })
+    ));
+}

@@ -36,8 +36,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A blob is a few hundred bytes and the page a few kilobytes: a minute is a dead link.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The blobs' content type and cache rule: phones must ask the host again every time, or a
-/// citizen would see yesterday's status. The page is written with the same rule so that an
+/// The blobs' content type, and the cache rule a bucket stores with every object (a WebDAV
+/// host's own configuration sets its headers): phones must ask the host again every time,
+/// or a citizen would see yesterday's status; the page has the same rule so that an
 /// upgrade's page meets the blobs it reads.
 const BLOB_TYPE: &str = "application/octet-stream";
 const CACHE_CONTROL: &str = "no-cache";

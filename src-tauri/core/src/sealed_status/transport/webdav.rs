@@ -2,7 +2,7 @@
 //! `dav_methods`) as the public host, with an optional HTTP Basic account.
 
 use percent_encoding::percent_decode_str;
-use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};
+use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, StatusCode, Url};
 
 use super::{client, unreachable, WEBDAV_PASSWORD_VAR, WEBDAV_USER_VAR};
@@ -123,10 +123,7 @@ impl Folder {
     ) -> Result<reqwest::Response, PublishError> {
         let mut request = client()?.request(method, url);
         if let Some((content_type, bytes)) = body {
-            request = request
-                .header(CONTENT_TYPE, content_type)
-                .header(CACHE_CONTROL, super::CACHE_CONTROL)
-                .body(bytes);
+            request = request.header(CONTENT_TYPE, content_type).body(bytes);
         }
         if let Some(c) = &self.credentials {
             request = request.basic_auth(&c.user, Some(&c.password));
