@@ -27,6 +27,8 @@ PACKAGES=(
   chromium
   # the public status host: a WebDAV folder (nginx's dav module) started by the test
   nginx
+  # ... or an S3 bucket: moto, installed from PyPI into a virtual environment below
+  python3-venv
   # the Windows build: cross-compiled with mingw-w64, installed and run under Wine
   gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis wine wine64 xdotool
 )
@@ -72,6 +74,17 @@ export MOTCUA_REQUIRE_POSTGRES=1
 export MOTCUA_REQUIRE_CHROMIUM=1
 # The public status is published to a real nginx WebDAV folder, not skipped.
 export MOTCUA_REQUIRE_NGINX=1
+# ... and to a real S3 server: moto from PyPI (pinned) in its own virtual environment,
+# installed once into a cache folder; its test fails rather than skips without it.
+MOTO_VERSION=5.2.5
+export MOTCUA_MOTO="${MOTCUA_MOTO:-/var/tmp/motcua-moto}"
+if ! "$MOTCUA_MOTO/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+  echo "== installing moto $MOTO_VERSION into $MOTCUA_MOTO"
+  rm -rf "$MOTCUA_MOTO"
+  python3 -m venv "$MOTCUA_MOTO"
+  "$MOTCUA_MOTO/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+fi
+export MOTCUA_REQUIRE_S3=1
 echo "== PostgreSQL on port $PG_PORT"
 
 # CUPS with a cups-pdf virtual printer: printing tests print for real into PDF files.

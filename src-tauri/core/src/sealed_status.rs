@@ -15,8 +15,8 @@
 //! are independent of the slip tags made from the same secret; a database moved into another
 //! keeps its URLs readable through the imported secrets, as it keeps its slips.
 //!
-//! `page.rs` holds the static page (embedded from `ui/status/`), `transport.rs` the WebDAV
-//! transport and the check of the public address, `error.rs` the `PublishError`.
+//! `page.rs` holds the static page (embedded from `ui/status/`), `transport.rs` the transports
+//! (a WebDAV folder, an S3-compatible bucket) and the check of the public address, `error.rs` the `PublishError`.
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::Aes256Gcm;
@@ -40,7 +40,8 @@ mod transport;
 pub use error::PublishError;
 pub use page::{page_files, PageFile};
 pub use transport::{
-    check_public_url, delete, deliver, publish_page, Credentials, PublicTarget, PUBLIC_URL_FIELD,
+    bucket_address, check_public_url, delete, deliver, is_bucket_address, publish_page,
+    Credentials, PublicTarget, PUBLIC_URL_FIELD, WEBDAV_PASSWORD_VAR, WEBDAV_USER_VAR,
 };
 
 /// HKDF salt: the purpose and version of every key below.

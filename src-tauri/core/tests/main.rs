@@ -34,5 +34,6 @@ mod receipt;
 mod restore_truth;
 mod scanner_setting;
 mod sealed_status;
+mod sealed_status_bucket;
 mod serial_scanner;
 mod store;

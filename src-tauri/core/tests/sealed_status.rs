@@ -23,7 +23,10 @@ use motcua_core::status::Status;
 use motcua_core::store::{Store, TagCheck};
 use motcua_core::vntime;
 
-async fn public_view(store: &Store, code: &str) -> motcua_core::public_status::PublicStatus {
+pub(crate) async fn public_view(
+    store: &Store,
+    code: &str,
+) -> motcua_core::public_status::PublicStatus {
     let tag = slip::tag(&store.slip_secret().await.unwrap(), code);
     store.public_status(code, &tag).await.unwrap().unwrap()
 }
@@ -56,11 +59,7 @@ async fn the_citizens_phone_decrypts_what_the_desk_put_on_a_webdav_host() {
         .await
         .unwrap();
 
-    let target = PublicTarget {
-        put_url: dav.url(""),
-        public_url: dav.url(""),
-        credentials: None,
-    };
+    let target = PublicTarget::webdav(&dav.url(""), &dav.url(""), None);
     check_public_url(&target.public_url).unwrap();
     sealed_status::publish_page(&target).await.unwrap();
     let keys = OfficeKeys::derive(&s.slip_secret().await.unwrap());
@@ -221,50 +220,53 @@ async fn a_refusing_or_absent_host_says_whether_to_retry() {
         .unwrap();
     let blob = keys.seal(&public_view(&t.store, &d.code).await, vntime::now());
 
-    let read_only = PublicTarget {
-        put_url: dav.url("ro/"),
-        public_url: dav.url("ro/"),
-        credentials: None,
-    };
+    let read_only = PublicTarget::webdav(&dav.url("ro/"), &dav.url("ro/"), None);
     match sealed_status::deliver(&read_only, &blob).await {
         Err(e @ PublishError::Refused { status: 405 }) => assert!(!e.retry()),
         other => panic!("{other:?}"),
     }
 
     // A folder behind HTTP Basic authentication: refused without the account, written with it.
-    let mut private = PublicTarget {
-        put_url: dav.url("private/"),
-        public_url: dav.url("private/"),
-        credentials: None,
-    };
+    let private = PublicTarget::webdav(&dav.url("private/"), &dav.url("private/"), None);
     match sealed_status::deliver(&private, &blob).await {
         Err(e @ PublishError::Refused { status: 401 }) => assert!(!e.retry()),
         other => panic!("{other:?}"),
     }
-    private.credentials = Some(Credentials {
-        user: "xa".into(),
-        password: "mat-khau-dav".into(),
-    });
+    let private = PublicTarget::webdav(
+        &dav.url("private/"),
+        &dav.url("private/"),
+        Some(Credentials {
+            user: "xa".into(),
+            password: "mat-khau-dav".into(),
+        }),
+    );
     sealed_status::deliver(&private, &blob).await.unwrap();
+    assert!(dav.www().join("private").join(&blob.name).exists());
+    // The account as the outbox stores it, in the write address: taken out of the URL and
+    // sent as HTTP Basic authentication.
+    std::fs::remove_file(dav.www().join("private").join(&blob.name)).unwrap();
+    let stored = PublicTarget::for_destination(
+        &format!("http://xa:mat-khau-dav@{}/private/", dav.addr),
+        &dav.url("private/"),
+    )
+    .unwrap();
+    sealed_status::deliver(&stored, &blob).await.unwrap();
     assert!(dav.www().join("private").join(&blob.name).exists());
 
     let closed = {
         let probe = TcpListener::bind("127.0.0.1:0").unwrap();
         probe.local_addr().unwrap()
     };
-    let absent = PublicTarget {
-        put_url: format!("http://{closed}/"),
-        public_url: format!("http://{closed}/"),
-        credentials: None,
-    };
+    let absent = PublicTarget::webdav(
+        &format!("http://{closed}/"),
+        &format!("http://{closed}/"),
+        None,
+    );
     match sealed_status::publish_page(&absent).await {
         Err(e @ PublishError::Unreachable { .. }) => assert!(e.retry()),
         other => panic!("{other:?}"),
     }
-    let bad = PublicTarget {
-        put_url: "ftp://example.vn/".into(),
-        ..absent
-    };
+    let bad = PublicTarget::webdav("ftp://example.vn/", &absent.public_url, None);
     assert!(matches!(
         sealed_status::delete(&bad, &blob.name).await,
         Err(PublishError::BadAddress)

@@ -69,7 +69,12 @@ pub enum AddCommand {
     },
     /// The citizens' status, encrypted, on a WebDAV folder or bucket
     PublicStatus {
-        /// Where the encrypted files are written (HTTP PUT)
+        /// Where the encrypted files are written: a WebDAV folder (HTTP PUT), its account in
+        /// the address or in MOTCUA_PUBLIC_STATUS_USER and MOTCUA_PUBLIC_STATUS_PASSWORD; or an
+        /// S3-compatible bucket, s3://bucket/prefix/, its keys, region and endpoint from the
+        /// environment of the program that sends (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+        /// AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL for a host other than AWS), never
+        /// from the command line
         #[arg(long, value_name = "URL")]
         put: String,
         /// The address citizens' phones open (https)

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{display_in_vietnamese, tf, Lang, Localized};
 use crate::public_status::PublicStatus;
+use crate::sealed_status;
 use crate::status::Status;
 
 /// The version of the message a destination receives; a change of its meaning is a new one.
@@ -354,8 +355,21 @@ impl NewDestination {
                 self.secret = self.secret.trim().to_string();
             }
             DestinationKind::PublicStatus => {
-                self.target = check_url(&self.target)?.to_string();
+                self.target = if sealed_status::is_bucket_address(&self.target) {
+                    sealed_status::bucket_address(&self.target).map_err(|_| {
+                        OutboxError::BadUrl {
+                            url: redact(&self.target),
+                        }
+                    })?
+                } else {
+                    check_url(&self.target)?.to_string()
+                };
                 self.public_url = check_url(&self.public_url)?.to_string();
+                sealed_status::check_public_url(&self.public_url).map_err(|_| {
+                    OutboxError::PlainHttp {
+                        url: redact(&self.public_url),
+                    }
+                })?;
             }
             DestinationKind::Folder => {
                 self.target = folder::prepare(&self.target)?;

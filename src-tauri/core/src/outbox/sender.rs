@@ -203,7 +203,7 @@ impl Sender {
     /// the host's error. A failure is said and changes nothing: the sender puts the page
     /// up before its first blob anyway.
     pub async fn publish_page(&self, destination: &Destination) -> Result<(), SendError> {
-        let target = for_destination(&destination.target, &destination.public_url)
+        let target = PublicTarget::for_destination(&destination.target, &destination.public_url)
             .map_err(|e| host_error(&e))?;
         sealed_status::publish_page(&target)
             .await
@@ -221,10 +221,11 @@ impl Sender {
         &self,
         destination: &Destination,
     ) -> CoreResult<Result<(PublicTarget, OfficeKeys), SendError>> {
-        let target = match for_destination(&destination.target, &destination.public_url) {
-            Ok(target) => target,
-            Err(e) => return Ok(Err(host_error(&e))),
-        };
+        let target =
+            match PublicTarget::for_destination(&destination.target, &destination.public_url) {
+                Ok(target) => target,
+                Err(e) => return Ok(Err(host_error(&e))),
+            };
         let keys = OfficeKeys::derive(&self.store.slip_secret().await?);
         Ok(Ok((target, keys)))
     }
@@ -397,13 +398,4 @@ fn host_error(e: &PublishError) -> SendError {
         en: e.message(Lang::En),
         retry: e.retry(),
     }
-}
-
-// Replaced by `PublicTarget::for_destination` when the bucket transport lands.
-fn for_destination(put: &str, public_url: &str) -> Result<PublicTarget, PublishError> {
-    Ok(PublicTarget {
-        put_url: put.to_string(),
-        public_url: public_url.to_string(),
-        credentials: None,
-    })
 }
