@@ -80,7 +80,12 @@ async fn a_supervisor_sets_up_the_destinations(desk: &Desk, port: u16) {
     w.fill("#outbox-timeout", "2").await;
     w.click("#outbox-save").await;
     w.wait_text("#outbox-added", |t| t.contains("#1")).await;
-    let secret = w.wait_css("#outbox-secret").await.prop("value").await.unwrap();
+    let secret = w
+        .wait_css("#outbox-secret")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(secret.as_deref(), Some(""));
     w.wait_text("#outbox-dest-1", |t| {
         t.contains("Webhook") && t.contains(&format!("127.0.0.1:{port}"))
@@ -94,8 +99,10 @@ async fn a_supervisor_sets_up_the_destinations(desk: &Desk, port: u16) {
     w.fill("#outbox-target", usb.to_str().unwrap()).await;
     w.click("#outbox-personal").await;
     w.click("#outbox-save").await;
-    w.wait_text("#outbox-dest-2", |t| t.contains("Thư mục") && t.contains("Có"))
-        .await;
+    w.wait_text("#outbox-dest-2", |t| {
+        t.contains("Thư mục") && t.contains("Có")
+    })
+    .await;
 
     // A third, removed after its confirmation.
     let spare = desk.path("spare");
@@ -177,7 +184,9 @@ async fn the_window_sends_what_its_clerks_change_and_says_what_waits() {
     assert!(is_hidden(&w, "#outbox-banner").await, "nothing waits yet");
     let code = register(&w).await;
     let banner = w
-        .wait_text("#outbox-banner-open", |t| t.contains("thay đổi đang chờ gửi"))
+        .wait_text("#outbox-banner-open", |t| {
+            t.contains("thay đổi đang chờ gửi")
+        })
         .await;
     let waiting: u32 = banner
         .split_whitespace()
@@ -200,10 +209,16 @@ async fn the_window_sends_what_its_clerks_change_and_says_what_waits() {
             t.contains("Không kết nối được tới nơi nhận")
         })
         .await;
-    assert!(status.contains("Webhook") && status.contains("Chờ lâu nhất"), "{status}");
+    assert!(
+        status.contains("Webhook") && status.contains("Chờ lâu nhất"),
+        "{status}"
+    );
     capture("outbox-banner-1366x768-vi", 1366, 768);
     // The folder was written by then (the pass, or the window's sender before it).
-    assert!(folder_text(&desk).contains(&code), "the folder lacks {code}");
+    assert!(
+        folder_text(&desk).contains(&code),
+        "the folder lacks {code}"
+    );
 
     // The receiver comes up: the window's own sender delivers, the banner goes.
     let rx = receiver::start(port, SECRET, Trouble::none()).await;
@@ -224,18 +239,23 @@ async fn the_window_sends_what_its_clerks_change_and_says_what_waits() {
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let received = rx.received.lock().unwrap();
-    assert_eq!(received.bad_signatures, 0);
-    assert_eq!(received.seqs[&code], vec![1]);
-    drop(received);
+    let (bad, seqs, message) = {
+        let received = rx.received.lock().unwrap();
+        let key = format!("{code}:1:1");
+        (
+            received.bad_signatures,
+            received.seqs[&code].clone(),
+            received.messages[&key].clone(),
+        )
+    };
+    assert_eq!(bad, 0);
+    assert_eq!(seqs, vec![1]);
     assert_eq!(
         w.invoke("outbox_pending", json!({})).await.unwrap(),
         json!(0)
     );
     // The webhook was not entitled to personal data; the folder was.
     assert!(folder_text(&desk).contains("Trần Thị Bình"));
-    let key = format!("{code}:1:1");
-    let message = rx.received.lock().unwrap().messages[&key].clone();
     assert!(message.get("applicant").is_none(), "{message}");
     w.close().await;
 }

@@ -16,12 +16,12 @@
 //! secret goes in and never comes back out (`Destination` does not serialize it).
 
 use motcua_core::accounts::Action;
+use motcua_core::error::Problem;
 use motcua_core::i18n::{t, Lang, Localized};
 use motcua_core::outbox::sender::Sender;
 use motcua_core::outbox::{
     check_url, redact, words_of_age, Destination, DestinationKind, NewDestination, OutboxError,
 };
-use motcua_core::error::Problem;
 use motcua_core::vntime::now;
 use motcua_core::CoreError;
 use serde::{Deserialize, Serialize};

@@ -386,7 +386,10 @@ mod tests {
     fn an_age_is_said_in_the_largest_units_that_matter() {
         assert_eq!(words_of_age(42, Lang::Vi), "42 giây");
         assert_eq!(words_of_age(125, Lang::Vi), "2 phút 5 giây");
-        assert_eq!(words_of_age(3 * 3600 + 5 * 60 + 9, Lang::Vi), "3 giờ 5 phút");
+        assert_eq!(
+            words_of_age(3 * 3600 + 5 * 60 + 9, Lang::Vi),
+            "3 giờ 5 phút"
+        );
         assert_eq!(words_of_age(3 * 3600 + 5 * 60, Lang::En), "3 h 5 min");
         // A clock set back never makes a negative age.
         assert_eq!(words_of_age(-5, Lang::En), "0 s");
