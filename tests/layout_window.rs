@@ -32,7 +32,7 @@ const SCREENS: [(&str, &str, &str); 6] = [
 ];
 
 /// What is wrong with the layout on screen, if anything, in words for the failure message.
-const CHECK: &str = "
+pub(crate) const CHECK: &str = "
   const problems = [];
   const wide = [document.documentElement, document.body,
     ...document.querySelectorAll('.topbar, .screen, .scroll, .listpane, .detail, .workspace, .card, form, .intake-cols, .col, .modal-box')]

@@ -155,8 +155,10 @@ function render(state, view) {
       return;
     }
     if (!waitingPanel.hidden) { waitingPanel.hidden = true; return; }
-    clear(waitingPanel).append(await outboxPanel(),
-      h('button', { type: 'button', class: 'link', id: 'outbox-panel-close', onclick: () => { waitingPanel.hidden = true; } }, t('ui.close')));
+    const panel = await outboxPanel();
+    clear(waitingPanel).append(
+      h('button', { type: 'button', class: 'link', id: 'outbox-panel-close', onclick: () => { waitingPanel.hidden = true; } }, t('ui.close')),
+      panel);
     waitingPanel.hidden = false;
   };
   waitingPanel.hidden = true;
@@ -239,7 +241,7 @@ async function countWaiting() {
     waitingText.title = t('ui.outbox.banner_hint');
     waiting.hidden = n === 0;
     if (n === 0) waitingPanel.hidden = true;
-    const shown = waitingPanel.firstChild;
+    const shown = waitingPanel.lastChild;
     if (!waitingPanel.hidden && shown && shown.reload) await shown.reload();
   } catch (e) {
     // Offline: the offline banner says so; the count stays as it was until the next try.

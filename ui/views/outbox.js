@@ -69,11 +69,11 @@ export async function outboxPanel() {
     }
   };
   await load();
+  // "Gửi ngay" and its answer above the list, in view however long the list grows.
   const panel = h('div', {},
     h('h2', {}, t('ui.outbox.panel_title')),
-    h('p', { class: 'hint' }, t('ui.outbox.hint')),
-    list,
-    sendNow(load));
+    sendNow(load),
+    list);
   // Read again while it stays open, with each count of the banner.
   panel.reload = load;
   return panel;
