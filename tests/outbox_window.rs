@@ -238,6 +238,17 @@ async fn the_window_sends_what_its_clerks_change_and_says_what_waits() {
         .await;
     capture("outbox-banner-1366x768-vi", 1366, 768);
     fits_the_narrowest(&w, "banner", "#outbox-panel").await;
+
+    // In English, the count and the reason too.
+    w.click("#lang-switch").await;
+    w.wait_text("#outbox-banner-open", |t| t == "Changes waiting to be sent: 1")
+        .await;
+    w.click("#outbox-banner-open").await;
+    w.wait_text("#outbox-panel-list", |t| {
+        t.contains("Could not connect to the destination") && t.contains("Oldest")
+    })
+    .await;
+    capture("outbox-banner-1366x768-en", 1366, 768);
     // The folder was written by then (the pass, or the window's sender before it).
     assert!(
         folder_text(&desk).contains(&code),
