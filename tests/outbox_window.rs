@@ -241,8 +241,10 @@ async fn the_window_sends_what_its_clerks_change_and_says_what_waits() {
 
     // In English, the count and the reason too.
     w.click("#lang-switch").await;
-    w.wait_text("#outbox-banner-open", |t| t == "Changes waiting to be sent: 1")
-        .await;
+    w.wait_text("#outbox-banner-open", |t| {
+        t == "Changes waiting to be sent: 1"
+    })
+    .await;
     w.click("#outbox-banner-open").await;
     w.wait_text("#outbox-panel-list", |t| {
         t.contains("Could not connect to the destination") && t.contains("Oldest")
