@@ -89,6 +89,7 @@ async fn a_supervisor_sets_up_the_destinations(desk: &Desk, port: u16) {
     );
     w.wait_css(".field.invalid[data-field='outbox.target']")
         .await;
+    capture("outbox-refused-1366x768-vi", 1366, 768);
 
     // The receiver on this computer: accepted, the secret box emptied.
     w.fill("#outbox-target", &format!("http://127.0.0.1:{port}/motcua"))
@@ -233,6 +234,16 @@ async fn the_window_sends_what_its_clerks_change_and_says_what_waits() {
         status.contains("Webhook") && status.contains("Chờ lâu nhất"),
         "{status}"
     );
+    // In plain words on the screen; the library's wording only behind it, for a technician.
+    assert!(!status.contains("os error"), "{status}");
+    let detail = w
+        .wait_css("#outbox-panel-list .outbox-error span")
+        .await
+        .attr("title")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(detail.starts_with("Chi tiết kỹ thuật: "), "{detail}");
     // The banner counts again after the window's own pass: the webhook's change is left.
     w.wait_text("#outbox-banner-open", |t| t == "1 thay đổi đang chờ gửi")
         .await;

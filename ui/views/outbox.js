@@ -13,6 +13,11 @@ const KINDS = ['folder', 'webhook', 'public-status'];
 
 function kindWord(kind) { return t('ui.outbox.kind.' + kind); }
 
+// A failure in plain words, the system's own wording behind it for whoever fixes it.
+function detailed(plain, detail) {
+  return h('span', { title: detail ? t('ui.outbox.error_detail', { detail }) : null }, plain);
+}
+
 // One destination: its kind and address, and what waits for it (the age and the last
 // error only while something waits). `remove`, when given, adds the remove button.
 function destinationBlock(d, remove) {
@@ -28,7 +33,7 @@ function destinationBlock(d, remove) {
       d.kind !== 'public-status' ? row(t('ui.outbox.col.personal'), d.personal ? t('ui.outbox.yes') : t('ui.outbox.no'), 'outbox-personal') : null,
       row(t('ui.outbox.col.pending'), String(d.pending), 'outbox-pending'),
       d.oldest_age ? row(t('ui.outbox.col.oldest'), d.oldest_age, 'outbox-oldest') : null,
-      d.last_error ? row(t('ui.outbox.col.error'), d.last_error, 'outbox-error') : null));
+      d.last_error ? row(t('ui.outbox.col.error'), detailed(d.last_error, d.last_error_detail), 'outbox-error') : null));
   return block;
 }
 
@@ -45,6 +50,7 @@ function sendNow(after) {
       result.textContent = r.reason
         ? t('ui.outbox.sent_reason', { sent: r.sent, pending: r.pending, reason: r.reason })
         : t('ui.outbox.sent', { sent: r.sent, pending: r.pending });
+      result.title = r.reason_detail ? t('ui.outbox.error_detail', { detail: r.reason_detail }) : '';
     } catch (e) {
       result.textContent = e.message || String(e);
     } finally {

@@ -6,21 +6,22 @@
 //! | command | action | arguments | resolves to |
 //! | --- | --- | --- | --- |
 //! | `outbox_pending` | view_dossier (a timer's call) | none | the number of changes waiting |
-//! | `outbox_status` | view_dossier (a timer's call) | none | `[DestinationView]` with `pending`, `oldest_age` and `last_error` in words |
+//! | `outbox_status` | view_dossier (a timer's call) | none | `[DestinationView]` with `pending`, `oldest_age` and `last_error` in words (`last_error_detail` with the system's) |
 //! | `outbox_destinations` | settings | none | `[DestinationView]` (no counts) |
 //! | `outbox_add` | settings | `{input: {kind, target, public_url, secret, personal, timeout_seconds}}` | the `DestinationView` added |
 //! | `outbox_remove` | settings | `{id}` | nothing |
-//! | `outbox_send_now` | view_dossier | none | `{sent, failed, pending, reason}` |
+//! | `outbox_send_now` | view_dossier | none | `{sent, failed, pending, reason, reason_detail}` |
 //!
 //! Addresses are shown with any password in them hidden (`outbox::redact`); the webhook's
 //! secret goes in and never comes back out (`Destination` does not serialize it).
 
 use motcua_core::accounts::Action;
 use motcua_core::error::Problem;
-use motcua_core::i18n::{t, Lang, Localized};
+use motcua_core::i18n::{t, tf, Lang, Localized};
 use motcua_core::outbox::sender::Sender;
 use motcua_core::outbox::{
     check_url, redact, words_of_age, Destination, DestinationKind, NewDestination, OutboxError,
+    SendError,
 };
 use motcua_core::vntime::now;
 use motcua_core::CoreError;
@@ -49,8 +50,10 @@ pub struct DestinationView {
     pending: i64,
     /// How long the oldest waiting change has waited, in words.
     oldest_age: Option<String>,
-    /// Why the last try failed, in words, while something still waits.
+    /// Why the last try failed, in plain words, while something still waits.
     last_error: Option<String>,
+    /// The same with the system's own detail (a tooltip, for whoever fixes it).
+    last_error_detail: Option<String>,
 }
 
 impl DestinationView {
@@ -66,6 +69,7 @@ impl DestinationView {
             pending: 0,
             oldest_age: None,
             last_error: None,
+            last_error_detail: None,
         }
     }
 }
@@ -91,8 +95,9 @@ pub struct SendNowView {
     sent: u64,
     failed: u64,
     pending: i64,
-    /// Why something still waits, in words.
+    /// Why something still waits, in plain words, and with the system's detail.
     reason: Option<String>,
+    reason_detail: Option<String>,
 }
 
 /// The banner's number: every change waiting, for every destination.
@@ -121,6 +126,11 @@ pub async fn outbox_status(state: State<'_, AppState>) -> UiResult<Vec<Destinati
                     .filter(|_| waiting)
                     .map(|age| words_of_age(age, lang)),
                 last_error: s
+                    .last_error
+                    .as_ref()
+                    .filter(|_| waiting)
+                    .map(|e| plain(e, lang)),
+                last_error_detail: s
                     .last_error
                     .as_ref()
                     .filter(|_| waiting)
@@ -175,16 +185,30 @@ pub async fn outbox_send_now(state: State<'_, AppState>) -> UiResult<SendNowView
     let lang = state.lang();
     let sender = Sender::new(store(&state)?.clone(), state.global.desk_name());
     let report = ui(&state, sender.pass(false).await)?;
-    let reason = (report.pending > 0).then(|| match &report.first_error {
-        Some(e) => e.message(lang),
-        None => t(lang, "cli.outbox.busy"),
-    });
+    let (reason, reason_detail) = match (&report.first_error, report.pending > 0) {
+        (_, false) => (None, None),
+        (Some(e), true) => (Some(plain(e, lang)), Some(e.message(lang))),
+        (None, true) => (Some(t(lang, "cli.outbox.busy")), None),
+    };
     Ok(SendNowView {
         sent: report.sent,
         failed: report.failed,
         pending: report.pending,
         reason,
+        reason_detail,
     })
+}
+
+/// A failure said for the person at the desk: what it means and what may fix it, without
+/// the HTTP library's or the system's wording (which the detail keeps).
+fn plain(e: &SendError, lang: Lang) -> String {
+    match e {
+        SendError::Unreachable { .. } => t(lang, "ui.outbox.error.unreachable"),
+        SendError::Folder { path, .. } => tf(lang, "ui.outbox.error.folder", &[("path", path)]),
+        SendError::Misconfigured { .. } => t(lang, "ui.outbox.error.misconfigured"),
+        // The others carry no system wording: their own message is plain already.
+        other => other.message(lang),
+    }
 }
 
 /// The form's fields as the core's request; a kind or timeout the form cannot send is
