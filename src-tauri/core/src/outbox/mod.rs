@@ -300,21 +300,6 @@ impl Localized for SendError {
     }
 }
 
-/// How long the oldest change has waited, in words ("3 giờ 5 phút", "42 s"): the CLI's
-/// `outbox status` and the window's settings screen and banner say it alike.
-pub fn words_of_age(seconds: i64, lang: Lang) -> String {
-    let seconds = seconds.max(0);
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    let n = |v: i64| v.to_string();
-    if h > 0 {
-        tf(lang, "outbox.age_hours", &[("h", &n(h)), ("m", &n(m))])
-    } else if m > 0 {
-        tf(lang, "outbox.age_minutes", &[("m", &n(m)), ("s", &n(s))])
-    } else {
-        tf(lang, "outbox.age_seconds", &[("s", &n(s))])
-    }
-}
-
 /// An HTTP(S) address a destination may use: HTTPS, or plain HTTP to this computer only
 /// (tests, a local adapter).
 pub fn check_url(url: &str) -> Result<url::Url, OutboxError> {
@@ -347,6 +332,21 @@ fn is_loopback(host: &url::Host<&str>) -> bool {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(ip) => ip.is_loopback(),
         url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+/// How long the oldest change has waited, in words ("3 giờ 5 phút", "42 s"): the CLI's
+/// `outbox status` and the window's settings screen and banner say it alike.
+pub fn words_of_age(seconds: i64, lang: Lang) -> String {
+    let seconds = seconds.max(0);
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    let n = |v: i64| v.to_string();
+    if h > 0 {
+        tf(lang, "outbox.age_hours", &[("h", &n(h)), ("m", &n(m))])
+    } else if m > 0 {
+        tf(lang, "outbox.age_minutes", &[("m", &n(m)), ("s", &n(s))])
+    } else {
+        tf(lang, "outbox.age_seconds", &[("s", &n(s))])
     }
 }
 
