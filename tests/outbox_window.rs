@@ -71,6 +71,13 @@ async fn a_supervisor_sets_up_the_destinations(desk: &Desk, port: u16) {
     w.resize(1366, 768).await;
     w.login("giamsat", PASSWORD).await;
     w.click("#nav-settings").await;
+    // The settings screen draws once all its sections have answered (printers from CUPS
+    // among them): on a loaded machine that has taken longer than the usual 20 s wait.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while w.client.find(Locator::Css("#outbox-list")).await.is_err() {
+        assert!(Instant::now() < deadline, "the settings screen never drew");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
     w.wait_text("#outbox-list", |t| t.contains("Chưa có nơi nhận"))
         .await;
 
