@@ -32,7 +32,7 @@ const SCREENS: [(&str, &str, &str); 6] = [
 ];
 
 /// What is wrong with the layout on screen, if anything, in words for the failure message.
-const CHECK: &str = "
+pub(crate) const CHECK: &str = "
   const problems = [];
   const wide = [document.documentElement, document.body,
     ...document.querySelectorAll('.topbar, .screen, .scroll, .listpane, .detail, .workspace, .card, form, .intake-cols, .col, .modal-box')]
@@ -66,7 +66,7 @@ const CHECK: &str = "
 /// The window as the X server shows it, saved for a person to look at. WebKitWebDriver's own
 /// screenshot can wait forever for a paint at some sizes and then holds up every later
 /// command; the display's picture cannot.
-fn capture(what: &str, width: u32, height: u32) {
+pub(crate) fn capture(what: &str, width: u32, height: u32) {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::process::Command::new("import")

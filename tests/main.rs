@@ -34,6 +34,7 @@ mod idcard_window;
 mod layout_window;
 mod lifecycle_window;
 mod outbox_cli;
+mod outbox_window;
 mod pg_roles_cli;
 mod private_files;
 mod public_status_cli;

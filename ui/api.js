@@ -11,12 +11,19 @@ export function onSessionLost(fn) { sessionLost = fn; }
 let offlineListener = null;
 export function onOffline(fn) { offlineListener = fn; }
 
+// Told of every command that succeeded, by name (the banner of changes waiting to be sent
+// counts again after the window's own changes).
+let calledListener = () => {};
+export function onCalled(fn) { calledListener = fn; }
+
 export async function call(command, args = {}) {
   if (!core) {
     throw { kind: 'internal', message: 'Tauri IPC is not available', fields: [] };
   }
   try {
-    return await core.invoke(command, args);
+    const result = await core.invoke(command, args);
+    calledListener(command);
+    return result;
   } catch (e) {
     const error = (e && typeof e === 'object' && 'message' in e)
       ? e : { kind: 'internal', message: String(e), fields: [] };

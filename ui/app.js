@@ -1,6 +1,6 @@
 // Một Cửa desk window: start-up, sign-in, language, and the screens under one top bar.
 // The screens, their keys and who may open them are the table in screens.js; Ctrl+L locks.
-import { call, onSessionLost, onOffline } from './api.js';
+import { call, onSessionLost, onOffline, onCalled } from './api.js';
 import { loadStrings, setLang, lang, t } from './i18n.js';
 import { h, clear } from './dom.js';
 import { onScan } from './scanner.js';
@@ -12,6 +12,7 @@ import { renderSetup, renderDeskName } from './views/setup.js';
 import { renderLogin, renderLock } from './views/login.js';
 import { passwordDialog } from './views/accounts.js';
 import { SCREENS, HOME, findScreen, screenForKey, mayOpen, allowedOr } from './screens.js';
+import { outboxPanel } from './views/outbox.js';
 
 const root = document.getElementById('app');
 let screen = null;
@@ -118,7 +119,7 @@ function render(state, view) {
       h('button', { type: 'button', class: 'link', id: 'notice-banner-dismiss', onclick: (ev) => { localStorage.setItem('notice-banner-dismissed', vnToday()); ev.target.closest('.banner').remove(); } }, t('ui.notice_banner.dismiss'))))
     : [];
   const body = h('div', { class: 'screen', id: 'screen' });
-  root.append(header, offline, ...warnings, body);
+  root.append(header, offline, waiting, ...warnings, body);
 
   function closeMenu() { const m = header.querySelector('.usermenu'); if (m) m.open = false; }
   function ownPassword() {
@@ -143,6 +144,25 @@ function render(state, view) {
     if (status.state === 'locked') renderLock(ctx, status);
     else if (status.state === 'logged_out') await ctx.reload();
   };
+
+  // The banner of changes waiting: a person who keeps the settings goes to the destinations;
+  // anyone else gets what waits, since when and why, and "Gửi ngay", in a panel under it.
+  openWaiting = async () => {
+    if (may('settings')) {
+      await go('settings');
+      const section = document.getElementById('outbox');
+      if (section) section.scrollIntoView();
+      return;
+    }
+    if (!waitingPanel.hidden) { waitingPanel.hidden = true; return; }
+    const panel = await outboxPanel();
+    clear(waitingPanel).append(
+      h('button', { type: 'button', class: 'link', id: 'outbox-panel-close', onclick: () => { waitingPanel.hidden = true; } }, t('ui.close')),
+      panel);
+    waitingPanel.hidden = false;
+  };
+  waitingPanel.hidden = true;
+  countWaiting();
 
   let current = view;
   async function go(next, options = {}) {
@@ -197,6 +217,45 @@ onOffline(() => {
   polling = setTimeout(checkDatabase, POLL_MS);
 });
 polling = setTimeout(checkDatabase, POLL_MS);
+
+// The changes waiting to be sent, beside the offline banner and, like it, outside the
+// screens. Counted every 15 seconds (a timer's call: it keeps nobody signed in) and soon
+// after any command the window makes, so the clerk's own intake shows at once; hidden at 0
+// and for a person who does not see dossiers.
+const WAITING_MS = 15000;
+const waitingText = h('button', { type: 'button', class: 'link', id: 'outbox-banner-open', title: '', onclick: () => openWaiting() });
+const waitingPanel = h('div', { class: 'outbox-panel', id: 'outbox-panel', hidden: true });
+const waiting = h('div', { class: 'banner warn outbox-banner', id: 'outbox-banner', role: 'status', hidden: true }, waitingText, waitingPanel);
+let openWaiting = () => {};
+let counting = null;
+async function countWaiting() {
+  clearTimeout(counting);
+  counting = setTimeout(countWaiting, WAITING_MS);
+  if (!document.getElementById('who') || document.getElementById('lock-overlay') || !may('view_dossier')) {
+    waiting.hidden = true;
+    return;
+  }
+  try {
+    const n = await call('outbox_pending');
+    waitingText.textContent = n === 0 ? '' : t('ui.outbox.banner', { n });
+    waitingText.title = t('ui.outbox.banner_hint');
+    waiting.hidden = n === 0;
+    if (n === 0) waitingPanel.hidden = true;
+    const shown = waitingPanel.lastChild;
+    if (!waitingPanel.hidden && shown && shown.reload) await shown.reload();
+  } catch (e) {
+    // Offline: the offline banner says so; the count stays as it was until the next try.
+  }
+}
+// Calls that change nothing, made by timers or by this count itself.
+const QUIET = new Set(['outbox_pending', 'outbox_status', 'outbox_destinations', 'database_status', 'session_status', 'touch_session', 'ui_strings']);
+let soon = null;
+onCalled((command) => {
+  if (QUIET.has(command)) return;
+  clearTimeout(soon);
+  soon = setTimeout(countWaiting, 300);
+});
+counting = setTimeout(countWaiting, WAITING_MS);
 
 // One listener for the whole life of the window: screens come and go.
 let keys = () => {};

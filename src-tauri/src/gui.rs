@@ -36,6 +36,31 @@ fn daily_backup(state: &AppState) {
     }
 }
 
+/// The outbox's sender in the window's background, from the window's start to its close.
+/// The store is the one the window opened: choosing another database takes effect at the
+/// next start, and the sender starts again with it then.
+struct OutboxSender {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tauri::async_runtime::JoinHandle<()>,
+}
+
+impl OutboxSender {
+    fn start(state: &AppState) -> Option<OutboxSender> {
+        let store = state.store.clone()?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let sender = motcua_core::outbox::sender::Sender::new(store, state.global.desk_name());
+        let task = tauri::async_runtime::spawn(async move { sender.run(stopped).await });
+        Some(OutboxSender { stop, task })
+    }
+
+    /// Stops it at once: a message it was delivering stays in the outbox until
+    /// acknowledged, so nothing is lost and the next sender sends it again.
+    fn stop(&self) {
+        let _ = self.stop.send(true);
+        self.task.abort();
+    }
+}
+
 pub fn run(global: Global) -> ExitCode {
     if crate::webview_runtime::installed_version().is_none() {
         crate::webview_runtime::alert(&crate::webview_runtime::missing_message());
@@ -49,6 +74,9 @@ pub fn run(global: Global) -> ExitCode {
             let state = app.state::<AppState>();
             if let Some(store) = &state.store {
                 crate::serve::start_in_background(store, state.global.desk_name());
+            }
+            if let Some(sender) = OutboxSender::start(&state) {
+                app.manage(sender);
             }
             let unit = match &state.store {
                 Some(store) => tauri::async_runtime::block_on(store.agency())
@@ -67,6 +95,13 @@ pub fn run(global: Global) -> ExitCode {
             crate::placement::apply(&window, crate::placement::file())?;
             crate::scanner::start(app.handle());
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Destroyed = event {
+                if let Some(sender) = window.try_state::<OutboxSender>() {
+                    sender.stop();
+                }
+            }
         })
         .run(tauri::generate_context!());
     match result {

@@ -1,5 +1,6 @@
 // Settings: every named setting (the same ones, validated the same way, as
-// `motcua settings set`), and the calendar's table of notices. This desk's own choices
+// `motcua settings set`), the calendar's table of notices, the catalog, the desk's database
+// and the outbox's destinations (views/outbox.js). This desk's own choices
 // (printer, paper, language, scanner) apply when chosen; an office-wide value (the agency
 // code on every future dossier, the first number, office hours, …) changes only through
 // "Sửa", then "Lưu", then a confirmation that shows the old and the new value, and the core
@@ -10,6 +11,7 @@ import { dateInput } from '../dates.js';
 import { h, clear, vnDate } from '../dom.js';
 import { onSubmit, errorText, field } from './form.js';
 import { inForceLine } from './forms.js';
+import { outboxSection } from './outbox.js';
 
 const GROUPS = [
   ['ui.settings.agency', ['agency-code', 'governing-body', 'unit', 'place', 'contact', 'first-number', 'form-set']],
@@ -48,11 +50,11 @@ export async function renderSettings(ctx, container) {
   };
   // Every section is ready before any is shown: a field the clerk (or a scanner) is
   // already typing into never loses the focus to a section arriving late.
-  const [noticeBox, catalogBox, databaseBox] = await Promise.all([notices(), catalogEditor(), database()]);
+  const [noticeBox, catalogBox, databaseBox, outboxBox] = await Promise.all([notices(), catalogEditor(), database(), outboxSection()]);
   page.append(...GROUPS.map(([title, keys]) => section(title, keys)));
   const others = settings.map((s) => s.key).filter((k) => !placed.has(k));
   if (others.length) page.append(section('ui.settings.other', others));
-  page.append(noticeBox, catalogBox, databaseBox);
+  page.append(noticeBox, catalogBox, databaseBox, outboxBox);
   // Nothing is focused or selected on arrival: a stray key must not edit a setting.
   return {};
 

@@ -191,7 +191,7 @@ pub async fn run(global: &Global, store: &Store, command: OutboxCommand) -> Resu
                         "cli.outbox.pending",
                         &[
                             ("pending", &s.pending.to_string()),
-                            ("age", &words_of_age(age, lang)),
+                            ("age", &motcua_core::outbox::words_of_age(age, lang)),
                         ]
                     )
                 );
@@ -290,21 +290,4 @@ fn new_destination(add: AddCommand) -> Result<NewDestination, CoreError> {
 /// An address as shown: a password in it hidden.
 fn shown(target: &str) -> String {
     motcua_core::outbox::redact(target)
-}
-
-/// "3 giờ 5 phút", "42 s": how long the oldest change has waited.
-fn words_of_age(seconds: i64, lang: motcua_core::i18n::Lang) -> String {
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    let n = |v: i64| v.to_string();
-    if h > 0 {
-        tf(lang, "cli.outbox.age_hours", &[("h", &n(h)), ("m", &n(m))])
-    } else if m > 0 {
-        tf(
-            lang,
-            "cli.outbox.age_minutes",
-            &[("m", &n(m)), ("s", &n(s))],
-        )
-    } else {
-        tf(lang, "cli.outbox.age_seconds", &[("s", &n(s))])
-    }
 }

@@ -197,6 +197,17 @@ pub fn guarded(dir: &str) -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("database_config", "settings", json!({})),
         ("choose_database", "settings", json!({ "location": "" })),
+        // The test desk has no destination: a pass sends nothing, a removal finds nothing.
+        ("outbox_pending", "view_dossier", json!({})),
+        ("outbox_status", "view_dossier", json!({})),
+        ("outbox_destinations", "settings", json!({})),
+        (
+            "outbox_add",
+            "settings",
+            json!({ "input": { "kind": "webhook", "target": "", "secret": "" } }),
+        ),
+        ("outbox_remove", "settings", json!({ "id": -1 })),
+        ("outbox_send_now", "view_dossier", json!({})),
     ]
 }
 

@@ -13,6 +13,7 @@ mod idcard;
 mod lifecycle;
 #[cfg(test)]
 mod matrix_tests;
+mod outbox;
 mod session;
 mod settings;
 mod slips;
@@ -93,6 +94,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         files::open_file,
         database::database_config,
         database::choose_database,
+        outbox::outbox_pending,
+        outbox::outbox_status,
+        outbox::outbox_destinations,
+        outbox::outbox_add,
+        outbox::outbox_remove,
+        outbox::outbox_send_now,
     ]
 }
 

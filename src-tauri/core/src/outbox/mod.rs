@@ -339,6 +339,21 @@ fn is_loopback(host: &url::Host<&str>) -> bool {
     }
 }
 
+/// How long the oldest change has waited, in words ("3 giờ 5 phút", "42 s"): the CLI's
+/// `outbox status` and the window's settings screen and banner say it alike.
+pub fn words_of_age(seconds: i64, lang: Lang) -> String {
+    let seconds = seconds.max(0);
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    let n = |v: i64| v.to_string();
+    if h > 0 {
+        tf(lang, "outbox.age_hours", &[("h", &n(h)), ("m", &n(m))])
+    } else if m > 0 {
+        tf(lang, "outbox.age_minutes", &[("m", &n(m)), ("s", &n(s))])
+    } else {
+        tf(lang, "outbox.age_seconds", &[("s", &n(s))])
+    }
+}
+
 impl NewDestination {
     /// Checked and normalised: a webhook over HTTPS (plain HTTP to loopback only) with a
     /// secret; public status with both addresses so; a folder made if missing and written
@@ -383,6 +398,19 @@ impl NewDestination {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_age_is_said_in_the_largest_units_that_matter() {
+        assert_eq!(words_of_age(42, Lang::Vi), "42 giây");
+        assert_eq!(words_of_age(125, Lang::Vi), "2 phút 5 giây");
+        assert_eq!(
+            words_of_age(3 * 3600 + 5 * 60 + 9, Lang::Vi),
+            "3 giờ 5 phút"
+        );
+        assert_eq!(words_of_age(3 * 3600 + 5 * 60, Lang::En), "3 h 5 min");
+        // A clock set back never makes a negative age.
+        assert_eq!(words_of_age(-5, Lang::En), "0 s");
+    }
 
     #[test]
     fn events_say_what_a_move_means() {
