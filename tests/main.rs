@@ -41,6 +41,7 @@ mod receipt_cli;
 mod reception_window;
 mod records_cli;
 mod serve;
+mod scans_cli;
 mod signin_cli;
 mod users_cli;
 mod window;

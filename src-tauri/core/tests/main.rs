@@ -33,6 +33,7 @@ mod public_status_outbox;
 mod receipt;
 mod restore_truth;
 mod scanner_setting;
+mod scans;
 mod sealed_status;
 mod serial_scanner;
 mod store;
