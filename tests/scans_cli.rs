@@ -70,14 +70,19 @@ fn scanner_scans_two_pages_into_row_one(s: &Scenario) -> PathBuf {
     assert_eq!(desk.ok(&["settings", "get", "scan-dpi"]).trim(), "200");
     let added = ok_json(
         desk,
-        &["scans", "add", &code, "--doc", "1", "--pages", "2", "--json"],
+        &[
+            "scans", "add", &code, "--doc", "1", "--pages", "2", "--json",
+        ],
     );
     let stored = &added[0];
     let path = PathBuf::from(stored["path"].as_str().unwrap());
     let scans_dir = Path::new(&desk.db).parent().unwrap().join("scans");
     assert!(path.starts_with(&scans_dir), "{path:?}");
     assert!(
-        stored["file"].as_str().unwrap().ends_with(&format!("/{code}/1-1.pdf")),
+        stored["file"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/{code}/1-1.pdf")),
         "{stored}"
     );
     assert_eq!(pdf_pages(&path), 2);
@@ -229,7 +234,15 @@ fn a_bad_file_and_an_absent_scanner_are_named_and_nothing_is_written(s: &Scenari
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("khong-co"), "{said}");
-    let out = desk.run(&["scans", "add", &code, "--doc", "9", "--file", good.to_str().unwrap()]);
+    let out = desk.run(&[
+        "scans",
+        "add",
+        &code,
+        "--doc",
+        "9",
+        "--file",
+        good.to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     assert_eq!(all_files(&scans_dir), before);
     let list = ok_json(desk, &["scans", "list", &code, "--json"]);
@@ -243,7 +256,10 @@ fn a_processing_clerk_may_not_add_a_rows_papers(s: &Scenario) {
     let out = desk.run(&["scans", "add", &s.code(), "--doc", "1", "--device", "test"]);
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("quyền") || said.contains("Tiếp nhận"), "{said}");
+    assert!(
+        said.contains("quyền") || said.contains("Tiếp nhận"),
+        "{said}"
+    );
     // Listing is seeing the dossier: allowed.
     assert!(desk.run(&["scans", "list", &s.code()]).status.success());
 }
@@ -251,7 +267,7 @@ fn a_processing_clerk_may_not_add_a_rows_papers(s: &Scenario) {
 #[test]
 fn scanner_folder_files_and_the_audit() {
     let s = Scenario::new()
-        .clerk("an.nv", &["reception", "administrator"])
+        .clerk("an.nv", &["reception", "supervisor"])
         .signed_in("an.nv")
         .dossier_today("Nguyễn Văn An");
     let scanned = scanner_scans_two_pages_into_row_one(&s);

@@ -14,8 +14,8 @@ use crate::idcard::NotACard;
 use crate::lifecycle::TransitionError;
 use crate::outbox::OutboxError;
 use crate::printing::PrintError;
-use crate::scans::ScanError;
 use crate::problem::join_messages;
+use crate::scans::ScanError;
 use crate::sealed_status::PublishError;
 use crate::slip::SlipError;
 use crate::store::backup::BackupError;
@@ -327,7 +327,10 @@ mod tests {
             PrintError::PrinterNotFound("P".into()).into(),
             PrintError::Paused("P".into()).into(),
             PrintError::NoPrinter.into(),
-            ScanError::NotAPaper { file: "a.txt".into() }.into(),
+            ScanError::NotAPaper {
+                file: "a.txt".into(),
+            }
+            .into(),
             ScanError::Unreadable {
                 file: "a.pdf".into(),
                 detail: "eof".into(),
@@ -336,7 +339,10 @@ mod tests {
             ScanError::NothingGiven.into(),
             ScanError::NoScanimage.into(),
             ScanError::NoDevice.into(),
-            ScanError::Busy { device: "test".into() }.into(),
+            ScanError::Busy {
+                device: "test".into(),
+            }
+            .into(),
             ScanError::Scanner {
                 device: "test".into(),
                 detail: "jammed".into(),

@@ -70,12 +70,12 @@ fn read_given(path: &Path) -> Result<Given, ScanError> {
     }
     match image::guess_format(&bytes) {
         Ok(image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::Pnm) => {
-            page_from_image(&bytes, None).map(Given::Image).map_err(|detail| {
-                ScanError::Unreadable {
+            page_from_image(&bytes, None)
+                .map(Given::Image)
+                .map_err(|detail| ScanError::Unreadable {
                     file: name.clone(),
                     detail,
-                }
-            })
+                })
         }
         _ => Err(ScanError::NotAPaper { file: name }),
     }

@@ -19,7 +19,8 @@ fn grey_page(dir: &Path, name: &str) -> PathBuf {
         image::Luma([if ink { 40 } else { 235 }])
     });
     let path = dir.join(name);
-    img.save_with_format(&path, image::ImageFormat::Png).unwrap();
+    img.save_with_format(&path, image::ImageFormat::Png)
+        .unwrap();
     path
 }
 
@@ -159,8 +160,8 @@ async fn a_bad_file_or_row_is_refused_and_nothing_is_written() {
         let notes = work.path().join("ghi-chu.txt");
         std::fs::write(&notes, "không phải bản quét").unwrap();
         let page = grey_page(work.path(), "p1.png");
-        let refused = scans::prepare_files(&[page.clone(), notes.clone()], Source::File)
-            .unwrap_err();
+        let refused =
+            scans::prepare_files(&[page.clone(), notes.clone()], Source::File).unwrap_err();
         assert_eq!(
             refused,
             ScanError::NotAPaper {
@@ -169,7 +170,8 @@ async fn a_bad_file_or_row_is_refused_and_nothing_is_written() {
         );
         let fake_pdf = work.path().join("hong.pdf");
         std::fs::write(&fake_pdf, b"%PDF-1.4\nnot really\n").unwrap();
-        let refused = scans::prepare_files(&[fake_pdf.clone()], Source::File).unwrap_err();
+        let refused =
+            scans::prepare_files(std::slice::from_ref(&fake_pdf), Source::File).unwrap_err();
         assert!(
             matches!(&refused, ScanError::Unreadable { file, .. } if *file == fake_pdf.display().to_string()),
             "{refused:?}"

@@ -19,8 +19,7 @@ use crate::context::Global;
 pub enum ScansCommand {
     /// Store papers of a dossier's checklist row (--doc N) or its result (--result): from
     /// the scanner, from files, or from the watched scan folder
-    #[command(
-        after_help = "Examples:\n  \
+    #[command(after_help = "Examples:\n  \
         motcua scans add 000.00.14.H56-270303-0001 --doc 1 --pages 2          (the desk's scanner, scanner-device setting)\n  \
         motcua scans add 000.00.14.H56-270303-0001 --doc 2 --device 'epson2:libusb:001:004'\n  \
         motcua scans add 000.00.14.H56-270303-0001 --doc 3 --file cccd-truoc.jpg --file cccd-sau.jpg\n  \
@@ -28,8 +27,7 @@ pub enum ScansCommand {
         motcua scans add 000.00.14.H56-270303-0001 --doc 1 --incoming scan_0042.pdf   (see `motcua scans incoming`)\n\n\
         Each PDF given is kept as it is; images (JPEG, PNG, PNM) become one PDF of grey or colour \
         JPEG pages. Files are kept under scans/<year>/<code>/ beside the database (on PostgreSQL in \
-        the scans-folder setting), and each file's SHA-256 is in the dossier's history."
-    )]
+        the scans-folder setting), and each file's SHA-256 is in the dossier's history.")]
     Add(AddArgs),
     /// The papers stored for a dossier: row, pages, bytes, SHA-256, time and file
     #[command(after_help = "Example:\n  motcua scans list 000.00.14.H56-270303-0001 --json")]
@@ -40,7 +38,9 @@ pub enum ScansCommand {
         json: bool,
     },
     /// The newest files in this desk's watched scan folder (scan-folder setting), oldest first
-    #[command(after_help = "Example:\n  motcua settings set scan-folder /srv/scan && motcua scans incoming")]
+    #[command(
+        after_help = "Example:\n  motcua settings set scan-folder /srv/scan && motcua scans incoming"
+    )]
     Incoming {
         /// Print JSON
         #[arg(long)]

@@ -201,7 +201,16 @@ impl Store {
             }
         }
         let stored = self
-            .commit_scans(id, &dossier.code, &relative_dir, &dir, scans, &partials, actor, &mut written)
+            .commit_scans(
+                id,
+                &dossier.code,
+                &relative_dir,
+                &dir,
+                scans,
+                &partials,
+                actor,
+                &mut written,
+            )
             .await;
         if stored.is_err() {
             written.undo();
@@ -272,7 +281,14 @@ impl Store {
                 "bytes": bytes,
                 "source": s.pdf.source.as_str(),
             });
-            append(&mut tx, id, now, actor, NewEvent::plain("scanned", "", data)).await?;
+            append(
+                &mut tx,
+                id,
+                now,
+                actor,
+                NewEvent::plain("scanned", "", data),
+            )
+            .await?;
             let target = dir.join(&name);
             std::fs::rename(partial, &target).map_err(file_error(&target))?;
             written.0.push(target.clone());
