@@ -211,3 +211,63 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[tokio::test]
+async fn a_backup_carries_the_papers_and_a_restore_puts_them_back() {
+    for t in ready_stores().await {
+        let work = tempfile::tempdir().unwrap();
+        let code = dossier(&t.store).await;
+        let folder = scans_folder(&t, work.path()).await;
+        let page = grey_page(work.path(), "p1.png");
+        let pdf = scans::prepare_files(&[page], Source::File).unwrap();
+        let stored = t
+            .store
+            .add_scans(
+                &code,
+                vec![NewScan {
+                    doc: 1,
+                    result: false,
+                    pdf: pdf[0].clone(),
+                }],
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let out = work
+            .path()
+            .join(format!("backup.{}", t.store.backup_extension()));
+        let report = t.store.backup(&out).await.unwrap();
+        assert_eq!(report.scan_files, 1, "{}", t.name);
+        let copy = work
+            .path()
+            .join(format!("backup.{}.scans", t.store.backup_extension()))
+            .join(&stored[0].file);
+        assert_eq!(std::fs::read(&copy).unwrap(), pdf[0].bytes);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        // The folder lost: the audit says so, the restore brings the file back.
+        std::fs::remove_dir_all(&folder).unwrap();
+        assert!(!t.store.verify_audit().await.unwrap().ok);
+        let restored = t
+            .store
+            .restore(
+                &out,
+                &work.path().join("aside"),
+                motcua_core::store::Unmarked::Refuse,
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(restored.restored.scan_files, 1, "{}", t.name);
+        assert_eq!(
+            std::fs::read(folder.join(&stored[0].file)).unwrap(),
+            pdf[0].bytes
+        );
+        let report = t.store.verify_audit().await.unwrap();
+        assert!(report.ok, "{}: {report:?}", t.name);
+    }
+}

@@ -120,7 +120,80 @@ impl Written {
     }
 }
 
+/// Where a backup's digitised papers are copied: `<backup>.scans/`, laid out as the scans
+/// folder is.
+pub fn backup_scans_dir(backup: &Path) -> PathBuf {
+    let mut name = backup.as_os_str().to_owned();
+    name.push(".scans");
+    PathBuf::from(name)
+}
+
+/// Copies `from` to `to` through a synced temporary name, private to the user.
+fn copy_whole(from: &Path, to: &Path) -> CoreResult<()> {
+    let dir = to.parent().unwrap_or_else(|| Path::new("."));
+    crate::private_fs::own_dir(dir).map_err(file_error(dir))?;
+    let bytes = std::fs::read(from).map_err(file_error(from))?;
+    let partial = write_partial(dir, &bytes)?;
+    std::fs::rename(&partial, to).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        file_error(to)(e)
+    })
+}
+
 impl Store {
+    /// Every stored paper copied into `<backup>.scans/`: how many, and the files that were
+    /// missing.
+    pub(super) async fn backup_scans(&self, backup: &Path) -> CoreResult<(u64, Vec<String>)> {
+        let files: Vec<String> = sqlx::query_scalar("SELECT file FROM scans ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
+        if files.is_empty() {
+            return Ok((0, Vec::new()));
+        }
+        let root = self.scans_root().await?;
+        let target = backup_scans_dir(backup);
+        crate::private_fs::own_dir(&target).map_err(file_error(&target))?;
+        let mut copied = 0;
+        let mut missing = Vec::new();
+        for file in &files {
+            let from = root.join(file);
+            if !from.is_file() {
+                missing.push(from.display().to_string());
+                continue;
+            }
+            copy_whole(&from, &target.join(file))?;
+            copied += 1;
+        }
+        sync_dir(&target);
+        Ok((copied, missing))
+    }
+
+    /// After a restore from `backup`: each paper the restored database names put back from
+    /// `<backup>.scans/` where it is missing or no longer has its recorded hash; how many.
+    pub(super) async fn restore_scans(&self, backup: &Path) -> CoreResult<u64> {
+        let source = backup_scans_dir(backup);
+        let rows = sqlx::query("SELECT file, sha256 FROM scans ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
+        if rows.is_empty() || !source.is_dir() {
+            return Ok(0);
+        }
+        let root = self.scans_root().await?;
+        let mut put_back = 0;
+        for row in rows {
+            let file: String = row.try_get("file")?;
+            let sha256: String = row.try_get("sha256")?;
+            let target = root.join(&file);
+            let whole = |p: &Path| std::fs::read(p).is_ok_and(|b| sha256_hex(&b) == sha256);
+            if whole(&target) || !whole(&source.join(&file)) {
+                continue;
+            }
+            copy_whole(&source.join(&file), &target)?;
+            put_back += 1;
+        }
+        Ok(put_back)
+    }
+
     /// The folder the digitised papers live in: the `scans-folder` setting, else `scans`
     /// beside an SQLite database; PostgreSQL requires the setting.
     pub async fn scans_root(&self) -> CoreResult<PathBuf> {
