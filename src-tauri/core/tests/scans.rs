@@ -271,3 +271,52 @@ async fn a_backup_carries_the_papers_and_a_restore_puts_them_back() {
         assert!(report.ok, "{}: {report:?}", t.name);
     }
 }
+
+#[tokio::test]
+async fn migrate_carries_the_papers_into_the_centres_folder() {
+    for target in ready_stores().await {
+        let work = tempfile::tempdir().unwrap();
+        let source = crate::common::fresh_sqlite().await;
+        source
+            .store
+            .setup(&crate::common::agency_input(1))
+            .await
+            .unwrap();
+        let code = dossier(&source.store).await;
+        let page = grey_page(work.path(), "p1.png");
+        let pdf = scans::prepare_files(&[page], Source::File).unwrap();
+        let stored = source
+            .store
+            .add_scans(
+                &code,
+                vec![NewScan {
+                    doc: 1,
+                    result: false,
+                    pdf: pdf[0].clone(),
+                }],
+                &actor(),
+            )
+            .await
+            .unwrap();
+        if target.name == "postgres" {
+            let refused =
+                motcua_core::store::transfer::transfer(&source.store, &target.store, &actor())
+                    .await
+                    .unwrap_err();
+            assert!(refused.to_string().contains("scans-folder"), "{refused}");
+            assert!(target.store.scans(&code).await.is_err(), "nothing moved");
+        }
+        let folder = scans_folder(&target, work.path()).await;
+        let report = motcua_core::store::transfer::transfer(&source.store, &target.store, &actor())
+            .await
+            .unwrap();
+        assert_eq!(report.scan_files, 1, "{}", target.name);
+        assert_eq!(
+            std::fs::read(folder.join(&stored[0].file)).unwrap(),
+            pdf[0].bytes
+        );
+        assert_eq!(target.store.scans(&code).await.unwrap().len(), 1);
+        let audit = target.store.verify_audit().await.unwrap();
+        assert!(audit.ok, "{}: {audit:?}", target.name);
+    }
+}

@@ -194,6 +194,47 @@ impl Store {
         Ok(put_back)
     }
 
+    /// Every stored paper: its path relative to the scans folder and where it is now.
+    pub(super) async fn scan_paths(&self) -> CoreResult<Vec<(String, PathBuf)>> {
+        let files: Vec<String> = sqlx::query_scalar("SELECT file FROM scans ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let root = self.scans_root().await?;
+        Ok(files
+            .into_iter()
+            .map(|f| {
+                let at = root.join(&f);
+                (f, at)
+            })
+            .collect())
+    }
+
+    /// Another database's papers copied under this one's scans folder (`migrate`), each at
+    /// its relative path; one already there with the same bytes is left as it is.
+    pub(super) async fn take_scans(&self, papers: &[(String, PathBuf)]) -> CoreResult<u64> {
+        if papers.is_empty() {
+            return Ok(0);
+        }
+        let root = self.scans_root().await?;
+        crate::private_fs::own_dir(&root).map_err(file_error(&root))?;
+        let mut copied = 0;
+        for (file, from) in papers {
+            let to = root.join(file);
+            let same = match (std::fs::read(from), std::fs::read(&to)) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            if !same {
+                copy_whole(from, &to)?;
+                copied += 1;
+            }
+        }
+        Ok(copied)
+    }
+
     /// The folder the digitised papers live in: the `scans-folder` setting, else `scans`
     /// beside an SQLite database; PostgreSQL requires the setting.
     pub async fn scans_root(&self) -> CoreResult<PathBuf> {
