@@ -97,8 +97,21 @@ fn scanner_scans_two_pages_into_row_one(s: &Scenario) -> PathBuf {
         assert_eq!(mode(path.parent().unwrap()), 0o700);
         assert_eq!(mode(&scans_dir), 0o700);
     }
+    // Text mode: the same scanner, the page stored black and white (1 bit, Flate).
+    desk.ok(&["settings", "set", "scan-mode", "text"]);
+    let text = ok_json(desk, &["scans", "add", &code, "--doc", "1", "--json"]);
+    let text_pdf = PathBuf::from(text[0]["path"].as_str().unwrap());
+    let images = tool("pdfimages", &["-list", text_pdf.to_str().unwrap()]);
+    let row = images.lines().nth(2).unwrap();
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        (cols[5], cols[7], cols[8]),
+        ("gray", "1", "image"),
+        "{images}"
+    );
+    desk.ok(&["settings", "set", "scan-mode", "gray"]);
     let list = ok_json(desk, &["scans", "list", &code, "--json"]);
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list.as_array().unwrap().len(), 2);
     assert_eq!(list[0]["sha256"], stored["sha256"]);
     assert_eq!(list[0]["doc"], 1);
     let history = ok_json(desk, &["history", &code, "--json"]);
@@ -108,7 +121,7 @@ fn scanner_scans_two_pages_into_row_one(s: &Scenario) -> PathBuf {
         .iter()
         .filter(|e| e["kind"] == "scanned")
         .collect();
-    assert_eq!(scanned.len(), 1);
+    assert_eq!(scanned.len(), 2);
     assert_eq!(scanned[0]["data"]["sha256"], stored["sha256"]);
     assert!(desk.run(&["audit", "verify"]).status.success());
     path
@@ -182,8 +195,8 @@ fn the_watched_folder_gives_a_pdf_and_a_jpeg_in_order(s: &Scenario, scanned: &Pa
     );
     let added = added.as_array().unwrap();
     assert_eq!(added.len(), 2);
-    assert!(added[0]["file"].as_str().unwrap().ends_with("/1-2.pdf"));
-    assert!(added[1]["file"].as_str().unwrap().ends_with("/1-3.pdf"));
+    assert!(added[0]["file"].as_str().unwrap().ends_with("/1-3.pdf"));
+    assert!(added[1]["file"].as_str().unwrap().ends_with("/1-4.pdf"));
     assert_eq!(added[0]["pages"], 2);
     assert_eq!(added[1]["pages"], 1);
     assert_eq!(added[0]["source"], "folder");
@@ -201,7 +214,7 @@ fn the_watched_folder_gives_a_pdf_and_a_jpeg_in_order(s: &Scenario, scanned: &Pa
     let waiting = ok_json(desk, &["scans", "incoming", "--json"]);
     assert!(waiting.as_array().unwrap().is_empty());
     let list = ok_json(desk, &["scans", "list", &code, "--json"]);
-    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert_eq!(list.as_array().unwrap().len(), 4);
     assert!(desk.run(&["audit", "verify"]).status.success());
 }
 
@@ -246,7 +259,7 @@ fn a_bad_file_and_an_absent_scanner_are_named_and_nothing_is_written(s: &Scenari
     assert!(!out.status.success());
     assert_eq!(all_files(&scans_dir), before);
     let list = ok_json(desk, &["scans", "list", &code, "--json"]);
-    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert_eq!(list.as_array().unwrap().len(), 4);
 }
 
 fn a_processing_clerk_may_not_add_a_rows_papers(s: &Scenario) {

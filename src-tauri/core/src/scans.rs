@@ -70,7 +70,7 @@ fn read_given(path: &Path) -> Result<Given, ScanError> {
     }
     match image::guess_format(&bytes) {
         Ok(image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::Pnm) => {
-            page_from_image(&bytes, None)
+            page_from_image(&bytes, None, false)
                 .map(Given::Image)
                 .map_err(|detail| ScanError::Unreadable {
                     file: name.clone(),
@@ -126,12 +126,14 @@ pub fn prepare_scanned(request: &ScannerRequest) -> Result<PreparedPdf, ScanErro
     let images = scan_pages(request)?;
     let mut pages = Vec::with_capacity(images.len());
     for (i, bytes) in images.iter().enumerate() {
-        let page = page_from_image(bytes, Some(f64::from(request.dpi))).map_err(|detail| {
-            ScanError::Scanner {
-                device: request.device.clone(),
-                detail: format!("page {}: {detail}", i + 1),
-            }
-        })?;
+        let text = request.mode == ScanMode::Text;
+        let page =
+            page_from_image(bytes, Some(f64::from(request.dpi)), text).map_err(|detail| {
+                ScanError::Scanner {
+                    device: request.device.clone(),
+                    detail: format!("page {}: {detail}", i + 1),
+                }
+            })?;
         pages.push(page);
     }
     Ok(PreparedPdf {

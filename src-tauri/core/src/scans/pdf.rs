@@ -16,14 +16,33 @@ const A4_MM: (f64, f64) = (210.0, 297.0);
 const MM_PER_INCH: f64 = 25.4;
 const POINTS_PER_INCH: f64 = 72.0;
 
-/// One page: its JPEG and what the PDF needs to place it.
+/// One page: its image data and what the PDF needs to place it.
 #[derive(Debug, Clone)]
 pub struct PageImage {
-    pub jpeg: Vec<u8>,
+    /// A JPEG, or (`bilevel`) one bit per pixel, rows padded to bytes, Flate-compressed.
+    pub data: Vec<u8>,
     pub width: u32,
     pub height: u32,
     pub grey: bool,
+    /// Black and white text: a dense typed page is some 50 KB this way against 500 KB or
+    /// more as JPEG, which cannot keep the sharp edges of letters small.
+    pub bilevel: bool,
     pub dpi: f64,
+}
+
+/// Black (0) and white (1) bits of a grey image, rows padded to whole bytes, compressed.
+fn bilevel_bits(luma: &image::GrayImage) -> Result<Vec<u8>, String> {
+    let (w, h) = luma.dimensions();
+    let row = w.div_ceil(8) as usize;
+    let mut bits = vec![0u8; row * h as usize];
+    for (x, y, p) in luma.enumerate_pixels() {
+        if p.0[0] >= 128 {
+            bits[y as usize * row + (x / 8) as usize] |= 0x80 >> (x % 8);
+        }
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&bits).map_err(|e| e.to_string())?;
+    z.finish().map_err(|e| e.to_string())
 }
 
 /// The resolution a JPEG (JFIF density) or PNG (`pHYs`) records, when it records one.
@@ -62,21 +81,26 @@ fn recorded_dpi(bytes: &[u8]) -> Option<f64> {
 }
 
 /// Decodes an image (JPEG, PNG, PNM) and encodes it as the page's JPEG, grey when the
-/// image is grey. `dpi` is the scanner's; a file's own is read from it, and an image that
-/// records none is fitted into an A4 page.
-pub fn page_from_image(bytes: &[u8], dpi: Option<f64>) -> Result<PageImage, String> {
+/// image is grey, or (`bilevel`, a scan in text mode) as black and white bits. `dpi` is the
+/// scanner's; a file's own is read from it, and an image that records none is fitted into
+/// an A4 page.
+pub fn page_from_image(bytes: &[u8], dpi: Option<f64>, bilevel: bool) -> Result<PageImage, String> {
     let decoded = image::load_from_memory(bytes).map_err(|e| e.to_string())?;
     let (width, height) = (decoded.width(), decoded.height());
     if width == 0 || height == 0 {
         return Err("empty image".into());
     }
-    let grey = matches!(
-        decoded.color(),
-        ColorType::L8 | ColorType::La8 | ColorType::L16 | ColorType::La16
-    );
+    let grey = bilevel
+        || matches!(
+            decoded.color(),
+            ColorType::L8 | ColorType::La8 | ColorType::L16 | ColorType::La16
+        );
     let mut jpeg = Vec::new();
     let mut encoder = JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY);
-    let encoded = if grey {
+    let encoded = if bilevel {
+        jpeg = bilevel_bits(&DynamicImage::to_luma8(&decoded))?;
+        Ok(())
+    } else if grey {
         let luma = DynamicImage::to_luma8(&decoded);
         encoder.encode(luma.as_raw(), width, height, ExtendedColorType::L8)
     } else {
@@ -94,10 +118,11 @@ pub fn page_from_image(bytes: &[u8], dpi: Option<f64>) -> Result<PageImage, Stri
         .filter(|d| *d >= 10.0)
         .unwrap_or_else(fitted);
     Ok(PageImage {
-        jpeg,
+        data: jpeg,
         width,
         height,
         grey,
+        bilevel,
         dpi,
     })
 }
@@ -142,15 +167,20 @@ pub fn pdf_of_pages(pages: &[PageImage]) -> Vec<u8> {
         } else {
             "/DeviceRGB"
         };
+        let (bits, filter) = if page.bilevel {
+            (1, "/FlateDecode")
+        } else {
+            (8, "/DCTDecode")
+        };
         let mut image = format!(
             "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {space} \
-             /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+             /BitsPerComponent {bits} /Filter {filter} /Length {} >>\nstream\n",
             page.width,
             page.height,
-            page.jpeg.len()
+            page.data.len()
         )
         .into_bytes();
-        image.extend_from_slice(&page.jpeg);
+        image.extend_from_slice(&page.data);
         image.extend_from_slice(b"\nendstream");
         object(&mut out, &mut offsets, &image);
     }
@@ -192,9 +222,9 @@ mod tests {
 
     #[test]
     fn pages_read_back_with_their_count_size_and_dct_images() {
-        let a = page_from_image(&grey_png(400, 566), Some(200.0)).unwrap();
-        let b = page_from_image(&grey_png(566, 400), None).unwrap();
-        assert!(a.grey && a.jpeg.starts_with(&[0xFF, 0xD8]));
+        let a = page_from_image(&grey_png(400, 566), Some(200.0), false).unwrap();
+        let b = page_from_image(&grey_png(566, 400), None, false).unwrap();
+        assert!(a.grey && a.data.starts_with(&[0xFF, 0xD8]));
         let pdf = pdf_of_pages(&[a, b]);
         assert_eq!(pdf_pages(&pdf).unwrap(), 2);
         let doc = lopdf::Document::load_mem(&pdf).unwrap();
@@ -212,6 +242,44 @@ mod tests {
         let text = String::from_utf8_lossy(&pdf);
         assert_eq!(text.matches("/DCTDecode").count(), 2);
         assert!(text.contains("/DeviceGray"));
+    }
+
+    /// A densely typed 200 dpi A4 page: far over 150 KB as JPEG, far under as text.
+    #[test]
+    fn a_typed_page_in_text_mode_stays_small() {
+        let page = image::GrayImage::from_fn(1654, 2339, |x, y| {
+            let ink = x > 160
+                && x < 1494
+                && y > 160
+                && y < 2179
+                && y % 34 < 16
+                && x % 10 < 7
+                && ((x / 10) * 31 + (y / 34) * 17) % 6 != 0;
+            image::Luma([if ink { 40 } else { 242 }])
+        });
+        let mut png = std::io::Cursor::new(Vec::new());
+        page.write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let text = page_from_image(png.get_ref(), Some(200.0), true).unwrap();
+        let pdf = pdf_of_pages(std::slice::from_ref(&text));
+        assert!(pdf.len() < 150 * 1024, "{} bytes", pdf.len());
+        assert_eq!(pdf_pages(&pdf).unwrap(), 1);
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        let image = doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .find(|s| {
+                s.dict
+                    .get(b"Subtype")
+                    .is_ok_and(|t| t.as_name().ok() == Some(b"Image"))
+            })
+            .unwrap();
+        let bits = image.decompressed_content().unwrap();
+        assert_eq!(bits.len(), 207 * 2339);
+        // The first row is white paper; a row through a line of text has black letters.
+        assert!(bits[..206].iter().all(|b| *b == 0xFF));
+        let row = 170 * 207;
+        assert!(bits[row..row + 207].iter().any(|b| *b != 0xFF));
     }
 
     #[test]

@@ -15,6 +15,9 @@ use super::ScanError;
 pub enum ScanMode {
     Gray,
     Color,
+    /// Black and white, for typed pages: scanned grey and made black and white here, since
+    /// not every backend offers Lineart (SANE's test backend does not).
+    Text,
 }
 
 impl ScanMode {
@@ -22,6 +25,7 @@ impl ScanMode {
         match s.trim().to_lowercase().as_str() {
             "gray" | "grey" => Some(ScanMode::Gray),
             "color" | "colour" => Some(ScanMode::Color),
+            "text" | "lineart" => Some(ScanMode::Text),
             _ => None,
         }
     }
@@ -30,14 +34,16 @@ impl ScanMode {
         match self {
             ScanMode::Gray => "gray",
             ScanMode::Color => "color",
+            ScanMode::Text => "text",
         }
     }
 
-    /// The name SANE backends give the mode.
+    /// The name SANE backends give the mode scanned in.
     fn sane(self) -> &'static str {
         match self {
             ScanMode::Gray => "Gray",
             ScanMode::Color => "Color",
+            ScanMode::Text => "Gray",
         }
     }
 }

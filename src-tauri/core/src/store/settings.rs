@@ -70,7 +70,7 @@ pub const SCANNER_DEVICE: &str = "scanner-device";
 pub const SCAN_DPI: &str = "scan-dpi";
 pub const SCAN_DPI_MIN: i64 = 75;
 pub const SCAN_DPI_MAX: i64 = 600;
-/// `gray` (the default) or `color`.
+/// `gray` (the default), `color`, or `text` (black and white, for typed pages).
 pub const SCAN_MODE: &str = "scan-mode";
 /// The folder on this desk's computer where the office's copier drops its scans.
 pub const SCAN_FOLDER: &str = "scan-folder";
@@ -583,7 +583,7 @@ impl Store {
                     CoreError::invalid(
                         SCAN_MODE,
                         Problem::Invalid {
-                            detail: "gray, color".into(),
+                            detail: "gray, color, text".into(),
                         },
                     )
                 })?;

@@ -20,6 +20,9 @@ pub struct DigitiseResult {
     pub page: Stats,
     /// The stored PDF of that page.
     pub bytes: usize,
+    /// The same page in text mode (`scan-mode text`: black and white, Flate).
+    pub text_page: Stats,
+    pub text_bytes: usize,
     /// SANE's test backend at 200 dpi grey to a stored PDF page; null without scanimage.
     pub sane: Option<Stats>,
 }
@@ -76,23 +79,8 @@ pub async fn run(
 
 async fn measure(store: &Store, code: &str, samples: usize) -> Result<DigitiseResult, BenchError> {
     let page = a4_page();
-    let mut times: Vec<Duration> = Vec::new();
-    let mut bytes = 0;
-    for _ in 0..samples.max(1) {
-        let (stored, took) = timed(async {
-            let image = scans::page_from_image(&page, Some(200.0)).map_err(BenchError::Step)?;
-            let pdf = PreparedPdf {
-                bytes: scans::pdf_of_pages(std::slice::from_ref(&image)),
-                pages: 1,
-                source: Source::Sane,
-            };
-            let size = pdf.bytes.len();
-            store_page(store, code, pdf).await.map(|()| size)
-        })
-        .await;
-        bytes = stored?;
-        times.push(took);
-    }
+    let (page_stats, bytes) = store_pages(store, code, &page, false, samples).await?;
+    let (text_page, text_bytes) = store_pages(store, code, &page, true, samples).await?;
     let request = ScannerRequest {
         device: "test".into(),
         dpi: 200,
@@ -116,8 +104,40 @@ async fn measure(store: &Store, code: &str, samples: usize) -> Result<DigitiseRe
         }
     };
     Ok(DigitiseResult {
-        page: stats(times),
+        page: page_stats,
         bytes,
+        text_page,
+        text_bytes,
         sane,
     })
+}
+
+/// `samples` times: `page` made a PDF page (JPEG, or black and white) and stored; the
+/// times and the PDF's bytes.
+async fn store_pages(
+    store: &Store,
+    code: &str,
+    page: &[u8],
+    bilevel: bool,
+    samples: usize,
+) -> Result<(Stats, usize), BenchError> {
+    let mut times: Vec<Duration> = Vec::new();
+    let mut bytes = 0;
+    for _ in 0..samples.max(1) {
+        let (stored, took) = timed(async {
+            let image =
+                scans::page_from_image(page, Some(200.0), bilevel).map_err(BenchError::Step)?;
+            let pdf = PreparedPdf {
+                bytes: scans::pdf_of_pages(std::slice::from_ref(&image)),
+                pages: 1,
+                source: Source::Sane,
+            };
+            let size = pdf.bytes.len();
+            store_page(store, code, pdf).await.map(|()| size)
+        })
+        .await;
+        bytes = stored?;
+        times.push(took);
+    }
+    Ok((stats(times), bytes))
 }

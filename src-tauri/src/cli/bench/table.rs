@@ -138,6 +138,17 @@ pub fn print(r: &Results) {
             mark(d.bytes < DIGITISED_PAGE_BYTES)
         ),
     ));
+    rows.push(row(
+        "The same page in text mode (black and white)",
+        d.text_page.median_ms,
+        d.text_page.p95_ms,
+        format!(
+            "{} (target < {}: {})",
+            kb(d.text_bytes),
+            kb(DIGITISED_PAGE_BYTES),
+            mark(d.text_bytes < DIGITISED_PAGE_BYTES)
+        ),
+    ));
     match &d.sane {
         Some(s) => rows.push(row(
             "SANE test backend page to a stored PDF page",
