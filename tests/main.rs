@@ -41,6 +41,7 @@ mod public_status_cli;
 mod receipt_cli;
 mod reception_window;
 mod records_cli;
+mod scans_cli;
 mod serve;
 mod signin_cli;
 mod users_cli;

@@ -17,6 +17,8 @@ PACKAGES=(
   imagemagick
   # reading documents back
   poppler-utils zbar-tools qpdf
+  # digitising papers: scanimage and SANE's test backend as the scanner
+  sane-utils
   # tampering with the database behind the app's back (audit tests)
   sqlite3
   # printing through a real CUPS

@@ -213,6 +213,37 @@ pub struct AuditReport {
     pub mismatches: Vec<RecordMismatch>,
     /// Hashes given with `--expect` that are no entry's hash on any chain (any more).
     pub missing_pins: Vec<String>,
+    /// Digitised papers whose file is gone or no longer has the hash its event recorded.
+    pub scan_files: Vec<ScanFileProblem>,
+}
+
+/// What is wrong with a digitised paper's file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanFileFault {
+    Missing,
+    Changed,
+    /// On PostgreSQL, no `scans-folder` setting says where the files are.
+    NoFolder,
+}
+
+/// One digitised paper that does not match its chained event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanFileProblem {
+    /// The file's full path (the setting's name for `NoFolder`).
+    pub file: String,
+    pub fault: ScanFileFault,
+}
+
+impl ScanFileProblem {
+    pub fn message(&self, lang: Lang) -> String {
+        let key = match self.fault {
+            ScanFileFault::Missing => "audit.scan_missing",
+            ScanFileFault::Changed => "audit.scan_changed",
+            ScanFileFault::NoFolder => "audit.scan_no_folder",
+        };
+        tf(lang, key, &[("file", self.file.as_str())])
+    }
 }
 
 /// A history that does not verify, refused where it matters: the desk's own (`audit
@@ -258,6 +289,7 @@ impl AuditReport {
                 .iter()
                 .map(|h| tf(lang, "audit.pin_missing", &[("hash", h.as_str())])),
         );
+        out.extend(self.scan_files.iter().map(|p| p.message(lang)));
         out
     }
 }

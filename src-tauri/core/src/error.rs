@@ -15,6 +15,7 @@ use crate::lifecycle::TransitionError;
 use crate::outbox::OutboxError;
 use crate::printing::PrintError;
 use crate::problem::join_messages;
+use crate::scans::ScanError;
 use crate::sealed_status::PublishError;
 use crate::slip::SlipError;
 use crate::store::backup::BackupError;
@@ -65,6 +66,7 @@ pub enum CoreError {
     Outbox(#[from] OutboxError),
     Print(#[from] PrintError),
     Publish(#[from] PublishError),
+    Scan(#[from] ScanError),
     Schema(#[from] SchemaError),
     Slip(#[from] SlipError),
     Transition(#[from] TransitionError),
@@ -112,6 +114,7 @@ impl CoreError {
             CoreError::Outbox(e) => e.message(lang),
             CoreError::Print(e) => e.message(lang),
             CoreError::Publish(e) => e.message(lang),
+            CoreError::Scan(e) => e.message(lang),
             CoreError::Schema(e) => e.message(lang),
             CoreError::Slip(e) => e.message(lang),
             CoreError::Transition(e) => e.message(lang),
@@ -151,6 +154,7 @@ impl CoreError {
             CoreError::Outbox(e) => e.kind(),
             CoreError::Print(e) => e.kind(),
             CoreError::Publish(e) => e.kind(),
+            CoreError::Scan(e) => e.kind(),
             CoreError::Schema(e) => e.kind(),
             CoreError::Slip(e) => e.kind(),
             CoreError::Transition(e) => e.kind(),
@@ -211,6 +215,7 @@ mod tests {
             heads: Vec::new(),
             mismatches: Vec::new(),
             missing_pins: Vec::new(),
+            scan_files: Vec::new(),
         })
     }
 
@@ -322,6 +327,39 @@ mod tests {
             PrintError::PrinterNotFound("P".into()).into(),
             PrintError::Paused("P".into()).into(),
             PrintError::NoPrinter.into(),
+            ScanError::NotAPaper {
+                file: "a.txt".into(),
+            }
+            .into(),
+            ScanError::Unreadable {
+                file: "a.pdf".into(),
+                detail: "eof".into(),
+            }
+            .into(),
+            ScanError::NothingGiven.into(),
+            ScanError::NoScanimage.into(),
+            ScanError::NoDevice.into(),
+            ScanError::Busy {
+                device: "test".into(),
+            }
+            .into(),
+            ScanError::Scanner {
+                device: "test".into(),
+                detail: "jammed".into(),
+            }
+            .into(),
+            ScanError::NoScansFolder.into(),
+            ScanError::NoWatchedFolder.into(),
+            ScanError::NotInFolder {
+                name: "a.pdf".into(),
+                folder: "/srv/scan".into(),
+            }
+            .into(),
+            ScanError::LeftInFolder {
+                file: "/srv/scan/a.pdf".into(),
+                detail: "denied".into(),
+            }
+            .into(),
             SchemaError::TooNew {
                 found: 9,
                 supported: 8,

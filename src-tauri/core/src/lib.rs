@@ -32,6 +32,7 @@ pub mod report;
 pub mod request;
 pub mod sample;
 pub mod scan;
+pub mod scans;
 pub mod sealed_status;
 pub mod serial_scanner;
 pub mod session;

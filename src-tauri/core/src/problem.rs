@@ -51,6 +51,8 @@ pub enum Problem {
     PasswordOneClass,
     PasswordIsName,
     ScannerPort,
+    /// A folder setting that is not a full path (a desk's working folder is no anchor).
+    AbsoluteFolder,
     /// A time that must come after another (a new appointment after the current one).
     NotAfter {
         when: String,
@@ -127,6 +129,7 @@ impl Problem {
             Problem::PasswordIsName => t(lang, "problem.password_is_name"),
             Problem::ScannerPort if cfg!(windows) => t(lang, "problem.scanner_port_windows"),
             Problem::ScannerPort => t(lang, "problem.scanner_port"),
+            Problem::AbsoluteFolder => t(lang, "problem.absolute_folder"),
             Problem::NotAfter { when } => tf(lang, "problem.not_after", &[("when", when)]),
             Problem::DayOff { date } => tf(lang, "problem.day_off", &[("date", date)]),
             Problem::Repeated { value } => tf(lang, "problem.repeated", &[("value", value)]),

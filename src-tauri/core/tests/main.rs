@@ -33,6 +33,7 @@ mod public_status_outbox;
 mod receipt;
 mod restore_truth;
 mod scanner_setting;
+mod scans;
 mod sealed_status;
 mod sealed_status_bucket;
 mod serial_scanner;

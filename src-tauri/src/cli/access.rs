@@ -79,6 +79,12 @@ pub fn need(command: &Command, forms: FormSet) -> Need {
         Command::Printers(_) => Open,
         // scan_slip
         Command::Scan(_) => Act(CheckIn),
+        // Digitising belongs to the work it records: a checklist row's papers to whoever
+        // receives the dossier, the result to whoever hands it over. The list and the scan
+        // folder's file names are as open as the dossier's history.
+        Command::Scans(super::scans::ScansCommand::Add(a)) if a.result => Act(Handover),
+        Command::Scans(super::scans::ScansCommand::Add(_)) => Act(Intake),
+        Command::Scans(_) => Act(ViewDossier),
         // its own temporary databases
         Command::Bench(_) => Open,
         // the person's own password is checked by the command itself

@@ -19,6 +19,7 @@ mod forms;
 mod idcard;
 mod ops;
 mod outbox;
+mod scans;
 mod serve;
 mod slips;
 mod users;
@@ -94,6 +95,10 @@ pub enum Command {
     Printers(slips::PrintersArgs),
     /// Check a scanned receipt (QR payload or barcode) and show its dossier
     Scan(slips::ScanArgs),
+    /// Digitised papers of a dossier: add (scanner, files or the watched scan folder), list,
+    /// and the files waiting in the scan folder (incoming)
+    #[command(subcommand)]
+    Scans(scans::ScansCommand),
     /// Measure intake, receipts, scan, search, lists and the report on temporary databases
     Bench(bench::BenchArgs),
     /// Staff accounts: add, list, disable, enable, roles, reset-password, passwd
@@ -231,6 +236,7 @@ async fn run_signed_in(
         Command::Receipt(args) => slips::receipt(global, store, args).await,
         Command::Print(args) => slips::print(global, store, args).await,
         Command::Scan(args) => slips::scan(global, store, args).await,
+        Command::Scans(c) => scans::run(global, store, c).await,
         Command::User(c) => users::user(global, store, c).await,
         Command::Audit(c) => users::audit(global, store, c).await,
         Command::Backup(args) => ops::backup(global, store, args).await,

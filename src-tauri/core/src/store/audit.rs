@@ -244,6 +244,7 @@ impl Store {
             heads: Vec::new(),
             mismatches: Vec::new(),
             missing_pins: Vec::new(),
+            scan_files: Vec::new(),
         };
         for chain in Chain::ALL {
             let walk = self.verify_chain(chain).await?;
@@ -261,9 +262,12 @@ impl Store {
                 report.missing_pins.push(pin.clone());
             }
         }
+        drop(conn);
+        report.scan_files = self.verify_scan_files().await?;
         report.ok = report.first_broken.is_none()
             && report.mismatches.is_empty()
-            && report.missing_pins.is_empty();
+            && report.missing_pins.is_empty()
+            && report.scan_files.is_empty();
         Ok(report)
     }
 

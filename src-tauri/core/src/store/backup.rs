@@ -57,6 +57,12 @@ pub struct BackupReport {
     /// --expect`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub heads: Vec<crate::audit::ChainHead>,
+    /// Digitised papers copied into `<file>.scans/` beside the backup.
+    pub scan_files: u64,
+    /// Papers the database names whose file was not there to copy (`audit verify` says
+    /// so too): a backup taken to be restored over a lost folder is still taken.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scans_missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -237,6 +243,9 @@ impl Store {
                 fs::rename(&partial, out).map_err(file_error(out))?;
                 sync_dir(dir);
                 report.path = out.display().to_string();
+                // After the database's copy: stored papers never change, so the copies
+                // hold every file the backup names.
+                (report.scan_files, report.scans_missing) = self.backup_scans(out).await?;
                 Ok(report)
             }
             Err(e) => {
@@ -379,6 +388,8 @@ impl Store {
         .await;
         let _ = fs::remove_dir_all(&work);
         let (previous, swapped) = result?;
+        let mut checked = checked;
+        checked.scan_files = self.restore_scans(file).await?;
         Ok(RestoreReport {
             restored: checked,
             previous: previous.display().to_string(),
@@ -608,6 +619,8 @@ async fn verify_sqlite(path: &Path) -> CoreResult<BackupReport> {
             checksum_verified: marked,
             bytes: 0,
             heads: Vec::new(),
+            scan_files: 0,
+            scans_missing: Vec::new(),
         })
     }
     .await;
@@ -727,6 +740,8 @@ fn read_jsonl(
         checksum_verified: true,
         bytes: 0,
         heads: Vec::new(),
+        scan_files: 0,
+        scans_missing: Vec::new(),
     })
 }
 
@@ -1055,6 +1070,10 @@ fn prune(dir: &Path, keep: usize) -> CoreResult<()> {
         let heads = heads_path(&path);
         if heads.exists() {
             fs::remove_file(&heads).map_err(file_error(&heads))?;
+        }
+        let scans = super::scans::backup_scans_dir(&path);
+        if scans.exists() {
+            fs::remove_dir_all(&scans).map_err(file_error(&scans))?;
         }
     }
     Ok(())

@@ -29,6 +29,7 @@ mod register;
 mod report;
 mod roles;
 mod rows;
+mod scans;
 mod settings;
 mod slips;
 mod state;
@@ -65,6 +66,7 @@ pub use health::{Gap, Health};
 pub use looks::is_number_search;
 pub use outbox::{backoff, DestinationStatus};
 pub use roles::{DeskGrant, SchemaReport};
+pub use scans::{NewScan, ScanRecord, ScanSettings};
 pub use settings::{
     parse_listen_address, split_authorities, FormInSet, FormSetInForce, AUTHORITIES, CONTACT,
     DESK_PHONE, DESK_SETTINGS, FORM_SET, IDLE_LOCK_MINUTES, LANGUAGE, NAMED_SETTINGS,
@@ -123,6 +125,8 @@ pub struct Store {
     /// Who the record log names for changes to settings, the catalog and the calendar
     /// (`acting_as`); the store itself when nobody is.
     acting: Option<Actor>,
+    /// The SQLite file, whose folder holds the digitised papers (`store/scans.rs`).
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
 pub(crate) fn migrator(backend: Backend) -> &'static Migrator {
@@ -199,6 +203,8 @@ impl Store {
             prepare_sqlite_file(path)?;
             (sqlite_url(path), Backend::Sqlite)
         };
+        let sqlite_file = (backend == Backend::Sqlite)
+            .then(|| std::path::absolute(location).unwrap_or_else(|_| location.into()));
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = match backend {
             Backend::Sqlite => {
@@ -240,6 +246,7 @@ impl Store {
             catalog_cache: CatalogCache::default(),
             settings_cache: SettingsCache::default(),
             acting: None,
+            sqlite_file,
         };
         let before = store.applied_version().await?;
         store.migrate().await?;

@@ -63,6 +63,20 @@ pub const NATIONAL_PORTAL: &str = "national-portal";
 pub const DESK_PHONE: &str = "desk-phone";
 /// The competent authorities an any-desk dossier may name, separated by ";".
 pub const AUTHORITIES: &str = "authorities";
+/// The SANE device this desk scans papers with (`scanimage -L` names it), e.g. `test` or
+/// `epson2:libusb:001:004`.
+pub const SCANNER_DEVICE: &str = "scanner-device";
+/// The resolution a desk scans papers at (dots per inch, default 200).
+pub const SCAN_DPI: &str = "scan-dpi";
+pub const SCAN_DPI_MIN: i64 = 75;
+pub const SCAN_DPI_MAX: i64 = 600;
+/// `gray` (the default), `color`, or `text` (black and white, for typed pages).
+pub const SCAN_MODE: &str = "scan-mode";
+/// The folder on this desk's computer where the office's copier drops its scans.
+pub const SCAN_FOLDER: &str = "scan-folder";
+/// Where every desk keeps the digitised papers: required on PostgreSQL (a folder all desks
+/// reach), else `scans` beside the SQLite database.
+pub const SCANS_FOLDER: &str = "scans-folder";
 /// How many competent authorities the list holds at most.
 pub const MAX_AUTHORITIES: usize = 100;
 
@@ -311,7 +325,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The settings a person may read and change by name (the window's settings screen and
 /// `motcua settings`), each validated the same way wherever it is set.
-pub const NAMED_SETTINGS: [&str; 22] = [
+pub const NAMED_SETTINGS: [&str; 27] = [
     "agency-code",
     "governing-body",
     "unit",
@@ -334,11 +348,26 @@ pub const NAMED_SETTINGS: [&str; 22] = [
     DESK_PHONE,
     AUTHORITIES,
     PUBLIC_STATUS_KEEP_DAYS,
+    SCANNER_DEVICE,
+    SCAN_DPI,
+    SCAN_MODE,
+    SCAN_FOLDER,
+    SCANS_FOLDER,
 ];
 
 /// Settings that belong to one desk (its computer's printer and scanner, its clerk's
 /// language, whether its window serves the status page), not to the whole office.
-pub const DESK_SETTINGS: [&str; 5] = [PRINTER, PAPER, LANGUAGE, SCANNER_PORT, STATUS_SERVER];
+pub const DESK_SETTINGS: [&str; 9] = [
+    PRINTER,
+    PAPER,
+    LANGUAGE,
+    SCANNER_PORT,
+    STATUS_SERVER,
+    SCANNER_DEVICE,
+    SCAN_DPI,
+    SCAN_MODE,
+    SCAN_FOLDER,
+];
 
 /// The form set in force, for the window's line "Biểu mẫu theo … (từ …)" and its buttons.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -362,7 +391,7 @@ pub struct FormInSet {
 
 /// Where a desk setting is kept: one row per desk, so desks sharing a PostgreSQL server each
 /// keep their own printer.
-fn desk_key(desk: &str, key: &str) -> String {
+pub(super) fn desk_key(desk: &str, key: &str) -> String {
     format!("desk.{desk}.{key}")
 }
 
@@ -424,6 +453,11 @@ impl Store {
             OFFICE_LABEL | DESK_PHONE => self.get_setting(key).await?.unwrap_or_default(),
             NATIONAL_PORTAL => self.national_portal().await?.to_string(),
             AUTHORITIES => self.authorities().await?.join("; "),
+            SCANNER_DEVICE => self.scan_settings(desk).await?.device,
+            SCAN_DPI => self.scan_settings(desk).await?.dpi.to_string(),
+            SCAN_MODE => self.scan_settings(desk).await?.mode.as_str().to_string(),
+            SCAN_FOLDER => self.scan_settings(desk).await?.folder,
+            SCANS_FOLDER => self.get_setting(SCANS_FOLDER).await?.unwrap_or_default(),
             other => return Err(unknown_setting(other)),
         })
     }
@@ -517,6 +551,56 @@ impl Store {
                     return Err(CoreError::invalid(SCANNER_PORT, Problem::ScannerPort));
                 }
                 self.set_setting(&desk_key(desk, SCANNER_PORT), port).await
+            }
+            SCANNER_DEVICE => {
+                let mut c = crate::validate::Checker::new();
+                let device = c.line(SCANNER_DEVICE, value, false, 255);
+                if !c.is_ok() {
+                    return Err(CoreError::Invalid(c.errors));
+                }
+                self.set_setting(&desk_key(desk, SCANNER_DEVICE), &device)
+                    .await
+            }
+            SCAN_DPI => {
+                let out_of_range = || {
+                    CoreError::invalid(
+                        SCAN_DPI,
+                        Problem::OutOfRange {
+                            min: SCAN_DPI_MIN,
+                            max: SCAN_DPI_MAX,
+                        },
+                    )
+                };
+                let dpi = value.trim().parse::<i64>().map_err(|_| out_of_range())?;
+                if !(SCAN_DPI_MIN..=SCAN_DPI_MAX).contains(&dpi) {
+                    return Err(out_of_range());
+                }
+                self.set_setting(&desk_key(desk, SCAN_DPI), &dpi.to_string())
+                    .await
+            }
+            SCAN_MODE => {
+                let mode = crate::scans::ScanMode::parse(value).ok_or_else(|| {
+                    CoreError::invalid(
+                        SCAN_MODE,
+                        Problem::Invalid {
+                            detail: "gray, color, text".into(),
+                        },
+                    )
+                })?;
+                self.set_setting(&desk_key(desk, SCAN_MODE), mode.as_str())
+                    .await
+            }
+            SCAN_FOLDER | SCANS_FOLDER => {
+                let folder = value.trim();
+                if !folder.is_empty() && !std::path::Path::new(folder).is_absolute() {
+                    return Err(CoreError::invalid(key, Problem::AbsoluteFolder));
+                }
+                let stored = if key == SCAN_FOLDER {
+                    desk_key(desk, SCAN_FOLDER)
+                } else {
+                    SCANS_FOLDER.to_string()
+                };
+                self.set_setting(&stored, folder).await
             }
             BACKUP_KEEP => {
                 let max = BACKUP_KEEP_MAX;

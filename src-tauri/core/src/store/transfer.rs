@@ -52,6 +52,8 @@ pub struct TransferReport {
     pub access_entries: u64,
     /// The source's chain heads as verified before the move.
     pub source_heads: Vec<ChainHead>,
+    /// Digitised papers copied into the target's scans folder (same paths under it).
+    pub scan_files: u64,
 }
 
 fn value<'a>(row: &'a [Value], table: &Table, column: &str) -> Option<&'a Value> {
@@ -131,6 +133,12 @@ pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResu
         }
         .into());
     }
+    // The papers go where the target keeps them: a centre without `scans-folder` is told
+    // before anything moves.
+    let papers = source.scan_paths().await?;
+    if !papers.is_empty() {
+        target.scans_root().await?;
+    }
     let set_up = target.is_set_up().await?;
     let source_agency = match source.agency().await {
         Ok(a) => Some(a.code.to_string()),
@@ -150,6 +158,7 @@ pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResu
         register_renumbered: 0,
         access_entries: 0,
         source_heads: audit.heads,
+        scan_files: 0,
     };
     let mut ids: HashMap<i64, i64> = HashMap::new();
     // (new id, old register book/line) for the "imported" events.
@@ -243,6 +252,9 @@ pub async fn transfer(source: &Store, target: &Store, actor: &Actor) -> CoreResu
     *report.rows.entry("audit_log".into()).or_default() += report.access_entries + 1;
     // Settings, procedures and notices brought over join the target's record log.
     target.baseline_records(&mut tx, actor).await?;
+    // Copied before the commit: a move that fails leaves only unnamed copies behind, never
+    // events naming files the target lacks.
+    report.scan_files = target.take_scans(&papers).await?;
     tx.commit().await?;
     Ok(report)
 }

@@ -7,6 +7,7 @@
 
 mod chromium;
 mod database;
+mod digitise;
 mod error;
 mod generate;
 mod intake;
@@ -81,6 +82,8 @@ pub struct Results {
     /// The same receipts as HTML printed by headless Chromium; null without Chromium.
     pub receipt_chromium: Option<BTreeMap<String, receipt::PaperResult>>,
     pub scan: stats::Stats,
+    /// A 200 dpi grey A4 page to a stored PDF page (and from SANE's test backend).
+    pub digitise: digitise::DigitiseResult,
     /// By database size, then by kind of search.
     pub search: BTreeMap<String, BTreeMap<String, stats::Stats>>,
     /// By database size, then by page: the desk's lists as the window pages them.
@@ -224,6 +227,10 @@ async fn measure(place: &mut Place, args: &BenchArgs, plan: &Plan) -> Result<Res
         None => None,
     };
     verify_chains(&store, "intake").await?;
+    // After the audit: the benchmark's papers go with their folder once measured.
+    progress("digitising a page");
+    let digitise =
+        digitise::run(&store, &dossier.code, &place.scratch_dir(), plan.receipts).await?;
     store.close().await;
 
     let big_db = place.create("dossiers").await?;
@@ -274,6 +281,7 @@ async fn measure(place: &mut Place, args: &BenchArgs, plan: &Plan) -> Result<Res
         receipt: receipts,
         receipt_chromium,
         scan,
+        digitise,
         search,
         list,
         report,

@@ -13,6 +13,8 @@ const INTAKE_RATIO: f64 = 0.5;
 const OUTBOX_ADDED: f64 = 0.10;
 const FIRST_SCREEN_MS: f64 = 1500.0;
 const IDLE_MB: f64 = 150.0;
+/// A digitised A4 page (issue 21): well under 150 KB.
+const DIGITISED_PAGE_BYTES: usize = 150 * 1024;
 
 fn mark(ok: bool) -> &'static str {
     if ok {
@@ -122,6 +124,43 @@ pub fn print(r: &Results) {
             "–".into(),
             "–".into(),
             "no Chromium".into(),
+        )),
+    }
+    let d = &r.digitise;
+    rows.push(row(
+        "A 200 dpi grey A4 page to a stored PDF page",
+        d.page.median_ms,
+        d.page.p95_ms,
+        format!(
+            "{} (target < {}: {})",
+            kb(d.bytes),
+            kb(DIGITISED_PAGE_BYTES),
+            mark(d.bytes < DIGITISED_PAGE_BYTES)
+        ),
+    ));
+    rows.push(row(
+        "The same page in text mode (black and white)",
+        d.text_page.median_ms,
+        d.text_page.p95_ms,
+        format!(
+            "{} (target < {}: {})",
+            kb(d.text_bytes),
+            kb(DIGITISED_PAGE_BYTES),
+            mark(d.text_bytes < DIGITISED_PAGE_BYTES)
+        ),
+    ));
+    match &d.sane {
+        Some(s) => rows.push(row(
+            "SANE test backend page to a stored PDF page",
+            s.median_ms,
+            s.p95_ms,
+            "",
+        )),
+        None => rows.push(Row(
+            "SANE test backend page to a stored PDF page".into(),
+            "–".into(),
+            "–".into(),
+            "no scanimage".into(),
         )),
     }
     let largest = r.generate.dossiers;
