@@ -10,7 +10,6 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::key::Key;
 use fantoccini::Locator;
 use serde_json::json;
 
@@ -166,27 +165,6 @@ async fn a_supervisor_sets_up_the_destinations(desk: &Desk, port: u16) {
     w.close().await;
 }
 
-/// The clerk's intake through the window; returns its code.
-async fn register(w: &Window) -> String {
-    w.start_birth_intake().await;
-    let enter = Key::Enter.to_string();
-    for value in [
-        "079203001234",
-        "Trần Thị Bình",
-        "0912345678",
-        "",
-        "Số 12, ấp Bình Hòa",
-    ] {
-        w.type_keys(&format!("{value}{enter}")).await;
-    }
-    w.chord(Key::Control, 's').await;
-    let code = w.wait_text("#preview-code", |t| !t.is_empty()).await;
-    // From the receipt's preview to the dossier, as the clerk moves on.
-    w.click("#preview-show").await;
-    w.wait_text("#detail-code", |t| t == code).await;
-    code
-}
-
 /// The folder's files, read together.
 fn folder_text(desk: &Desk) -> String {
     let mut text = String::new();
@@ -210,7 +188,7 @@ async fn the_window_sends_what_its_clerks_change_and_says_what_waits() {
     w.resize(1366, 768).await;
     w.login("letan", PASSWORD).await;
     assert!(is_hidden(&w, "#outbox-banner").await, "nothing waits yet");
-    let code = register(&w).await;
+    let code = w.register_birth_intake().await;
     let banner = w
         .wait_text("#outbox-banner-open", |t| {
             t.contains("thay đổi đang chờ gửi")

@@ -5,7 +5,6 @@
 
 use crate::support;
 
-use fantoccini::key::Key;
 use fantoccini::Locator;
 use support::window::Window;
 use support::{Scenario, PASSWORD};
@@ -65,21 +64,7 @@ async fn a_reception_clerk_takes_a_dossier_from_intake_to_the_citizen() {
     }
 
     // Intake from the keyboard, saved without printing.
-    w.start_birth_intake().await;
-    let enter = Key::Enter.to_string();
-    for value in [
-        "079203001234",
-        "Trần Thị Bình",
-        "0912345678",
-        "",
-        "Số 12, ấp Bình Hòa",
-    ] {
-        w.type_keys(&format!("{value}{enter}")).await;
-    }
-    w.chord(Key::Control, 's').await;
-    let code = w.wait_text("#preview-code", |t| !t.is_empty()).await;
-    w.click("#preview-show").await;
-    w.wait_text("#detail-code", |t| t == code).await;
+    let code = w.register_birth_intake().await;
     // The panel leads with the citizen and the appointment.
     w.wait_text("#detail-applicant", |t| t == "Trần Thị Bình")
         .await;

@@ -291,6 +291,28 @@ impl Window {
         self.wait_text("#due-at", |t| !t.is_empty()).await;
     }
 
+    /// A whole birth intake from the keyboard (ID number, name, phone, no e-mail, address),
+    /// saved with Ctrl+S without printing, then the dossier opened from the receipt's
+    /// preview as the clerk moves on; returns its code.
+    pub async fn register_birth_intake(&self) -> String {
+        self.start_birth_intake().await;
+        let enter = fantoccini::key::Key::Enter.to_string();
+        for value in [
+            "079203001234",
+            "Trần Thị Bình",
+            "0912345678",
+            "",
+            "Số 12, ấp Bình Hòa",
+        ] {
+            self.type_keys(&format!("{value}{enter}")).await;
+        }
+        self.chord(fantoccini::key::Key::Control, 's').await;
+        let code = self.wait_text("#preview-code", |t| !t.is_empty()).await;
+        self.click("#preview-show").await;
+        self.wait_text("#detail-code", |t| t == code).await;
+        code
+    }
+
     /// A key pressed with a modifier held (Ctrl+Enter, Alt+F), through the actions API:
     /// modifiers in typed text are not honoured on every element.
     pub async fn chord(&self, modifier: fantoccini::key::Key, key: char) {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use motcua_core::audit::ScanFileFault;
 use motcua_core::scans::{self, ScanError, Source};
-use motcua_core::store::{NewScan, Store};
+use motcua_core::store::{NewScan, ScanRecord, Store};
 use motcua_core::CoreError;
 
 use crate::common::{actor, birth_request, ready_stores, TestStore};
@@ -32,6 +32,26 @@ async fn dossier(s: &Store) -> String {
     .await
     .unwrap()
     .code
+}
+
+/// One grey page made a PDF and added to checklist row `doc` of `code`: what the store
+/// recorded, and the PDF's bytes.
+async fn add_page(s: &Store, code: &str, doc: u32, dir: &Path) -> (Vec<ScanRecord>, Vec<u8>) {
+    let page = grey_page(dir, "p1.png");
+    let pdf = scans::prepare_files(&[page], Source::File).unwrap();
+    let stored = s
+        .add_scans(
+            code,
+            vec![NewScan {
+                doc,
+                result: false,
+                pdf: pdf[0].clone(),
+            }],
+            &actor(),
+        )
+        .await
+        .unwrap();
+    (stored, pdf[0].bytes.clone())
 }
 
 /// The folder the scans go to: beside the SQLite file, or a folder of the test's own set
@@ -218,21 +238,7 @@ async fn a_backup_carries_the_papers_and_a_restore_puts_them_back() {
         let work = tempfile::tempdir().unwrap();
         let code = dossier(&t.store).await;
         let folder = scans_folder(&t, work.path()).await;
-        let page = grey_page(work.path(), "p1.png");
-        let pdf = scans::prepare_files(&[page], Source::File).unwrap();
-        let stored = t
-            .store
-            .add_scans(
-                &code,
-                vec![NewScan {
-                    doc: 1,
-                    result: false,
-                    pdf: pdf[0].clone(),
-                }],
-                &actor(),
-            )
-            .await
-            .unwrap();
+        let (stored, pdf_bytes) = add_page(&t.store, &code, 1, work.path()).await;
         let out = work
             .path()
             .join(format!("backup.{}", t.store.backup_extension()));
@@ -242,7 +248,7 @@ async fn a_backup_carries_the_papers_and_a_restore_puts_them_back() {
             .path()
             .join(format!("backup.{}.scans", t.store.backup_extension()))
             .join(&stored[0].file);
-        assert_eq!(std::fs::read(&copy).unwrap(), pdf[0].bytes);
+        assert_eq!(std::fs::read(&copy).unwrap(), pdf_bytes);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -265,7 +271,7 @@ async fn a_backup_carries_the_papers_and_a_restore_puts_them_back() {
         assert_eq!(restored.restored.scan_files, 1, "{}", t.name);
         assert_eq!(
             std::fs::read(folder.join(&stored[0].file)).unwrap(),
-            pdf[0].bytes
+            pdf_bytes
         );
         let report = t.store.verify_audit().await.unwrap();
         assert!(report.ok, "{}: {report:?}", t.name);
@@ -283,21 +289,7 @@ async fn migrate_carries_the_papers_into_the_centres_folder() {
             .await
             .unwrap();
         let code = dossier(&source.store).await;
-        let page = grey_page(work.path(), "p1.png");
-        let pdf = scans::prepare_files(&[page], Source::File).unwrap();
-        let stored = source
-            .store
-            .add_scans(
-                &code,
-                vec![NewScan {
-                    doc: 1,
-                    result: false,
-                    pdf: pdf[0].clone(),
-                }],
-                &actor(),
-            )
-            .await
-            .unwrap();
+        let (stored, pdf_bytes) = add_page(&source.store, &code, 1, work.path()).await;
         if target.name == "postgres" {
             let refused =
                 motcua_core::store::transfer::transfer(&source.store, &target.store, &actor())
@@ -313,7 +305,7 @@ async fn migrate_carries_the_papers_into_the_centres_folder() {
         assert_eq!(report.scan_files, 1, "{}", target.name);
         assert_eq!(
             std::fs::read(folder.join(&stored[0].file)).unwrap(),
-            pdf[0].bytes
+            pdf_bytes
         );
         assert_eq!(target.store.scans(&code).await.unwrap().len(), 1);
         let audit = target.store.verify_audit().await.unwrap();
