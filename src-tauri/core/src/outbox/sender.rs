@@ -70,6 +70,18 @@ pub struct Sender {
     swept: Arc<Mutex<HashMap<i64, DateTime<Utc>>>>,
 }
 
+/// How a pass reaches one destination.
+enum Route {
+    Folder,
+    Webhook(reqwest::Client),
+    /// The host, the office's keys, and how long after hand-over a status stays there.
+    Public {
+        target: PublicTarget,
+        keys: Box<OfficeKeys>,
+        keep: Duration,
+    },
+}
+
 /// What one public status message puts on the host.
 enum Publication {
     /// The dossier's status now, sealed: later messages of a dossier overwrite the same
@@ -119,25 +131,12 @@ impl Sender {
         honour_backoff: bool,
         report: &mut PassReport,
     ) -> CoreResult<()> {
-        let client = match destination.kind {
-            DestinationKind::Webhook => match webhook::client(destination) {
-                Ok(client) => Some(client),
-                Err(e) => {
-                    report.first_error.get_or_insert(e);
-                    return Ok(());
-                }
-            },
-            _ => None,
-        };
-        let public = match destination.kind {
-            DestinationKind::PublicStatus => match self.public_target(destination).await? {
-                Ok(public) => Some(public),
-                Err(e) => {
-                    report.first_error.get_or_insert(e);
-                    return Ok(());
-                }
-            },
-            _ => None,
+        let route = match self.route(destination).await? {
+            Ok(route) => route,
+            Err(e) => {
+                report.first_error.get_or_insert(e);
+                return Ok(());
+            }
         };
         let mut skip: Vec<i64> = Vec::new();
         let mut in_a_row = 0;
@@ -166,12 +165,13 @@ impl Sender {
                     skip.push(message.id);
                     continue;
                 }
-                let sent = match &public {
-                    Some((target, keys)) => {
-                        let publication = self.publication(keys, &message).await?;
+                let sent = match &route {
+                    Route::Folder => deliver_to_folder(destination, &message).await,
+                    Route::Webhook(client) => webhook::deliver(client, destination, &message).await,
+                    Route::Public { target, keys, keep } => {
+                        let publication = self.publication(keys, *keep, &message).await?;
                         self.publish(destination.id, target, publication).await
                     }
-                    None => deliver(destination, client.as_ref(), &message).await,
                 };
                 match sent {
                     Ok(()) => {
@@ -214,6 +214,23 @@ impl Sender {
         Ok(())
     }
 
+    /// How this pass reaches a destination, prepared once for all its messages; a
+    /// destination that cannot be used is said instead.
+    async fn route(&self, destination: &Destination) -> CoreResult<Result<Route, SendError>> {
+        Ok(match destination.kind {
+            DestinationKind::Folder => Ok(Route::Folder),
+            DestinationKind::Webhook => webhook::client(destination).map(Route::Webhook),
+            DestinationKind::PublicStatus => match self.public_target(destination).await? {
+                Ok((target, keys)) => Ok(Route::Public {
+                    target,
+                    keys: Box::new(keys),
+                    keep: Duration::days(self.store.public_status_keep_days().await?),
+                }),
+                Err(e) => Err(e),
+            },
+        })
+    }
+
     /// Where and with which keys a public status destination publishes. The keys come from
     /// the slip secret, so a dossier's name and key are the same on every desk and survive a
     /// restart; the host's account comes with the address (`PublicTarget::for_destination`).
@@ -231,10 +248,14 @@ impl Sender {
     }
 
     /// What the host should hold for the message's dossier now.
-    async fn publication(&self, keys: &OfficeKeys, message: &Message) -> CoreResult<Publication> {
+    async fn publication(
+        &self,
+        keys: &OfficeKeys,
+        keep: Duration,
+        message: &Message,
+    ) -> CoreResult<Publication> {
         let now = (self.clock)();
         let view = self.store.dossier_status_view(&message.code).await?;
-        let keep = Duration::days(self.store.public_status_keep_days().await?);
         Ok(match view.handed_over_at {
             Some(at) if at + keep <= now => Publication::Withdraw(keys.name(&message.code)),
             _ => Publication::Blob(keys.seal(&view.status, now)),
@@ -358,37 +379,19 @@ impl Sender {
     }
 }
 
-/// One message to one destination.
-async fn deliver(
-    destination: &Destination,
-    client: Option<&reqwest::Client>,
-    message: &Message,
-) -> Result<(), SendError> {
-    match destination.kind {
-        DestinationKind::Folder => {
-            let dir = PathBuf::from(&destination.target);
-            let owned = message.clone();
-            let path = destination.target.clone();
-            tokio::task::spawn_blocking(move || folder::deliver(&dir, &owned))
-                .await
-                .unwrap_or_else(|e| {
-                    Err(SendError::Folder {
-                        path,
-                        detail: e.to_string(),
-                    })
-                })
-        }
-        DestinationKind::Webhook => match client {
-            Some(client) => webhook::deliver(client, destination, message).await,
-            None => Err(SendError::Misconfigured {
-                detail: "no HTTP client".into(),
-            }),
-        },
-        // Sealed and published by `Sender::publish`, which needs the store.
-        DestinationKind::PublicStatus => Err(SendError::Misconfigured {
-            detail: "public status without its keys".into(),
-        }),
-    }
+/// One message appended to a drop folder, off the async threads (it fsyncs).
+async fn deliver_to_folder(destination: &Destination, message: &Message) -> Result<(), SendError> {
+    let dir = PathBuf::from(&destination.target);
+    let owned = message.clone();
+    let path = destination.target.clone();
+    tokio::task::spawn_blocking(move || folder::deliver(&dir, &owned))
+        .await
+        .unwrap_or_else(|e| {
+            Err(SendError::Folder {
+                path,
+                detail: e.to_string(),
+            })
+        })
 }
 
 /// The host's refusal as the outbox keeps it: in both languages, with whether to retry.
