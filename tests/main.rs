@@ -10,6 +10,8 @@ mod private_server;
 // The window's command lists, shared with the app's in-process matrix test.
 #[path = "../src-tauri/src/commands/guarded_calls.rs"]
 mod guarded_calls;
+#[path = "../src-tauri/core/tests/common/pg_leftovers.rs"]
+mod pg_leftovers;
 #[path = "../src-tauri/core/tests/common/public_host.rs"]
 mod public_host;
 #[path = "../src-tauri/core/tests/common/receiver.rs"]

@@ -371,6 +371,7 @@ pub fn postgres_database() -> Option<String> {
             return None;
         }
     };
+    crate::pg_leftovers::drop_those_of_ended_runs(&admin);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())

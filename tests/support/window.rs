@@ -245,9 +245,10 @@ impl Window {
         let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         // WebKitWebDriver answers a screenshot at the page's next paint, which an idle page
-        // may never make (and a screenshot left waiting holds up every later command): a
-        // barely visible mark changed first gives it one. A picture for a person is still not
-        // worth hanging the test run.
+        // may never make (and a screenshot left waiting holds up every later command, for a
+        // minute): a barely visible mark keeps changing for a few seconds, so a paint comes
+        // after the request whenever it arrives. A picture for a person is still not worth
+        // hanging the test run.
         let _ = tokio::time::timeout(
             Duration::from_secs(5),
             self.client.execute(
@@ -255,7 +256,11 @@ impl Window {
                  if (!m) { m = document.createElement('div'); m.id = 'shot-mark'; \
                    m.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:9999'; \
                    document.body.append(m); } \
-                 m.style.background = m.style.background === 'rgb(255, 255, 254)' ? 'rgb(254, 255, 255)' : 'rgb(255, 255, 254)';",
+                 clearInterval(window.__shotTimer); \
+                 let n = 0; \
+                 window.__shotTimer = setInterval(() => { \
+                   m.style.background = n % 2 ? 'rgb(254, 255, 255)' : 'rgb(255, 255, 254)'; \
+                   if (++n > 60) clearInterval(window.__shotTimer); }, 50);",
                 vec![],
             ),
         )

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "common/pg_leftovers.rs"]
+mod pg_leftovers;
 #[path = "common/private_server.rs"]
 mod private_server;
 #[path = "common/public_host.rs"]

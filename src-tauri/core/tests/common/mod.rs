@@ -42,6 +42,7 @@ pub async fn fresh_postgres_url() -> Option<String> {
             return None;
         }
     };
+    crate::pg_leftovers::drop_those_of_ended_runs(&admin);
     sqlx::any::install_default_drivers();
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let name = format!("motcua_t{}_{}_{}", std::process::id(), n, rand_suffix());
