@@ -170,3 +170,100 @@ async fn a_file_without_the_backup_marker_is_refused_unless_accepted() {
     assert_eq!(s.count().await.unwrap(), 1);
     assert_eq!(s.access_log(None, 1).await.unwrap()[0].kind, "restored");
 }
+
+/// The outbox messages' (code, seq) as the database holds them.
+async fn outbox_seqs(t: &common::TestStore) -> Vec<(String, i64)> {
+    sqlx::any::install_default_drivers();
+    let url = if t.name == "sqlite" {
+        format!("sqlite://{}", t.location)
+    } else {
+        t.location.clone()
+    };
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT code, seq FROM outbox_messages ORDER BY code, seq")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    rows
+}
+
+#[tokio::test]
+async fn numbers_given_out_after_the_backup_are_not_given_again() {
+    use motcua_core::outbox::{DestinationKind, NewDestination};
+    use motcua_core::status::Status;
+    for t in ready_stores().await {
+        let s = &t.store;
+        let dir = tempfile::tempdir().unwrap();
+        s.add_destination(
+            NewDestination {
+                kind: DestinationKind::Webhook,
+                target: "http://127.0.0.1:9/hook".into(),
+                public_url: String::new(),
+                secret: "bi-mat-du-dai-cho-webhook".into(),
+                personal: false,
+                timeout_ms: Some(1000),
+            },
+            "Quầy 1",
+            now(),
+        )
+        .await
+        .unwrap();
+        let first = s
+            .intake(
+                &birth_request("Nguyễn Văn An", "2027-03-03T09:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let file = dir.path().join(format!("old.{}", s.backup_extension()));
+        s.backup(&file).await.unwrap();
+
+        // After the backup: a second dossier (its code on a receipt, its line in the book)
+        // and a change of the first that a receiver was sent as seq 2.
+        let lost = s
+            .intake(
+                &birth_request("Trần Thị Bình", "2027-03-03T10:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        s.transition(&first.code, Status::Processing, "", None, None, &actor())
+            .await
+            .unwrap();
+        assert!(outbox_seqs(&t).await.contains(&(first.code.clone(), 2)));
+
+        s.restore(&file, &dir.path().join("aside"), Unmarked::Refuse, &actor())
+            .await
+            .unwrap();
+        let next = s
+            .intake(
+                &birth_request("Lê Văn Cường", "2027-03-03T11:00:00+07:00"),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_ne!(next.code, lost.code, "{}: a code given twice", t.name);
+        assert!(
+            (next.register.book, next.register.line) > (lost.register.book, lost.register.line),
+            "{}: {:?} after {:?}",
+            t.name,
+            next.register,
+            lost.register
+        );
+        // The first dossier's next change is seq 3: 2 went out before the restore.
+        s.transition(&first.code, Status::Processing, "", None, None, &actor())
+            .await
+            .unwrap();
+        let seqs: Vec<i64> = outbox_seqs(&t)
+            .await
+            .into_iter()
+            .filter(|(code, _)| code == &first.code)
+            .map(|(_, seq)| seq)
+            .collect();
+        assert_eq!(seqs, vec![1, 3], "{}", t.name);
+        let audit = s.verify_audit().await.unwrap();
+        assert!(audit.ok, "{}: {audit:?}", t.name);
+    }
+}

@@ -30,6 +30,7 @@ use super::{migrator, sqlite_url_mode, supported_version, Actor, Backend, Store}
 use crate::error::{CoreError, CoreResult};
 use crate::private_fs;
 
+mod counters;
 mod error;
 
 pub use error::BackupError;
@@ -949,6 +950,7 @@ async fn replace_all(
     let mut tx = target.pool().begin().await?;
     tables::take_write_lock(&mut tx, target.backend()).await?;
     let accounts_before = account_states(&mut tx).await?;
+    let counters_before = counters::Counters::read(&mut tx).await?;
     let target_tables = tables::list(&mut tx, target.backend()).await?;
     let mut triggers: Vec<String> = Vec::new();
     match target.backend() {
@@ -1022,6 +1024,7 @@ async fn replace_all(
     for sql in triggers {
         exec(&mut tx, &sql).await?;
     }
+    counters_before.keep_higher(&mut tx).await?;
     super::settings::renew_versions(&mut tx).await?;
     let heads = chain_heads(&mut tx).await?;
     let accounts = account_changes(&accounts_before, &account_states(&mut tx).await?);
