@@ -313,12 +313,40 @@ mod tests {
 
     #[test]
     fn a_pdf_that_is_not_scanned_pages_is_left_alone() {
-        let no_image = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
-            2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
-            3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >> endobj\n\
-            trailer << /Root 1 0 R >>\n%%EOF\n";
-        match make_text_layer(Path::new("tesseract"), no_image) {
-            Ok(TextLayer::NotScannedPages(why)) => assert!(why.contains("page 1"), "{why}"),
+        // The desk's own page with a font added: a PDF that has text already.
+        let page = page_from_image(&png(400, 500), Some(200.0), false).unwrap();
+        let mut doc = lopdf::Document::load_mem(&pdf_of_pages(&[page])).unwrap();
+        let mut font = lopdf::Dictionary::new();
+        font.set("Type", lopdf::Object::Name(b"Font".to_vec()));
+        font.set("Subtype", lopdf::Object::Name(b"Type1".to_vec()));
+        font.set("BaseFont", lopdf::Object::Name(b"Helvetica".to_vec()));
+        let font = doc.add_object(font);
+        let mut fonts = lopdf::Dictionary::new();
+        fonts.set("F1", font);
+        let page_id = doc.get_pages()[&1];
+        let resources = doc
+            .get_dictionary(page_id)
+            .unwrap()
+            .get(b"Resources")
+            .unwrap()
+            .clone();
+        let mut resources = match resources {
+            lopdf::Object::Reference(id) => doc.get_dictionary(id).unwrap().clone(),
+            lopdf::Object::Dictionary(d) => d,
+            other => panic!("{other:?}"),
+        };
+        resources.set("Font", fonts);
+        doc.get_dictionary_mut(page_id)
+            .unwrap()
+            .set("Resources", resources);
+        let mut with_text = Vec::new();
+        doc.save_to(&mut with_text).unwrap();
+        match make_text_layer(Path::new("tesseract"), &with_text) {
+            Ok(TextLayer::NotScannedPages(why)) => assert_eq!(why, "page 1 already has text"),
+            other => panic!("{other:?}"),
+        }
+        match make_text_layer(Path::new("tesseract"), b"%PDF-1.4 broken") {
+            Ok(TextLayer::NotScannedPages(_)) => {}
             other => panic!("{other:?}"),
         }
     }
