@@ -85,17 +85,36 @@ fn a_scanned_page_is_made_searchable_in_the_background_and_stays_verified() {
     let desk = &s.desk;
     let code = s.code();
     let page = birth_certificate_page(desk.path("giay-khai-sinh.jpg"));
-    desk.ok(&["scans", "add", &code, "--doc", "1", "--file", page.to_str().unwrap()]);
+    desk.ok(&[
+        "scans",
+        "add",
+        &code,
+        "--doc",
+        "1",
+        "--file",
+        page.to_str().unwrap(),
+    ]);
     let receipt = desk.path("receipt.pdf");
     desk.receipt(&code, "a4", &receipt);
-    desk.ok(&["scans", "add", &code, "--doc", "1", "--file", receipt.to_str().unwrap()]);
+    desk.ok(&[
+        "scans",
+        "add",
+        &code,
+        "--doc",
+        "1",
+        "--file",
+        receipt.to_str().unwrap(),
+    ]);
     desk.ok(&["settings", "set", "scanner-device", "test"]);
     desk.ok(&["settings", "set", "scan-mode", "text"]);
     desk.ok(&["scans", "add", &code, "--doc", "1"]);
 
     let before = listed(desk, &code);
     assert_eq!(before.len(), 3);
-    assert!(before.iter().all(|s| s["text_layer"] == "pending"), "{before:?}");
+    assert!(
+        before.iter().all(|s| s["text_layer"] == "pending"),
+        "{before:?}"
+    );
     let page_pdf = PathBuf::from(by_file(&before, "/1-1.pdf")["path"].as_str().unwrap());
     let original = std::fs::read(&page_pdf).unwrap();
     assert!(!pdf_text(&page_pdf).contains("KHAI SINH"), "no text yet");
@@ -132,7 +151,11 @@ fn a_scanned_page_is_made_searchable_in_the_background_and_stays_verified() {
     assert_eq!(outcomes.len(), 3, "{outcomes:?}");
     let of = |suffix: &str| by_file(outcomes, suffix)["text_layer"].clone();
     assert_eq!(of("/1-1.pdf"), "done", "{outcomes:?}");
-    assert_eq!(of("/1-2.pdf"), "skipped", "a PDF with its own text: {outcomes:?}");
+    assert_eq!(
+        of("/1-2.pdf"),
+        "skipped",
+        "a PDF with its own text: {outcomes:?}"
+    );
     assert_eq!(of("/1-3.pdf"), "done", "{outcomes:?}");
 
     // The page's words are there, on the same page, in the same JPEG, still small.
@@ -143,7 +166,10 @@ fn a_scanned_page_is_made_searchable_in_the_background_and_stays_verified() {
     assert!(images.lines().nth(2).unwrap().contains("jpeg"), "{images}");
     let info = tool("pdfinfo", &[page_pdf.to_str().unwrap()]);
     assert!(info.contains("Pages:           1"), "{info}");
-    assert!(info.contains("595.") || info.contains("595 x"), "A4 wide: {info}");
+    assert!(
+        info.contains("595.") || info.contains("595 x"),
+        "A4 wide: {info}"
+    );
     let bytes = std::fs::metadata(&page_pdf).unwrap().len();
     assert!(
         bytes < original.len() as u64 + 20 * 1024 && bytes < 150 * 1024,
@@ -157,7 +183,10 @@ fn a_scanned_page_is_made_searchable_in_the_background_and_stays_verified() {
         .to_string();
     let images = tool("pdfimages", &["-list", &bw]);
     let row = images.lines().nth(2).unwrap().to_string();
-    assert!(row.contains("gray") && row.contains("   1  ccitt"), "{images}");
+    assert!(
+        row.contains("gray") && row.contains("   1  ccitt"),
+        "{images}"
+    );
 
     // The receipt is kept byte for byte; the new hashes are in the rows and the chain.
     let after = listed(desk, &code);
@@ -180,7 +209,10 @@ fn a_scanned_page_is_made_searchable_in_the_background_and_stays_verified() {
         .collect();
     assert_eq!(texts.len(), 2, "{history}");
     let first = &texts[0]["data"];
-    assert_eq!(first["previous_sha256"], by_file(&before, "/1-1.pdf")["sha256"]);
+    assert_eq!(
+        first["previous_sha256"],
+        by_file(&before, "/1-1.pdf")["sha256"]
+    );
     assert_eq!(first["sha256"], new["sha256"]);
     desk.ok(&["audit", "verify"]);
 
@@ -192,16 +224,27 @@ fn a_scanned_page_is_made_searchable_in_the_background_and_stays_verified() {
     let audit = desk.run(&["audit", "verify"]);
     assert!(!audit.status.success());
     let complaint = String::from_utf8_lossy(&audit.stderr);
-    assert!(complaint.contains(page_pdf.to_str().unwrap()), "{complaint}");
+    assert!(
+        complaint.contains(page_pdf.to_str().unwrap()),
+        "{complaint}"
+    );
     changed[mid] ^= 0x01;
     std::fs::write(&page_pdf, &changed).unwrap();
     desk.ok(&["audit", "verify"]);
 
     // Nothing is taken twice; the status counts what was done.
-    assert_eq!(desk.json(&["scans", "ocr", "--once", "--json"]), serde_json::json!([]));
+    assert_eq!(
+        desk.json(&["scans", "ocr", "--once", "--json"]),
+        serde_json::json!([])
+    );
     let status = desk.json(&["scans", "ocr", "--status", "--json"]);
     assert_eq!(
-        (&status["pending"], &status["done"], &status["skipped"], &status["failed"]),
+        (
+            &status["pending"],
+            &status["done"],
+            &status["skipped"],
+            &status["failed"]
+        ),
         (&0.into(), &2.into(), &1.into(), &0.into()),
         "{status}"
     );

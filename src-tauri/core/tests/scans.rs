@@ -348,7 +348,11 @@ async fn a_text_layer_replaces_the_paper_and_the_chain_backup_and_restore_follow
         let now = std::fs::read(&on_disk).unwrap();
         assert_ne!(now, original);
         assert_eq!(made.bytes_after, now.len() as u64);
-        assert!(now.len() < original.len() + 20 * 1024, "{} bytes", now.len());
+        assert!(
+            now.len() < original.len() + 20 * 1024,
+            "{} bytes",
+            now.len()
+        );
         let listed = t.store.scans(&code).await.unwrap();
         assert_eq!(listed[0].text_layer, "done");
         assert_eq!(listed[0].bytes, now.len() as u64);

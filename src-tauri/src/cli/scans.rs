@@ -166,7 +166,11 @@ fn print_status(lang: Lang, status: &TextStatus) {
     for f in &status.failures {
         outln!(
             "{}",
-            tf(lang, "scan_text.failure", &[("file", &f.file), ("note", &f.note)])
+            tf(
+                lang,
+                "scan_text.failure",
+                &[("file", &f.file), ("note", &f.note)]
+            )
         );
     }
 }
@@ -176,7 +180,10 @@ async fn ocr(global: &Global, store: &Store, args: OcrArgs) -> Result<(), CoreEr
     if args.retry {
         let n = store.retry_text_layers().await?;
         if !args.json {
-            outln!("{}", tf(lang, "scan_text.retried", &[("n", &n.to_string())]));
+            outln!(
+                "{}",
+                tf(lang, "scan_text.retried", &[("n", &n.to_string())])
+            );
             return Ok(());
         }
         return output::json(&serde_json::json!({ "retried": n }));

@@ -28,11 +28,17 @@ pub const VIETNAMESE: &str = "vie";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Availability {
-    Ready { program: String },
+    Ready {
+        program: String,
+    },
     /// The program was not found (or did not run).
-    NoProgram { program: String },
+    NoProgram {
+        program: String,
+    },
     /// The program runs but has no Vietnamese data (`tesseract-ocr-vie`).
-    NoVietnamese { program: String },
+    NoVietnamese {
+        program: String,
+    },
 }
 
 impl Availability {
@@ -253,7 +259,9 @@ pub fn make_text_layer(program: &Path, pdf: &[u8]) -> Result<TextLayer, String> 
         plain.output()
     }
     .map_err(|e| format!("{}: {e}", program.display()))?;
-    let made = std::fs::read(work.0.join("out.pdf")).ok().filter(|b| !b.is_empty());
+    let made = std::fs::read(work.0.join("out.pdf"))
+        .ok()
+        .filter(|b| !b.is_empty());
     let bytes = match (output.status.success(), made) {
         (true, Some(bytes)) => bytes,
         _ => return Err(complaint(&output.stderr)),
@@ -302,7 +310,10 @@ mod tests {
         let pages = page_files(&pdf).unwrap();
         assert_eq!(pages.len(), 2);
         assert_eq!((pages[0].name, pages[0].dpi), ("jpg", 200));
-        assert_eq!(pages[0].data, jpeg.data, "the JPEG is given as it is stored");
+        assert_eq!(
+            pages[0].data, jpeg.data,
+            "the JPEG is given as it is stored"
+        );
         assert_eq!((pages[1].name, pages[1].dpi), ("pbm", 200));
         // PBM: 1 is black; the grey ramp's left eighth is dark.
         let header = b"P4\n400 500\n".len();

@@ -121,11 +121,12 @@ impl Store {
 
     /// Failed papers put back in the queue (after Tesseract was repaired): how many.
     pub async fn retry_text_layers(&self) -> CoreResult<u64> {
-        let done = sqlx::query("UPDATE scans SET text_layer = $1, text_note = '' WHERE text_layer = $2")
-            .bind(TEXT_PENDING)
-            .bind(TEXT_FAILED)
-            .execute(self.pool())
-            .await?;
+        let done =
+            sqlx::query("UPDATE scans SET text_layer = $1, text_note = '' WHERE text_layer = $2")
+                .bind(TEXT_PENDING)
+                .bind(TEXT_FAILED)
+                .execute(self.pool())
+                .await?;
         Ok(done.rows_affected())
     }
 
@@ -168,13 +169,15 @@ impl Store {
     }
 
     async fn set_text_state(&self, id: i64, state: &str, note: &str) -> CoreResult<()> {
-        sqlx::query("UPDATE scans SET text_layer = $1, text_note = $2 WHERE id = $3 AND text_layer = $4")
-            .bind(state)
-            .bind(note)
-            .bind(id)
-            .bind(TEXT_PENDING)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE scans SET text_layer = $1, text_note = $2 WHERE id = $3 AND text_layer = $4",
+        )
+        .bind(state)
+        .bind(note)
+        .bind(id)
+        .bind(TEXT_PENDING)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
@@ -200,7 +203,8 @@ impl Store {
             Ok(bytes) => bytes,
             Err(e) => {
                 outcome.note = format!("{}: {e}", path.display());
-                self.set_text_state(p.id, TEXT_FAILED, &outcome.note).await?;
+                self.set_text_state(p.id, TEXT_FAILED, &outcome.note)
+                    .await?;
                 return Ok(Some(outcome));
             }
         };
@@ -211,7 +215,8 @@ impl Store {
         let now = sha256_hex(&bytes);
         if now != p.sha256 || self.chained_sha256(p.dossier_id, &p.file).await? != Some(now) {
             outcome.note = "the file is not the one recorded (see audit verify)".into();
-            self.set_text_state(p.id, TEXT_FAILED, &outcome.note).await?;
+            self.set_text_state(p.id, TEXT_FAILED, &outcome.note)
+                .await?;
             return Ok(Some(outcome));
         }
         let program = program.to_path_buf();
@@ -227,7 +232,9 @@ impl Store {
                 let new_len = bytes.len() as u64;
                 let id = p.id;
                 let replaced = tokio::spawn(async move {
-                    store.replace_with_text(&p, &path, bytes, pages, &actor).await
+                    store
+                        .replace_with_text(&p, &path, bytes, pages, &actor)
+                        .await
                 })
                 .await
                 .unwrap_or(Ok(false));
@@ -242,11 +249,13 @@ impl Store {
             Ok(TextLayer::NotScannedPages(why)) => {
                 outcome.text_layer = TEXT_SKIPPED.to_string();
                 outcome.note = why;
-                self.set_text_state(p.id, TEXT_SKIPPED, &outcome.note).await?;
+                self.set_text_state(p.id, TEXT_SKIPPED, &outcome.note)
+                    .await?;
             }
             Err(why) => {
                 outcome.note = why;
-                self.set_text_state(p.id, TEXT_FAILED, &outcome.note).await?;
+                self.set_text_state(p.id, TEXT_FAILED, &outcome.note)
+                    .await?;
             }
         }
         Ok(Some(outcome))
@@ -346,7 +355,11 @@ impl Store {
     /// The worker: while Tesseract reads Vietnamese here, each waiting paper in turn; a
     /// minute's rest when none waits, Tesseract is missing or the database cannot be
     /// reached. Stops when `stop` turns true.
-    pub async fn run_text_layers(&self, actor: Actor, mut stop: tokio::sync::watch::Receiver<bool>) {
+    pub async fn run_text_layers(
+        &self,
+        actor: Actor,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
         loop {
             if *stop.borrow() {
                 return;
@@ -354,7 +367,9 @@ impl Store {
             let mut wait = IDLE;
             if let Ok(Some(_)) = self.next_pending().await {
                 if let Some(Availability::Ready { program }) = blocking(ocr::detect).await {
-                    if let Ok(Some(_)) = self.make_next_text_layer(Path::new(&program), &actor).await {
+                    if let Ok(Some(_)) =
+                        self.make_next_text_layer(Path::new(&program), &actor).await
+                    {
                         // Straight on to the next, after a breath for the desk's own work.
                         wait = Duration::from_secs(1);
                     }

@@ -471,8 +471,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT data_json FROM events WHERE kind IN ('scanned', 'scan_text') ORDER BY id",
         )
-            .fetch_all(self.pool())
-            .await?;
+        .fetch_all(self.pool())
+        .await?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }

@@ -168,7 +168,11 @@ pub fn print(r: &Results) {
             "Its text layer by Tesseract (vie), one page",
             t.page.median_ms,
             t.page.p95_ms,
-            format!("{} → {}", kb(t.bytes_before as usize), kb(t.bytes_after as usize)),
+            format!(
+                "{} → {}",
+                kb(t.bytes_before as usize),
+                kb(t.bytes_after as usize)
+            ),
         )),
         None => rows.push(Row(
             "Its text layer by Tesseract (vie), one page".into(),
