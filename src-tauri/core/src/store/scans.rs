@@ -420,7 +420,8 @@ impl Store {
                 source: s.pdf.source.as_str().to_string(),
                 at: from_millis(to_millis(now)),
                 actor: actor.name.clone(),
-                text_layer: super::scan_text::TEXT_PENDING.to_string(),
+                // The column's default (migration 0014): waiting for its text layer.
+                text_layer: "pending".to_string(),
             });
         }
         tx.commit().await?;
