@@ -44,6 +44,7 @@ mod receipt_cli;
 mod reception_window;
 mod records_cli;
 mod scans_cli;
+mod scans_ocr;
 mod serve;
 mod signin_cli;
 mod users_cli;

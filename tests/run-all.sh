@@ -19,6 +19,8 @@ PACKAGES=(
   poppler-utils zbar-tools qpdf
   # digitising papers: scanimage and SANE's test backend as the scanner
   sane-utils
+  # the optional text layer: Tesseract with its Vietnamese data, reading a page rendered in DejaVu
+  tesseract-ocr tesseract-ocr-vie fonts-dejavu-core
   # tampering with the database behind the app's back (audit tests)
   sqlite3
   # printing through a real CUPS

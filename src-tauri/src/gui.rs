@@ -61,6 +61,21 @@ impl OutboxSender {
     }
 }
 
+/// The text layers' worker (Tesseract, Vietnamese) in the window's background: it rests
+/// while Tesseract is missing, reads one paper at a time at low priority otherwise, and
+/// stops with the window (a file being replaced is finished by a task of its own).
+struct TextLayers(tokio::sync::watch::Sender<bool>);
+
+impl TextLayers {
+    fn start(state: &AppState) -> Option<TextLayers> {
+        let store = state.store.clone()?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let actor = state.global.actor();
+        tauri::async_runtime::spawn(async move { store.run_text_layers(actor, stopped).await });
+        Some(TextLayers(stop))
+    }
+}
+
 pub fn run(global: Global) -> ExitCode {
     if crate::webview_runtime::installed_version().is_none() {
         crate::webview_runtime::alert(&crate::webview_runtime::missing_message());
@@ -77,6 +92,9 @@ pub fn run(global: Global) -> ExitCode {
             }
             if let Some(sender) = OutboxSender::start(&state) {
                 app.manage(sender);
+            }
+            if let Some(texts) = TextLayers::start(&state) {
+                app.manage(texts);
             }
             let unit = match &state.store {
                 Some(store) => tauri::async_runtime::block_on(store.agency())
@@ -100,6 +118,9 @@ pub fn run(global: Global) -> ExitCode {
             if let tauri::WindowEvent::Destroyed = event {
                 if let Some(sender) = window.try_state::<OutboxSender>() {
                     sender.stop();
+                }
+                if let Some(texts) = window.try_state::<TextLayers>() {
+                    let _ = texts.0.send(true);
                 }
             }
         })

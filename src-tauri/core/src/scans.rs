@@ -2,11 +2,13 @@
 //! JPEG pages beside the database (`store/scans.rs` stores them and chains their hashes).
 //! Pages come from a scanner through SANE (`sane.rs`), from image files, or from the
 //! office's watched scan folder (`incoming.rs`); a PDF the clerk brings is kept as it is.
+//! Where Tesseract reads Vietnamese, a text layer is added later in the background (`ocr.rs`).
 //! Everything a command was given is read and checked before anything is written, so a
 //! bad file leaves no trace.
 
 mod error;
 mod incoming;
+pub mod ocr;
 mod pdf;
 mod sane;
 

@@ -855,9 +855,10 @@ async fn history_older_than_the_chain_becomes_its_genesis_and_stays_protected() 
         some_history(&t.store).await;
         drop_triggers(&t).await;
         // As a database from before the chains (0007), the covered records (0009), the
-        // any-desk columns (0010), the outbox (0011, 0012) and the scans (0013).
+        // any-desk columns (0010), the outbox (0011, 0012) and the scans (0013, 0014).
         for sql in [
             "DROP TABLE scans",
+            "DELETE FROM _sqlx_migrations WHERE version = 14",
             "DELETE FROM _sqlx_migrations WHERE version = 13",
             "DELETE FROM _sqlx_migrations WHERE version = 12",
             "DROP TABLE outbox_messages",

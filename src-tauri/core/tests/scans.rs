@@ -312,3 +312,103 @@ async fn migrate_carries_the_papers_into_the_centres_folder() {
         assert!(audit.ok, "{}: {audit:?}", target.name);
     }
 }
+
+/// The text layer on both engines with the real Tesseract: the paper replaced by the same
+/// page with text, its new hash in the row and the chain (`audit verify` passes), carried by
+/// a backup and put back by a restore; a paper changed behind the app's back is not made
+/// searchable (its new hash would hide the change) and is not taken again.
+#[tokio::test]
+async fn a_text_layer_replaces_the_paper_and_the_chain_backup_and_restore_follow() {
+    let tesseract = motcua_core::scans::ocr::detect();
+    assert!(
+        tesseract.is_ready(),
+        "tesseract-ocr and tesseract-ocr-vie are installed by tests/run-all.sh: {tesseract:?}"
+    );
+    let motcua_core::scans::ocr::Availability::Ready { program } = tesseract else {
+        return;
+    };
+    let program = PathBuf::from(program);
+    for t in ready_stores().await {
+        let work = tempfile::tempdir().unwrap();
+        let code = dossier(&t.store).await;
+        let folder = scans_folder(&t, work.path()).await;
+        let (stored, original) = add_page(&t.store, &code, 1, work.path()).await;
+        let (tampered, _) = add_page(&t.store, &code, 1, work.path()).await;
+        let status = t.store.text_status().await.unwrap();
+        assert_eq!((status.pending, status.done), (2, 0), "{}", t.name);
+
+        let made = t
+            .store
+            .make_next_text_layer(&program, &actor())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(made.text_layer, "done", "{}: {made:?}", t.name);
+        let on_disk = folder.join(&stored[0].file);
+        let now = std::fs::read(&on_disk).unwrap();
+        assert_ne!(now, original);
+        assert_eq!(made.bytes_after, now.len() as u64);
+        assert!(
+            now.len() < original.len() + 20 * 1024,
+            "{} bytes",
+            now.len()
+        );
+        let listed = t.store.scans(&code).await.unwrap();
+        assert_eq!(listed[0].text_layer, "done");
+        assert_eq!(listed[0].bytes, now.len() as u64);
+        assert_ne!(listed[0].sha256, stored[0].sha256);
+        let events = t.store.events(&code).await.unwrap();
+        let text = events.iter().find(|e| e.kind == "scan_text").unwrap();
+        assert_eq!(text.data["previous_sha256"], stored[0].sha256.as_str());
+        assert_eq!(text.data["sha256"], listed[0].sha256.as_str());
+        let report = t.store.verify_audit().await.unwrap();
+        assert!(report.ok, "{}: {report:?}", t.name);
+
+        // Changed behind the app's back: left as it is, failed, not taken again.
+        let second = folder.join(&tampered[0].file);
+        let mut bytes = std::fs::read(&second).unwrap();
+        let last = bytes.len() - 2;
+        bytes[last] ^= 0x01;
+        std::fs::write(&second, &bytes).unwrap();
+        let refused = t
+            .store
+            .make_next_text_layer(&program, &actor())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(refused.text_layer, "failed", "{}: {refused:?}", t.name);
+        assert_eq!(std::fs::read(&second).unwrap(), bytes);
+        assert!(t
+            .store
+            .make_next_text_layer(&program, &actor())
+            .await
+            .unwrap()
+            .is_none());
+        let status = t.store.text_status().await.unwrap();
+        assert_eq!((status.pending, status.done, status.failed), (0, 1, 1));
+        assert_eq!(status.failures[0].file, tampered[0].file);
+        bytes[last] ^= 0x01;
+        std::fs::write(&second, &bytes).unwrap();
+
+        // The backup carries the paper with its text; a restore puts that one back.
+        let out = work
+            .path()
+            .join(format!("backup.{}", t.store.backup_extension()));
+        t.store.backup(&out).await.unwrap();
+        std::fs::remove_dir_all(&folder).unwrap();
+        t.store
+            .restore(
+                &out,
+                &work.path().join("aside"),
+                motcua_core::store::Unmarked::Refuse,
+                &actor(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(std::fs::read(&on_disk).unwrap(), now, "{}", t.name);
+        let report = t.store.verify_audit().await.unwrap();
+        assert!(report.ok, "{}: {report:?}", t.name);
+        // A failed paper goes back in the queue when asked.
+        assert_eq!(t.store.retry_text_layers().await.unwrap(), 1);
+    }
+}

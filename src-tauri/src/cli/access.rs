@@ -84,6 +84,8 @@ pub fn need(command: &Command, forms: FormSet) -> Need {
         // folder's file names are as open as the dossier's history.
         Command::Scans(super::scans::ScansCommand::Add(a)) if a.result => Act(Handover),
         Command::Scans(super::scans::ScansCommand::Add(_)) => Act(Intake),
+        // Making the text layers rewrites the papers, as digitising does; their state is open.
+        Command::Scans(super::scans::ScansCommand::Ocr(o)) if !o.status => Act(Intake),
         Command::Scans(_) => Act(ViewDossier),
         // its own temporary databases
         Command::Bench(_) => Open,

@@ -1,6 +1,7 @@
 //! `motcua scans`: digitised papers of a dossier. `add` stores a checklist row's papers (or
 //! the result's) from the desk's scanner (SANE), from files, or from the watched scan
-//! folder; `list` shows what is stored; `incoming` lists what waits in the scan folder. The
+//! folder; `list` shows what is stored; `incoming` lists what waits in the scan folder; `ocr`
+//! makes the optional text layers (or shows their state). The
 //! core reads, converts, stores and chains the files (`motcua_core::scans`,
 //! `store/scans.rs`); this module reads the arguments and prints.
 
@@ -8,8 +9,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use motcua_core::error::Problem;
+use motcua_core::i18n::{tf, Lang};
+use motcua_core::scans::ocr::Availability;
 use motcua_core::scans::{self, ScanError, ScannerRequest, Source};
-use motcua_core::store::{NewScan, ScanRecord, Store};
+use motcua_core::store::{NewScan, ScanRecord, Store, TextOutcome, TextStatus};
 use motcua_core::CoreError;
 
 use super::output;
@@ -46,6 +49,33 @@ pub enum ScansCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The text layer (Tesseract with its Vietnamese data): make it for the papers waiting,
+    /// or show where it stands
+    #[command(after_help = "Examples:\n  \
+        motcua scans ocr --status     (Tesseract found? how many papers wait, have text, failed)\n  \
+        motcua scans ocr --once       (every paper waiting now, then stop)\n  \
+        motcua scans ocr              (keep working in the background until Ctrl+C)\n  \
+        motcua scans ocr --retry      (failed papers back in the queue)\n\n\
+        Needs tesseract-ocr and tesseract-ocr-vie (or MOTCUA_TESSERACT naming the program). \
+        Each paper is replaced by the same pages with invisible text, and its new SHA-256 is \
+        in the dossier's history. The desk window and `motcua serve` do this by themselves.")]
+    Ocr(OcrArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OcrArgs {
+    /// Only show whether Tesseract reads Vietnamese here and how far the queue is
+    #[arg(long, conflicts_with_all = ["once", "retry"])]
+    pub status: bool,
+    /// Read the papers waiting now, then stop
+    #[arg(long)]
+    pub once: bool,
+    /// Put the papers that failed back in the queue (and stop)
+    #[arg(long, conflicts_with = "once")]
+    pub retry: bool,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -101,7 +131,124 @@ pub async fn run(global: &Global, store: &Store, command: ScansCommand) -> Resul
             }
             Ok(())
         }
+        ScansCommand::Ocr(args) => ocr(global, store, args).await,
     }
+}
+
+fn availability_line(lang: Lang, a: &Availability) -> String {
+    match a {
+        Availability::Ready { program } => tf(lang, "scan_text.ready", &[("program", program)]),
+        Availability::NoProgram { program } => {
+            tf(lang, "scan_text.no_program", &[("program", program)])
+        }
+        Availability::NoVietnamese { program } => {
+            tf(lang, "scan_text.no_vietnamese", &[("program", program)])
+        }
+    }
+}
+
+fn print_status(lang: Lang, status: &TextStatus) {
+    outln!("{}", availability_line(lang, &status.tesseract));
+    let n = |v: u64| v.to_string();
+    outln!(
+        "{}",
+        tf(
+            lang,
+            "scan_text.counts",
+            &[
+                ("pending", &n(status.pending)),
+                ("done", &n(status.done)),
+                ("skipped", &n(status.skipped)),
+                ("failed", &n(status.failed)),
+            ]
+        )
+    );
+    for f in &status.failures {
+        outln!(
+            "{}",
+            tf(
+                lang,
+                "scan_text.failure",
+                &[("file", &f.file), ("note", &f.note)]
+            )
+        );
+    }
+}
+
+async fn ocr(global: &Global, store: &Store, args: OcrArgs) -> Result<(), CoreError> {
+    let lang = global.lang();
+    if args.retry {
+        let n = store.retry_text_layers().await?;
+        if !args.json {
+            outln!(
+                "{}",
+                tf(lang, "scan_text.retried", &[("n", &n.to_string())])
+            );
+            return Ok(());
+        }
+        return output::json(&serde_json::json!({ "retried": n }));
+    }
+    let status = store.text_status().await?;
+    let program = match (&status.tesseract, args.status) {
+        (Availability::Ready { program }, false) => PathBuf::from(program),
+        // Without Tesseract there is nothing to do, and nothing wrong: it says why.
+        _ if args.json => return output::json(&status),
+        _ => {
+            print_status(lang, &status);
+            return Ok(());
+        }
+    };
+    if !args.once {
+        if !args.json {
+            outln!("{}", availability_line(lang, &status.tesseract));
+        }
+        let (stop_worker, stop) = tokio::sync::watch::channel(false);
+        let worker = {
+            let store = store.clone();
+            let actor = global.actor();
+            tokio::spawn(async move { store.run_text_layers(actor, stop).await })
+        };
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = stop_worker.send(true);
+        let _ = worker.await;
+        return Ok(());
+    }
+    let mut outcomes: Vec<TextOutcome> = Vec::new();
+    // Each waiting paper is taken once: a failure is recorded, not tried again.
+    while let Some(outcome) = store
+        .make_next_text_layer(&program, &global.actor())
+        .await?
+    {
+        if !args.json {
+            print_outcome(lang, &outcome);
+        }
+        outcomes.push(outcome);
+    }
+    if args.json {
+        return output::json(&outcomes);
+    }
+    Ok(())
+}
+
+fn print_outcome(lang: Lang, o: &TextOutcome) {
+    let key = match o.text_layer.as_str() {
+        "done" => "scan_text.done",
+        "skipped" => "scan_text.skipped",
+        _ => "scan_text.failed",
+    };
+    outln!(
+        "{}",
+        tf(
+            lang,
+            key,
+            &[
+                ("file", &o.file),
+                ("note", &o.note),
+                ("before", &o.bytes_before.to_string()),
+                ("after", &o.bytes_after.to_string()),
+            ]
+        )
+    );
 }
 
 fn print(list: &[ScanRecord]) {
@@ -112,10 +259,11 @@ fn print(list: &[ScanRecord]) {
             s.doc.to_string()
         };
         outln!(
-            "{:<6} {:>3} {:>9} {} {} {}",
+            "{:<6} {:>3} {:>9} {:<7} {} {} {}",
             row,
             s.pages,
             s.bytes,
+            s.text_layer,
             s.sha256,
             output::time(s.at),
             s.path

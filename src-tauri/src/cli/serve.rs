@@ -54,12 +54,18 @@ pub async fn run(global: &Global, store: &Store, args: ServeArgs) -> Result<(), 
     // The outbox's sender runs beside the page, as long as it does.
     let (stop_sender, stop) = tokio::sync::watch::channel(false);
     let sender = Sender::new(store.clone(), global.desk_name());
+    let stop_texts = stop.clone();
     let sending = tokio::spawn(async move { sender.run(stop).await });
+    // So does the text layers' worker, resting while Tesseract is missing.
+    let texts = store.clone();
+    let actor = global.actor();
+    let reading = tokio::spawn(async move { texts.run_text_layers(actor, stop_texts).await });
     let served = serve::serve_on(listener, store.clone(), args.rate_limit, stopped()).await;
     // A sender stopped in the middle of a delivery loses nothing (the message stays until
     // acknowledged): the service stops at once rather than after a slow destination.
     let _ = stop_sender.send(true);
     sending.abort();
+    reading.abort();
     served.map_err(|e| {
         CoreError::invalid(
             "bind",

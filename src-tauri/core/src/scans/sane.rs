@@ -58,10 +58,10 @@ pub struct ScannerRequest {
 }
 
 /// A folder of this process's own under the system's temporary folder, removed when done.
-struct WorkDir(PathBuf);
+pub(super) struct WorkDir(pub(super) PathBuf);
 
 impl WorkDir {
-    fn new() -> Result<WorkDir, ScanError> {
+    pub(super) fn new() -> Result<WorkDir, ScanError> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())

@@ -29,6 +29,7 @@ mod register;
 mod report;
 mod roles;
 mod rows;
+mod scan_text;
 mod scans;
 mod settings;
 mod slips;
@@ -66,6 +67,7 @@ pub use health::{Gap, Health};
 pub use looks::is_number_search;
 pub use outbox::{backoff, DestinationStatus};
 pub use roles::{DeskGrant, SchemaReport};
+pub use scan_text::{TextFailure, TextOutcome, TextStatus};
 pub use scans::{NewScan, ScanRecord, ScanSettings};
 pub use settings::{
     parse_listen_address, split_authorities, FormInSet, FormSetInForce, AUTHORITIES, CONTACT,

@@ -49,6 +49,8 @@ pub struct ScanRecord {
     #[serde(with = "crate::vntime::serde_vn")]
     pub at: DateTime<Utc>,
     pub actor: String,
+    /// The text layer: pending, done, skipped or failed (`store/scan_text.rs`).
+    pub text_layer: String,
 }
 
 /// A desk's scanner and watched folder.
@@ -64,11 +66,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(super) fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-fn file_error(path: &Path) -> impl Fn(std::io::Error) -> CoreError + '_ {
+pub(super) fn file_error(path: &Path) -> impl Fn(std::io::Error) -> CoreError + '_ {
     move |source| CoreError::File {
         path: path.display().to_string(),
         source,
@@ -89,7 +91,7 @@ fn folder_name(code: &str) -> String {
 }
 
 /// Writes `bytes` to a hidden temporary file in `dir`, private and synced.
-fn write_partial(dir: &Path, bytes: &[u8]) -> CoreResult<PathBuf> {
+pub(super) fn write_partial(dir: &Path, bytes: &[u8]) -> CoreResult<PathBuf> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
@@ -101,7 +103,7 @@ fn write_partial(dir: &Path, bytes: &[u8]) -> CoreResult<PathBuf> {
     Ok(path)
 }
 
-fn sync_dir(dir: &Path) {
+pub(super) fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         // Not every platform can sync a directory; the file itself is synced already.
         let _ = d.sync_all();
@@ -418,6 +420,8 @@ impl Store {
                 source: s.pdf.source.as_str().to_string(),
                 at: from_millis(to_millis(now)),
                 actor: actor.name.clone(),
+                // The column's default (migration 0014): waiting for its text layer.
+                text_layer: "pending".to_string(),
             });
         }
         tx.commit().await?;
@@ -430,7 +434,7 @@ impl Store {
         let id = self.dossier_id(&dossier.code).await?;
         let root = self.scans_root().await.ok();
         let rows = sqlx::query(
-            "SELECT doc, result, file, sha256, pages, bytes, source, at, actor FROM scans \
+            "SELECT doc, result, file, sha256, pages, bytes, source, at, actor, text_layer FROM scans \
              WHERE dossier_id = $1 ORDER BY result, doc, id",
         )
         .bind(id)
@@ -455,17 +459,21 @@ impl Store {
                 source: row.try_get("source")?,
                 at: from_millis(row.try_get("at")?),
                 actor: row.try_get("actor")?,
+                text_layer: row.try_get("text_layer")?,
             });
         }
         Ok(out)
     }
 
-    /// Every file a chained "scanned" event names, hashed again: missing or changed files,
+    /// Every file a chained "scanned" event names, hashed again against its latest recorded
+    /// hash (a "scan_text" event's once a text layer replaced it): missing or changed files,
     /// by name. The events, not the rows, are what is trusted: they are chained.
     pub(super) async fn verify_scan_files(&self) -> CoreResult<Vec<ScanFileProblem>> {
-        let rows = sqlx::query("SELECT data_json FROM events WHERE kind = 'scanned' ORDER BY id")
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT data_json FROM events WHERE kind IN ('scanned', 'scan_text') ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -479,13 +487,25 @@ impl Store {
             }
             Err(e) => return Err(e),
         };
-        let mut problems = Vec::new();
+        // Each file once, in the order first recorded, with the hash recorded last.
+        let mut latest: Vec<(String, String)> = Vec::new();
+        let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for row in rows {
             let data: String = row.try_get("data_json")?;
             let data: serde_json::Value =
                 serde_json::from_str(&data).map_err(|e| CoreError::Json(e.to_string()))?;
             let file = data["file"].as_str().unwrap_or_default().to_string();
-            let expected = data["sha256"].as_str().unwrap_or_default();
+            let sha256 = data["sha256"].as_str().unwrap_or_default().to_string();
+            match at.get(&file) {
+                Some(&i) => latest[i].1 = sha256,
+                None => {
+                    at.insert(file.clone(), latest.len());
+                    latest.push((file, sha256));
+                }
+            }
+        }
+        let mut problems = Vec::new();
+        for (file, expected) in latest {
             let path = root.join(&file);
             let fault = match std::fs::read(&path) {
                 Err(_) => Some(ScanFileFault::Missing),

@@ -1,11 +1,13 @@
 //! Digitising a paper: a 200 dpi grey A4 page, as `scanimage --format=pnm` writes it, made a
 //! JPEG page of a PDF and stored with its chained event (time and bytes); and, where
 //! `scanimage` is installed, the whole way from SANE's test backend (`-d test`, a scanner in
-//! software) to the stored PDF page.
+//! software) to the stored PDF page; and, where Tesseract reads Vietnamese, the grey page
+//! given its text layer.
 
 use std::path::Path;
 use std::time::Duration;
 
+use motcua_core::scans::ocr::{self, Availability};
 use motcua_core::scans::{self, PreparedPdf, ScanMode, ScannerRequest, Source};
 use motcua_core::store::{Actor, NewScan, Store};
 use motcua_core::CoreError;
@@ -25,6 +27,17 @@ pub struct DigitiseResult {
     pub text_bytes: usize,
     /// SANE's test backend at 200 dpi grey to a stored PDF page; null without scanimage.
     pub sane: Option<Stats>,
+    /// Tesseract (Vietnamese) giving the grey page stored above its text layer; null
+    /// without Tesseract or its `vie` data.
+    pub text_layer: Option<TextLayerBench>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TextLayerBench {
+    /// One stored page read and replaced by the same page with its text.
+    pub page: Stats,
+    pub bytes_before: u64,
+    pub bytes_after: u64,
 }
 
 /// A4 at 200 dpi, grey, as a scanner's PNM: a densely typed page, 2 cm margins, a line
@@ -103,13 +116,47 @@ async fn measure(store: &Store, code: &str, samples: usize) -> Result<DigitiseRe
             Some(stats(times))
         }
     };
+    let text_layer = match ocr::detect() {
+        Availability::Ready { program } => text_layers(store, Path::new(&program), samples).await?,
+        _ => None,
+    };
     Ok(DigitiseResult {
         page: page_stats,
         bytes,
         text_page,
         text_bytes,
         sane,
+        text_layer,
     })
+}
+
+/// `samples` of the stored pages given their text layer, oldest first: the grey JPEG pages
+/// stored first (the queue's order), one at a time as the desk's worker does.
+async fn text_layers(
+    store: &Store,
+    program: &Path,
+    samples: usize,
+) -> Result<Option<TextLayerBench>, BenchError> {
+    let actor = Actor::new("bench", "Quầy 1");
+    let mut times = Vec::new();
+    let mut sizes = (0, 0);
+    for _ in 0..samples.max(1) {
+        let (made, took) = timed(store.make_next_text_layer(program, &actor)).await;
+        if let Some(made) = made? {
+            if made.text_layer == "done" {
+                sizes = (made.bytes_before, made.bytes_after);
+                times.push(took);
+            }
+        }
+    }
+    if times.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(TextLayerBench {
+        page: stats(times),
+        bytes_before: sizes.0,
+        bytes_after: sizes.1,
+    }))
 }
 
 /// `samples` times: `page` made a PDF page (JPEG, or black and white) and stored; the

@@ -163,6 +163,24 @@ pub fn print(r: &Results) {
             "no scanimage".into(),
         )),
     }
+    match &d.text_layer {
+        Some(t) => rows.push(row(
+            "Its text layer by Tesseract (vie), one page",
+            t.page.median_ms,
+            t.page.p95_ms,
+            format!(
+                "{} → {}",
+                kb(t.bytes_before as usize),
+                kb(t.bytes_after as usize)
+            ),
+        )),
+        None => rows.push(Row(
+            "Its text layer by Tesseract (vie), one page".into(),
+            "–".into(),
+            "–".into(),
+            "no Tesseract with vie".into(),
+        )),
+    }
     let largest = r.generate.dossiers;
     rows.push(row(
         format!("Scan ({largest} dossiers)"),
