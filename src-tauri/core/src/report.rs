@@ -16,9 +16,12 @@
 //!
 //! Beside Biểu 06, the digitisation rate (issue 21; not part of the legal form, so every
 //! export shows it apart from the form's table):
-//! - *components digitised*: dossiers received in the period (not carried over) whose every
-//!   checklist row (1 to the number of rows the dossier was received with) has at least one
-//!   scan; its rate is over the dossiers received in the period (online + direct);
+//! - *components digitised*: dossiers received in the period (not carried over) with at least
+//!   one checklist row scanned and every row (1 to the number of rows the dossier was
+//!   received with) either scanned or taken from a national database (`from_data`: there is
+//!   no paper to scan); its rate is over the dossiers received in the period (online +
+//!   direct). A dossier whose every row came from data, with nothing scanned, does not count
+//!   as digitised: the count is driven by the scans (see `store/report.rs`);
 //! - *results digitised*: dossiers resolved in the period (as above) whose result has a scan;
 //!   its rate is over the dossiers resolved in the period.
 //! Scans count as known when the report is made, whenever they were made (a result scanned
@@ -125,6 +128,8 @@ pub struct Facts {
     pub pauses: Vec<Pause>,
     /// How many rows its checklist has (`documents`).
     pub checklist_rows: u32,
+    /// The checklist rows (from 1) taken from a national database rather than paper.
+    pub data_rows: Vec<u32>,
     /// The checklist rows (from 1) that have at least one scan, in any order.
     pub scanned_rows: Vec<u32>,
     /// Whether its result has a scan.
@@ -175,9 +180,9 @@ impl Counters {
             } else {
                 self.received_direct += 1;
             }
-            let every_row =
-                (1..=f.checklist_rows).all(|row| f.scanned_rows.contains(&row));
-            if f.checklist_rows > 0 && every_row {
+            let every_row = (1..=f.checklist_rows)
+                .all(|row| f.scanned_rows.contains(&row) || f.data_rows.contains(&row));
+            if !f.scanned_rows.is_empty() && every_row {
                 self.components_digitised += 1;
             }
         }

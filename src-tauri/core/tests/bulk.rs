@@ -270,6 +270,11 @@ async fn the_report_query_counts_what_the_rules_say() {
                 rating,
                 pauses: pauses(&events),
                 checklist_rows: d.documents.len() as u32,
+                data_rows: (1..)
+                    .zip(&d.documents)
+                    .filter(|(_, doc)| doc.from_data)
+                    .map(|(row, _)| row)
+                    .collect(),
                 scanned_rows: scanned.iter().filter(|r| !r.result).map(|r| r.doc).collect(),
                 result_scanned: scanned.iter().any(|r| r.result),
             });

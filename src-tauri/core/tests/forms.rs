@@ -382,6 +382,7 @@ async fn the_hand_over_list_and_the_statistics_table() {
             pauses: Vec::new(),
             // Two of the three with both rows scanned, one result scanned.
             checklist_rows: 2,
+            data_rows: Vec::new(),
             scanned_rows: if *code == "1.001193" { vec![1] } else { vec![2, 1] },
             result_scanned: *code == "2.000815",
         })

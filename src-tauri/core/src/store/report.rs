@@ -55,16 +55,21 @@ const COUNTERS: &str = "SELECT procedure_code, \
         AND (closed_at IS NULL OR closed_at >= $2)) AS facts \
     GROUP BY procedure_code";
 
-/// Per procedure, the dossiers of the period with every checklist row scanned (received in
-/// it) and with the result scanned (resolved in it), among the dossiers with an id from $3
-/// (the smallest id of a dossier received or resolved in the period, which `COUNTERS`
-/// gives). The result's scans are those with `doc` 0 (see migration 0013), so the scans'
-/// index alone says which rows of a dossier have a scan. {ROWS} is the engine's way of
-/// counting the dossier's checklist rows. The period's bounds and the dossiers taking part
-/// are `COUNTERS`'s.
+/// Per procedure, the dossiers of the period with its components digitised (received in
+/// it: a row scanned, and no paper row without a scan) and with the result scanned (resolved
+/// in it), among the dossiers with an id from $3 (the smallest id of a dossier received or
+/// resolved in the period, which `COUNTERS` gives). The result's scans are those with `doc`
+/// 0 (see migration 0013), so the scans' index alone says which rows of a dossier have a
+/// scan, and a dossier with as many rows scanned as its checklist has is digitised
+/// (scans are refused beyond the checklist). Otherwise only a dossier with a row taken from
+/// data (the key `from_data` is written only when true) can still be: {UNSCANNED} is the
+/// engine's way of listing its paper rows without a scan, {ROWS} of counting its rows. The period's bounds and the dossiers taking part are
+/// `COUNTERS`'s.
 const DIGITISED: &str = "SELECT d.procedure_code, \
     COUNT(*) FILTER (WHERE d.received_at >= $2 AND g.rows_scanned > 0 \
-        AND g.rows_scanned = {ROWS}) AS components_digitised, \
+        AND (g.rows_scanned = {ROWS} \
+            OR (d.documents_json LIKE '%from_data%' AND NOT EXISTS ({UNSCANNED})))) \
+        AS components_digitised, \
     COUNT(*) FILTER (WHERE g.first_doc = 0 AND COALESCE(d.ready_at, d.returned_at) >= $2 \
         AND COALESCE(d.ready_at, d.returned_at) < $1) AS results_digitised \
     FROM (SELECT dossier_id, COUNT(*) FILTER (WHERE doc > 0) AS rows_scanned, MIN(doc) AS first_doc \
@@ -166,11 +171,24 @@ impl Store {
         start: i64,
         first_id: i64,
     ) -> CoreResult<std::collections::HashMap<String, (i64, i64)>> {
-        let rows = match self.backend() {
-            Backend::Sqlite => "json_array_length(d.documents_json)",
-            Backend::Postgres => "json_array_length(d.documents_json::json)",
+        // A row's number is its place in the checklist, from 1; `from_data` is absent or true.
+        let (rows, unscanned) = match self.backend() {
+            Backend::Sqlite => (
+                "json_array_length(d.documents_json)",
+                "SELECT 1 FROM json_each(d.documents_json) AS j \
+                 WHERE json_extract(j.value, '$.from_data') IS NOT 1 \
+                 AND NOT EXISTS (SELECT 1 FROM scans s WHERE s.dossier_id = d.id AND s.doc = j.key + 1)",
+            ),
+            Backend::Postgres => (
+                "json_array_length(d.documents_json::json)",
+                "SELECT 1 FROM json_array_elements(d.documents_json::json) WITH ORDINALITY AS j(value, n) \
+                 WHERE (j.value->>'from_data') IS DISTINCT FROM 'true' \
+                 AND NOT EXISTS (SELECT 1 FROM scans s WHERE s.dossier_id = d.id AND s.doc = j.n)",
+            ),
         };
-        let sql = DIGITISED.replace("{ROWS}", rows);
+        let sql = DIGITISED
+            .replace("{ROWS}", rows)
+            .replace("{UNSCANNED}", unscanned);
         let groups = sqlx::query(&sql)
             .bind(end)
             .bind(start)
