@@ -27,9 +27,14 @@ fn a_month_with_3_of_4_dossiers_digitised_shows_75_percent_everywhere() {
     let page = page.to_str().unwrap();
     let mut codes = Vec::new();
     let mut rows = 0;
-    for (i, name) in ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
-        .iter()
-        .enumerate()
+    for (i, name) in [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Lê Văn Cường",
+        "Phạm Thị Dung",
+    ]
+    .iter()
+    .enumerate()
     {
         let mut request = birth(name, &format!("2027-03-0{}T09:00:00+07:00", i + 1));
         request["documents"] = serde_json::json!([
@@ -77,7 +82,9 @@ fn a_month_with_3_of_4_dossiers_digitised_shows_75_percent_everywhere() {
     let csv = std::fs::read_to_string(export("csv")).unwrap();
     let header = csv.lines().next().unwrap();
     assert!(
-        header.ends_with("Tỷ lệ số hóa thành phần hồ sơ (%),Kết quả được số hóa,Tỷ lệ số hóa kết quả (%)"),
+        header.ends_with(
+            "Tỷ lệ số hóa thành phần hồ sơ (%),Kết quả được số hóa,Tỷ lệ số hóa kết quả (%)"
+        ),
         "{header}"
     );
     let total = csv.lines().find(|l| l.starts_with("Tổng cộng")).unwrap();
@@ -108,12 +115,21 @@ fn a_month_with_3_of_4_dossiers_digitised_shows_75_percent_everywhere() {
     let pdf = export("pdf");
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     assert!(info.contains("Pages:           2"), "{info}");
-    let annex = tool("pdftotext", &["-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"])
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let annex = tool(
+        "pdftotext",
+        &["-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"],
+    )
+    .split_whitespace()
+    .collect::<Vec<_>>()
+    .join(" ");
     assert!(annex.contains("TỶ LỆ SỐ HÓA HỒ SƠ"), "{annex}");
-    assert!(annex.contains("75,0 %") && annex.contains("50,0 %"), "{annex}");
+    assert!(
+        annex.contains("75,0 %") && annex.contains("50,0 %"),
+        "{annex}"
+    );
     let all = pdf_text(&pdf);
-    assert!(all.contains("THỦ TRƯỞNG ĐƠN VỊ"), "the form is still signed");
+    assert!(
+        all.contains("THỦ TRƯỞNG ĐƠN VỊ"),
+        "the form is still signed"
+    );
 }

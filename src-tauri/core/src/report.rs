@@ -368,14 +368,11 @@ pub const DIGITISATION_TITLES: [&str; 6] = [
 ];
 
 /// The two groups over `DIGITISATION_TITLES`.
-pub const DIGITISATION_GROUPS: [(&str, usize); 2] = [
-    ("Thành phần hồ sơ", 3),
-    ("Kết quả giải quyết", 3),
-];
+pub const DIGITISATION_GROUPS: [(&str, usize); 2] =
+    [("Thành phần hồ sơ", 3), ("Kết quả giải quyết", 3)];
 
 /// The title of the digitisation section (sheet, PDF page).
-pub const DIGITISATION_TITLE: &str =
-    "TỶ LỆ SỐ HÓA HỒ SƠ, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
+pub const DIGITISATION_TITLE: &str = "TỶ LỆ SỐ HÓA HỒ SƠ, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
 
 /// The CSV's extra columns after Biểu 06's, whole-row titles.
 const CSV_DIGITISATION_TITLES: [&str; 4] = [
@@ -554,7 +551,10 @@ impl Serialize for Counters {
             &self.components_rate().map(percent),
         )?;
         m.serialize_field("results_digitised", &self.results_digitised)?;
-        m.serialize_field("results_digitised_percent", &self.results_rate().map(percent))?;
+        m.serialize_field(
+            "results_digitised_percent",
+            &self.results_rate().map(percent),
+        )?;
         m.end()
     }
 }

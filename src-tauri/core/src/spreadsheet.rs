@@ -60,7 +60,10 @@ impl Formats {
             head: text.clone().set_bold().set_align(FormatAlign::Center),
             bold_text: text.clone().set_bold(),
             bold_number: number.clone().set_bold(),
-            rate: cell.clone().set_num_format("0.0%").set_align(FormatAlign::Right),
+            rate: cell
+                .clone()
+                .set_num_format("0.0%")
+                .set_align(FormatAlign::Right),
             bold_rate: cell
                 .clone()
                 .set_num_format("0.0%")

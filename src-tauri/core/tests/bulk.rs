@@ -275,7 +275,11 @@ async fn the_report_query_counts_what_the_rules_say() {
                     .filter(|(_, doc)| doc.from_data)
                     .map(|(row, _)| row)
                     .collect(),
-                scanned_rows: scanned.iter().filter(|r| !r.result).map(|r| r.doc).collect(),
+                scanned_rows: scanned
+                    .iter()
+                    .filter(|r| !r.result)
+                    .map(|r| r.doc)
+                    .collect(),
                 result_scanned: scanned.iter().any(|r| r.result),
             });
         }

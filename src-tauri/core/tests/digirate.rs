@@ -27,7 +27,9 @@ fn page(dir: &Path) -> scans::PreparedPdf {
     let path = dir.join("page.png");
     img.save_with_format(&path, image::ImageFormat::Png)
         .unwrap();
-    scans::prepare_files(&[path], Source::File).unwrap().remove(0)
+    scans::prepare_files(&[path], Source::File)
+        .unwrap()
+        .remove(0)
 }
 
 /// The birth registration's two rows; the certificate (row 2) taken from data or on paper.
@@ -79,9 +81,14 @@ async fn three_of_four_dossiers_fully_digitised_is_75_percent() {
         }
         s.save_procedure(p, None).await.unwrap();
         let mut codes = Vec::new();
-        for (i, name) in ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
-            .iter()
-            .enumerate()
+        for (i, name) in [
+            "Nguyễn Văn An",
+            "Trần Thị Bình",
+            "Lê Văn Cường",
+            "Phạm Thị Dung",
+        ]
+        .iter()
+        .enumerate()
         {
             let received = format!("2027-03-0{}T09:00:00+07:00", i + 1);
             let mut req = birth_request(name, &received);
@@ -134,7 +141,11 @@ async fn three_of_four_dossiers_fully_digitised_is_75_percent() {
             t.name
         );
         assert_eq!(
-            (c.components_digitised, c.resolved_total, c.results_digitised),
+            (
+                c.components_digitised,
+                c.resolved_total,
+                c.results_digitised
+            ),
             (3, 2, 1),
             "{}",
             t.name
@@ -179,7 +190,11 @@ async fn three_of_four_dossiers_fully_digitised_is_75_percent() {
                     .filter(|(_, doc)| doc.from_data)
                     .map(|(row, _)| row)
                     .collect(),
-                scanned_rows: scanned.iter().filter(|r| !r.result).map(|r| r.doc).collect(),
+                scanned_rows: scanned
+                    .iter()
+                    .filter(|r| !r.result)
+                    .map(|r| r.doc)
+                    .collect(),
                 result_scanned: scanned.iter().any(|r| r.result),
             });
         }

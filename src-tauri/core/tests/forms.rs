@@ -383,7 +383,11 @@ async fn the_hand_over_list_and_the_statistics_table() {
             // Two of the three with both rows scanned, one result scanned.
             checklist_rows: 2,
             data_rows: Vec::new(),
-            scanned_rows: if *code == "1.001193" { vec![1] } else { vec![2, 1] },
+            scanned_rows: if *code == "1.001193" {
+                vec![1]
+            } else {
+                vec![2, 1]
+            },
             result_scanned: *code == "2.000815",
         })
         .collect();
@@ -409,5 +413,8 @@ async fn the_hand_over_list_and_the_statistics_table() {
     assert_eq!(layout.pages.len(), 2, "{text}");
     let annex = &page_texts(&layout)[1];
     assert!(annex.contains("TỶ LỆ SỐ HÓA"), "{annex}");
-    assert!(annex.contains("66,7 %") && annex.contains("33,3 %"), "{annex}");
+    assert!(
+        annex.contains("66,7 %") && annex.contains("33,3 %"),
+        "{annex}"
+    );
 }

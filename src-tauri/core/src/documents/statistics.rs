@@ -7,15 +7,16 @@
 use super::error::DocumentError;
 use super::fonts::{self, Face};
 use super::form::{
-    closing, finish_layout, landscape, opening, subtitle, FormOptions, BODY, SMALL, TITLE as TITLE_SIZE,
+    closing, finish_layout, landscape, opening, subtitle, FormOptions, BODY, SMALL,
+    TITLE as TITLE_SIZE,
 };
 use super::layout::{Align, Builder, Layout, Para, Table, TableColumn};
 use super::layout_pdf;
 use super::letterhead::Signer;
 use crate::agency::Agency;
 use crate::report::{
-    Counters, Report, COUNTER_GROUPS, COUNTER_SHORT_TITLES, DIGITISATION_GROUPS, DIGITISATION_TITLE,
-    DIGITISATION_TITLES,
+    Counters, Report, COUNTER_GROUPS, COUNTER_SHORT_TITLES, DIGITISATION_GROUPS,
+    DIGITISATION_TITLE, DIGITISATION_TITLES,
 };
 
 pub const TITLE: &str = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
@@ -172,7 +173,7 @@ fn digitisation(b: &mut Builder, report: &Report) {
     b.paragraph(&Para::new(SMALL).span(
         Face::Italic,
         "Ghi chú: Hồ sơ số hóa đủ thành phần là hồ sơ tiếp nhận trong kỳ (không kể kỳ trước \
-         chuyển qua) mà mọi giấy tờ trong danh mục đều đã có bản quét; tỷ lệ tính trên số hồ sơ \
+         chuyển qua) mà mọi giấy tờ trong danh mục đều đã có bản quét (trừ giấy tờ khai thác từ cơ sở dữ liệu); tỷ lệ tính trên số hồ sơ \
          tiếp nhận trong kỳ. Kết quả được số hóa là hồ sơ đã giải quyết trong kỳ mà kết quả đã có \
          bản quét; tỷ lệ tính trên số hồ sơ đã giải quyết. \"—\": không có hồ sơ để tính.",
     ));
