@@ -24,6 +24,7 @@
 //!   as digitised: the count is driven by the scans (see `store/report.rs`);
 //! - *results digitised*: dossiers resolved in the period (as above) whose result has a scan;
 //!   its rate is over the dossiers resolved in the period.
+//!
 //! Scans count as known when the report is made, whenever they were made (a result scanned
 //! at next month's hand-over still counts for the month it became ready). A rate over no
 //! dossiers is `None` ("—"); rates are printed as a percentage with one decimal.
