@@ -384,7 +384,7 @@ fn the_report_exports_to_csv_xlsx_and_pdf() {
     assert!(csv.contains("Cấp Giấy xác nhận tình trạng hôn nhân"));
 
     let mut book: Xlsx<_> = calamine::open_workbook(export("xlsx")).unwrap();
-    assert_eq!(book.sheet_names(), ["Biểu 06"]);
+    assert_eq!(book.sheet_names(), ["Biểu 06", "Tỷ lệ số hóa"]);
     let sheet = book.worksheet_range("Biểu 06").unwrap();
     let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
     let text = |r: u32, c: u32| match cell(r, c) {

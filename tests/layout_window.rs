@@ -4,7 +4,8 @@
 //! header, a screen's scrolling areas: only the report's own table scrolls across, inside
 //! its card), the header keeps one height on every screen, everything in it stays inside
 //! the window, the intake's save bar is always in view, and the dossier panel's menu opens
-//! inside the window. A screenshot of each is left
+//! inside the window; the dashboard shows this month's digitisation rate. A screenshot of
+//! each is left
 //! under the test's target folder (`screenshots/layout-…`) for a person to look at.
 
 use crate::support;
@@ -149,5 +150,34 @@ async fn every_screen_fits_the_usual_screens_at_100_and_125_percent() {
             .await;
         }
     }
+    // Once the layouts are checked (today's list would fill): a dossier of this month, its one
+    // checklist row scanned, and the dashboard's digitisation tile says 100 % of this month's
+    // dossiers, and "—" for results (none yet).
+    desk.login("truongbp", support::PASSWORD);
+    let received = motcua_core::vntime::now() - chrono::Duration::minutes(1);
+    let this_month = desk.intake(&support::birth(
+        "Nguyễn Thị Hồng Nhung",
+        &motcua_core::vntime::rfc3339_vn(received),
+    ));
+    let page = desk.path("trang.jpg");
+    support::tool(
+        "convert",
+        &["-size", "200x300", "xc:white", page.to_str().unwrap()],
+    );
+    desk.ok(&[
+        "scans",
+        "add",
+        this_month["code"].as_str().unwrap(),
+        "--doc",
+        "1",
+        "--file",
+        page.to_str().unwrap(),
+    ]);
+    w.resize(1366, 768).await;
+    w.click("#nav-intake").await;
+    w.click("#nav-lists").await;
+    w.wait_text("#dash-digitised", |t| t.starts_with("100% · —"))
+        .await;
+    capture("dashboard-1366x768-en", 1366, 768);
     w.close().await;
 }

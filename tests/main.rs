@@ -28,6 +28,7 @@ mod datadesk_cli;
 mod datadesk_window;
 mod desk_rules_window;
 mod desk_window;
+mod digirate_cli;
 mod durability;
 mod forms2025_cli;
 mod forms_cli;

@@ -62,12 +62,17 @@ export function renderMain(ctx, container, search) {
       const f = await call('dashboard_figures');
       const rate = f.month_on_time_rate === null || f.month_on_time_rate === undefined
         ? '—' : `${Math.round(f.month_on_time_rate * 100)}%`;
-      const tile = (name, value, cls) => h('button', { type: 'button', class: 'tile ' + (cls || ''), id: 'dash-' + name, onclick: () => name !== 'rate' && show(name, 0) },
+      const share = (r) => (r === null || r === undefined ? '—' : `${Math.round(r * 100)}%`);
+      const counted = ['rate', 'digitised'];
+      const tile = (name, value, cls, title) => h('button', { type: 'button', class: 'tile ' + (cls || ''), id: 'dash-' + name, title: title || '', onclick: () => !counted.includes(name) && show(name, 0) },
         h('strong', {}, String(value)), h('span', {}, t('ui.dash.' + name)));
+      // This month's digitisation: every component of the dossiers received · the results.
+      const digitised = tile('digitised', `${share(f.month_components_rate)} · ${share(f.month_results_rate)}`, '',
+        t('ui.dash.digitised_detail', { full: f.month_components_digitised, received: f.month_received, results: f.month_results_digitised, resolved: f.month_resolved }));
       const time = (/T(\d{2}:\d{2})/.exec(f.as_of || '') || [])[1] || '';
       clear(dashboard).append(
         tile('due_today', f.due_today), tile('overdue', f.overdue, f.overdue ? 'alert' : ''),
-        tile('ready', f.ready_not_collected), tile('rate', rate),
+        tile('ready', f.ready_not_collected), tile('rate', rate), digitised,
         h('span', { class: 'as-of', id: 'dash-as-of' }, t('ui.dash.as_of', { time })));
     } catch (e) { clear(dashboard); }
   }

@@ -1,9 +1,9 @@
 // Reports: the Biểu 06 table for a period (this month, last month, this quarter, this year
-// or two dates), by field and procedure with totals, and its exports (XLSX, CSV, PDF) with
-// the register book. There is no file dialog: a path in the Documents folder is proposed,
+// or two dates), by field and procedure with totals, the digitisation rate apart from it
+// (the form is a legal one), and its exports (XLSX, CSV, PDF) with the register book. There is no file dialog: a path in the Documents folder is proposed,
 // the clerk may edit it, and an existing file is replaced only after a second press.
 import { call } from '../api.js';
-import { t } from '../i18n.js';
+import { t, lang } from '../i18n.js';
 import { dateInput, dmy } from '../dates.js';
 import { h, clear } from '../dom.js';
 import { errorText } from './form.js';
@@ -18,6 +18,20 @@ const GROUPS = [
   ['closed', [['total', 'closed_total']]],
   ['ratings', [['very_satisfied', 'rating_very_satisfied'], ['satisfied', 'rating_satisfied'], ['unsatisfied', 'rating_unsatisfied']]],
 ];
+
+// The digitisation table: received in the period and digitised, resolved and with the
+// result digitised, each with its rate (percent from the core, null: nothing to count).
+const DIGITISATION = [
+  ['dig_components', [['dig_received', (c) => (c.received_online || 0) + (c.received_direct || 0)], ['dig_full', (c) => c.components_digitised || 0], ['dig_rate', (c) => percent(c.components_digitised_percent), 'total']]],
+  ['dig_results', [['dig_resolved', (c) => c.resolved_total || 0], ['dig_result', (c) => c.results_digitised || 0], ['dig_rate', (c) => percent(c.results_digitised_percent), 'total']]],
+];
+
+// 75 → "75,0 %" in Vietnamese, "75.0%" in English; "—" when there was nothing to count.
+export function percent(value) {
+  if (value === null || value === undefined) return '—';
+  const n = Number(value).toFixed(1);
+  return lang() === 'en' ? `${n}%` : `${n.replace('.', ',')} %`;
+}
 
 const EXPORTS = [
   ['report_xlsx', 'report', 'xlsx'],
@@ -77,7 +91,9 @@ export function renderReports(ctx, container) {
       const report = await call('report_figures', { from: from.value, to: to.value });
       range.textContent = t('ui.report.range', { from: dmy(report.from), to: dmy(report.to) })
         + ' · ' + t('ui.report.as_of', asOf(report));
-      clear(table).append(report.rows.length ? figures(report) : h('p', { class: 'empty' }, t('ui.report.empty')));
+      clear(table).append(...(report.rows.length
+        ? [figures(report), h('h2', { class: 'digitisation-title' }, t('ui.report.digitisation')), digitisation(report)]
+        : [h('p', { class: 'empty' }, t('ui.report.empty'))]));
     } catch (e) {
       clear(table);
       error.textContent = errorText(e);
@@ -171,4 +187,22 @@ function figures(report) {
   const totals = h('tr', { class: 'totals', id: 'report-totals' },
     h('td', { colspan: '2' }, t('ui.report.totals')), cells(report.totals));
   return h('table', { class: 'dossiers figures' }, h('thead', {}, top, sub), h('tbody', {}, rows, totals));
+}
+
+// The digitisation rate by field and procedure, with its totals, under the same two-row head.
+function digitisation(report) {
+  const top = h('tr', {},
+    h('th', { rowspan: '2' }, t('ui.report.field')),
+    h('th', { rowspan: '2' }, t('ui.report.procedure')),
+    DIGITISATION.map(([group, cols]) => h('th', { colspan: String(cols.length), class: 'group' }, t('ui.report.' + group))));
+  const sub = h('tr', {}, DIGITISATION.map(([, cols]) => cols.map(([label]) => h('th', { class: 'num' }, t('ui.report.' + label)))));
+  const cells = (c) => DIGITISATION.map(([group, cols]) => cols.map(([label, value, cls]) =>
+    h('td', { class: 'num' + (cls ? ' ' + cls : ''), dataset: { key: group + '.' + label } }, String(value(c)))));
+  const rows = report.rows.map((r) => h('tr', { dataset: { procedure: r.procedure } },
+    h('td', {}, r.field),
+    h('td', {}, h('span', { class: 'code' }, r.procedure), ' ', r.procedure_name),
+    cells(r)));
+  const totals = h('tr', { class: 'totals', id: 'digitisation-totals' },
+    h('td', { colspan: '2' }, t('ui.report.totals')), cells(report.totals));
+  return h('table', { class: 'dossiers figures digitisation', id: 'digitisation' }, h('thead', {}, top, sub), h('tbody', {}, rows, totals));
 }

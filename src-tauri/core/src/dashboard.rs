@@ -1,5 +1,6 @@
 //! The figures the desk sees first: appointments falling today, appointments already missed,
-//! results waiting to be collected, and how many of this month's results were on time.
+//! results waiting to be collected, how many of this month's results were on time, and this
+//! month's digitisation rate (components and results, as the report counts them).
 //!
 //! Only dossiers whose clock runs (accepted, processing) can fall due: a dossier waiting for
 //! papers or fees has its appointment moved when the wait ends. Late is judged by date
@@ -28,6 +29,15 @@ pub struct Dashboard {
     pub month_on_time: i64,
     /// `month_on_time / month_resolved` (0–1), or `None` before any result this month.
     pub month_on_time_rate: Option<f64>,
+    /// Received this month (not carried over), and of them with every component digitised.
+    pub month_received: i64,
+    pub month_components_digitised: i64,
+    /// `month_components_digitised / month_received` (0–1), or `None` before any dossier.
+    pub month_components_rate: Option<f64>,
+    /// Of `month_resolved`, those with the result digitised.
+    pub month_results_digitised: i64,
+    /// `month_results_digitised / month_resolved` (0–1), or `None` before any result.
+    pub month_results_rate: Option<f64>,
 }
 
 impl Dashboard {
@@ -47,6 +57,11 @@ impl Dashboard {
             month_resolved: month.resolved_total,
             month_on_time: month.resolved_early + month.resolved_on_time,
             month_on_time_rate: month.on_time_rate(),
+            month_received: month.received_in_period(),
+            month_components_digitised: month.components_digitised,
+            month_components_rate: month.components_rate(),
+            month_results_digitised: month.results_digitised,
+            month_results_rate: month.results_rate(),
         }
     }
 }
@@ -68,6 +83,10 @@ mod tests {
             resolved_early: 1,
             resolved_on_time: 2,
             resolved_late: 1,
+            received_online: 1,
+            received_direct: 3,
+            components_digitised: 3,
+            results_digitised: 1,
             ..Counters::default()
         };
         let now = crate::vntime::vn_day_start(NaiveDate::from_ymd_opt(2027, 3, 17).unwrap());
@@ -75,11 +94,15 @@ mod tests {
         let d = Dashboard::new(now, 2, 1, 3, &month);
         assert_eq!(d.month_on_time, 3);
         assert_eq!(d.month_on_time_rate, Some(0.75));
+        assert_eq!((d.month_received, d.month_components_rate), (4, Some(0.75)));
+        assert_eq!(d.month_results_rate, Some(0.25));
         assert_eq!(
             month_start(today),
             NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()
         );
         let empty = Dashboard::new(now, 0, 0, 0, &Counters::default());
         assert_eq!(empty.month_on_time_rate, None);
+        assert_eq!(empty.month_components_rate, None);
+        assert_eq!(empty.month_results_rate, None);
     }
 }

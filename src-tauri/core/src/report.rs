@@ -14,6 +14,21 @@
 //!
 //! So received total = resolved + in progress + closed, for every row.
 //!
+//! Beside Biểu 06, the digitisation rate (issue 21; not part of the legal form, so every
+//! export shows it apart from the form's table):
+//! - *components digitised*: dossiers received in the period (not carried over) with at least
+//!   one checklist row scanned and every row (1 to the number of rows the dossier was
+//!   received with) either scanned or taken from a national database (`from_data`: there is
+//!   no paper to scan); its rate is over the dossiers received in the period (online +
+//!   direct). A dossier whose every row came from data, with nothing scanned, does not count
+//!   as digitised: the count is driven by the scans (see `store/report.rs`);
+//! - *results digitised*: dossiers resolved in the period (as above) whose result has a scan;
+//!   its rate is over the dossiers resolved in the period.
+//!
+//! Scans count as known when the report is made, whenever they were made (a result scanned
+//! at next month's hand-over still counts for the month it became ready). A rate over no
+//! dossiers is `None` ("—"); rates are printed as a percentage with one decimal.
+//!
 //! `build` is the definition, over the facts of each dossier. The store counts the same in
 //! one SQL aggregate (`store/report.rs`), because a year at a busy centre is a million
 //! dossiers; the store tests hold the two equal on generated years.
@@ -52,7 +67,8 @@ impl Timeliness {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+/// Serialized with the two digitisation rates added as percentages (see `Serialize` below).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counters {
     pub received_total: i64,
     pub received_online: i64,
@@ -69,6 +85,10 @@ pub struct Counters {
     pub rating_very_satisfied: i64,
     pub rating_satisfied: i64,
     pub rating_unsatisfied: i64,
+    /// Received in the period with every checklist row scanned.
+    pub components_digitised: i64,
+    /// Resolved in the period with the result scanned.
+    pub results_digitised: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -107,6 +127,14 @@ pub struct Facts {
     pub rating: Option<i64>,
     /// The times its clock stood still (statuses 5 and 6).
     pub pauses: Vec<Pause>,
+    /// How many rows its checklist has (`documents`).
+    pub checklist_rows: u32,
+    /// The checklist rows (from 1) taken from a national database rather than paper.
+    pub data_rows: Vec<u32>,
+    /// The checklist rows (from 1) that have at least one scan, in any order.
+    pub scanned_rows: Vec<u32>,
+    /// Whether its result has a scan.
+    pub result_scanned: bool,
 }
 
 /// An interval during which a dossier's clock stood still; `until` is `None` while it still
@@ -147,14 +175,24 @@ impl Counters {
                 return;
             }
             self.received_carried_over += 1;
-        } else if f.online {
-            self.received_online += 1;
         } else {
-            self.received_direct += 1;
+            if f.online {
+                self.received_online += 1;
+            } else {
+                self.received_direct += 1;
+            }
+            let every_row = (1..=f.checklist_rows)
+                .all(|row| f.scanned_rows.contains(&row) || f.data_rows.contains(&row));
+            if !f.scanned_rows.is_empty() && every_row {
+                self.components_digitised += 1;
+            }
         }
         self.received_total += 1;
         if let Some(done) = resolved_at.filter(|t| *t >= start && *t < end) {
             self.resolved_total += 1;
+            if f.result_scanned {
+                self.results_digitised += 1;
+            }
             match Timeliness::judge(done, f.due_at) {
                 Timeliness::Early => self.resolved_early += 1,
                 Timeliness::OnTime => self.resolved_on_time += 1,
@@ -196,6 +234,8 @@ impl Counters {
         self.rating_very_satisfied += o.rating_very_satisfied;
         self.rating_satisfied += o.rating_satisfied;
         self.rating_unsatisfied += o.rating_unsatisfied;
+        self.components_digitised += o.components_digitised;
+        self.results_digitised += o.results_digitised;
     }
 
     fn is_empty(&self) -> bool {
@@ -317,6 +357,32 @@ pub const COUNTER_GROUPS: [(&str, usize); 5] = [
     ("Mức độ hài lòng", 3),
 ];
 
+/// The digitisation table's columns (its own section or sheet in every export), in
+/// `Counters::digitisation_cells` order, under `DIGITISATION_GROUPS`.
+pub const DIGITISATION_TITLES: [&str; 6] = [
+    "Tiếp nhận trong kỳ",
+    "Số hóa đủ thành phần",
+    "Tỷ lệ",
+    "Đã giải quyết",
+    "Kết quả được số hóa",
+    "Tỷ lệ",
+];
+
+/// The two groups over `DIGITISATION_TITLES`.
+pub const DIGITISATION_GROUPS: [(&str, usize); 2] =
+    [("Thành phần hồ sơ", 3), ("Kết quả giải quyết", 3)];
+
+/// The title of the digitisation section (sheet, PDF page).
+pub const DIGITISATION_TITLE: &str = "TỶ LỆ SỐ HÓA HỒ SƠ, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
+
+/// The CSV's extra columns after Biểu 06's, whole-row titles.
+const CSV_DIGITISATION_TITLES: [&str; 4] = [
+    "Số hóa đủ thành phần hồ sơ",
+    "Tỷ lệ số hóa thành phần hồ sơ (%)",
+    "Kết quả được số hóa",
+    "Tỷ lệ số hóa kết quả (%)",
+];
+
 /// The rows of one field and their subtotal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldGroup<'a> {
@@ -404,11 +470,93 @@ impl Counters {
         ]
     }
 
+    /// Dossiers received in the period (not carried over): the components rate's base.
+    pub fn received_in_period(&self) -> i64 {
+        self.received_online + self.received_direct
+    }
+
+    /// The share (0–1) of the dossiers received in the period with every component
+    /// digitised, when any were received.
+    pub fn components_rate(&self) -> Option<f64> {
+        share(self.components_digitised, self.received_in_period())
+    }
+
+    /// The share (0–1) of the dossiers resolved in the period with the result digitised,
+    /// when any were resolved.
+    pub fn results_rate(&self) -> Option<f64> {
+        share(self.results_digitised, self.resolved_total)
+    }
+
+    /// The digitisation figures in `DIGITISATION_TITLES` order, rates as printed.
+    pub fn digitisation_cells(&self) -> [String; 6] {
+        [
+            self.received_in_period().to_string(),
+            self.components_digitised.to_string(),
+            percent_words(self.components_rate()),
+            self.resolved_total.to_string(),
+            self.results_digitised.to_string(),
+            percent_words(self.results_rate()),
+        ]
+    }
+
     /// The share of resolved dossiers resolved early or on time, when any were resolved.
     pub fn on_time_rate(&self) -> Option<f64> {
         (self.resolved_total > 0).then(|| {
             (self.resolved_early + self.resolved_on_time) as f64 / self.resolved_total as f64
         })
+    }
+}
+
+fn share(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// A share (0–1) as a percentage rounded to one decimal (0.75 → 75.0).
+pub fn percent(share: f64) -> f64 {
+    (share * 1000.0).round() / 10.0
+}
+
+/// A share as printed in Vietnamese: "75,0 %", or "—" when there was nothing to count.
+pub fn percent_words(share: Option<f64>) -> String {
+    match share {
+        Some(s) => format!("{:.1} %", percent(s)).replace('.', ","),
+        None => "—".to_string(),
+    }
+}
+
+/// The JSON of the counters: every count, and the two digitisation rates as percentages
+/// (one decimal; null when there was nothing to count), so a reader of the export does not
+/// recompute them.
+impl Serialize for Counters {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("Counters", 19)?;
+        m.serialize_field("received_total", &self.received_total)?;
+        m.serialize_field("received_online", &self.received_online)?;
+        m.serialize_field("received_direct", &self.received_direct)?;
+        m.serialize_field("received_carried_over", &self.received_carried_over)?;
+        m.serialize_field("resolved_total", &self.resolved_total)?;
+        m.serialize_field("resolved_early", &self.resolved_early)?;
+        m.serialize_field("resolved_on_time", &self.resolved_on_time)?;
+        m.serialize_field("resolved_late", &self.resolved_late)?;
+        m.serialize_field("in_progress_total", &self.in_progress_total)?;
+        m.serialize_field("in_progress_within", &self.in_progress_within)?;
+        m.serialize_field("in_progress_overdue", &self.in_progress_overdue)?;
+        m.serialize_field("closed_total", &self.closed_total)?;
+        m.serialize_field("rating_very_satisfied", &self.rating_very_satisfied)?;
+        m.serialize_field("rating_satisfied", &self.rating_satisfied)?;
+        m.serialize_field("rating_unsatisfied", &self.rating_unsatisfied)?;
+        m.serialize_field("components_digitised", &self.components_digitised)?;
+        m.serialize_field(
+            "components_digitised_percent",
+            &self.components_rate().map(percent),
+        )?;
+        m.serialize_field("results_digitised", &self.results_digitised)?;
+        m.serialize_field(
+            "results_digitised_percent",
+            &self.results_rate().map(percent),
+        )?;
+        m.end()
     }
 }
 
@@ -418,6 +566,7 @@ pub fn to_csv(report: &Report) -> String {
     let header: Vec<&str> = LABEL_TITLES
         .iter()
         .chain(&COUNTER_TITLES)
+        .chain(&CSV_DIGITISATION_TITLES)
         .copied()
         .collect();
     out.push_str(&header.join(","));
@@ -425,6 +574,12 @@ pub fn to_csv(report: &Report) -> String {
     let line = |out: &mut String, texts: [&str; 3], c: &Counters| {
         let mut cells: Vec<String> = texts.iter().map(|t| csv_field(t)).collect();
         cells.extend(c.values().iter().map(i64::to_string));
+        // Rates with a full stop for spreadsheets; empty when there was nothing to count.
+        let rate = |r: Option<f64>| r.map(|r| format!("{:.1}", percent(r))).unwrap_or_default();
+        cells.push(c.components_digitised.to_string());
+        cells.push(rate(c.components_rate()));
+        cells.push(c.results_digitised.to_string());
+        cells.push(rate(c.results_rate()));
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     };

@@ -11,7 +11,7 @@ use motcua_core::handover::Rating;
 use motcua_core::intake::validate;
 use motcua_core::sample::Sampler;
 use motcua_core::status::Status;
-use motcua_core::store::{BulkDossier, Store};
+use motcua_core::store::{BulkDossier, NewScan, Store};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -178,7 +178,8 @@ async fn a_history_the_lifecycle_refuses_writes_nothing() {
 
 /// The report's SQL aggregate against `report::build`, the rules in Rust, over a generated
 /// year: every month, a quarter and the whole year, facts read back from each dossier's
-/// events.
+/// events and scans (some dossiers with every checklist row scanned, some with only the
+/// first, some results scanned).
 #[tokio::test]
 async fn the_report_query_counts_what_the_rules_say() {
     use motcua_core::report::{build, Facts};
@@ -208,10 +209,38 @@ async fn the_report_query_counts_what_the_rules_say() {
             });
         }
         let codes = s.insert_bulk(&batch, &actor()).await.unwrap();
+        let work = tempfile::tempdir().unwrap();
+        if t.name != "sqlite" {
+            let folder = work.path().join("scans");
+            s.set_named("Quầy 1", "scans-folder", folder.to_str().unwrap())
+                .await
+                .unwrap();
+        }
+        let page = small_pdf(work.path());
+        for (i, code) in codes.iter().enumerate() {
+            let rows = s.dossier(code).await.unwrap().documents.len() as u32;
+            let new = |doc: u32, result: bool| NewScan {
+                doc,
+                result,
+                pdf: page.clone(),
+            };
+            let mut scans: Vec<NewScan> = match i % 9 {
+                0 | 4 => (1..=rows).map(|doc| new(doc, false)).collect(),
+                7 => vec![new(1, false)],
+                _ => Vec::new(),
+            };
+            if i % 5 == 1 || i % 9 == 0 {
+                scans.push(new(0, true));
+            }
+            if !scans.is_empty() {
+                s.add_scans(code, scans, &actor()).await.unwrap();
+            }
+        }
 
         let mut facts = Vec::new();
         for code in &codes {
             let d = s.dossier(code).await.unwrap();
+            let scanned = s.scans(code).await.unwrap();
             let events = s.events(code).await.unwrap();
             let first = |statuses: &[Status]| {
                 events
@@ -240,6 +269,18 @@ async fn the_report_query_counts_what_the_rules_say() {
                 handed_at: handed.map(|e| e.at),
                 rating,
                 pauses: pauses(&events),
+                checklist_rows: d.documents.len() as u32,
+                data_rows: (1..)
+                    .zip(&d.documents)
+                    .filter(|(_, doc)| doc.from_data)
+                    .map(|(row, _)| row)
+                    .collect(),
+                scanned_rows: scanned
+                    .iter()
+                    .filter(|r| !r.result)
+                    .map(|r| r.doc)
+                    .collect(),
+                result_scanned: scanned.iter().any(|r| r.result),
             });
         }
         let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
@@ -277,7 +318,26 @@ async fn the_report_query_counts_what_the_rules_say() {
             c.rating_very_satisfied > 0 && c.rating_satisfied > 0,
             "{c:?}"
         );
+        assert!(
+            c.components_digitised > 0 && c.components_digitised < c.received_in_period(),
+            "{c:?}"
+        );
+        assert!(
+            c.results_digitised > 0 && c.results_digitised < c.resolved_total,
+            "{c:?}"
+        );
     }
+}
+
+/// One small page as a stored PDF, for tests that need a scan, not a realistic one.
+fn small_pdf(dir: &std::path::Path) -> motcua_core::scans::PreparedPdf {
+    let img = image::GrayImage::from_fn(60, 80, |x, y| image::Luma([((x * y) % 250) as u8]));
+    let path = dir.join("page.png");
+    img.save_with_format(&path, image::ImageFormat::Png)
+        .unwrap();
+    motcua_core::scans::prepare_files(&[path], motcua_core::scans::Source::File)
+        .unwrap()
+        .remove(0)
 }
 
 /// Every event written by the fast intake, by bulk loading (alone and beside desks

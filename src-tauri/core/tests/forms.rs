@@ -380,6 +380,15 @@ async fn the_hand_over_list_and_the_statistics_table() {
             handed_at: None,
             rating: None,
             pauses: Vec::new(),
+            // Two of the three with both rows scanned, one result scanned.
+            checklist_rows: 2,
+            data_rows: Vec::new(),
+            scanned_rows: if *code == "1.001193" {
+                vec![1]
+            } else {
+                vec![2, 1]
+            },
+            result_scanned: *code == "2.000815",
         })
         .collect();
     let report = build(
@@ -400,4 +409,12 @@ async fn the_hand_over_list_and_the_statistics_table() {
     assert!(text.contains("Số hồ sơ nhận giải quyết"));
     assert!(text.contains("Tổng cộng"));
     assert!(text.contains("Chứng thực") && text.contains("Hộ tịch"));
+    // The digitisation rate on a page of its own after the signed form.
+    assert_eq!(layout.pages.len(), 2, "{text}");
+    let annex = &page_texts(&layout)[1];
+    assert!(annex.contains("TỶ LỆ SỐ HÓA"), "{annex}");
+    assert!(
+        annex.contains("66,7 %") && annex.contains("33,3 %"),
+        "{annex}"
+    );
 }

@@ -22,6 +22,7 @@ mod bulk;
 mod caches;
 mod calendar;
 mod datadesk;
+mod digirate;
 mod durable;
 mod forms;
 mod idcard;

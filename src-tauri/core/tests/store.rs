@@ -1150,7 +1150,9 @@ async fn the_biểu_06_counters_of_a_two_month_scenario() {
             "received_total": 10, "received_online": 1, "received_direct": 7, "received_carried_over": 2,
             "resolved_total": 5, "resolved_early": 1, "resolved_on_time": 2, "resolved_late": 2,
             "in_progress_total": 4, "in_progress_within": 1, "in_progress_overdue": 3,
-            "closed_total": 1, "rating_very_satisfied": 1, "rating_satisfied": 0, "rating_unsatisfied": 1
+            "closed_total": 1, "rating_very_satisfied": 1, "rating_satisfied": 0, "rating_unsatisfied": 1,
+            "components_digitised": 0, "components_digitised_percent": 0.0,
+            "results_digitised": 0, "results_digitised_percent": 0.0
         });
         assert_eq!(totals, &expect, "{}", t.name);
         assert_eq!(json["rows"].as_array().unwrap().len(), 2);

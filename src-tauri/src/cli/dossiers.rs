@@ -349,7 +349,8 @@ pub struct ReportArgs {
     #[arg(long)]
     pub to: String,
     /// json; csv (UTF-8 with BOM, so spreadsheet programs show Vietnamese); xlsx (an Excel
-    /// workbook, counts as numbers); pdf (the printed Biểu 06 table). xlsx and pdf need --out
+    /// workbook, counts as numbers, the digitisation rate on a second sheet); pdf (the printed
+    /// Biểu 06 table, the digitisation rate on an annex page). xlsx and pdf need --out
     #[arg(long, value_enum, default_value = "json")]
     pub format: ReportFormat,
     /// Write to this file instead of standard output

@@ -21,10 +21,10 @@
 //! | `control_rows` | `{code}` | `[{step: "transfer", direction: "to_unit"\|"back", unit, giver, receiver, batch, at, timeliness: "early"\|"on_time"\|"late", note} \| {step: "returned", receiver, by_post, tracking, clerk, at, timeliness, note}]` |
 //! | `transfer_dossiers` | `{input: {items: [{code, version?}], direction: "to_unit"\|"back", unit, giver, receiver, note}, open?: bool}` | `{batch: {id, direction, at, unit, giver, receiver, note, clerk, rows: [{code, procedure_name, applicant_name, sets, due_at, from_status, to_status}]}, path}`; all dossiers move or none |
 //! | `record_delivery` | `{code, input: {status: "delivered"\|"returned", note}, at?: string}` | `{code, tracking, handed_at, status, status_at}` |
-//! | `report_figures` | `{from, to}` | the Biểu 06 report: `{from, to, totals: Counters, rows: [{field, procedure, procedure_name, …Counters}]}` with `Counters` = `{received_total, received_online, received_direct, received_carried_over, resolved_total, resolved_early, resolved_on_time, resolved_late, in_progress_total, in_progress_within, in_progress_overdue, closed_total, rating_very_satisfied, rating_satisfied, rating_unsatisfied}` |
+//! | `report_figures` | `{from, to}` | the Biểu 06 report: `{from, to, totals: Counters, rows: [{field, procedure, procedure_name, …Counters}]}` with `Counters` = `{received_total, received_online, received_direct, received_carried_over, resolved_total, resolved_early, resolved_on_time, resolved_late, in_progress_total, in_progress_within, in_progress_overdue, closed_total, rating_very_satisfied, rating_satisfied, rating_unsatisfied, components_digitised, components_digitised_percent: number \| null, results_digitised, results_digitised_percent: number \| null}` (percent with one decimal) |
 //! | `export_report` | `{from, to, format: "json"\|"csv"\|"xlsx"\|"pdf", path}` | `{path}` (the file written) |
 //! | `export_register` | `{from, to, path}` | `{path}`: the register book (Mẫu 07 of 2025, Mẫu 06 of 2018) as PDF |
-//! | `dashboard_figures` | none | `{today, due_today, overdue, ready_not_collected, month_resolved, month_on_time, month_on_time_rate: 0–1 \| null}` |
+//! | `dashboard_figures` | none | `{today, due_today, overdue, ready_not_collected, month_resolved, month_on_time, month_on_time_rate: 0–1 \| null, month_received, month_components_digitised, month_components_rate: 0–1 \| null, month_results_digitised, month_results_rate: 0–1 \| null}` |
 
 use std::path::PathBuf;
 
