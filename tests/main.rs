@@ -42,6 +42,7 @@ mod receipt_cli;
 mod reception_window;
 mod records_cli;
 mod scans_cli;
+mod scans_window;
 mod serve;
 mod signin_cli;
 mod users_cli;

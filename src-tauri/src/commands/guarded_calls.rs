@@ -211,8 +211,16 @@ pub fn guarded(dir: &str) -> Vec<(&'static str, &'static str, Value)> {
         // The test desk has no scanner and no watched folder; no token was staged.
         ("list_scans", "view_dossier", json!({ "code": "KHONG-CO" })),
         ("incoming_scans", "view_dossier", json!({})),
-        ("stage_scan", "intake", json!({ "pages": 1, "result": false })),
-        ("stage_scan", "handover", json!({ "pages": 1, "result": true })),
+        (
+            "stage_scan",
+            "intake",
+            json!({ "pages": 1, "result": false }),
+        ),
+        (
+            "stage_scan",
+            "handover",
+            json!({ "pages": 1, "result": true }),
+        ),
         ("stage_file", "intake", json!({})),
         (
             "stage_incoming",

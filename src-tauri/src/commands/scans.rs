@@ -148,9 +148,7 @@ pub async fn incoming_scans(state: State<'_, AppState>) -> UiResult<Vec<Incoming
 async fn watched_folder(state: &AppState) -> UiResult<PathBuf> {
     let settings = ui(
         state,
-        store(state)?
-            .scan_settings(&state.global.desk_name())
-            .await,
+        store(state)?.scan_settings(&state.global.desk_name()).await,
     )?;
     let folder = settings.folder.trim();
     if folder.is_empty() {
@@ -396,7 +394,10 @@ mod tests {
 
     #[test]
     fn file_names_come_back_from_their_header() {
-        assert_eq!(percent_decode("b%E1%BA%A3n%20qu%C3%A9t.jpg"), "bản quét.jpg");
+        assert_eq!(
+            percent_decode("b%E1%BA%A3n%20qu%C3%A9t.jpg"),
+            "bản quét.jpg"
+        );
         assert_eq!(percent_decode("100%.png"), "100%.png");
     }
 }

@@ -28,7 +28,12 @@ pub struct PagePicture {
 
 /// Page `page` (from 1) of the PDF `pdf` (named `file` in errors), scaled so its longer
 /// side is at most `side` pixels.
-pub fn page_picture(pdf: &[u8], file: &str, page: u32, side: u32) -> Result<PagePicture, ScanError> {
+pub fn page_picture(
+    pdf: &[u8],
+    file: &str,
+    page: u32,
+    side: u32,
+) -> Result<PagePicture, ScanError> {
     let unreadable = |detail: String| ScanError::Unreadable {
         file: file.to_string(),
         detail,
@@ -42,14 +47,13 @@ pub fn page_picture(pdf: &[u8], file: &str, page: u32, side: u32) -> Result<Page
     let image = only_image(&doc, page_id);
     let jpeg = match image {
         // Never enlarged beyond the scan.
-        Some(img) if img.width().max(img.height()) <= side => Some(jpeg_of(&img).map_err(unreadable)?),
+        Some(img) if img.width().max(img.height()) <= side => {
+            Some(jpeg_of(&img).map_err(unreadable)?)
+        }
         Some(img) => Some(jpeg_of(&img.thumbnail(side, side)).map_err(unreadable)?),
         None => None,
     };
-    Ok(PagePicture {
-        pages: count,
-        jpeg,
-    })
+    Ok(PagePicture { pages: count, jpeg })
 }
 
 /// The page's picture when the page is nothing but one image drawn once (no text), in a
@@ -194,7 +198,9 @@ mod tests {
             pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
         }
         let xref = pdf.len();
-        pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        pdf.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+        );
         for o in offsets {
             pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
         }
