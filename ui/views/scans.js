@@ -97,16 +97,20 @@ export function sayLine(id) {
 // tools, and the result's row. Returns the list element and `resultBox(target)`, which draws
 // the result's state and tools again inside the hand-over step.
 export function dossierPapers(d) {
-  const list = h('ol', { class: 'papers', id: 'papers' });
+  const rowsList = h('ol', { class: 'papers' });
+  const resultSlot = h('div', { class: 'papers-result' });
+  // The result is no component of the dossier: under its own heading, not numbered.
+  const list = h('div', { id: 'papers' }, rowsList, h('h3', {}, t('ui.scans.result')), resultSlot);
   let handoverBox = null;
   let state = { scans: [], scanner: false, folder: false };
   const rows = d.documents.map((doc, i) => ({ id: String(i + 1), doc: i + 1, result: false,
     label: `${doc.name} (${doc.originals} ${t('cli.originals')}, ${doc.copies} ${t('cli.copies')})` }));
-  const result = { id: 'result', doc: 0, result: true, label: t('ui.scans.result') };
+  const result = { id: 'result', doc: 0, result: true };
 
   async function refresh() {
     try { state = await call('list_scans', { code: d.code }); } catch (e) { state = { scans: [], scanner: false, folder: false }; }
-    clear(list).append(...rows.map((r) => paperRow(r, false)), paperRow(result, false));
+    clear(rowsList).append(...rows.map((r) => paperRow(r, false)));
+    clear(resultSlot).append(paperRow(result, false));
     if (handoverBox) drawHandover();
   }
 
@@ -115,8 +119,9 @@ export function dossierPapers(d) {
   function paperRow(r, compact) {
     const mine = stored(r);
     const pages = mine.reduce((n, s) => n + s.pages, 0);
-    const mark = h('span', { class: 'digitised ' + (pages ? 'yes' : 'no'), id: `${compact ? 'handover-' : ''}digitised-${r.id}` },
-      pages ? t(r.result ? 'ui.scans.result_done' : 'ui.scans.done', { pages }) : t(r.result ? 'ui.scans.result_none' : 'ui.scans.none'));
+    // In the hand-over a result not digitised is said by the warning above it.
+    const mark = compact && !pages ? null : h('span', { class: 'digitised ' + (pages ? 'yes' : 'no'), id: `${compact ? 'handover-' : ''}digitised-${r.id}` },
+      pages ? t(compact ? 'ui.scans.result_done' : 'ui.scans.done', { pages }) : t('ui.scans.none'));
     const say = sayLine((compact ? 'handover-' : '') + r.id);
     const allowed = r.result ? may('handover') : may('intake');
     const tools = allowed ? scanTools({
@@ -127,16 +132,17 @@ export function dossierPapers(d) {
       },
     }) : null;
     return h(compact ? 'div' : 'li', { class: 'paper' + (r.result ? ' result' : ''), id: `${compact ? 'handover-' : ''}paper-${r.id}` },
-      h('div', { class: 'paper-head' }, compact ? null : h('span', { class: 'paper-name' }, r.label), mark),
-      compact ? null : thumbs(d.code, mine),
+      h('div', { class: 'paper-head' }, r.result ? null : h('span', { class: 'paper-name' }, r.label), mark),
+      thumbs(d.code, mine),
       tools, say);
   }
 
   function drawHandover() {
     const pages = stored(result).reduce((n, s) => n + s.pages, 0);
-    clear(handoverBox).append(
+    // Native append would print a null child as the text "null".
+    clear(handoverBox).append(...[
       pages ? null : h('div', { class: 'banner warn', id: 'result-not-digitised', role: 'status' }, t('ui.scans.result_missing')),
-      paperRow(result, true));
+      paperRow(result, true)].filter(Boolean));
   }
 
   refresh();

@@ -11,7 +11,7 @@
 //!
 //! | command | arguments | resolves to |
 //! | --- | --- | --- |
-//! | `list_scans` | `{code}` | `{scans: [ScanRecord], scanner, folder}` (whether the desk has a scanner and a watched folder) |
+//! | `list_scans` | `{code}` | `{scans: [ScanRecord], scanner, folder}` (whether the desk has a scanner and a watched folder; no code: no scans) |
 //! | `incoming_scans` | `{}` | the watched folder's newest files, oldest first |
 //! | `stage_scan` | `{pages, result}` | `Staged`: the desk's scanner, off the window's thread |
 //! | `stage_file` | raw bytes; headers `x-name` (percent-encoded), `x-result` | `Staged` |
@@ -129,7 +129,12 @@ async fn blocking<T: Send + 'static>(
 pub async fn list_scans(state: State<'_, AppState>, code: String) -> UiResult<DossierScans> {
     allow(&state, Action::ViewDossier).await?;
     let s = store(&state)?;
-    let scans = ui(&state, s.scans(&code).await)?;
+    // No code: the intake form asks only what the desk has, before the dossier exists.
+    let scans = if code.trim().is_empty() {
+        Vec::new()
+    } else {
+        ui(&state, s.scans(&code).await)?
+    };
     let settings = ui(&state, s.scan_settings(&state.global.desk_name()).await)?;
     Ok(DossierScans {
         scans,
