@@ -229,13 +229,14 @@ fn the_cli_and_the_chain_agree(desk: &Desk, code: &str) {
     desk.ok(&["audit", "verify"]);
 }
 
-async fn a_processing_clerk_has_no_row_scan_buttons(desk: &Desk, code: &str) {
-    let w = Window::open_bare(desk, None).await;
-    w.resize(1366, 768).await;
+/// The same window, the reception clerk signed out and a processing-only clerk in.
+async fn a_processing_clerk_has_no_row_scan_buttons(w: &Window, code: &str) {
+    w.click("#who").await;
+    w.click("#logout").await;
     w.login(PROCESSING, PASSWORD).await;
-    open_dossier(&w, code).await;
+    open_dossier(w, code).await;
     w.wait_text("#digitised-1", |t| t.contains("2 trang")).await;
-    thumbnails(&w, "#paper-1 .thumb img", 2).await;
+    thumbnails(w, "#paper-1 .thumb img", 2).await;
     let buttons = w
         .client
         .execute(
@@ -253,7 +254,6 @@ async fn a_processing_clerk_has_no_row_scan_buttons(desk: &Desk, code: &str) {
         .await
         .unwrap_err();
     assert_eq!(refused["kind"], "forbidden", "{refused}");
-    w.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -275,7 +275,7 @@ async fn a_clerk_digitises_a_dossier_from_intake_to_hand_over() {
     let code = the_clerk_scans_row_one_while_registering(&w, desk).await;
     the_panel_shows_row_one_and_takes_a_file_and_the_folders_paper(&w, desk, &code, &folder).await;
     the_result_is_scanned_at_the_hand_over(&w, desk, &code).await;
-    w.close().await;
     the_cli_and_the_chain_agree(desk, &code);
-    a_processing_clerk_has_no_row_scan_buttons(desk, &code).await;
+    a_processing_clerk_has_no_row_scan_buttons(&w, &code).await;
+    w.close().await;
 }
