@@ -3,8 +3,9 @@
 //! intake form and registers: the panel shows row 1 digitised with 2 pages and their
 //! thumbnails; a PNG chosen through the row's file input goes into row 2; a PDF the copier
 //! left in the watched folder appears under "Vừa quét" and is attached (and leaves the
-//! folder); the page viewer goes from page to page; at the hand-over the result is said not
-//! digitised, is scanned right there, and the warning goes. `motcua scans list --json` and
+//! folder), while a text file is refused at its row by name; the page viewer goes from page
+//! to page; at the hand-over the result is said not digitised, is scanned right there, and
+//! the warning goes. `motcua scans list --json` and
 //! the dossier's chained history agree with what the window showed, and `audit verify`
 //! passes. A processing-only clerk sees no row scan buttons and is refused by the command.
 //! Pictures at 1366×768 (`screenshots/scans-…`).
@@ -99,6 +100,20 @@ async fn the_panel_shows_row_one_and_takes_a_file_and_the_folders_paper(
     w.wait_text("#digitised-2", |t| t.contains("Chưa số hóa"))
         .await;
     thumbnails(w, "#paper-1 .thumb img", 2).await;
+
+    // A file that is no paper is refused at its row, in Vietnamese, naming it.
+    let note = desk.dir.path().join("ghi-chu.txt");
+    std::fs::write(&note, "không phải giấy tờ").unwrap();
+    w.wait_css("#scan-file-2")
+        .await
+        .send_keys(note.to_str().unwrap())
+        .await
+        .unwrap();
+    w.wait_text("#scan-say-2", |t| {
+        t.contains("ghi-chu.txt") && t.contains("không phải PDF")
+    })
+    .await;
+    assert_eq!(scans_json(desk, code).as_array().unwrap().len(), 1);
 
     // "Chọn tệp": the file input takes a path as a person's file dialog would.
     let png = desk.dir.path().join("giay-to-2.png");
