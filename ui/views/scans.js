@@ -131,7 +131,7 @@ export function dossierPapers(d) {
         await refresh();
       },
     }) : null;
-    return h(compact ? 'div' : 'li', { class: 'paper' + (r.result ? ' result' : ''), id: `${compact ? 'handover-' : ''}paper-${r.id}` },
+    return h(compact || r.result ? 'div' : 'li', { class: 'paper' + (r.result ? ' result' : ''), id: `${compact ? 'handover-' : ''}paper-${r.id}` },
       h('div', { class: 'paper-head' }, r.result ? null : h('span', { class: 'paper-name' }, r.label), mark),
       thumbs(d.code, mine),
       tools, say);
