@@ -46,6 +46,7 @@ mod reception_window;
 mod records_cli;
 mod scans_cli;
 mod scans_ocr;
+mod scans_window;
 mod serve;
 mod signin_cli;
 mod users_cli;

@@ -16,12 +16,13 @@ export function onOffline(fn) { offlineListener = fn; }
 let calledListener = () => {};
 export function onCalled(fn) { calledListener = fn; }
 
-export async function call(command, args = {}) {
+// `options` carries headers when `args` is raw bytes (a chosen file for `stage_file`).
+export async function call(command, args = {}, options = undefined) {
   if (!core) {
     throw { kind: 'internal', message: 'Tauri IPC is not available', fields: [] };
   }
   try {
-    const result = await core.invoke(command, args);
+    const result = await core.invoke(command, args, options);
     calledListener(command);
     return result;
   } catch (e) {

@@ -8,6 +8,7 @@ import { errorText } from './form.js';
 import { icon } from '../icons.js';
 import { may } from '../permissions.js';
 import { vnToday } from '../dates.js';
+import { dossierPapers } from './scans.js';
 
 // `notice` is what the last action left to say (an issued form with its Open button),
 // kept across the panel's redraw. Whose dossier, its status and its appointment stay at the
@@ -25,6 +26,8 @@ export function renderDossier(panel, view, { close, scan, reopen, notice, transf
   const post = ret.method === 'post';
   const sub = d.submitter;
   const work = h('div', { class: 'detail-work', id: 'detail-work' });
+  // Each checklist row with its digitised pages, and the result's row.
+  const papers = dossierPapers(d);
   const buttons = h('div', { class: 'actions next', id: 'detail-actions' });
   const more = h('details', { class: 'more', id: 'more-actions' },
     h('summary', { class: 'button' }, t('ui.more'), icon('more')),
@@ -64,14 +67,14 @@ export function renderDossier(panel, view, { close, scan, reopen, notice, transf
       row(t('cli.register'), `${d.register.book}/${d.register.year} – ${d.register.line}`),
       row(t('ui.desk'), d.desk)),
     h('h3', {}, t('field.documents')),
-    h('ol', {}, d.documents.map((doc) => h('li', {}, `${doc.name} (${doc.originals} ${t('cli.originals')}, ${doc.copies} ${t('cli.copies')})`))),
+    papers.list,
     h('h3', {}, t('ui.history')),
     h('ol', { class: 'timeline', id: 'timeline' }, view.events.map((e) => h('li', {},
       h('span', { class: 'nowrap' }, vnTime(e.at)), ' ',
       h('strong', {}, t('event.' + e.kind)), e.to_status ? ` → ${t('status.' + e.to_status)}` : '',
       ' · ', e.actor, e.note ? h('div', { class: 'note' }, e.note) : null,
       e.kind === 'handed_over' ? h('div', { class: 'note' }, collected(e.data || {})) : null)))].filter(Boolean));
-  steps(d, { buttons, more, work, reopen, transfer, issue });
+  steps(d, { buttons, more, work, reopen, transfer, issue, papers });
   // The menu hangs from the panel's fixed top, so it scrolls within itself rather than
   // running off a low window.
   more.addEventListener('toggle', () => {
@@ -103,7 +106,7 @@ export function overdue(d) {
 // move that comes next. Every other allowed move, the forms and the receipt's PDF are in the
 // menu; a move from the menu asks first, with room for a note.
 const USUAL = { 1: 2, 2: 4, 4: 9, 5: 4, 6: 4 };
-function steps(d, { buttons, more, work, reopen, transfer, issue }) {
+function steps(d, { buttons, more, work, reopen, transfer, issue, papers }) {
   const menu = more.querySelector('.menu');
   const error = h('div', { class: 'field-error', role: 'alert', id: 'lifecycle-error' });
   const fail = (e) => { error.textContent = errorText(e); };
@@ -117,7 +120,7 @@ function steps(d, { buttons, more, work, reopen, transfer, issue }) {
   const section = (title) => { const s = h('div', { class: 'menu-section' }, h('div', { class: 'menu-title' }, title)); menu.append(s); return s; };
   const item = (id, iconName, label, onclick) => h('button', { type: 'button', class: 'link', id, onclick }, icon(iconName), label);
 
-  const handing = d.status_code === 9 && may('handover') ? handover(d, reopen, fail) : null;
+  const handing = d.status_code === 9 && may('handover') ? handover(d, reopen, fail, papers) : null;
   work.append(error);
   if (handing) work.append(handing);
   const formsWork = h('div', { class: 'forms-work' });
@@ -135,7 +138,7 @@ function steps(d, { buttons, more, work, reopen, transfer, issue }) {
   if (handing) {
     primary('next-handover', 'result', t('ui.next.handover'), () => {
       handing.scrollIntoView({ block: 'nearest' });
-      handing.querySelector('input').focus();
+      handing.querySelector('#handover-name').focus();
     });
   }
 
@@ -179,7 +182,10 @@ function steps(d, { buttons, more, work, reopen, transfer, issue }) {
   }
 }
 
-function handover(d, reopen, fail) {
+// The result is digitised before it is returned: the hand-over shows whether it is, with
+// the scan buttons right there. A desk without a scanner must still return results, so a
+// result not digitised is a warning, not a refusal.
+function handover(d, reopen, fail, papers) {
   const name = h('input', { name: 'receiver_name', id: 'handover-name', value: d.applicant.name, autocomplete: 'off' });
   const id = h('input', { name: 'receiver_id', id: 'handover-id', value: d.applicant.id_number, autocomplete: 'off' });
   const authorisation = h('input', { name: 'authorisation', id: 'handover-authorisation', autocomplete: 'off' });
@@ -192,6 +198,7 @@ function handover(d, reopen, fail) {
     h('input', { type: 'radio', name: 'rating', value: String(r), id: 'rating-' + r }), ' ', t('ui.rating.' + r)));
   const form = h('form', { class: 'handover', id: 'handover-form', novalidate: true },
     h('h3', {}, t('ui.handover.title')),
+    papers.resultBox(),
     h('label', {}, t('field.handover.receiver_name'), name),
     h('label', {}, t('field.handover.receiver_id'), id),
     h('label', {}, t('field.handover.authorisation'), authorisation),

@@ -8,6 +8,7 @@ import { field, clearFieldErrors, showFieldErrors } from './form.js';
 import { onScan, looksLikeIdCard, looksLikeSlip } from '../scanner.js';
 import { confirmDiscard } from '../confirm.js';
 import { showPreview } from './preview.js';
+import { deskScanning, scanTools, sayLine, stagedChips } from './scans.js';
 
 function newRequestId() {
   const bytes = new Uint8Array(16);
@@ -21,6 +22,9 @@ export function renderIntake(ctx, container) {
   let requestId = newRequestId();
   let procedure = null;
   let saving = null;
+  // The desk's scanner and watched folder, for each row's scan buttons.
+  let desk = { scanner: false, folder: false };
+  deskScanning().then((d) => { desk = d; });
 
   // Procedure picker: type a name without diacritics or a code, arrows to choose, Enter.
   const procInput = input({ id: 'f-procedure', placeholder: t('ui.intake.procedure_hint'), role: 'combobox', 'aria-expanded': 'false', 'aria-controls': 'procedure-options' });
@@ -138,14 +142,29 @@ export function renderIntake(ctx, container) {
         if (fromData.checked) checked.checked = true;
       });
     }
+    // Papers scanned or chosen for this row, attached once the dossier is registered.
+    const staged = [];
+    const chips = h('div', { class: 'staged-box' });
+    const drawChips = () => {
+      clear(chips).append(stagedChips(String(i + 1), staged, (k) => {
+        const [gone] = staged.splice(k, 1);
+        call('discard_staged', { tokens: [gone.token] }).catch(() => {});
+        drawChips();
+      }));
+    };
+    const say = sayLine(`intake-${i + 1}`);
+    const tools = scanTools({ id: `intake-${i + 1}`, result: false, desk, say: say.say,
+      stageInto: (list) => { staged.push(...list); checked.checked = true; drawChips(); } });
     const row = h('tr', { dataset: { index: String(i) } },
       h('td', {}, checked),
       h('td', { class: 'field', dataset: { field: `documents[${i}].name` } }, nameEl,
         fromData ? h('label', { class: 'check doc-data-label', for: `doc-data-${i}` }, fromData, ' ', t('ui.intake.from_data')) : null,
+        tools, chips, say,
         h('div', { class: 'field-error' }),
         h('div', { class: 'field', dataset: { field: `documents[${i}].from_data` } }, h('div', { class: 'field-error' }))),
       h('td', { class: 'field', dataset: { field: `documents[${i}].originals` } }, originals, h('div', { class: 'field-error' })),
       h('td', { class: 'field', dataset: { field: `documents[${i}].copies` } }, copies, h('div', { class: 'field-error' })));
+    row.staged = staged;
     row.read = () => checked.checked ? {
       name: custom ? nameEl.value : d.name,
       originals: Number(originals.value || 0),
@@ -182,6 +201,7 @@ export function renderIntake(ctx, container) {
     options.hidden = true;
     procInput.setAttribute('aria-expanded', 'false');
     clear(chosen).append(h('span', { class: 'hint' }, `${p.field} · ${limitText(p.limit)}${p.fee_text ? ' · ' + p.fee_text : ''}`));
+    discardStaged();
     clear(docsBody);
     p.documents.filter((d) => d.required).forEach((d, i) => docsBody.append(docRow(d, i, false)));
     p.documents.filter((d) => !d.required).forEach((d, i) => {
@@ -319,7 +339,12 @@ export function renderIntake(ctx, container) {
       form.classList.add('busy');
       try {
         const dossier = await call('intake', { request: request() });
+        const failed = await attachStaged(dossier.code);
         showPreview(ctx, dossier, { print, onNew: reset });
+        const status = document.getElementById('preview-status');
+        if (failed.length && status) {
+          status.before(h('div', { class: 'banner error', id: 'preview-scans-error', role: 'alert' }, failed.join(' ')));
+        }
       } catch (e) {
         showFieldErrors(form, e);
       } finally {
@@ -330,7 +355,31 @@ export function renderIntake(ctx, container) {
     return saving;
   }
 
+  // Each checked row's staged papers into the registered dossier: the row's number there is
+  // its place among the checked rows. What fails stays staged and is said on the preview.
+  async function attachStaged(code) {
+    const failed = [];
+    const rows = [...docsBody.children].filter((r) => r.read());
+    for (const [k, r] of rows.entries()) {
+      if (!r.staged.length) continue;
+      try {
+        await call('attach_staged', { code, doc: k + 1, result: false, tokens: r.staged.map((s) => s.token) });
+        r.staged.length = 0;
+      } catch (e) {
+        failed.push(t('ui.scans.attach_failed', { row: k + 1, message: e.message }));
+      }
+    }
+    return failed;
+  }
+
+  // Staged papers of rows that go away (another procedure, a cleared form) are dropped.
+  function discardStaged() {
+    const tokens = [...docsBody.children].flatMap((r) => (r.staged || []).map((s) => s.token));
+    if (tokens.length) call('discard_staged', { tokens }).catch(() => {});
+  }
+
   function reset() {
+    discardStaged();
     requestId = newRequestId();
     procedure = null;
     form.reset();
@@ -349,6 +398,7 @@ export function renderIntake(ctx, container) {
   // Unsaved work: anything typed or chosen since the form was last empty.
   function dirty() {
     if (procedure) return true;
+    if ([...docsBody.children].some((r) => r.staged && r.staged.length)) return true;
     return [...form.querySelectorAll('input, textarea')]
       .some((el) => !['radio', 'checkbox', 'hidden', 'number'].includes(el.type) && el.value.trim() !== el.defaultValue.trim());
   }

@@ -360,6 +360,11 @@ mod tests {
                 detail: "denied".into(),
             }
             .into(),
+            ScanError::TooLarge {
+                file: "a.pdf".into(),
+                max_mb: 50,
+            }
+            .into(),
             SchemaError::TooNew {
                 found: 9,
                 supported: 8,

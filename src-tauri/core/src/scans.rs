@@ -10,6 +10,7 @@ mod error;
 mod incoming;
 pub mod ocr;
 mod pdf;
+mod preview;
 mod sane;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use serde::Serialize;
 pub use error::ScanError;
 pub use incoming::{incoming, incoming_path, IncomingFile, INCOMING_SHOWN};
 pub use pdf::{page_from_image, pdf_of_pages, pdf_pages, PageImage, JPEG_QUALITY};
+pub use preview::{page_picture, PagePicture, THUMB_SIDE, VIEW_SIDE};
 pub use sane::{scan_pages, ScanMode, ScannerRequest};
 
 /// How a file came to the desk.
@@ -63,6 +65,10 @@ fn read_given(path: &Path) -> Result<Given, ScanError> {
         file: name.clone(),
         detail: e.to_string(),
     })?;
+    given_bytes(name, bytes)
+}
+
+fn given_bytes(name: String, bytes: Vec<u8>) -> Result<Given, ScanError> {
     if bytes.starts_with(b"%PDF-") {
         let pages = pdf_pages(&bytes).map_err(|detail| ScanError::Unreadable {
             file: name.clone(),
@@ -81,6 +87,33 @@ fn read_given(path: &Path) -> Result<Given, ScanError> {
         }
         _ => Err(ScanError::NotAPaper { file: name }),
     }
+}
+
+/// The largest file the window may hand over (a 600 dpi colour A4 page as PNG is some
+/// 25 MB; a scanned dossier's PDF of many pages stays well under this).
+pub const GIVEN_MAX_BYTES: usize = 50 * 1024 * 1024;
+
+/// One file the window read from the clerk's disk (it has the bytes, not a path), checked
+/// as `prepare_files` checks a path: the same kinds, and a size limit.
+pub fn prepare_given(name: &str, bytes: Vec<u8>, source: Source) -> Result<PreparedPdf, ScanError> {
+    if bytes.len() > GIVEN_MAX_BYTES {
+        return Err(ScanError::TooLarge {
+            file: name.to_string(),
+            max_mb: (GIVEN_MAX_BYTES / (1024 * 1024)) as u64,
+        });
+    }
+    Ok(match given_bytes(name.to_string(), bytes)? {
+        Given::Pdf(bytes, pages) => PreparedPdf {
+            bytes,
+            pages,
+            source,
+        },
+        Given::Image(page) => PreparedPdf {
+            bytes: pdf_of_pages(std::slice::from_ref(&page)),
+            pages: 1,
+            source,
+        },
+    })
 }
 
 /// The files a clerk gave (or took from the watched folder), in order: each PDF is kept as

@@ -208,6 +208,46 @@ pub fn guarded(dir: &str) -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("outbox_remove", "settings", json!({ "id": -1 })),
         ("outbox_send_now", "view_dossier", json!({})),
+        // The test desk has no scanner and no watched folder; no token was staged.
+        ("list_scans", "view_dossier", json!({ "code": "KHONG-CO" })),
+        ("incoming_scans", "view_dossier", json!({})),
+        (
+            "stage_scan",
+            "intake",
+            json!({ "pages": 1, "result": false }),
+        ),
+        (
+            "stage_scan",
+            "handover",
+            json!({ "pages": 1, "result": true }),
+        ),
+        ("stage_file", "intake", json!({})),
+        (
+            "stage_incoming",
+            "handover",
+            json!({ "name": "khong-co.pdf", "result": true }),
+        ),
+        (
+            "attach_staged",
+            "intake",
+            json!({ "code": "KHONG-CO", "doc": 1, "result": false, "tokens": [] }),
+        ),
+        (
+            "attach_staged",
+            "handover",
+            json!({ "code": "KHONG-CO", "doc": 0, "result": true, "tokens": [] }),
+        ),
+        ("discard_staged", "view_dossier", json!({ "tokens": [] })),
+        (
+            "scan_page",
+            "view_full_record",
+            json!({ "code": "KHONG-CO", "file": "x.pdf", "page": 1, "large": false }),
+        ),
+        (
+            "open_scan",
+            "view_full_record",
+            json!({ "code": "KHONG-CO", "file": "x.pdf" }),
+        ),
     ]
 }
 

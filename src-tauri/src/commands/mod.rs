@@ -14,6 +14,7 @@ mod lifecycle;
 #[cfg(test)]
 mod matrix_tests;
 mod outbox;
+mod scans;
 mod session;
 mod settings;
 mod slips;
@@ -100,6 +101,15 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         outbox::outbox_add,
         outbox::outbox_remove,
         outbox::outbox_send_now,
+        scans::list_scans,
+        scans::incoming_scans,
+        scans::stage_scan,
+        scans::stage_file,
+        scans::stage_incoming,
+        scans::attach_staged,
+        scans::discard_staged,
+        scans::scan_page,
+        scans::open_scan,
     ]
 }
 

@@ -27,6 +27,8 @@ pub enum ScanError {
     NotInFolder { name: String, folder: String },
     /// Stored, but the file could not be removed from the watched folder.
     LeftInFolder { file: String, detail: String },
+    /// A file handed over by the window larger than a scanned paper can be.
+    TooLarge { file: String, max_mb: u64 },
 }
 
 impl std::error::Error for ScanError {}
@@ -44,6 +46,7 @@ impl Localized for ScanError {
             ScanError::NoScansFolder | ScanError::NoWatchedFolder => "scan_folder_missing",
             ScanError::NotInFolder { .. } => "scan_not_in_folder",
             ScanError::LeftInFolder { .. } => "scan_left_in_folder",
+            ScanError::TooLarge { .. } => "scan_too_large",
         }
     }
 
@@ -75,6 +78,11 @@ impl Localized for ScanError {
                 lang,
                 "scan.left_in_folder",
                 &[("file", file), ("detail", detail)],
+            ),
+            ScanError::TooLarge { file, max_mb } => tf(
+                lang,
+                "scan.too_large",
+                &[("file", file), ("max", &max_mb.to_string())],
             ),
         }
     }
