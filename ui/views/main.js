@@ -210,7 +210,7 @@ function table(rows, open, selected, selection) {
     h('td', { class: 'proc col-proc' }, d.procedure_name,
       d.authority ? h('div', { class: 'muted authority' }, t('field.authority') + ': ' + d.authority) : null),
     h('td', { class: 'nowrap col-received' }, vnTime(d.received_at)),
-    h('td', { class: 'nowrap' + (overdue(d) ? ' late' : '') }, vnTime(d.due_at)),
+    h('td', { class: 'nowrap col-due' + (overdue(d) ? ' late' : '') }, vnTime(d.due_at)),
     h('td', {}, h('span', { class: 'status s' + d.status_code }, t('status.' + d.status_code)))));
   return h('table', { class: 'dossiers' }, h('thead', {}, head), h('tbody', {}, body));
 }
