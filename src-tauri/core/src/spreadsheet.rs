@@ -75,112 +75,64 @@ impl Formats {
     }
 }
 
-fn write_row(
+/// One of the workbook's tables: its sheet, title, column groups and titles, the width of
+/// its figure columns, and how a row's figures are written.
+struct Table {
+    sheet: &'static str,
+    title: &'static str,
+    groups: &'static [(&'static str, usize)],
+    titles: &'static [&'static str],
+    width: f64,
+    figures: fn(&mut Worksheet, u32, &Counters, bool, &Formats) -> Result<(), XlsxError>,
+}
+
+const BIEU_06: Table = Table {
+    sheet: SHEET,
+    title: "BIỂU SỐ 06/VPCP/KSTT – TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+    groups: &COUNTER_GROUPS,
+    titles: &COUNTER_SHORT_TITLES,
+    width: 11.0,
+    figures: counter_figures,
+};
+
+const DIGITISATION: Table = Table {
+    sheet: DIGITISATION_SHEET,
+    title: DIGITISATION_TITLE,
+    groups: &DIGITISATION_GROUPS,
+    titles: &DIGITISATION_TITLES,
+    width: 13.0,
+    figures: digitisation_figures,
+};
+
+/// Biểu 06's counters after the labels.
+fn counter_figures(
     ws: &mut Worksheet,
     row: u32,
-    labels: [&str; 3],
-    counters: &Counters,
+    c: &Counters,
     bold: bool,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    let (text, number) = if bold {
-        (&f.bold_text, &f.bold_number)
-    } else {
-        (&f.text, &f.number)
-    };
-    for (col, label) in (0u16..).zip(labels) {
-        ws.write_string_with_format(row, col, label, text)?;
-    }
-    for (col, value) in (3u16..).zip(counters.values()) {
+    let number = if bold { &f.bold_number } else { &f.number };
+    for (col, value) in (3u16..).zip(c.values()) {
         // Counts stay far below 2^53: exact as spreadsheet numbers.
         ws.write_number_with_format(row, col, value as f64, number)?;
     }
     Ok(())
 }
 
-fn sheet(ws: &mut Worksheet, report: &Report, issuer: Option<&Agency>) -> Result<(), XlsxError> {
-    let f = Formats::new();
-    let last_col = (LABEL_TITLES.len() + COUNTER_SHORT_TITLES.len() - 1) as u16;
-    ws.set_name(SHEET)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    if let Some(a) = issuer {
-        ws.write_string_with_format(0, 0, a.unit.trim(), &Format::new().set_bold())?;
-    }
-    ws.merge_range(
-        1,
-        0,
-        1,
-        last_col,
-        "BIỂU SỐ 06/VPCP/KSTT – TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
-        &f.title,
-    )?;
-    ws.merge_range(2, 0, 2, last_col, &report.period_line(), &f.period)?;
-    let (group_row, title_row) = (FIRST_DATA_ROW - 2, FIRST_DATA_ROW - 1);
-    for (col, title) in (0u16..).zip(LABEL_TITLES) {
-        ws.merge_range(group_row, col, title_row, col, title, &f.head)?;
-    }
-    let mut col = LABEL_TITLES.len() as u16;
-    for (title, span) in COUNTER_GROUPS {
-        let end = col + span as u16 - 1;
-        if end > col {
-            ws.merge_range(group_row, col, group_row, end, title, &f.head)?;
-        } else {
-            ws.write_string_with_format(group_row, col, title, &f.head)?;
-        }
-        col = end + 1;
-    }
-    for (col, title) in (LABEL_TITLES.len() as u16..).zip(COUNTER_SHORT_TITLES) {
-        ws.write_string_with_format(title_row, col, title, &f.head)?;
-    }
-    ws.set_row_height(group_row, 30)?;
-    ws.set_row_height(title_row, 30)?;
-    ws.set_column_width(0, 16)?;
-    ws.set_column_width(1, 11)?;
-    ws.set_column_width(2, 42)?;
-    for c in LABEL_TITLES.len() as u16..=last_col {
-        ws.set_column_width(c, 11)?;
-    }
-    ws.set_freeze_panes(FIRST_DATA_ROW, LABEL_TITLES.len() as u16)?;
-
-    let mut row = FIRST_DATA_ROW;
-    for group in report.by_field() {
-        write_row(
-            ws,
-            row,
-            [group.field, "", "Cộng lĩnh vực"],
-            &group.totals,
-            true,
-            &f,
-        )?;
-        row += 1;
-        for r in group.rows {
-            let labels = [r.field.as_str(), &r.procedure, &r.procedure_name];
-            write_row(ws, row, labels, &r.counters, false, &f)?;
-            row += 1;
-        }
-    }
-    write_row(ws, row, ["Tổng cộng", "", ""], &report.totals, true, &f)?;
-    Ok(())
-}
-
-/// A row of the digitisation sheet: labels, then `DIGITISATION_TITLES`' figures.
-fn write_digitisation_row(
+/// `DIGITISATION_TITLES`' figures after the labels.
+fn digitisation_figures(
     ws: &mut Worksheet,
     row: u32,
-    labels: [&str; 3],
     c: &Counters,
     bold: bool,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    let (text, number, rate) = if bold {
-        (&f.bold_text, &f.bold_number, &f.bold_rate)
+    let (number, rate) = if bold {
+        (&f.bold_number, &f.bold_rate)
     } else {
-        (&f.text, &f.number, &f.rate)
+        (&f.number, &f.rate)
     };
-    for (col, label) in (0u16..).zip(labels) {
-        ws.write_string_with_format(row, col, label, text)?;
-    }
     let counts = [
         (3, c.received_in_period()),
         (4, c.components_digitised),
@@ -199,33 +151,38 @@ fn write_digitisation_row(
     Ok(())
 }
 
-fn digitisation_sheet(
+fn sheet(
     ws: &mut Worksheet,
+    table: &Table,
     report: &Report,
     issuer: Option<&Agency>,
 ) -> Result<(), XlsxError> {
     let f = Formats::new();
-    let last_col = (LABEL_TITLES.len() + DIGITISATION_TITLES.len() - 1) as u16;
-    ws.set_name(DIGITISATION_SHEET)?;
+    let last_col = (LABEL_TITLES.len() + table.titles.len() - 1) as u16;
+    ws.set_name(table.sheet)?;
     ws.set_landscape();
     ws.set_paper_size(9);
     if let Some(a) = issuer {
         ws.write_string_with_format(0, 0, a.unit.trim(), &Format::new().set_bold())?;
     }
-    ws.merge_range(1, 0, 1, last_col, DIGITISATION_TITLE, &f.title)?;
+    ws.merge_range(1, 0, 1, last_col, table.title, &f.title)?;
     ws.merge_range(2, 0, 2, last_col, &report.period_line(), &f.period)?;
     let (group_row, title_row) = (FIRST_DATA_ROW - 2, FIRST_DATA_ROW - 1);
     for (col, title) in (0u16..).zip(LABEL_TITLES) {
         ws.merge_range(group_row, col, title_row, col, title, &f.head)?;
     }
     let mut col = LABEL_TITLES.len() as u16;
-    for (title, span) in DIGITISATION_GROUPS {
+    for &(title, span) in table.groups {
         let end = col + span as u16 - 1;
-        ws.merge_range(group_row, col, group_row, end, title, &f.head)?;
+        if end > col {
+            ws.merge_range(group_row, col, group_row, end, title, &f.head)?;
+        } else {
+            ws.write_string_with_format(group_row, col, title, &f.head)?;
+        }
         col = end + 1;
     }
-    for (col, title) in (LABEL_TITLES.len() as u16..).zip(DIGITISATION_TITLES) {
-        ws.write_string_with_format(title_row, col, title, &f.head)?;
+    for (col, title) in (LABEL_TITLES.len() as u16..).zip(table.titles) {
+        ws.write_string_with_format(title_row, col, *title, &f.head)?;
     }
     ws.set_row_height(group_row, 30)?;
     ws.set_row_height(title_row, 30)?;
@@ -233,28 +190,42 @@ fn digitisation_sheet(
     ws.set_column_width(1, 11)?;
     ws.set_column_width(2, 42)?;
     for c in LABEL_TITLES.len() as u16..=last_col {
-        ws.set_column_width(c, 13)?;
+        ws.set_column_width(c, table.width)?;
     }
     ws.set_freeze_panes(FIRST_DATA_ROW, LABEL_TITLES.len() as u16)?;
+
+    let write_row = |ws: &mut Worksheet, row: u32, labels: [&str; 3], c: &Counters, bold| {
+        let text = if bold { &f.bold_text } else { &f.text };
+        for (col, label) in (0u16..).zip(labels) {
+            ws.write_string_with_format(row, col, label, text)?;
+        }
+        (table.figures)(ws, row, c, bold, &f)
+    };
     let mut row = FIRST_DATA_ROW;
     for group in report.by_field() {
-        let labels = [group.field, "", "Cộng lĩnh vực"];
-        write_digitisation_row(ws, row, labels, &group.totals, true, &f)?;
+        write_row(
+            ws,
+            row,
+            [group.field, "", "Cộng lĩnh vực"],
+            &group.totals,
+            true,
+        )?;
         row += 1;
         for r in group.rows {
             let labels = [r.field.as_str(), &r.procedure, &r.procedure_name];
-            write_digitisation_row(ws, row, labels, &r.counters, false, &f)?;
+            write_row(ws, row, labels, &r.counters, false)?;
             row += 1;
         }
     }
-    write_digitisation_row(ws, row, ["Tổng cộng", "", ""], &report.totals, true, &f)?;
+    write_row(ws, row, ["Tổng cộng", "", ""], &report.totals, true)?;
     Ok(())
 }
 
 /// The workbook's bytes (`.xlsx`). `issuer` names the unit above the title.
 pub fn report_xlsx(report: &Report, issuer: Option<&Agency>) -> Result<Vec<u8>, CoreError> {
     let mut workbook = Workbook::new();
-    sheet(workbook.add_worksheet(), report, issuer).map_err(document_error)?;
-    digitisation_sheet(workbook.add_worksheet(), report, issuer).map_err(document_error)?;
+    for table in [&BIEU_06, &DIGITISATION] {
+        sheet(workbook.add_worksheet(), table, report, issuer).map_err(document_error)?;
+    }
     workbook.save_to_buffer().map_err(document_error)
 }

@@ -240,7 +240,8 @@ async fn the_report_query_counts_what_the_rules_say() {
         let mut facts = Vec::new();
         for code in &codes {
             let d = s.dossier(code).await.unwrap();
-            let scanned = s.scans(code).await.unwrap();
+            let (checklist_rows, data_rows, scanned_rows, result_scanned) =
+                common::scan_facts(s, &d).await;
             let events = s.events(code).await.unwrap();
             let first = |statuses: &[Status]| {
                 events
@@ -269,18 +270,10 @@ async fn the_report_query_counts_what_the_rules_say() {
                 handed_at: handed.map(|e| e.at),
                 rating,
                 pauses: pauses(&events),
-                checklist_rows: d.documents.len() as u32,
-                data_rows: (1..)
-                    .zip(&d.documents)
-                    .filter(|(_, doc)| doc.from_data)
-                    .map(|(row, _)| row)
-                    .collect(),
-                scanned_rows: scanned
-                    .iter()
-                    .filter(|r| !r.result)
-                    .map(|r| r.doc)
-                    .collect(),
-                result_scanned: scanned.iter().any(|r| r.result),
+                checklist_rows,
+                data_rows,
+                scanned_rows,
+                result_scanned,
             });
         }
         let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();

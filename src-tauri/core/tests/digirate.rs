@@ -162,7 +162,8 @@ async fn three_of_four_dossiers_fully_digitised_is_75_percent() {
         let mut facts = Vec::new();
         for code in codes.iter().chain([&carried.code]) {
             let d = s.dossier(code).await.unwrap();
-            let scanned = s.scans(code).await.unwrap();
+            let (checklist_rows, data_rows, scanned_rows, result_scanned) =
+                crate::common::scan_facts(s, &d).await;
             let ready = s
                 .events(code)
                 .await
@@ -184,18 +185,10 @@ async fn three_of_four_dossiers_fully_digitised_is_75_percent() {
                 handed_at: None,
                 rating: None,
                 pauses: Vec::new(),
-                checklist_rows: d.documents.len() as u32,
-                data_rows: (1..)
-                    .zip(&d.documents)
-                    .filter(|(_, doc)| doc.from_data)
-                    .map(|(row, _)| row)
-                    .collect(),
-                scanned_rows: scanned
-                    .iter()
-                    .filter(|r| !r.result)
-                    .map(|r| r.doc)
-                    .collect(),
-                result_scanned: scanned.iter().any(|r| r.result),
+                checklist_rows,
+                data_rows,
+                scanned_rows,
+                result_scanned,
             });
         }
         assert_eq!(build(from, to, now, &facts), report, "{}", t.name);

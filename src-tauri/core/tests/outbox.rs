@@ -51,7 +51,8 @@ fn closed_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-async fn rows(t: &common::TestStore) -> Vec<(i64, String, i64, String)> {
+/// The outbox's messages as the database holds them: (destination, code, seq, event).
+pub(crate) async fn rows(t: &common::TestStore) -> Vec<(i64, String, i64, String)> {
     sqlx::any::install_default_drivers();
     let url = if t.name == "sqlite" {
         format!("sqlite://{}", t.location)

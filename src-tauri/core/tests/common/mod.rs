@@ -146,3 +146,26 @@ pub async fn raw(t: &TestStore, sql: &str) -> Result<u64, sqlx::Error> {
     pool.close().await;
     result
 }
+
+/// What the report's definition needs of a dossier's papers: how many checklist rows it has,
+/// which came from data, which rows were scanned, and whether its result was.
+pub async fn scan_facts(
+    store: &Store,
+    dossier: &motcua_core::dossier::Dossier,
+) -> (u32, Vec<u32>, Vec<u32>, bool) {
+    let scanned = store.scans(&dossier.code).await.unwrap();
+    (
+        dossier.documents.len() as u32,
+        (1..)
+            .zip(&dossier.documents)
+            .filter(|(_, doc)| doc.from_data)
+            .map(|(row, _)| row)
+            .collect(),
+        scanned
+            .iter()
+            .filter(|r| !r.result)
+            .map(|r| r.doc)
+            .collect(),
+        scanned.iter().any(|r| r.result),
+    )
+}
