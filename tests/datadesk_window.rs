@@ -65,7 +65,19 @@ async fn the_clerk_ticks_a_document_from_data_and_chooses_the_competent_authorit
     let row = w.wait_css("#documents tr[data-index='1']").await;
     assert!(row.text().await.unwrap().contains(CERTIFICATE));
     w.click("#doc-data-1").await;
-    let counts = row.find_all(Locator::Css("input.num")).await.unwrap();
+    // The counts, not the row's page box for scanning (hidden once the row is from data).
+    let counts = row
+        .find_all(Locator::Css("td.field > input.num"))
+        .await
+        .unwrap();
+    assert_eq!(counts.len(), 2);
+    assert!(!row
+        .find(Locator::Css(".scan-pages"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
     for n in &counts {
         assert_eq!(n.prop("value").await.unwrap().as_deref(), Some("0"));
         assert!(!n.is_enabled().await.unwrap());

@@ -394,6 +394,8 @@ fn backup_restore_and_check_through_the_cli() {
     assert_eq!(listed.as_array().unwrap().len(), 2);
     let check = desk.json(&["check", "--json"]);
     assert_eq!(check["ok"], true, "{check}");
+    // Cường's number went with the restore: said, and never given again.
+    assert_eq!(check["lost_by_restore"][0]["counter"], 3, "{check}");
     desk.ok(&["audit", "verify"]);
     assert!(desk
         .ok(&["--lang", "en", "check"])

@@ -64,6 +64,24 @@ pub(crate) const CHECK: &str = "
     problems.push(`the list is crushed to ${Math.round(list.getBoundingClientRect().width)} px beside the dossier`);
   return { problems, header: Math.round(bar.getBoundingClientRect().height) };";
 
+/// Whether the checks above find anything sticking out at 1024×768 shown at 125 % (819×614
+/// CSS pixels, the narrowest size), with `css` scrolled into view and a picture named
+/// `<name>-1024x768-125-vi`; back to 1366×768 after.
+pub(crate) async fn fits_the_narrowest(w: &Window, name: &str, css: &str) {
+    w.resize(819, 614).await;
+    w.client
+        .execute(
+            &format!("document.querySelector({css:?}).scrollIntoView()"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let out = w.client.execute(CHECK, vec![]).await.unwrap();
+    capture(&format!("{name}-1024x768-125-vi"), 819, 614);
+    assert_eq!(out["problems"], serde_json::json!([]), "{name} at 819×614");
+    w.resize(1366, 768).await;
+}
+
 /// The window as the X server shows it, saved for a person to look at. WebKitWebDriver's own
 /// screenshot can wait forever for a paint at some sizes and then holds up every later
 /// command; the display's picture cannot.

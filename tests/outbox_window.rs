@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use serde_json::json;
 
-use crate::layout_window::{capture, CHECK};
+use crate::layout_window::{capture, fits_the_narrowest};
 use crate::receiver::{self, Trouble};
 use crate::support::window::Window;
 use crate::support::{Desk, Scenario, PASSWORD};
@@ -44,23 +44,6 @@ async fn is_hidden(w: &Window, css: &str) -> bool {
         .unwrap()
         .as_deref()
         == Some("true")
-}
-
-/// Whether the layout test's checks find anything sticking out, at 1024×768 shown at 125 %
-/// (819×614 CSS pixels, the narrowest size), with a picture of it.
-async fn fits_the_narrowest(w: &Window, what: &str, css: &str) {
-    w.resize(819, 614).await;
-    w.client
-        .execute(
-            &format!("document.querySelector({css:?}).scrollIntoView()"),
-            vec![],
-        )
-        .await
-        .unwrap();
-    let out = w.client.execute(CHECK, vec![]).await.unwrap();
-    capture(&format!("outbox-{what}-1024x768-125-vi"), 819, 614);
-    assert_eq!(out["problems"], json!([]), "{what}");
-    w.resize(1366, 768).await;
 }
 
 /// The supervisor's part: the settings screen's section, a refusal at its field, two
@@ -161,7 +144,7 @@ async fn a_supervisor_sets_up_the_destinations(desk: &Desk, port: u16) {
     capture("outbox-settings-1366x768-vi", 1366, 768);
     // The form with all of a webhook's fields, at the narrowest size.
     choose_kind(&w, "webhook").await;
-    fits_the_narrowest(&w, "settings", "#outbox-add").await;
+    fits_the_narrowest(&w, "outbox-settings", "#outbox-add").await;
     w.close().await;
 }
 
@@ -233,7 +216,7 @@ async fn the_window_sends_what_its_clerks_change_and_says_what_waits() {
     w.wait_text("#outbox-banner-open", |t| t == "1 thay đổi đang chờ gửi")
         .await;
     capture("outbox-banner-1366x768-vi", 1366, 768);
-    fits_the_narrowest(&w, "banner", "#outbox-panel").await;
+    fits_the_narrowest(&w, "outbox-banner", "#outbox-panel").await;
 
     // In English, the count and the reason too.
     w.click("#lang-switch").await;

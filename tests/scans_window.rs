@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use crate::layout_window::{capture, CHECK};
+use crate::layout_window::{capture, fits_the_narrowest, CHECK};
 use crate::support::window::Window;
 use crate::support::{tool, Desk, Scenario, PASSWORD, STAFF, STAFF_ROLES};
 
@@ -29,23 +29,6 @@ async fn looks_right(w: &Window, name: &str) {
     capture(&format!("scans-{name}-1366x768-vi"), 1366, 768);
     w.screenshot(&format!("scans-{name}")).await;
     assert_eq!(out["problems"], serde_json::json!([]), "{name}");
-}
-
-/// The same at the narrowest size the layout test knows (1024×768 shown at 125 %: 819×614
-/// CSS pixels), with `css` scrolled into view; back to 1366×768 after.
-async fn fits_the_narrowest(w: &Window, name: &str, css: &str) {
-    w.resize(819, 614).await;
-    w.client
-        .execute(
-            &format!("document.querySelector({css:?}).scrollIntoView()"),
-            vec![],
-        )
-        .await
-        .unwrap();
-    let out = w.client.execute(CHECK, vec![]).await.unwrap();
-    capture(&format!("scans-{name}-1024x768-125-vi"), 819, 614);
-    assert_eq!(out["problems"], serde_json::json!([]), "{name} at 819×614");
-    w.resize(1366, 768).await;
 }
 
 async fn open_dossier(w: &Window, code: &str) {
@@ -98,7 +81,7 @@ async fn the_clerk_scans_row_one_while_registering(w: &Window, desk: &Desk) -> S
     w.fill("input[name='applicant.address']", "Số 12, ấp Bình Hòa")
         .await;
     looks_right(w, "intake").await;
-    fits_the_narrowest(w, "intake", "#staged-1").await;
+    fits_the_narrowest(w, "scans-intake", "#staged-1").await;
     w.chord(fantoccini::key::Key::Control, 's').await;
     let code = w.wait_text("#preview-code", |t| !t.is_empty()).await;
     assert!(w.wait_gone("#preview-scans-error").await);
@@ -170,7 +153,7 @@ async fn the_panel_shows_row_one_and_takes_a_file_and_the_folders_paper(
     assert!(!copier.exists(), "an attached file leaves the folder");
     thumbnails(w, "#paper-2 .thumb img", 3).await;
     looks_right(w, "panel").await;
-    fits_the_narrowest(w, "panel", "#paper-2").await;
+    fits_the_narrowest(w, "scans-panel", "#paper-2").await;
 
     // The viewer: page 1 of row 1 large, then page 2.
     w.click("#paper-1 .thumb").await;

@@ -140,6 +140,8 @@ export function renderIntake(ctx, container) {
           else n.value = n.defaultValue;
         }
         if (fromData.checked) checked.checked = true;
+        // Taken from data, the row has no paper to scan.
+        tools.hidden = fromData.checked;
       });
     }
     // Papers scanned or chosen for this row, attached once the dossier is registered.

@@ -240,6 +240,21 @@ async fn numbers_given_out_after_the_backup_are_not_given_again() {
             next.register,
             lost.register
         );
+        // `check` tells the lost number apart from a dossier deleted behind the app's back.
+        let health = s.health().await.unwrap();
+        assert!(health.ok(), "{}: {health:?}", t.name);
+        assert!(health.gaps.is_empty(), "{}", t.name);
+        assert_eq!(
+            health
+                .lost_by_restore
+                .iter()
+                .map(|g| (g.first, g.last, g.dossiers, g.counter))
+                .collect::<Vec<_>>(),
+            // Numbers 1 and 3 have dossiers; 2 went with the restore.
+            vec![(1, 3, 2, Some(3))],
+            "{}",
+            t.name
+        );
         // The first dossier's next change is seq 3: 2 went out before the restore.
         s.transition(&first.code, Status::Processing, "", None, None, &actor())
             .await

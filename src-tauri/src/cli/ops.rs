@@ -162,10 +162,16 @@ pub async fn check(global: &Global, store: &Store, args: CheckArgs) -> Result<()
     for code in &health.without_created_event {
         outln!("{}: {code}", t("check.without_event"));
     }
-    for gap in &health.gaps {
+    let gaps = health.gaps.iter().map(|g| ("check.gap", g)).chain(
+        health
+            .lost_by_restore
+            .iter()
+            .map(|g| ("check.lost_by_restore", g)),
+    );
+    for (what, gap) in gaps {
         outln!(
             "{}: {} {} {}–{} ({} {}, {} {})",
-            t("check.gap"),
+            t(what),
             gap.agency_code,
             gap.day,
             gap.first,

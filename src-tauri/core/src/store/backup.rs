@@ -31,6 +31,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::private_fs;
 
 mod counters;
+pub use counters::LostNumbers;
 mod error;
 
 pub use error::BackupError;
@@ -1024,7 +1025,7 @@ async fn replace_all(
     for sql in triggers {
         exec(&mut tx, &sql).await?;
     }
-    counters_before.keep_higher(&mut tx).await?;
+    let lost_numbers = counters_before.keep_higher(&mut tx).await?;
     super::settings::renew_versions(&mut tx).await?;
     let heads = chain_heads(&mut tx).await?;
     let accounts = account_changes(&accounts_before, &account_states(&mut tx).await?);
@@ -1039,6 +1040,7 @@ async fn replace_all(
             "sha256": restored.sha256,
             "heads": heads,
             "accounts": accounts,
+            "lost_numbers": lost_numbers,
         }),
     )
     .await?;

@@ -6,6 +6,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
+use super::backup::LostNumbers;
 use super::Store;
 use crate::error::CoreResult;
 
@@ -31,6 +32,9 @@ pub struct Health {
     /// Days whose numbers are not `first..=last` with the counter at `last`. Raising the
     /// first number in the middle of a day makes such a jump on purpose.
     pub gaps: Vec<Gap>,
+    /// Days whose only missing numbers were given out after a backup and lost when it was
+    /// restored (the restore's access-log entry names them): told, not a fault.
+    pub lost_by_restore: Vec<Gap>,
     /// Dossiers whose row (or hand-over, pauses, transfers) no longer matches the state
     /// digest of their last event, or that have none (at most 100; `audit verify` lists all).
     pub not_as_recorded: Vec<crate::audit::RecordMismatch>,
@@ -67,7 +71,9 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
+        let lost = self.numbers_lost_by_restores().await?;
         let mut gaps = Vec::new();
+        let mut lost_by_restore = Vec::new();
         for row in rows {
             let gap = Gap {
                 agency_code: row.try_get("agency_code")?,
@@ -78,7 +84,11 @@ impl Store {
                 counter: row.try_get("counter")?,
             };
             if gap.dossiers != gap.last - gap.first + 1 || gap.counter != Some(gap.last) {
-                gaps.push(gap);
+                if self.explained_by_restores(&gap, &lost).await? {
+                    lost_by_restore.push(gap);
+                } else {
+                    gaps.push(gap);
+                }
             }
         }
         let mut conn = self.pool().acquire().await?;
@@ -90,7 +100,50 @@ impl Store {
             events,
             without_created_event,
             gaps,
+            lost_by_restore,
             not_as_recorded,
         })
+    }
+
+    /// Every day's numbers the restores of this database recorded as lost.
+    async fn numbers_lost_by_restores(&self) -> CoreResult<Vec<LostNumbers>> {
+        let entries: Vec<String> =
+            sqlx::query_scalar("SELECT data_json FROM audit_log WHERE kind = 'restored'")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(entries
+            .iter()
+            .filter_map(|data| serde_json::from_str::<serde_json::Value>(data).ok())
+            .filter_map(|data| {
+                serde_json::from_value::<Vec<LostNumbers>>(data.get("lost_numbers")?.clone()).ok()
+            })
+            .flatten()
+            .collect())
+    }
+
+    /// Whether every number of the day missing from its dossiers (from its first up to its
+    /// counter) is one a restore recorded as lost; a counter behind the dossiers never is.
+    async fn explained_by_restores(&self, gap: &Gap, lost: &[LostNumbers]) -> CoreResult<bool> {
+        let Some(counter) = gap.counter.filter(|c| *c >= gap.last) else {
+            return Ok(false);
+        };
+        let ranges: Vec<&LostNumbers> = lost
+            .iter()
+            .filter(|l| l.agency_code == gap.agency_code && l.day == gap.day)
+            .collect();
+        if ranges.is_empty() {
+            return Ok(false);
+        }
+        let seqs: Vec<i64> = sqlx::query_scalar(
+            "SELECT seq FROM dossiers WHERE agency_code = $1 AND day = $2 ORDER BY seq",
+        )
+        .bind(&gap.agency_code)
+        .bind(&gap.day)
+        .fetch_all(self.pool())
+        .await?;
+        let present: std::collections::HashSet<i64> = seqs.into_iter().collect();
+        Ok((gap.first..=counter)
+            .filter(|n| !present.contains(n))
+            .all(|n| ranges.iter().any(|l| (l.first..=l.last).contains(&n))))
     }
 }

@@ -7,9 +7,21 @@
 //! change as a duplicate. So each counter keeps the higher of its value in the backup and
 //! its value just before the restore.
 
+use serde::{Deserialize, Serialize};
 use sqlx::{Any, Row, Transaction};
 
 use crate::error::CoreResult;
+
+/// A day's numbers given out after the backup and lost with the dossiers the restore took
+/// away: recorded in the restore's access-log entry, so `motcua check` can tell these gaps
+/// from a dossier deleted behind the app's back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LostNumbers {
+    pub agency_code: String,
+    pub day: String,
+    pub first: i64,
+    pub last: i64,
+}
 
 /// The counters as they stood before the restore.
 pub(super) struct Counters {
@@ -48,10 +60,31 @@ impl Counters {
         })
     }
 
-    /// Raises the restored counters to at least what they were before; an outbox counter
-    /// only for a destination the restored database still has.
-    pub(super) async fn keep_higher(&self, tx: &mut Transaction<'_, Any>) -> CoreResult<()> {
+    /// Raises the restored counters to at least what they were before (an outbox counter
+    /// only for a destination the restored database still has); returns each day's numbers
+    /// the restore left without a dossier.
+    pub(super) async fn keep_higher(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+    ) -> CoreResult<Vec<LostNumbers>> {
+        let mut lost = Vec::new();
         for (agency, day, last) in &self.days {
+            let restored: Option<i64> = sqlx::query_scalar(
+                "SELECT last_seq FROM day_counters WHERE agency_code = $1 AND day = $2",
+            )
+            .bind(agency)
+            .bind(day)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let restored = restored.unwrap_or(0);
+            if restored < *last {
+                lost.push(LostNumbers {
+                    agency_code: agency.clone(),
+                    day: day.clone(),
+                    first: restored + 1,
+                    last: *last,
+                });
+            }
             sqlx::query(
                 "INSERT INTO day_counters (agency_code, day, last_seq) VALUES ($1, $2, $3) \
                  ON CONFLICT (agency_code, day) DO UPDATE SET last_seq = CASE \
@@ -96,6 +129,6 @@ impl Counters {
             .execute(&mut **tx)
             .await?;
         }
-        Ok(())
+        Ok(lost)
     }
 }
