@@ -152,6 +152,17 @@ pub fn is_postgres_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
+/// A pool with no background reaper: sqlx 0.8.6's reaper can read a wrapped idle count and
+/// spin a core forever, which hung a CLI command at exit (sqlx issue #3645, fixed upstream
+/// after 0.8.6). SQLite connections never go stale, and PostgreSQL's are checked before
+/// each use, so closing idle ones on a timer buys a desk nothing.
+fn without_reaper(options: AnyPoolOptions) -> AnyPoolOptions {
+    options
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .min_connections(0)
+}
+
 fn sqlite_url(path: &Path) -> String {
     sqlite_url_mode(path, "rwc")
 }
@@ -218,7 +229,7 @@ impl Store {
                 let _ = probe.close().await;
                 probed?;
                 // A file cannot drop the connection: no ping (a round trip) before each use.
-                AnyPoolOptions::new()
+                without_reaper(AnyPoolOptions::new())
                     .acquire_timeout(Duration::from_secs(30))
                     .max_connections(4)
                     .test_before_acquire(false)
@@ -234,7 +245,7 @@ impl Store {
             Backend::Postgres => {
                 // A stopped server is retried until this timeout, then reported as offline:
                 // long enough to ride out a restart, short enough for a clerk to be told.
-                AnyPoolOptions::new()
+                without_reaper(AnyPoolOptions::new())
                     .acquire_timeout(Duration::from_secs(5))
                     .max_connections(8)
                     .connect_with(options)
@@ -435,5 +446,22 @@ impl Store {
             }
             Backend::Postgres => Ok(true),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Store;
+
+    #[tokio::test]
+    async fn the_pool_has_no_reaper_to_spin() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.db");
+        let store = Store::open(path.to_str().unwrap()).await.unwrap();
+        let options = store.pool().options();
+        assert_eq!(options.get_idle_timeout(), None);
+        assert_eq!(options.get_max_lifetime(), None);
+        assert_eq!(options.get_min_connections(), 0);
+        store.pool().close().await;
     }
 }
