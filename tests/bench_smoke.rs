@@ -102,7 +102,7 @@ fn a_small_benchmark_reports_every_figure() {
 fn the_window_benchmark_starts_the_window() {
     assert!(
         std::env::var("DISPLAY").is_ok(),
-        "the window benchmark needs an X display: run it through the test command (xvfb-run)"
+        "the window benchmark needs an X display: run it through the test command, which starts one"
     );
     let _display = support::window::the_display();
     let desk = Desk::new();

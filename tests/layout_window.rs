@@ -77,21 +77,9 @@ pub(crate) async fn fits_the_narrowest(w: &Window, name: &str, css: &str) {
         .await
         .unwrap();
     let out = w.client.execute(CHECK, vec![]).await.unwrap();
-    capture(&format!("{name}-1024x768-125-vi"), 819, 614);
+    w.capture(&format!("{name}-1024x768-125-vi"), 819, 614);
     assert_eq!(out["problems"], serde_json::json!([]), "{name} at 819×614");
     w.resize(1366, 768).await;
-}
-
-/// The window as the X server shows it, saved for a person to look at. WebKitWebDriver's own
-/// screenshot can wait forever for a paint at some sizes and then holds up every later
-/// command; the display's picture cannot.
-pub(crate) fn capture(what: &str, width: u32, height: u32) {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    let _ = std::fs::create_dir_all(&dir);
-    let _ = std::process::Command::new("import")
-        .args(["-window", "root", "-crop", &format!("{width}x{height}+0+0")])
-        .arg(dir.join(format!("layout-{what}.png")))
-        .status();
 }
 
 async fn check(w: &Window, what: &str, size: (u32, u32), header: &mut Option<i64>) {
@@ -109,7 +97,7 @@ async fn check(w: &Window, what: &str, size: (u32, u32), header: &mut Option<i64
         Some(h) if *h != height => problems.push(format!("header {height} px high, was {h}")),
         _ => *header = Some(height),
     }
-    capture(what, size.0, size.1);
+    w.capture(what, size.0, size.1);
     assert!(problems.is_empty(), "{what}: {}", problems.join("; "));
 }
 
@@ -196,6 +184,6 @@ async fn every_screen_fits_the_usual_screens_at_100_and_125_percent() {
     w.click("#nav-lists").await;
     w.wait_text("#dash-digitised", |t| t.starts_with("100% · —"))
         .await;
-    capture("dashboard-1366x768-en", 1366, 768);
+    w.capture("dashboard-1366x768-en", 1366, 768);
     w.close().await;
 }

@@ -1,6 +1,6 @@
 //! The desk's end-to-end tests as one binary: each file of `tests/` is a module here, so
 //! the whole app is linked once rather than once per file. `support` runs the real
-//! `motcua`; `windows` holds the Windows build's tests under Wine.
+//! `motcua`; `built_for_windows` (`windows/`) holds the Windows build's tests under Wine.
 // A test stops at the first surprise: unwrapping is how it says so (the workspace denies
 // it outside tests, and clippy cannot tell these helpers are test code).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -51,4 +51,7 @@ mod serve;
 mod signin_cli;
 mod users_cli;
 mod window;
-mod windows;
+// Named to sort early: the test harness starts tests in name order, and these long Wine tests
+// then run beside the window tests instead of after them.
+#[path = "windows/mod.rs"]
+mod built_for_windows;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use serde_json::json;
 
-use crate::layout_window::{capture, fits_the_narrowest};
+use crate::layout_window::fits_the_narrowest;
 use crate::receiver::{self, Trouble};
 use crate::support::window::Window;
 use crate::support::{Desk, Scenario, PASSWORD};
@@ -78,7 +78,7 @@ async fn a_supervisor_sets_up_the_destinations(desk: &Desk, port: u16) {
     );
     w.wait_css(".field.invalid[data-field='outbox.target']")
         .await;
-    capture("outbox-refused-1366x768-vi", 1366, 768);
+    w.capture("outbox-refused-1366x768-vi", 1366, 768);
 
     // The receiver on this computer: accepted, the secret box emptied.
     w.fill("#outbox-target", &format!("http://127.0.0.1:{port}/motcua"))
@@ -141,7 +141,7 @@ async fn a_supervisor_sets_up_the_destinations(desk: &Desk, port: u16) {
         .execute("document.getElementById('outbox').scrollIntoView()", vec![])
         .await
         .unwrap();
-    capture("outbox-settings-1366x768-vi", 1366, 768);
+    w.capture("outbox-settings-1366x768-vi", 1366, 768);
     // The form with all of a webhook's fields, at the narrowest size.
     choose_kind(&w, "webhook").await;
     fits_the_narrowest(&w, "outbox-settings", "#outbox-add").await;
@@ -215,7 +215,7 @@ async fn the_window_sends_what_its_clerks_change_and_says_what_waits() {
     // The banner counts again after the window's own pass: the webhook's change is left.
     w.wait_text("#outbox-banner-open", |t| t == "1 thay đổi đang chờ gửi")
         .await;
-    capture("outbox-banner-1366x768-vi", 1366, 768);
+    w.capture("outbox-banner-1366x768-vi", 1366, 768);
     fits_the_narrowest(&w, "outbox-banner", "#outbox-panel").await;
 
     // In English, the count and the reason too.
@@ -229,7 +229,7 @@ async fn the_window_sends_what_its_clerks_change_and_says_what_waits() {
         t.contains("Could not connect to the destination") && t.contains("Oldest")
     })
     .await;
-    capture("outbox-banner-1366x768-en", 1366, 768);
+    w.capture("outbox-banner-1366x768-en", 1366, 768);
     // The folder was written by then (the pass, or the window's sender before it).
     assert!(
         folder_text(&desk).contains(&code),

@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use crate::layout_window::{capture, fits_the_narrowest, CHECK};
+use crate::layout_window::{fits_the_narrowest, CHECK};
 use crate::support::window::Window;
 use crate::support::{tool, Desk, Scenario, PASSWORD, STAFF, STAFF_ROLES};
 
@@ -26,7 +26,7 @@ fn scans_json(desk: &Desk, code: &str) -> serde_json::Value {
 /// Nothing sticks out of the window at 1366×768 (the layout test's checks), with a picture.
 async fn looks_right(w: &Window, name: &str) {
     let out = w.client.execute(CHECK, vec![]).await.unwrap();
-    capture(&format!("scans-{name}-1366x768-vi"), 1366, 768);
+    w.capture(&format!("scans-{name}-1366x768-vi"), 1366, 768);
     w.screenshot(&format!("scans-{name}")).await;
     assert_eq!(out["problems"], serde_json::json!([]), "{name}");
 }

@@ -788,7 +788,7 @@ fn a_phone_browser_renders_the_status_page() {
 fn the_desk_window_runs_the_status_page_in_the_background() {
     assert!(
         std::env::var("DISPLAY").is_ok(),
-        "the desk window needs an X display: run the test through the test command (xvfb-run)"
+        "the desk window needs an X display: run the test through the test command, which starts one"
     );
     let (desk, code) = desk_with_ready_dossier();
     let port = std::net::TcpListener::bind("127.0.0.1:0")

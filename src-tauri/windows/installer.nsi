@@ -7,16 +7,22 @@
 ;
 ; build.sh passes: VERSION (Cargo.toml's), PUBLISHER (tauri.conf.json's), EXE, COM and
 ; LOADER (motcua.exe, its console-marked twin motcua.com for cmd, and the WebView2Loader.dll
-; they import), ICON and OUTFILE.
+; they import), ICON and OUTFILE; QUICK for the test command's build (zlib, not LZMA).
 
 Unicode true
 ; A 64-bit installer for a 64-bit program: no registry or System32 redirection to undo, and
 ; it runs under a Wine without 32-bit support (the tests).
 Target amd64-unicode
 ManifestDPIAware true
+!ifdef QUICK
+; The test command's build (build.sh --profile wine): zlib packs it in seconds where LZMA
+; takes most of a minute, and the tests install it the same way.
+SetCompressor zlib
+!else
 SetCompressor /SOLID lzma
 ; motcua.com repeats motcua.exe but for two bytes: a window wider than the exe stores it once.
 SetCompressorDictSize 32
+!endif
 ; Per-machine only when the person already runs the installer as administrator: a UAC prompt
 ; for a per-user install would teach clerks to click "Yes" on anything.
 RequestExecutionLevel user

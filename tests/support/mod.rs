@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod display;
 pub mod scenario;
 pub mod window;
 

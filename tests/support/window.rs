@@ -9,25 +9,22 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+use super::display::Display;
 use super::{Desk, BIN};
 
 pub struct Window {
     pub client: Client,
     driver: Option<Child>,
-    _turn: tokio::sync::MutexGuard<'static, ()>,
+    /// Declared after the driver: the app's display goes only once the app has.
+    display: Display,
 }
 
-/// One window at a time: two WebKit sessions on one small machine make both flaky.
-fn turn() -> &'static tokio::sync::Mutex<()> {
-    static TURN: std::sync::OnceLock<tokio::sync::Mutex<()>> = std::sync::OnceLock::new();
-    TURN.get_or_init(|| tokio::sync::Mutex::new(()))
-}
-
-/// The display for a plain (not async) test that shows a window of its own, the
-/// benchmark's or Wine's: it waits its turn as `Window::open` does, so no other window takes
-/// the focus or the screen meanwhile. Held until the guard is dropped.
-pub fn the_display() -> tokio::sync::MutexGuard<'static, ()> {
-    turn().blocking_lock()
+/// The test command's own display (its Xvfb), for the two tests that show a window
+/// without WebDriver, the benchmark's and Wine's: they take it in turn, so Wine's search for
+/// its message box by title cannot find the benchmark's window. Held until dropped.
+pub fn the_display() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn free_port() -> u16 {
@@ -114,11 +111,7 @@ impl Window {
     /// `open_bare` on a desk named `desk_name` from the environment, or (with `None`) one
     /// that has only what its data folder says, or the computer's name.
     pub async fn open_at_desk(desk: &Desk, lang: Option<&str>, desk_name: Option<&str>) -> Window {
-        assert!(
-            std::env::var("DISPLAY").is_ok(),
-            "window tests need an X display: run them through the test command (xvfb-run)"
-        );
-        let guard = turn().lock().await;
+        let display = Display::start();
         let port = free_port();
         let native_port = free_port();
         let mut cmd = Command::new(tauri_driver());
@@ -131,6 +124,7 @@ impl Window {
             "--native-port",
             &native_port.to_string(),
         ])
+        .env("DISPLAY", &display.name)
         .env("MOTCUA_DB", &desk.db)
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         .env("XDG_DATA_HOME", desk.dir.path().join("data"))
@@ -184,7 +178,7 @@ impl Window {
         Window {
             client,
             driver: Some(driver),
-            _turn: guard,
+            display,
         }
     }
 
@@ -270,6 +264,20 @@ impl Window {
         {
             std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
         }
+    }
+
+    /// The window as its display shows it, the top-left `width`×`height`, saved as
+    /// `layout-<what>.png` for a person to look at. WebKitWebDriver's own screenshot can wait
+    /// forever for a paint at some sizes and then holds up every later command; the display's
+    /// picture cannot.
+    pub fn capture(&self, what: &str, width: u32, height: u32) {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = Command::new("import")
+            .env("DISPLAY", &self.display.name)
+            .args(["-window", "root", "-crop", &format!("{width}x{height}+0+0")])
+            .arg(dir.join(format!("layout-{what}.png")))
+            .status();
     }
 
     /// Types into whatever has the focus, as a person (or a keyboard-mode scanner) does.

@@ -24,7 +24,7 @@ fn without_webview2_the_window_says_what_to_install_and_exits() {
     let Some(app) = support::app() else { return };
     assert!(
         std::env::var_os("DISPLAY").is_some(),
-        "the window test needs an X display (the test command runs under xvfb-run)"
+        "the window test needs an X display (the test command starts one)"
     );
     let _display = super::linux::window::the_display();
     let desk = WinDesk::new("cua so");
