@@ -114,38 +114,8 @@ MOTCUA_WINDOWS_INSTALLER="$(bash src-tauri/windows/build.sh --profile wine | tai
 export MOTCUA_WINDOWS_INSTALLER MOTCUA_REQUIRE_WINE=1
 echo "== Windows installer: $MOTCUA_WINDOWS_INSTALLER"
 
-# A virtual X display for Wine and for the two windows shown without WebDriver (each
-# WebDriver window starts a display of its own); Xvfb picks a free number and says it.
-RUN_DIR="$(mktemp -d /tmp/motcua-tests.XXXXXX)"
-Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp 3>"$RUN_DIR/display" >/dev/null 2>&1 &
-XVFB_PID=$!
-trap 'kill "$XVFB_PID" 2>/dev/null || true; rm -rf "$RUN_DIR"; cleanup' EXIT
-for _ in $(seq 1 100); do [ -s "$RUN_DIR/display" ] && break; sleep 0.1; done
-[ -s "$RUN_DIR/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
-export DISPLAY=":$(tr -d '[:space:]' <"$RUN_DIR/display")"
-echo "== X display $DISPLAY"
-
-echo "== cargo test: building every test"
-cargo test --workspace --all-targets --locked --no-run
-
-# The two test binaries run at once, and inside each four tests at a time on two cores: most
-# of a window or Wine test is waiting (on the app, a clock, a server). The desk's tests (the
-# real binary, the window, Wine) print here as they go; the core's tests and the unit tests
-# print when both are done.
-echo "== cargo test: every test (the core's and the unit tests alongside, shown after)"
-OTHERS_LOG="$RUN_DIR/core-and-units.log"
-cargo test --workspace --lib --test domain --locked --no-fail-fast -- --test-threads=4 \
-  >"$OTHERS_LOG" 2>&1 &
-OTHERS_PID=$!
-desk_status=0
-cargo test -p motcua --test desk --locked --no-fail-fast -- --test-threads=4 || desk_status=$?
-others_status=0
-wait "$OTHERS_PID" || others_status=$?
-echo "== the core's tests and the unit tests"
-cat "$OTHERS_LOG"
-if [ "$desk_status" -ne 0 ] || [ "$others_status" -ne 0 ]; then
-  [ "$desk_status" -eq 0 ] || echo "== FAILED: the desk's tests (tests/main.rs), above" >&2
-  [ "$others_status" -eq 0 ] || echo "== FAILED: the core's or the unit tests, just above" >&2
-  exit 1
-fi
-echo "== every test passed"
+# Four tests at a time on two cores: most of a window or Wine test is waiting (on the app, a
+# clock, a server), and each WebDriver window starts an Xvfb display of its own. The display
+# xvfb-run gives is Wine's and the two windows shown without WebDriver.
+echo "== cargo test (all tests, under a virtual display)"
+xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace --all-targets --locked --no-fail-fast -- --test-threads=4

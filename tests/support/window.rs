@@ -19,7 +19,7 @@ pub struct Window {
     display: Display,
 }
 
-/// The test command's own display (its Xvfb), for the two tests that show a window
+/// The test command's own display (xvfb-run's), for the two tests that show a window
 /// without WebDriver, the benchmark's and Wine's: they take it in turn, so Wine's search for
 /// its message box by title cannot find the benchmark's window. Held until dropped.
 pub fn the_display() -> std::sync::MutexGuard<'static, ()> {
