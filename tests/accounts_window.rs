@@ -221,7 +221,7 @@ async fn a_password_typed_as_fast_as_a_scanner_unlocks_and_logs_in() {
     w.chord(Key::Control, 'l').await;
     w.wait_css("#unlock-password").await;
     w.click("#unlock-password").await;
-    w.type_keys(&format!("{PASSWORD}{}", Key::Enter)).await;
+    w.scan_keys(&format!("{PASSWORD}{}", Key::Enter)).await;
     assert!(
         w.wait_gone("#lock-overlay").await,
         "the fast password unlocked the screen"
@@ -232,7 +232,7 @@ async fn a_password_typed_as_fast_as_a_scanner_unlocks_and_logs_in() {
     w.wait_css("#login-name").await;
     w.click("#login-name").await;
     w.type_keys(&format!("letan{}", Key::Tab)).await;
-    w.type_keys(&format!("{PASSWORD}{}", Key::Enter)).await;
+    w.scan_keys(&format!("{PASSWORD}{}", Key::Enter)).await;
     let who = w.wait_text("#who", |t| !t.is_empty()).await;
     assert!(!who.is_empty());
     w.close().await;

@@ -169,7 +169,7 @@ async fn a_scanned_id_card_fills_the_form() {
     let w = Window::open(&desk, None).await;
     start_birth_intake(&w).await;
     // A keyboard-mode scanner types the card's QR into whichever field has the focus.
-    w.type_keys(&format!("{ID_CARD}{}", Key::Enter)).await;
+    w.scan_keys(&format!("{ID_CARD}{}", Key::Enter)).await;
     let note = w.wait_text("#idcard-note", |t| !t.is_empty()).await;
     assert!(!note.is_empty());
     let value = |css: &'static str| {
@@ -195,7 +195,7 @@ async fn a_scanned_id_card_fills_the_form() {
     w.click("#intake-clear").await;
     w.click("#discard-yes").await;
     choose_birth(&w).await;
-    w.type_keys(&format!(
+    w.scan_keys(&format!(
         "001099012345||Nguy?n V?n B?nh|01021999|N?|Th?n 2, x? Ph? Xu?n|05052022{}",
         Key::Enter
     ))

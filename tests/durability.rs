@@ -59,6 +59,7 @@ fn runtime() -> tokio::runtime::Runtime {
 fn eight_desks_at_once(db: &str) {
     const DESKS: usize = 8;
     const EACH: usize = 500;
+    let _busy = support::busy_test();
     ok(db, &SETUP);
     let started = Instant::now();
     let mut children = Vec::new();
@@ -268,6 +269,7 @@ impl Rng {
 
 #[test]
 fn a_desk_killed_at_random_moments_50_times_loses_nothing_it_reported() {
+    let _busy = support::busy_test();
     let desk = Desk::ready();
     let seed = std::env::var("MOTCUA_KILL_SEED")
         .ok()

@@ -508,20 +508,20 @@ async fn a_batch_of_three_typed_and_scanned_is_handed_over_all_or_nothing() {
     }
     w.type_keys(&enter).await;
     w.wait_text("#transfer-count", |t| t.starts_with('1')).await;
-    w.type_keys(&format!("{}{enter}", codes[1])).await;
+    w.scan_keys(&format!("{}{enter}", codes[1])).await;
     w.wait_text("#transfer-count", |t| t.starts_with('2')).await;
     // The scanner types the payload wherever the focus is, here on the page itself.
     w.client
         .execute("document.activeElement.blur();", vec![])
         .await
         .unwrap();
-    w.type_keys(&format!("{payload}{enter}")).await;
+    w.scan_keys(&format!("{payload}{enter}")).await;
     w.wait_text("#transfer-count", |t| t.starts_with('3')).await;
     w.click("#transfer-code").await;
-    w.type_keys(&format!("{}{enter}", codes[3])).await;
+    w.scan_keys(&format!("{}{enter}", codes[3])).await;
     w.wait_text("#transfer-count", |t| t.starts_with('4')).await;
     // The same dossier twice is refused at once.
-    w.type_keys(&format!("{}{enter}", codes[0])).await;
+    w.scan_keys(&format!("{}{enter}", codes[0])).await;
     w.wait_text("#transfer-add-error", |t| t.contains(codes[0].as_str()))
         .await;
 

@@ -61,6 +61,7 @@ fn drain(desk: &Desk, limit: Duration) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_kills_and_a_flaky_receiver_lose_nothing() {
+    let _busy = crate::support::busy_async_test().await;
     let desk = Desk::ready();
     let rx = receiver::start(
         0,

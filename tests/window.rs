@@ -116,10 +116,12 @@ async fn scanning_a_slip_opens_its_dossier_and_a_forged_one_warns() {
         .await;
 
     let search = w.wait_css("#search").await;
+    let quiet = support::quiet_for_a_scan().await;
     search
         .send_keys(&format!("{qr}{}", Key::Enter))
         .await
         .unwrap();
+    drop(quiet);
     assert_eq!(w.wait_text("#detail-code", |t| !t.is_empty()).await, code);
     let banner = w.wait_text("#scan-banner", |t| !t.is_empty()).await;
     assert_eq!(banner, "Giấy tiếp nhận hợp lệ");
@@ -138,10 +140,12 @@ async fn scanning_a_slip_opens_its_dossier_and_a_forged_one_warns() {
         .await
         .unwrap();
     let search = w.wait_css("#search").await;
+    let quiet = support::quiet_for_a_scan().await;
     search
         .send_keys(&format!("{forged}{}", Key::Enter))
         .await
         .unwrap();
+    drop(quiet);
     let banner = w
         .wait_text("#scan-banner", |t| t.contains("CẢNH BÁO"))
         .await;

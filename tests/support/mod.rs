@@ -332,6 +332,31 @@ pub fn the_test_printer() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Keyboard-mode scans and the tests that fill both cores with processes never overlap. A
+/// scan is a burst of keys less than 50 ms apart, and WebDriver types each key only once the
+/// window has taken the last, so sixteen desk processes at once can stretch a burst into
+/// typing. The busy tests share the lock with each other; a scan waits for them to end (and
+/// holds back new ones) for the moment it types.
+fn scans_and_busy_tests() -> &'static tokio::sync::RwLock<()> {
+    static LOCK: std::sync::OnceLock<tokio::sync::RwLock<()>> = std::sync::OnceLock::new();
+    LOCK.get_or_init(|| tokio::sync::RwLock::new(()))
+}
+
+/// Held by a plain test that runs many processes at once, until the guard is dropped.
+pub fn busy_test() -> tokio::sync::RwLockReadGuard<'static, ()> {
+    scans_and_busy_tests().blocking_read()
+}
+
+/// `busy_test` for an async test.
+pub async fn busy_async_test() -> tokio::sync::RwLockReadGuard<'static, ()> {
+    scans_and_busy_tests().read().await
+}
+
+/// Held while a window test types what a scanner would.
+pub async fn quiet_for_a_scan() -> tokio::sync::RwLockWriteGuard<'static, ()> {
+    scans_and_busy_tests().write().await
+}
+
 /// A cups-pdf queue of a test's own, removed when the test ends however it ends.
 pub struct Queue(pub String);
 

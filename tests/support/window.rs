@@ -291,6 +291,13 @@ impl Window {
             .unwrap_or_else(|e| panic!("typing {text:?}: {e}"));
     }
 
+    /// Types `text` into whatever has the focus as a keyboard-mode scanner does: one burst,
+    /// while no busy test runs (`support::quiet_for_a_scan`).
+    pub async fn scan_keys(&self, text: &str) {
+        let _quiet = super::quiet_for_a_scan().await;
+        self.type_keys(text).await;
+    }
+
     /// Opens the intake form (F2) and picks the birth registration (1.001193) from the
     /// keyboard, as a clerk starts most intakes; returns once the due date is shown.
     pub async fn start_birth_intake(&self) {
