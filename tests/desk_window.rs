@@ -204,6 +204,19 @@ async fn a_scanned_id_card_fills_the_form() {
     assert_eq!(value("#f-applicant-id-number").await, "001099012345");
     w.wait_css(".field.check-me[data-field='applicant.name']")
         .await;
+
+    // A scanner that pauses halfway (or a busy computer holding its keys back): the first
+    // part lands in the field as typing, yet the card is still read and the field emptied.
+    w.click("#intake-clear").await;
+    w.click("#discard-yes").await;
+    choose_birth(&w).await;
+    let (first, rest) = ID_CARD.split_at(30);
+    w.type_keys(first).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    w.type_keys(&format!("{rest}{}", Key::Enter)).await;
+    w.wait_text("#idcard-note", |t| !t.is_empty()).await;
+    assert_eq!(value("#f-applicant-id-number").await, "079203001234");
+    assert_eq!(value("#f-applicant-name").await, "Nguyễn Văn An");
     w.close().await;
 }
 

@@ -38,21 +38,24 @@ document.addEventListener('keydown', (ev) => {
     let text = burst.text;
     let { target, before } = burst;
     burst = fresh(0);
-    // Some scanners pause between keys; but no clerk types a '|' or "MC1:" into a field, so
-    // a field ending in an ID card or a slip payload is a scan whatever its pace.
+    // Some scanners pause between keys, and a busy computer can hold keys back mid-burst;
+    // but no clerk types a '|' or "MC1:" into a field, so a field ending in an ID card or a
+    // slip payload is a scan whatever its pace, however the burst was split.
     const el = document.activeElement;
     if (el && el.type === 'password') return;
-    if (text.length < MIN_LENGTH && editable(el)) {
+    let paused = false;
+    if (!scannable(text) && editable(el)) {
       const at = el.value.search(/\d{9,12}\s*\||MC1:|https?:\/\//i);
-      if (at >= 0) {
+      if (at >= 0 && scannable(el.value.slice(at))) {
         text = el.value.slice(at);
         target = el;
         before = el.value.slice(0, at);
+        paused = true;
       }
     }
     // A burst that only completes what was typed before it (a typist's pause split a code)
     // is still typing.
-    if (before && scannable(before + text)) return;
+    if (!paused && before && scannable(before + text)) return;
     if (text.length < MIN_LENGTH || !scannable(text) || !handler || !handler(text)) return;
     ev.preventDefault();
     ev.stopImmediatePropagation();
