@@ -8,8 +8,8 @@
 # with `| tail -n 1`; every other message goes to standard error. A caller's
 # CARGO_TARGET_DIR is honoured. Any failure exits non-zero.
 #
-# `--profile wine` builds the same program without the whole-program optimisation, for the
-# test command: what the tests check under Wine does not depend on it, and it makes each
+# `--profile wine` builds the same program without the whole-program optimisation and with
+# our own crates unoptimised, for the test command: what the tests check under Wine does not depend on it, and it makes each
 # re-link after a change take seconds instead of three minutes. What an office installs is
 # the default, the release profile.
 set -euo pipefail
