@@ -114,8 +114,8 @@ MOTCUA_WINDOWS_INSTALLER="$(bash src-tauri/windows/build.sh --profile wine | tai
 export MOTCUA_WINDOWS_INSTALLER MOTCUA_REQUIRE_WINE=1
 echo "== Windows installer: $MOTCUA_WINDOWS_INSTALLER"
 
-# Six tests at a time on two cores: most of a window or Wine test is waiting (on the app, a
+# Four tests at a time on two cores: most of a window or Wine test is waiting (on the app, a
 # clock, a server), and each WebDriver window starts an Xvfb display of its own. The display
 # xvfb-run gives is Wine's and the two windows shown without WebDriver.
 echo "== cargo test (all tests, under a virtual display)"
-xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace --all-targets --locked --no-fail-fast -- --test-threads=6
+xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace --all-targets --locked --no-fail-fast -- --test-threads=4
