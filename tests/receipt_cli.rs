@@ -3,7 +3,6 @@
 
 use crate::support;
 
-use std::time::{Duration, Instant};
 
 use support::{birth, pdf_text, qr_of, receipt_qr, symbols, tool, Desk, Queue};
 
@@ -158,27 +157,10 @@ fn printing_goes_through_cups_and_a_missing_printer_is_a_clear_error() {
         .join(format!("{code}.pdf"))
         .exists());
 
-    // Files earlier runs left in the shared output folder are not this print.
-    let before: Vec<std::path::PathBuf> = std::fs::read_dir(&out_dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let before = support::printed_files(&out_dir);
     desk.ok(&["print", code, "--printer", &printer, "--paper", "a5"]);
     // cups-pdf names its output after the job title, the dossier code.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let printed = loop {
-        let found = std::fs::read_dir(&out_dir).ok().and_then(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .find(|p| p.to_string_lossy().contains(code) && !before.contains(p))
-        });
-        if let Some(p) = found {
-            std::thread::sleep(Duration::from_secs(1));
-            break p;
-        }
-        assert!(Instant::now() < deadline, "nothing printed into {out_dir}");
-        std::thread::sleep(Duration::from_millis(300));
-    };
+    let printed = support::wait_printed(&out_dir, code, &before);
     let copy = desk.path("printed.pdf");
     std::fs::copy(&printed, &copy).unwrap();
     let _ = std::fs::remove_file(&printed);

@@ -115,13 +115,8 @@ async fn scanning_a_slip_opens_its_dossier_and_a_forged_one_warns() {
     w.wait_text("#dossier-list", |t| t.contains("Nguyễn Văn An"))
         .await;
 
-    let search = w.wait_css("#search").await;
-    let quiet = support::quiet_for_a_scan().await;
-    search
-        .send_keys(&format!("{qr}{}", Key::Enter))
-        .await
-        .unwrap();
-    drop(quiet);
+    w.wait_css("#search").await.click().await.unwrap();
+    w.scan_keys(&format!("{qr}{}", Key::Enter)).await;
     assert_eq!(w.wait_text("#detail-code", |t| !t.is_empty()).await, code);
     let banner = w.wait_text("#scan-banner", |t| !t.is_empty()).await;
     assert_eq!(banner, "Giấy tiếp nhận hợp lệ");
@@ -139,13 +134,8 @@ async fn scanning_a_slip_opens_its_dossier_and_a_forged_one_warns() {
         .click()
         .await
         .unwrap();
-    let search = w.wait_css("#search").await;
-    let quiet = support::quiet_for_a_scan().await;
-    search
-        .send_keys(&format!("{forged}{}", Key::Enter))
-        .await
-        .unwrap();
-    drop(quiet);
+    w.wait_css("#search").await.click().await.unwrap();
+    w.scan_keys(&format!("{forged}{}", Key::Enter)).await;
     let banner = w
         .wait_text("#scan-banner", |t| t.contains("CẢNH BÁO"))
         .await;

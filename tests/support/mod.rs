@@ -332,6 +332,38 @@ pub fn the_test_printer() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// What cups-pdf's output folder holds now: a test's print is a file not in this list, for
+/// earlier runs leave theirs there.
+pub fn printed_files(out_dir: &str) -> Vec<PathBuf> {
+    std::fs::read_dir(out_dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+/// Waits for the PDF cups-pdf writes for the job titled `code` (a name not in `before`)
+/// and returns it whole: cups-pdf writes the file in place, so it is whole once it ends as
+/// a PDF ends.
+pub fn wait_printed(out_dir: &str, code: &str, before: &[PathBuf]) -> PathBuf {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        let found = printed_files(out_dir)
+            .into_iter()
+            .find(|p| p.to_string_lossy().contains(code) && !before.contains(p));
+        if let Some(p) = found {
+            let whole =
+                std::fs::read(&p).is_ok_and(|bytes| bytes.trim_ascii_end().ends_with(b"%%EOF"));
+            if whole {
+                return p;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{code}: nothing printed into {out_dir}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
 /// Keyboard-mode scans and the tests that fill both cores with processes never overlap. A
 /// scan is a burst of keys less than 50 ms apart, and WebDriver types each key only once the
 /// window has taken the last, so sixteen desk processes at once can stretch a burst into

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::linux::{birth, pdf_text, qr_of};
-use super::support::{self, windows_path, WinDesk, LINUX_BIN, SETUP};
+use super::support::{self, windows_path, WinDesk, WineOutput, LINUX_BIN, SETUP};
 
 /// A folder name as a clerk's Windows profile has them: letters with two marks, spaces.
 const VIETNAMESE_FOLDER: &str = "Nguyễn Văn An/Hồ sơ một cửa";
@@ -283,8 +283,7 @@ fn a_file_name_with_shell_characters_reaches_its_viewer_whole() {
             .prefix
             .command("reg")
             .args(["add", key, "/ve", "/d", value, "/f"])
-            .output()
-            .unwrap();
+            .wine_output();
         assert!(reg.status.success(), "reg add {key}: {reg:?}");
     }
 
@@ -348,8 +347,7 @@ fn cmd_runs_the_console_twin_and_takes_its_exit_code() {
             .command("cmd")
             .args(["/c", line])
             .current_dir(dir)
-            .output()
-            .unwrap()
+            .wine_output()
     };
     let days = run("motcua calendar days 2026");
     let reference = Command::new(LINUX_BIN)

@@ -3,7 +3,7 @@
 //! upgrade over a running copy, uninstalls that keep the dossiers' data unless `/PURGE` says
 //! otherwise, and the version and publisher in the installer's file properties.
 
-use super::support::{self, Prefix};
+use super::support::{self, Prefix, WineOutput};
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -79,8 +79,7 @@ fn uninstall(prefix: &Prefix, mode: Mode, args: &[&str]) {
     let out = prefix
         .command(mode.folder(prefix).join("uninstall.exe"))
         .args(args)
-        .output()
-        .unwrap();
+        .wine_output();
     prefix.wait();
     assert_success("uninstaller", args, &out);
 }
@@ -99,7 +98,7 @@ fn run_installed(prefix: &Prefix, mode: Mode, args: &[&str]) -> String {
 }
 
 fn run_program(prefix: &Prefix, program: &Path, args: &[&str]) -> String {
-    let out = prefix.command(program).args(args).output().unwrap();
+    let out = prefix.command(program).args(args).wine_output();
     assert_success(&program.display().to_string(), args, &out);
     String::from_utf8(out.stdout).unwrap()
 }
@@ -144,8 +143,7 @@ fn uninstall_entry(prefix: &Prefix, mode: Mode) -> Option<HashMap<String, String
     let out = prefix
         .command("reg")
         .args(["export", &key, r"C:\entry.reg", "/y"])
-        .output()
-        .unwrap();
+        .wine_output();
     if !out.status.success() {
         assert!(!file.exists(), "reg export failed but wrote {file:?}");
         return None;
@@ -293,7 +291,7 @@ fn per_user_install_upgrade_and_uninstall_keep_the_data_unless_purged() {
         start_serving(&prefix, &folder.join("motcua.com")),
     ];
     // Not `install`: waiting for every process of the prefix would wait for a survivor.
-    let out = prefix.command(&installer).arg("/S").output().unwrap();
+    let out = prefix.command(&installer).arg("/S").wine_output();
     assert_success("installer", &["/S"], &out);
     let ended = Instant::now();
     while running.iter_mut().any(|c| c.try_wait().unwrap().is_none()) {

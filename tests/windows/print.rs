@@ -7,10 +7,9 @@
 //! Needs the test command's CUPS printer (`MOTCUA_TEST_PRINTER`, `MOTCUA_TEST_PRINT_DIR`).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use super::linux::{birth, qr_of, tool, Queue};
-use super::support::{self, App, WinDesk, SETUP};
+use super::support::{self, App, WinDesk, WineOutput, SETUP};
 
 /// A dossier taken in through `intake -` with a name full of two-mark letters; its code.
 fn intake(app: &App, desk: &WinDesk, name: &str) -> String {
@@ -164,8 +163,7 @@ fn receipts_print_through_the_windows_spooler_and_refusals_keep_them() {
             "1024",
             "/f",
         ])
-        .output()
-        .unwrap();
+        .wine_output();
     assert!(set.status.success(), "{set:?}");
     let out = app.run(&desk.args(&["print", &code, "--printer", &held.0]));
     assert_eq!(out.status.code(), Some(1), "{out:?}");
@@ -223,29 +221,9 @@ fn print_and_collect(
     paper: &str,
     out_dir: &str,
 ) -> PathBuf {
-    let before: Vec<PathBuf> = std::fs::read_dir(out_dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let before = super::linux::printed_files(out_dir);
     app.ok(&desk.args(&["print", code, "--printer", printer, "--paper", paper]));
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let printed = loop {
-        let found = std::fs::read_dir(out_dir).ok().and_then(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .find(|p| p.to_string_lossy().contains(code) && !before.contains(p))
-        });
-        if let Some(p) = found {
-            // cups-pdf writes the file in place: let it finish.
-            std::thread::sleep(Duration::from_secs(2));
-            break p;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{paper}: nothing printed into {out_dir}"
-        );
-        std::thread::sleep(Duration::from_millis(300));
-    };
+    let printed = super::linux::wait_printed(out_dir, code, &before);
     let copy = desk.dir.path().join(format!("printed-{paper}.pdf"));
     std::fs::copy(&printed, &copy).unwrap();
     let _ = std::fs::remove_file(&printed);

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use nix::fcntl::OFlag;
 use nix::pty::{grantpt, posix_openpt, ptsname_r, unlockpt};
 
-use super::support::{self, App, Prefix, WinDesk};
+use super::support::{self, App, Prefix, WinDesk, WineOutput};
 
 /// The same card as the Linux test of `motcua idcard listen` (tests/idcard_cli.rs).
 const CARD: &str = "072185003318|290812345|Đặng Thị Hương|31121985|Nữ|Ấp Bình Hòa, xã Hướng Thọ Phú, tỉnh Tây Ninh|15062021";
@@ -55,8 +55,7 @@ fn serial() -> Option<&'static Serial> {
                 .args(["add", r"HKLM\Software\Wine\Ports", "/v", "COM5", "/d"])
                 .arg(&device)
                 .arg("/f")
-                .output()
-                .unwrap();
+                .wine_output();
             assert!(out.status.success(), "reg add: {out:?}");
             // Wine reads the Ports key when it starts.
             prefix.wait();

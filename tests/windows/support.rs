@@ -27,20 +27,29 @@ pub struct Prefix {
 }
 
 impl Prefix {
-    /// A new prefix in `name` under the test work folder (an old one of that name is removed),
-    /// booted, with the `bcryptprimitives.dll` stand-in that Wine 8 lacks.
+    /// A new prefix in `name` under the test work folder (an old one of that name is removed):
+    /// a copy of the run's booted template, which has the `bcryptprimitives.dll` stand-in
+    /// that Wine 8 lacks.
     pub fn new(name: &str) -> Prefix {
         let path = Path::new(WORK).join("wine").join(name);
-        if path.exists() {
-            let _ = Command::new("wineserver")
-                .arg("-k")
-                .env("WINEPREFIX", &path)
-                .status();
-            std::fs::remove_dir_all(&path).expect("remove the old Wine prefix");
-        }
+        Prefix::remove(&path);
+        let status = Command::new("cp")
+            .arg("-a")
+            .arg(template())
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success(), "copy the template Wine prefix");
+        Prefix { path }
+    }
+
+    /// Boots a prefix at `path`: the first start of Wine builds its Windows folder and
+    /// registry, a dozen seconds of work done once per run (`template`).
+    fn boot(path: PathBuf) -> Prefix {
+        Prefix::remove(&path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         let prefix = Prefix { path };
-        let out = prefix.command("wineboot").arg("-i").output().unwrap();
+        let out = prefix.command("wineboot").arg("-i").wine_output();
         assert!(
             out.status.success(),
             "wineboot: {}",
@@ -59,6 +68,17 @@ impl Prefix {
             }
         }
         prefix
+    }
+
+    /// Stops the Wine server of an old prefix at `path` and removes it.
+    fn remove(path: &Path) {
+        if path.exists() {
+            let _ = Command::new("wineserver")
+                .arg("-k")
+                .env("WINEPREFIX", path)
+                .status();
+            std::fs::remove_dir_all(path).expect("remove the old Wine prefix");
+        }
     }
 
     /// `wine PROGRAM` in this prefix: no debug chatter, no Mono or Gecko prompts, and no
@@ -108,7 +128,7 @@ impl Prefix {
 
     /// Runs the installer silently with `args` and waits for it to finish.
     pub fn install(&self, installer: &Path, args: &[&str]) -> Output {
-        let out = self.command(installer).args(args).output().unwrap();
+        let out = self.command(installer).args(args).wine_output();
         self.wait();
         out
     }
@@ -127,6 +147,48 @@ impl Drop for Prefix {
             .arg("-k")
             .env("WINEPREFIX", &self.path)
             .status();
+    }
+}
+
+/// Running a Wine program to its end with its output in files, not pipes. The program that
+/// starts a prefix's Wine server hands the server its standard output and error, and the
+/// server keeps them until it ends, three seconds after its last program: waiting for the
+/// end of a pipe cost those seconds on nearly every command.
+pub trait WineOutput {
+    /// `Command::output` through files.
+    fn wine_output(&mut self) -> Output;
+    /// The same with `input` on standard input.
+    fn wine_output_with(&mut self, input: &[u8]) -> Output;
+}
+
+impl WineOutput for Command {
+    fn wine_output(&mut self) -> Output {
+        run_through_files(self, None)
+    }
+
+    fn wine_output_with(&mut self, input: &[u8]) -> Output {
+        run_through_files(self, Some(input))
+    }
+}
+
+fn run_through_files(cmd: &mut Command, input: Option<&[u8]>) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = (dir.path().join("stdout"), dir.path().join("stderr"));
+    cmd.stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap());
+    if input.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = input {
+        // Dropped at the end of the statement: the program sees the end of its input.
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    let status = child.wait().unwrap();
+    Output {
+        status,
+        stdout: std::fs::read(&out).unwrap(),
+        stderr: std::fs::read(&err).unwrap(),
     }
 }
 
@@ -154,6 +216,15 @@ pub fn mingw(source: &str, output: &str, flags: &[&str]) -> PathBuf {
         .expect("x86_64-w64-mingw32-gcc (Debian's gcc-mingw-w64-x86-64)");
     assert!(status.success(), "building {output}");
     out
+}
+
+/// The prefix every test prefix is copied from, booted once per run. Its Wine server has
+/// ended (`Prefix::wait`), so its registry is on disk when it is copied.
+fn template() -> &'static Path {
+    static TEMPLATE: OnceLock<Prefix> = OnceLock::new();
+    &TEMPLATE
+        .get_or_init(|| Prefix::boot(Path::new(WORK).join("wine").join("template")))
+        .path
 }
 
 /// The stand-in DLL, built once per run.
@@ -262,19 +333,11 @@ impl App {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
+        self.cmd(args).wine_output()
     }
 
     pub fn run_stdin(&self, args: &[&str], input: &[u8]) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(input).unwrap();
-        child.wait_with_output().unwrap()
+        self.cmd(args).wine_output_with(input)
     }
 
     /// Runs and insists on success; returns standard output.

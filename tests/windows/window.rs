@@ -29,10 +29,13 @@ fn without_webview2_the_window_says_what_to_install_and_exits() {
     let _display = super::linux::window::the_display();
     let desk = WinDesk::new("cua so");
     app.ok(&desk.args(&SETUP));
+    // Standard error into a file: a pipe would stay open as long as Wine's server runs
+    // (see `support::WineOutput`).
+    let stderr_file = desk.dir.path().join("stderr");
     let mut child = app
         .cmd(&["--db", &desk.db])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&stderr_file).unwrap())
         .spawn()
         .unwrap();
 
@@ -73,8 +76,7 @@ fn without_webview2_the_window_says_what_to_install_and_exits() {
         assert!(Instant::now() < deadline, "still running after the OK");
         std::thread::sleep(Duration::from_millis(200));
     };
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = std::fs::read_to_string(&stderr_file).unwrap();
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("WebView2 Runtime"), "{stderr}");
     assert!(
