@@ -3,7 +3,6 @@
 
 use crate::support;
 
-
 use support::{birth, pdf_text, qr_of, receipt_qr, symbols, tool, Desk, Queue};
 
 #[test]

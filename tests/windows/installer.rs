@@ -79,7 +79,8 @@ fn uninstall(prefix: &Prefix, mode: Mode, args: &[&str]) {
     let out = prefix
         .command(mode.folder(prefix).join("uninstall.exe"))
         .args(args)
-        .wine_output();
+        .output()
+        .unwrap();
     prefix.wait();
     assert_success("uninstaller", args, &out);
 }
@@ -291,7 +292,7 @@ fn per_user_install_upgrade_and_uninstall_keep_the_data_unless_purged() {
         start_serving(&prefix, &folder.join("motcua.com")),
     ];
     // Not `install`: waiting for every process of the prefix would wait for a survivor.
-    let out = prefix.command(&installer).arg("/S").wine_output();
+    let out = prefix.command(&installer).arg("/S").output().unwrap();
     assert_success("installer", &["/S"], &out);
     let ended = Instant::now();
     while running.iter_mut().any(|c| c.try_wait().unwrap().is_none()) {

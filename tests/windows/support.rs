@@ -27,29 +27,20 @@ pub struct Prefix {
 }
 
 impl Prefix {
-    /// A new prefix in `name` under the test work folder (an old one of that name is removed):
-    /// a copy of the run's booted template, which has the `bcryptprimitives.dll` stand-in
-    /// that Wine 8 lacks.
+    /// A new prefix in `name` under the test work folder (an old one of that name is removed),
+    /// booted, with the `bcryptprimitives.dll` stand-in that Wine 8 lacks.
     pub fn new(name: &str) -> Prefix {
         let path = Path::new(WORK).join("wine").join(name);
-        Prefix::remove(&path);
-        let status = Command::new("cp")
-            .arg("-a")
-            .arg(template())
-            .arg(&path)
-            .status()
-            .unwrap();
-        assert!(status.success(), "copy the template Wine prefix");
-        Prefix { path }
-    }
-
-    /// Boots a prefix at `path`: the first start of Wine builds its Windows folder and
-    /// registry, a dozen seconds of work done once per run (`template`).
-    fn boot(path: PathBuf) -> Prefix {
-        Prefix::remove(&path);
+        if path.exists() {
+            let _ = Command::new("wineserver")
+                .arg("-k")
+                .env("WINEPREFIX", &path)
+                .status();
+            std::fs::remove_dir_all(&path).expect("remove the old Wine prefix");
+        }
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         let prefix = Prefix { path };
-        let out = prefix.command("wineboot").arg("-i").wine_output();
+        let out = prefix.command("wineboot").arg("-i").output().unwrap();
         assert!(
             out.status.success(),
             "wineboot: {}",
@@ -68,17 +59,6 @@ impl Prefix {
             }
         }
         prefix
-    }
-
-    /// Stops the Wine server of an old prefix at `path` and removes it.
-    fn remove(path: &Path) {
-        if path.exists() {
-            let _ = Command::new("wineserver")
-                .arg("-k")
-                .env("WINEPREFIX", path)
-                .status();
-            std::fs::remove_dir_all(path).expect("remove the old Wine prefix");
-        }
     }
 
     /// `wine PROGRAM` in this prefix: no debug chatter, no Mono or Gecko prompts, and no
@@ -128,7 +108,7 @@ impl Prefix {
 
     /// Runs the installer silently with `args` and waits for it to finish.
     pub fn install(&self, installer: &Path, args: &[&str]) -> Output {
-        let out = self.command(installer).args(args).wine_output();
+        let out = self.command(installer).args(args).output().unwrap();
         self.wait();
         out
     }
@@ -216,15 +196,6 @@ pub fn mingw(source: &str, output: &str, flags: &[&str]) -> PathBuf {
         .expect("x86_64-w64-mingw32-gcc (Debian's gcc-mingw-w64-x86-64)");
     assert!(status.success(), "building {output}");
     out
-}
-
-/// The prefix every test prefix is copied from, booted once per run. Its Wine server has
-/// ended (`Prefix::wait`), so its registry is on disk when it is copied.
-fn template() -> &'static Path {
-    static TEMPLATE: OnceLock<Prefix> = OnceLock::new();
-    &TEMPLATE
-        .get_or_init(|| Prefix::boot(Path::new(WORK).join("wine").join("template")))
-        .path
 }
 
 /// The stand-in DLL, built once per run.
