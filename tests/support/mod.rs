@@ -42,6 +42,7 @@ pub struct Desk {
 impl Desk {
     /// A new SQLite database in a temporary folder (not yet set up).
     pub fn new() -> Desk {
+        crate::built_for_windows::set_up_early();
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("desk.db").to_string_lossy().into_owned();
         Desk { dir, db }

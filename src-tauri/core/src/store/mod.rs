@@ -465,3 +465,4 @@ mod tests {
         store.pool().close().await;
     }
 }
+// x
