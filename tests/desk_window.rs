@@ -217,6 +217,20 @@ async fn a_scanned_id_card_fills_the_form() {
     w.wait_text("#idcard-note", |t| !t.is_empty()).await;
     assert_eq!(value("#f-applicant-id-number").await, "079203001234");
     assert_eq!(value("#f-applicant-name").await, "Nguyễn Văn An");
+
+    // Paused right after the number, where the page looks the number up for a returning
+    // citizen: the rest alone reads like a card too, yet it is the end of this one.
+    w.click("#intake-clear").await;
+    w.click("#discard-yes").await;
+    choose_birth(&w).await;
+    let (number, rest) = ID_CARD.split_at(12);
+    w.type_keys(number).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    w.type_keys(&format!("{rest}{}", Key::Enter)).await;
+    // The note from the last card is hidden by the clear, not emptied.
+    w.wait_css("#idcard-note:not([hidden])").await;
+    assert_eq!(value("#f-applicant-id-number").await, "079203001234");
+    assert_eq!(value("#f-applicant-name").await, "Nguyễn Văn An");
     w.close().await;
 }
 

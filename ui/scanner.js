@@ -38,15 +38,18 @@ document.addEventListener('keydown', (ev) => {
     let text = burst.text;
     let { target, before } = burst;
     burst = fresh(0);
-    // Some scanners pause between keys, and a busy computer can hold keys back mid-burst;
-    // but no clerk types a '|' or "MC1:" into a field, so a field ending in an ID card or a
-    // slip payload is a scan whatever its pace, however the burst was split.
+    // Some scanners pause between keys, and a busy computer can hold keys back mid-burst
+    // (the intake form looks a number up as soon as its 12th digit is in); but no clerk
+    // types a '|' or "MC1:" into a field, so a field ending in an ID card or a slip payload
+    // is a scan whatever its pace, however the burst was split. That holds even when the
+    // last part alone reads like a card: the rest of a card after its number does.
     const el = document.activeElement;
     if (el && el.type === 'password') return;
     let paused = false;
-    if (!scannable(text) && editable(el)) {
+    if (editable(el)) {
       const at = el.value.search(/\d{9,12}\s*\||MC1:|https?:\/\//i);
-      if (at >= 0 && scannable(el.value.slice(at))) {
+      const begunBefore = el === target && before !== null && at < before.length;
+      if (at >= 0 && (!scannable(text) || begunBefore) && scannable(el.value.slice(at))) {
         text = el.value.slice(at);
         target = el;
         before = el.value.slice(0, at);

@@ -465,6 +465,3 @@ mod tests {
         store.pool().close().await;
     }
 }
-// x
-// x
-// x
