@@ -19,13 +19,13 @@ mod window;
 /// Windows test needs it: begun by the run's first test, it is ready when they start, instead
 /// of four of them holding the run's four places while they wait for it side by side.
 pub fn set_up_early() {
+    // Decided once: every test's `Desk::new` comes here.
     static STARTED: std::sync::Once = std::sync::Once::new();
-    if std::env::var_os("MOTCUA_WINDOWS_INSTALLER").is_none() || !run_includes_these_tests() {
-        return;
-    }
     STARTED.call_once(|| {
-        // A failure here is reported again, in full, by the first Windows test.
-        std::thread::spawn(support::app);
+        if std::env::var_os("MOTCUA_WINDOWS_INSTALLER").is_some() && run_includes_these_tests() {
+            // A failure here is reported again, in full, by the first Windows test.
+            std::thread::spawn(support::app);
+        }
     });
 }
 
