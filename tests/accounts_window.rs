@@ -499,10 +499,7 @@ async fn the_webview_reaches_nothing_but_the_apps_own_commands() {
 /// A desk of the same database seen from another computer user (its own HOME, so its own
 /// CLI session): the administrator's.
 fn admin_desk(desk: &Desk) -> Desk {
-    let admin = Desk {
-        dir: tempfile::tempdir().unwrap(),
-        db: desk.db.clone(),
-    };
+    let admin = Desk::on(&desk.db);
     admin.login(support::ADMIN, PASSWORD);
     admin
 }

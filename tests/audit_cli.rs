@@ -32,10 +32,7 @@ fn worked_databases() -> Vec<Db> {
     }];
     if let Some(url) = postgres_database() {
         all.push(Db {
-            desk: Desk {
-                dir: tempfile::tempdir().unwrap(),
-                db: url,
-            },
+            desk: Desk::on(&url),
             engine: Engine::Postgres,
         });
     }

@@ -621,10 +621,7 @@ async fn the_offline_banner_comes_and_goes_with_the_server_and_the_typed_form_st
         );
         return;
     };
-    let desk = Desk {
-        dir: tempfile::tempdir().unwrap(),
-        db: server.url(),
-    };
+    let desk = Desk::on(&server.url());
     desk.ok(&support::SETUP);
     let w = Window::open(&desk, None).await;
     w.wait_css("#dossier-list").await;

@@ -208,10 +208,7 @@ fn a_session_ends_with_logout_when_idle_when_disabled_and_when_its_file_is_open_
     desk.ok(&["show", &code]);
 
     // A role taken away, or the account disabled, from another session: at once.
-    let admin = Desk {
-        dir: tempfile::tempdir().unwrap(),
-        db: desk.db.clone(),
-    };
+    let admin = Desk::on(&desk.db);
     admin.login(ADMIN, PASSWORD);
     admin.ok(&["user", "roles", "letan", "--role", "processing"]);
     refused(

@@ -37,26 +37,53 @@ pub const SETUP: [&str; 9] = [
 pub struct Desk {
     pub dir: tempfile::TempDir,
     pub db: String,
+    /// What the helpers did to this desk themselves, so that they skip the `motcua` runs
+    /// whose answer they already know (each run costs about 70 ms of CPU before `main`: the
+    /// loader binds the GTK and WebKit libraries even for the command line).
+    known: std::sync::Mutex<Known>,
+}
+
+#[derive(Default)]
+struct Known {
+    set_up: bool,
+    admin_tried: bool,
 }
 
 impl Desk {
     /// A new SQLite database in a temporary folder (not yet set up).
     pub fn new() -> Desk {
-        crate::built_for_windows::set_up_early();
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("desk.db").to_string_lossy().into_owned();
-        Desk { dir, db }
+        Desk::with(dir, db)
+    }
+
+    /// Another computer user's desk (its own HOME and data folder) on the database `db`.
+    pub fn on(db: &str) -> Desk {
+        Desk::with(tempfile::tempdir().unwrap(), db.to_string())
+    }
+
+    fn with(dir: tempfile::TempDir, db: String) -> Desk {
+        crate::built_for_windows::set_up_early();
+        Desk {
+            dir,
+            db,
+            known: Default::default(),
+        }
     }
 
     /// A new database with the agency set up.
     pub fn ready() -> Desk {
         let desk = Desk::new();
         desk.ok(&SETUP);
+        desk.known.lock().unwrap().set_up = true;
         desk
     }
 
     /// Whether the agency is set up (the first-run screen is behind it).
     pub fn is_set_up(&self) -> bool {
+        if self.known.lock().unwrap().set_up {
+            return true;
+        }
         let out = self.run(&["settings", "get", "agency-code"]);
         out.status.success() && !String::from_utf8_lossy(&out.stdout).trim().is_empty()
     }
@@ -67,18 +94,31 @@ impl Desk {
     /// and leaves that session open (sign the account a test works as in with `login`).
     pub fn account(&self, name: &str, roles: &[&str]) {
         let input = format!("{PASSWORD}\n");
-        // Refused once the desk has accounts: then the administrator is there already.
-        self.run_stdin(
-            &[
-                "user",
-                "add",
-                ADMIN,
-                "--role",
-                "administrator",
-                "--password-stdin",
-            ],
-            &input,
-        );
+        let admin_tried = std::mem::replace(&mut self.known.lock().unwrap().admin_tried, true);
+        if !admin_tried {
+            // Refused once the desk has accounts: then the administrator is there already.
+            let made = self
+                .run_stdin(
+                    &[
+                        "user",
+                        "add",
+                        ADMIN,
+                        "--role",
+                        "administrator",
+                        "--password-stdin",
+                    ],
+                    &input,
+                )
+                .status
+                .success();
+            if name == ADMIN {
+                return;
+            }
+            if made {
+                // Every account after the first needs the administrator's session.
+                self.login(ADMIN, PASSWORD);
+            }
+        }
         if name == ADMIN {
             return;
         }

@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 
 use super::display::Display;
 use super::{Desk, BIN};
@@ -154,15 +155,11 @@ impl Window {
             "tauri:options".into(),
             serde_json::json!({ "application": BIN }),
         );
-        // Two rustls providers are linked into the tests (sqlx's ring, fantoccini's aws-lc-rs):
-        // the WebDriver client is told which one to use.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         // On a loaded machine the first session request can race WebKitWebDriver's start.
         let mut attempt = 0;
         let client = loop {
             attempt += 1;
-            match ClientBuilder::rustls()
-                .expect("TLS roots")
+            match ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
                 .connect(&format!("http://127.0.0.1:{port}"))
                 .await
