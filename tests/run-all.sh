@@ -117,14 +117,14 @@ echo "== Windows build (src-tauri/windows/build.sh --profile wine) and the test 
 bash src-tauri/windows/build.sh --profile wine >"$LOGS/windows.out" 2>"$LOGS/windows.log" &
 windows_build=$!
 cargo test --workspace --all-targets --locked --no-run
-if ! wait "$windows_build"; then
-  windows_build=""
-  cat "$LOGS/windows.log" >&2
+windows_status=0
+wait "$windows_build" || windows_status=$?
+windows_build=""
+cat "$LOGS/windows.log" >&2
+if [ "$windows_status" -ne 0 ]; then
   echo "the Windows build failed" >&2
   exit 1
 fi
-windows_build=""
-cat "$LOGS/windows.log" >&2
 MOTCUA_WINDOWS_INSTALLER="$(tail -n 1 "$LOGS/windows.out")"
 export MOTCUA_WINDOWS_INSTALLER MOTCUA_REQUIRE_WINE=1
 echo "== Windows installer: $MOTCUA_WINDOWS_INSTALLER"

@@ -111,10 +111,7 @@ impl Desk {
                 )
                 .status
                 .success();
-            if name == ADMIN {
-                return;
-            }
-            if made {
+            if made && name != ADMIN {
                 // Every account after the first needs the administrator's session.
                 self.login(ADMIN, PASSWORD);
             }
